@@ -1,0 +1,44 @@
+# netcrm — `make run` starts everything, `make test` runs the whole suite.
+# The interpreter: $(PYTHON) if given, else python3.13 / python3.12 on the PATH,
+# else the newest pyenv-installed 3.12+.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY_OK := import sys; sys.exit(sys.version_info < (3, 12))
+
+PYTHON ?= $(shell \
+  for c in python3.13 python3.12; do \
+    p=$$(command -v $$c) && $$p -c '$(PY_OK)' 2>/dev/null && { echo $$p; exit 0; }; \
+  done; \
+  if command -v pyenv >/dev/null 2>&1; then \
+    for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+\.[0-9]+$$' | sort -rV); do \
+      p="$$(pyenv root)/versions/$$v/bin/python"; \
+      [ -x "$$p" ] && "$$p" -c '$(PY_OK)' 2>/dev/null && { echo $$p; exit 0; }; \
+    done; \
+  fi)
+
+.PHONY: run test install lock migrate clean-data bench
+
+$(BIN)/.installed: requirements.lock
+	@[ -n "$(PYTHON)" ] || { echo "netcrm needs Python >= 3.12: set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	@[ -x $(BIN)/python ] || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python manage.py runstack
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-pin requirements.lock after editing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+	  --generate-hashes -o requirements.lock
+
+bench: install
+	$(BIN)/python bench/run.py

@@ -1,0 +1,39 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+
+from accounts.models import Profile, timezone_choices
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        required=True, help_text="For password resets and your morning digest."
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email address exists already.")
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=timezone_choices)
+
+    class Meta:
+        model = Profile
+        fields = ["timezone", "morning_hour", "thank_you_delay_days"]
+        widgets = {
+            "morning_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
+            "thank_you_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
+        }
+
+    def clean_morning_hour(self) -> int:
+        hour = self.cleaned_data["morning_hour"]
+        if hour > 23:
+            raise forms.ValidationError("Pick an hour from 0 to 23.")
+        return hour

@@ -1,0 +1,22 @@
+import zoneinfo
+
+from django.utils import timezone
+
+
+class UserTimezoneMiddleware:
+    """Show every date in the signed-in user's own timezone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            from accounts.models import Profile
+
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(Profile.for_user(request.user).timezone))
+            except zoneinfo.ZoneInfoNotFoundError:
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

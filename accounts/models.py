@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Profile(models.Model):
+    """A user's preferences: where they live and when reminders fall due."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    timezone = models.CharField(max_length=64, default=settings.TIME_ZONE)
+    morning_hour = models.PositiveSmallIntegerField(
+        default=settings.NETCRM_DEFAULT_MORNING_HOUR,
+        help_text="Follow-ups fall due at this hour of your day (0–23).",
+    )
+    thank_you_delay_days = models.PositiveSmallIntegerField(
+        default=1, help_text="Days after a meeting that its thank-you note falls due."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(morning_hour__lte=23), name="profile_morning_hour_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> Profile:
+        profile, _ = cls.objects.get_or_create(user=user)
+        return profile
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tzinfo).date()
+
+    def morning_of(self, day: date) -> datetime:
+        """The moment follow-ups for `day` fall due, in this user's timezone."""
+        return datetime.combine(day, time(self.morning_hour), tzinfo=self.tzinfo)
+
+    def morning_after(self, moment: datetime, days: int) -> datetime:
+        return self.morning_of(self.local_date(moment) + timedelta(days=days))

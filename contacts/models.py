@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
+
+from netcrm.lib.models import OwnedModel, OwnedQuerySet
+
+
+class OrganizationQuerySet(OwnedQuerySet):
+    def named(self, user, name: str) -> Organization | None:
+        """The user's organization called `name` (any case), created if new."""
+        name = " ".join(name.split())
+        if not name:
+            return None
+        existing = self.for_user(user).filter(name__iexact=name).first()
+        return existing or self.create(user=user, name=name)
+
+
+class Organization(OwnedModel):
+    """An employer or a group; a target company is one you would like to work for."""
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    is_target = models.BooleanField("target company", default=False)
+    quiet_hours = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When to drop in: first thing in the morning, an hour before closing…",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                "user", Lower("name"), name="organization_name_unique_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:organization-detail", args=[self.pk])
+
+
+class Source(models.TextChoices):
+    KNEW = "knew", "Someone I already knew"
+    REFERRAL = "referral", "Referral"
+    EVENT = "event", "Event"
+    GROUP = "group", "Group or meetup"
+    VOLUNTEERING = "volunteering", "Volunteering"
+    ONLINE = "online", "Online"
+    INBOUND = "inbound", "They reached out"
+    OTHER = "other", "Other"
+
+
+class ContactQuerySet(OwnedQuerySet):
+    def search(self, query: str) -> ContactQuerySet:
+        """Name, organization, email or tag containing `query`, case-insensitively."""
+        query = query.strip()
+        if not query:
+            return self
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Contact),
+            object_id=OuterRef("pk"),
+            tag__name__icontains=query,
+        )
+        return self.filter(
+            Q(name__icontains=query)
+            | Q(organization__name__icontains=query)
+            | Q(email__icontains=query)
+            | Exists(tagged)
+        )
+
+
+class Contact(OwnedModel):
+    """A person in the user's network."""
+
+    name = models.CharField(max_length=200)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    links = models.TextField(blank=True, help_text="LinkedIn, a website… one per line.")
+    source = models.CharField(
+        "how you met", max_length=20, choices=Source, default=Source.KNEW
+    )
+    tags = TaggableManager(blank=True, help_text="Separate tags with commas.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name"), "pk"]
+        indexes = [
+            models.Index("user", Lower("name"), name="contact_user_name_idx"),
+            models.Index(fields=["user", "-created_at"], name="contact_user_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact-detail", args=[self.pk])
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    @property
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def touch(self, moment) -> None:
+        """Record an interaction; the latest one wins."""
+        if self.last_interaction_at is None or moment > self.last_interaction_at:
+            Contact.objects.filter(pk=self.pk).filter(
+                Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=moment)
+            ).update(last_interaction_at=moment)
+            self.last_interaction_at = moment

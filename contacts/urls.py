@@ -1,0 +1,15 @@
+from django.urls import path
+
+from contacts import views
+
+app_name = "contacts"
+urlpatterns = [
+    path("", views.contact_list, name="contact-list"),
+    path("new/", views.contact_create, name="create-contact"),
+    path("<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("<int:pk>/edit/", views.contact_edit, name="edit-contact"),
+    path("organizations/", views.organization_list, name="organization-list"),
+    path("organizations/new/", views.organization_create, name="create-organization"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="edit-organization"),
+]

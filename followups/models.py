@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Contact
+from meetings.models import Meeting
+from netcrm.lib.models import OwnedModel, OwnedQuerySet
+
+
+class Kind(models.TextChoices):
+    THANK_YOU = "thank_you", "Thank-you note"
+    REFERRAL_CALL = "referral_call", "Referral call"
+    CLOSE_LOOP = "close_loop", "Close the loop"
+    RECIPROCATE = "reciprocate", "Reciprocate"
+    KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
+    PREPARE = "prepare", "Prepare"
+    CUSTOM = "custom", "Custom"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    SNOOZED = "snoozed", "Snoozed"
+    SKIPPED = "skipped", "Skipped"
+
+
+OPEN = [Status.PENDING, Status.SNOOZED]
+
+
+class FollowUpQuerySet(OwnedQuerySet):
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(status__in=OPEN)
+
+    def due_by(self, moment: datetime) -> FollowUpQuerySet:
+        """Open and due at or before `moment`, earliest first."""
+        return self.open().filter(due_at__lte=moment).order_by("due_at", "pk")
+
+    def upcoming(self, after: datetime, until: datetime) -> FollowUpQuerySet:
+        return self.open().filter(due_at__gt=after, due_at__lte=until).order_by("due_at", "pk")
+
+    def with_subjects(self) -> FollowUpQuerySet:
+        return self.select_related("contact", "contact__organization", "meeting")
+
+
+class FollowUp(OwnedModel):
+    """One thing to do on a day, created by the system or by hand."""
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    due_at = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    draft = models.TextField(blank=True, help_text="A drafted note you can copy and send.")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["user", "status", "due_at"], name="followup_queue_idx"),
+        ]
+        constraints = [
+            # A meeting calls for one thank-you note to each person met: never two.
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(kind="thank_you"),
+                name="followup_one_thank_you_per_meeting_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("followups:followup-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.is_open and self.due_at < (now or timezone.now())
+
+    def mark_done(self) -> None:
+        self.status = Status.DONE
+        self.completed_at = timezone.now()
+        self.save(update_fields=["status", "completed_at"])
+
+    def skip(self) -> None:
+        self.status = Status.SKIPPED
+        self.completed_at = timezone.now()
+        self.save(update_fields=["status", "completed_at"])
+
+    def snooze(self, until: datetime) -> None:
+        self.status = Status.SNOOZED
+        self.due_at = until
+        self.save(update_fields=["status", "due_at"])

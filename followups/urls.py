@@ -1,0 +1,12 @@
+from django.urls import path
+
+from followups import views
+
+app_name = "followups"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("followups/<int:pk>/", views.followup_detail, name="followup-detail"),
+    path("followups/<int:pk>/done/", views.mark_done, name="mark-done"),
+    path("followups/<int:pk>/snooze/", views.snooze, name="snooze"),
+    path("followups/<int:pk>/skip/", views.skip, name="skip"),
+]

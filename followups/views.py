@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.models import Profile
+from contacts.models import Contact
+from followups.models import FollowUp
+from meetings.models import Meeting
+
+QUEUE_LIMIT = 50
+UPCOMING_DAYS = 7
+SNOOZE_CHOICES = [(1, "Snooze 1 day"), (7, "1 week")]
+
+
+def day_bounds(profile: Profile) -> tuple[datetime, datetime]:
+    """Start of today and start of tomorrow, in the user's timezone."""
+    today = timezone.localdate(timezone=profile.tzinfo)
+    start = datetime.combine(today, datetime.min.time(), tzinfo=profile.tzinfo)
+    return start, start + timedelta(days=1)
+
+
+def queue_context(user, profile: Profile) -> dict:
+    """Today's queue: overdue first, then due today, then the week ahead."""
+    today_start, tomorrow_start = day_bounds(profile)
+    followups = FollowUp.objects.for_user(user)
+    due = followups.due_by(tomorrow_start - timedelta(microseconds=1))
+    counts = due.aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=today_start)),
+        today=Count("pk", filter=Q(due_at__gte=today_start)),
+    )
+    items = list(due.with_subjects()[:QUEUE_LIMIT])
+    return {
+        "overdue": [f for f in items if f.due_at < today_start],
+        "due_today": [f for f in items if f.due_at >= today_start],
+        "counts": counts,
+        "total": counts["overdue"] + counts["today"],
+        "more": max(0, counts["overdue"] + counts["today"] - len(items)),
+        "upcoming": list(
+            followups.upcoming(
+                tomorrow_start - timedelta(microseconds=1),
+                tomorrow_start + timedelta(days=UPCOMING_DAYS),
+            ).with_subjects()[:QUEUE_LIMIT]
+        ),
+        "snooze_choices": SNOOZE_CHOICES,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profile = Profile.for_user(request.user)
+    context = queue_context(request.user, profile)
+    if request.htmx:
+        return render(request, "followups/dashboard.html#queue", context)
+    context["upcoming_meetings"] = (
+        Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
+    )
+    context["recent_contacts"] = (
+        Contact.objects.for_user(request.user)
+        .select_related("organization")
+        .order_by("-created_at", "-pk")[:6]
+    )
+    return render(request, "followups/dashboard.html", context)
+
+
+def _after_action(request: HttpRequest, followup: FollowUp, event: str, note: str) -> HttpResponse:
+    """HTMX gets the refreshed queue; a plain form post goes back to the dashboard."""
+    if request.htmx:
+        context = queue_context(request.user, Profile.for_user(request.user))
+        context["flash"] = note
+        response = render(request, "followups/dashboard.html#queue", context)
+        return trigger_client_event(response, event, {"id": followup.pk})
+    messages.success(request, note)
+    return redirect("followups:dashboard")
+
+
+@login_required
+@require_POST
+def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    followup.mark_done()
+    return _after_action(request, followup, "followupDone", f"Done: {followup.title}.")
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    followup.skip()
+    return _after_action(request, followup, "followupSkipped", f"Skipped: {followup.title}.")
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(choices=SNOOZE_CHOICES, coerce=int)
+
+
+@login_required
+@require_POST
+def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Snooze for 1 or 7 days.")
+    profile = Profile.for_user(request.user)
+    days = form.cleaned_data["days"]
+    followup.snooze(profile.morning_of(timezone.localdate(timezone=profile.tzinfo) + timedelta(days=days)))
+    label = "a day" if days == 1 else "a week"
+    return _after_action(request, followup, "followupSnoozed", f"Snoozed for {label}: {followup.title}.")
+
+
+@login_required
+@require_GET
+def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = FollowUp.objects.with_subjects().get_for_user_or_404(request.user, pk=pk)
+    return render(
+        request,
+        "followups/detail.html",
+        {"followup": followup, "snooze_choices": SNOOZE_CHOICES},
+    )

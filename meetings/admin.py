@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from meetings.models import Meeting
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "kind", "starts_at", "paid_by"]
+    list_filter = ["kind", "invited_by", "paid_by"]
+    search_fields = ["purpose", "notes", "contacts__name", "user__username"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["contacts"]
+    date_hierarchy = "starts_at"

@@ -1,0 +1,94 @@
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.models import Contact, Organization, Source
+from meetings.models import Meeting
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class MeetingForm(forms.ModelForm):
+    """Log a meeting: who (existing contacts and/or one new person), when, notes, who paid."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
+    new_contact_organization = forms.CharField(
+        label="Their organization", required=False, max_length=200
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind", "starts_at", "length_minutes", "location", "purpose", "notes",
+            "questions", "outcome", "invited_by", "paid_by",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+            "length_minutes": forms.NumberInput(attrs={"min": 5, "max": 600, "step": 5}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "questions": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["contacts"].queryset = Contact.objects.for_user(user)
+        self.fields["starts_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        if not self.is_bound and not self.instance.pk:
+            self.initial["starts_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def selected_contacts(self) -> list[Contact]:
+        """The contacts ticked so far, in the order given, to redraw the chips."""
+        if self.is_bound:
+            ids = [i for i in self.data.getlist("contacts") if str(i).isdigit()]
+        elif self.instance.pk:
+            return list(self.instance.contacts.select_related("organization"))
+        else:
+            ids = [str(i) for i in self.initial.get("contacts", [])]
+        found = Contact.objects.for_user(self.user).select_related("organization").in_bulk(ids)
+        return [found[int(i)] for i in dict.fromkeys(ids) if int(i) in found]
+
+    def clean_length_minutes(self) -> int:
+        minutes = self.cleaned_data["length_minutes"]
+        if not 1 <= minutes <= 600:
+            raise forms.ValidationError("Between 1 and 600 minutes.")
+        return minutes
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("contacts") and not cleaned.get("new_contact_name", "").strip():
+            if "contacts" not in self.errors:
+                self.add_error(
+                    "contacts", "Who did you meet? Pick a contact or add a new person."
+                )
+        if cleaned.get("new_contact_organization") and not cleaned.get("new_contact_name"):
+            self.add_error("new_contact_name", "Give the new person's name too.")
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Meeting:
+        """Save the meeting, the new person and the participants together."""
+        meeting = super().save(commit=False)
+        meeting.user = self.user
+        meeting.save()
+        people = list(self.cleaned_data["contacts"])
+        name = " ".join(self.cleaned_data["new_contact_name"].split())
+        if name:
+            people.append(
+                Contact.objects.create(
+                    user=self.user,
+                    name=name,
+                    organization=Organization.objects.named(
+                        self.user, self.cleaned_data["new_contact_organization"]
+                    ),
+                    source=Source.OTHER,
+                )
+            )
+        meeting.contacts.set(people)
+        meeting.touch_contacts()
+        return meeting

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from contacts.models import Contact
+from netcrm.lib.models import OwnedModel, OwnedQuerySet
+
+
+class Kind(models.TextChoices):
+    COFFEE = "coffee", "Coffee"
+    CALL = "call", "Call"
+    VISIT = "visit", "Visit"
+    EVENT = "event", "Event conversation"
+    INFORMATIONAL = "informational", "Informational interview"
+
+
+class Invited(models.TextChoices):
+    ME = "me", "I invited them"
+    THEM = "them", "They invited me"
+
+
+class Paid(models.TextChoices):
+    ME = "me", "I paid"
+    THEM = "them", "They paid"
+    SPLIT = "split", "We split it"
+    NOBODY = "nobody", "Nothing to pay"
+
+
+class MeetingQuerySet(OwnedQuerySet):
+    def upcoming(self, now: datetime | None = None) -> MeetingQuerySet:
+        return self.filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now: datetime | None = None) -> MeetingQuerySet:
+        return self.filter(starts_at__lte=now or timezone.now()).order_by("-starts_at")
+
+    def with_contacts(self) -> MeetingQuerySet:
+        return self.prefetch_related(
+            models.Prefetch("contacts", queryset=Contact.objects.select_related("organization"))
+        )
+
+
+class Meeting(OwnedModel):
+    """A coffee, call, visit or conversation with one or more contacts."""
+
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.COFFEE)
+    starts_at = models.DateTimeField("when", default=timezone.now)
+    length_minutes = models.PositiveSmallIntegerField(
+        "agreed length (minutes)", default=15, help_text="Ask for 15 minutes; leave after 15."
+    )
+    location = models.CharField(max_length=200, blank=True)
+    purpose = models.TextField(
+        blank=True, help_text="A positive reason to meet: what you hope to learn."
+    )
+    questions = models.TextField(blank=True, help_text="The questions you prepared.")
+    notes = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    invited_by = models.CharField(
+        "who invited", max_length=10, choices=Invited, default=Invited.ME
+    )
+    paid_by = models.CharField(
+        "who paid", max_length=10, choices=Paid, default=Paid.ME,
+        help_text="If you invite, you pay.",
+    )
+    contacts = models.ManyToManyField(Contact, related_name="meetings")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-starts_at"], name="meeting_user_starts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting-detail", args=[self.pk])
+
+    @property
+    def people(self) -> str:
+        names = [c.name for c in self.contacts.all()]
+        if len(names) <= 2:
+            return " and ".join(names) or "nobody yet"
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.get_kind_display()} with {self.people}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.length_minutes)
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.starts_at > timezone.now()
+
+    def discussed(self, words: int = 25) -> str:
+        """A short phrase of what the meeting was about, for drafted notes."""
+        text = (self.purpose or self.notes).strip().rstrip(".")
+        return Truncator(text.replace("\n", " ")).words(words, truncate="…")
+
+    def touch_contacts(self) -> None:
+        """A meeting that has happened is each participant's latest interaction."""
+        if self.starts_at <= timezone.now():
+            for contact in self.contacts.all():
+                contact.touch(self.starts_at)

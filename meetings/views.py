@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import trigger_client_event
+
+from contacts.models import Contact
+from followups.models import FollowUp
+from followups.tasks import create_meeting_followups
+from meetings.forms import MeetingForm
+from meetings.models import Meeting
+from netcrm.lib.tasks import enqueue_on_commit
+
+TYPEAHEAD_LIMIT = 8
+
+
+def _recent_contacts(user) -> list[Contact]:
+    return list(
+        Contact.objects.for_user(user)
+        .select_related("organization")
+        .order_by("-last_interaction_at", "-created_at", "-pk")[:TYPEAHEAD_LIMIT]
+    )
+
+
+def _form_context(form: MeetingForm, user) -> dict:
+    chosen = form.selected_contacts()
+    chosen_ids = {c.pk for c in chosen}
+    return {
+        "form": form,
+        "chosen": chosen,
+        "recent": [c for c in _recent_contacts(user) if c.pk not in chosen_ids],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_meeting(request: HttpRequest) -> HttpResponse:
+    """One form, in a modal with HTMX or as a plain page, saved in one transaction."""
+    initial = {}
+    if contact_id := request.GET.get("contact", ""):
+        if contact_id.isdigit():
+            initial["contacts"] = [int(contact_id)]
+    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            enqueue_on_commit(create_meeting_followups, meeting.pk)
+        if request.htmx:
+            response = render(request, "meetings/log.html#logged", {"meeting": meeting})
+            return trigger_client_event(response, "meetingLogged", {"id": meeting.pk})
+        messages.success(request, f"Logged: {meeting.title}. A thank-you note is on its way to your queue.")
+        return redirect(meeting)
+    template = "meetings/log.html#log-form" if request.htmx else "meetings/log.html"
+    status = 422 if form.is_bound else 200
+    return render(request, template, _form_context(form, request.user), status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = Meeting.objects.get_for_user_or_404(request.user, pk=pk)
+    form = MeetingForm(request.POST or None, user=request.user, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            # A participant added now still gets a thank-you; the rest get nothing new.
+            enqueue_on_commit(create_meeting_followups, meeting.pk)
+        messages.success(request, "Meeting saved.")
+        return redirect(meeting)
+    context = _form_context(form, request.user) | {"meeting": meeting}
+    return render(request, "meetings/edit.html", context, status=422 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = Meeting.objects.with_contacts().get_for_user_or_404(request.user, pk=pk)
+    followups = FollowUp.objects.for_user(request.user).filter(meeting=meeting).with_subjects()
+    return render(request, "meetings/detail.html", {"meeting": meeting, "followups": followups})
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.for_user(request.user).with_contacts().order_by("-starts_at", "-pk")
+    page = Paginator(meetings, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "meetings/list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def participant_search(request: HttpRequest) -> HttpResponse:
+    """Type-ahead over the user's contacts for the log-a-meeting form."""
+    query = request.GET.get("q", "").strip()
+    chosen = [i for i in request.GET.getlist("contacts") if i.isdigit()]
+    results = []
+    if query:
+        results = list(
+            Contact.objects.for_user(request.user)
+            .search(query)
+            .exclude(pk__in=chosen)
+            .select_related("organization")[:TYPEAHEAD_LIMIT]
+        )
+    return render(
+        request, "meetings/log.html#participant-results", {"results": results, "query": query}
+    )
+
+
+@login_required
+@require_GET
+def participant_chip(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = Contact.objects.select_related("organization").get_for_user_or_404(
+        request.user, pk=pk
+    )
+    return render(request, "meetings/log.html#participant-chip", {"contact": contact})

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("followups.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,48 @@
+// netcrm's few behaviours that HTML alone cannot do. No inline handlers (CSP).
+(function () {
+  "use strict";
+  const modal = () => document.getElementById("modal");
+
+  // A form fetched into the modal opens it; "closeModal" closes it.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id === "modal-body" && !modal().open) {
+      modal().showModal();
+      const first = modal().querySelector("[autofocus], input:not([type=hidden]), textarea");
+      if (first) first.focus();
+    }
+  });
+  document.body.addEventListener("closeModal", () => modal().close());
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-close-modal]")) modal().close();
+  });
+  document.addEventListener("close", (event) => {
+    if (event.target.id === "modal") document.getElementById("modal-body").replaceChildren();
+  }, true);
+
+  // One-click copy of a drafted note.
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    const source = document.getElementById(button.dataset.copyTarget);
+    const text = source.value !== undefined ? source.value : source.textContent;
+    try {
+      await navigator.clipboard.writeText(text.trim());
+    } catch (_) {
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      document.execCommand("copy");
+    }
+    const label = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+
+  // Remove a chosen participant chip.
+  document.addEventListener("click", (event) => {
+    const remove = event.target.closest("[data-remove-chip]");
+    if (remove) remove.closest(".chip").remove();
+  });
+})();

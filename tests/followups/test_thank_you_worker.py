@@ -1,0 +1,87 @@
+"""The thank-you follow-up, created by a real Celery worker on a real Redis."""
+
+import pytest
+from django.urls import reverse
+
+from followups.models import FollowUp, Kind
+from followups.tasks import sweep_followups
+from meetings.models import Meeting
+from tests.conftest import broker_unreachable, run_task, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def meeting_form(**overrides) -> dict:
+    data = {
+        "new_contact_name": "Sara Smith",
+        "new_contact_organization": "Acme",
+        "starts_at": "2026-11-20T10:00",
+        "kind": "coffee",
+        "length_minutes": 15,
+        "purpose": "how networking works in this town",
+        "invited_by": "me",
+        "paid_by": "me",
+    }
+    return data | overrides
+
+
+def thank_yous():
+    return FollowUp.objects.filter(kind=Kind.THANK_YOU)
+
+
+def test_logging_a_meeting_creates_exactly_one_thank_you(celery_worker, client_logged_in, user):
+    response = client_logged_in.post(reverse("meetings:log-meeting"), meeting_form())
+    assert response.status_code == 302
+
+    followup = wait_for(lambda: thank_yous().first())
+    meeting = Meeting.objects.get()
+    assert followup.user == user
+    assert followup.meeting == meeting
+    assert followup.contact.name == "Sara Smith"
+    assert followup.title == "Thank Sara Smith for the coffee"
+    assert followup.draft.startswith("Hi Sara,")
+    assert "how networking works in this town" in followup.draft
+    assert "coffee on Friday" in followup.draft
+    # Due the next morning in the user's timezone (UTC here), at their morning hour.
+    assert followup.due_at.isoformat() == "2026-11-21T09:00:00+00:00"
+
+    # Saving the meeting again creates nothing more; nor does the sweep, twice.
+    edit = meeting_form(
+        new_contact_name="", new_contact_organization="",
+        contacts=[followup.contact_id], notes="more notes",
+    )
+    response = client_logged_in.post(reverse("meetings:edit-meeting", args=[meeting.pk]), edit)
+    assert response.status_code == 302
+    assert run_task(sweep_followups) == 0
+    assert run_task(sweep_followups) == 0
+    assert thank_yous().count() == 1
+
+
+def test_each_person_met_gets_one_thank_you(celery_worker, client_logged_in, user):
+    from contacts.models import Contact
+
+    john = Contact.objects.create(user=user, name="John Public")
+    client_logged_in.post(reverse("meetings:log-meeting"), meeting_form(contacts=[john.pk]))
+    wait_for(lambda: thank_yous().count() == 2)
+    assert sorted(thank_yous().values_list("contact__name", flat=True)) == [
+        "John Public", "Sara Smith",
+    ]
+    assert run_task(sweep_followups) == 0
+
+
+def test_broker_outage_still_saves_and_the_sweep_repairs_it(
+    celery_worker, client_logged_in, user, tmp_path
+):
+    with broker_unreachable(tmp_path):
+        response = client_logged_in.post(reverse("meetings:log-meeting"), meeting_form())
+        # The user gets the success redirect although no message could be sent.
+        assert response.status_code == 302
+        assert response.url == Meeting.objects.get(user=user).get_absolute_url()
+    assert thank_yous().count() == 0
+
+    # Redis is reachable again: beat's next sweep, run by the worker, repairs it.
+    assert run_task(sweep_followups) == 1
+    followup = thank_yous().get()
+    assert followup.contact.name == "Sara Smith"
+    assert run_task(sweep_followups) == 0
+    assert thank_yous().count() == 1

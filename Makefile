@@ -28,8 +28,9 @@ $(BIN)/.installed: requirements.lock
 
 install: $(BIN)/.installed
 
+# A local server: DEBUG on unless you say otherwise (DEBUG=false make run).
 run: install
-	$(BIN)/python manage.py runstack
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runstack
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,107 @@
+"""Run all of netcrm in the foreground until Ctrl-C: web, Celery worker, Celery beat.
+
+Migrates first, seeds the demo account on the first run, and starts an embedded
+Redis on a unix socket under DATA_DIR when REDIS_URL is unset. Every child's
+output is shown with its name in front; when one child stops, all stop.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from netcrm.lib.redis import EmbeddedRedis, ping
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--addr", default=os.environ.get("ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--no-seed", action="store_true", help="Do not seed the demo account.")
+
+    def handle(self, *args, addr: str, no_seed: bool, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        if not no_seed and not get_user_model().objects.exists():
+            call_command("seed_demo")
+
+        redis = None
+        if settings.REDIS_EMBEDDED:
+            redis = EmbeddedRedis(settings.REDIS_SOCKET).start()
+            self.stdout.write(f"Embedded Redis listening on {redis.socket_path}")
+        elif not ping(settings.REDIS_URL):
+            self.stderr.write(f"Redis at {settings.REDIS_URL} does not answer yet; Celery will retry.")
+
+        env = os.environ | {"REDIS_URL": settings.REDIS_URL, "PYTHONUNBUFFERED": "1"}
+        python = sys.executable
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        commands = {
+            "web": [python, manage, "runserver", addr, "--noreload"],
+            "worker": [python, "-m", "celery", "-A", "netcrm", "worker",
+                       "--loglevel", "INFO", "--concurrency", "2"],
+            "beat": [python, "-m", "celery", "-A", "netcrm", "beat", "--loglevel", "INFO",
+                     "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")],
+        }
+        children = {name: self._spawn(name, cmd, env) for name, cmd in commands.items()}
+
+        self.stdout.write(self.style.SUCCESS(
+            f"\nnetcrm is running at http://{addr}/\n"
+            f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+            "Press Ctrl-C to stop web, worker, beat"
+            + (" and Redis." if redis else ".") + "\n"
+        ))
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        try:
+            while not stopping.is_set():
+                exited = [n for n, p in children.items() if p.poll() is not None]
+                if exited:
+                    self.stderr.write(f"{', '.join(exited)} stopped; stopping the rest.")
+                    break
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._stop(children)
+            if redis:
+                redis.stop()
+            self.stdout.write("netcrm stopped.")
+        if any(p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) for p in children.values()):
+            raise CommandError("a process exited with an error; see its output above")
+
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
+        process = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,  # Ctrl-C reaches us; we stop the children in order
+        )
+        threading.Thread(target=self._relay, args=(name, process), daemon=True).start()
+        return process
+
+    def _relay(self, name: str, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            sys.stdout.write(f"{name:>6} | {line}")
+            sys.stdout.flush()
+
+    def _stop(self, children: dict[str, subprocess.Popen]) -> None:
+        for process in children.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in children.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

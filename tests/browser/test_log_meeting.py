@@ -1,0 +1,83 @@
+"""Sign up, log a coffee on a phone, see the thank-you the worker made, mark it done."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from followups.models import FollowUp, Kind, Status
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_up_log_a_meeting_and_complete_its_thank_you(
+    live_server, celery_worker, page: Page, console_errors
+):
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Username").fill("jordan")
+    page.get_by_label("Email").fill("jordan@example.com")
+    page.get_by_label("Password:", exact=True).fill("a-long-pass-phrase-42")
+    page.get_by_label("Password confirmation:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    expect(page.get_by_text("Nothing due today.")).to_be_visible()
+
+    # One tap from any page opens the form in a modal.
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("New person's name").fill("Sara Smith")
+    dialog.get_by_label("Their organization").fill("Acme")
+    dialog.get_by_label("Purpose").fill("how Acme's data team hires")
+    dialog.get_by_label("Notes").fill("Knows everyone in town. Suggested I talk to John Public.")
+    dialog.get_by_label("Who paid").select_option("me")
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    dialog.get_by_role("button", name="Close", exact=True).click()
+    expect(dialog).to_be_hidden()
+
+    # The worker drafts the thank-you; the queue shows it once it exists.
+    followup = wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).first())
+    page.reload()
+    item = page.locator(f"#followup-{followup.pk}")
+    expect(item).to_contain_text("Thank Sara Smith for the coffee")
+    item.get_by_text("Drafted note").click()
+    expect(item.locator("pre.draft")).to_contain_text("Hi Sara,")
+    expect(item.locator("pre.draft")).to_contain_text("how Acme's data team hires")
+    expect(page.locator("[data-count=upcoming]")).to_have_text("1")
+
+    item.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("status")).to_contain_text("Done: Thank Sara Smith")
+    expect(page.locator(f"#followup-{followup.pk}")).to_have_count(0)
+    expect(page.locator("[data-count=upcoming]")).to_have_text("0")
+    followup.refresh_from_db()
+    assert followup.status == Status.DONE
+
+    # Nothing scrolls sideways on a phone, and the page reported no errors (CSP included).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
+
+
+def test_log_meeting_without_javascript_keeps_what_was_typed(
+    live_server, browser, django_user_model
+):
+    from tests.conftest import make_user
+
+    make_user("nojs", password="a-long-pass-phrase-42")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("nojs")
+    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="+ Log meeting").click()
+    expect(page).to_have_url(re.compile(r"/meetings/new/$"))
+    page.get_by_label("Notes").fill("Talked about the data team")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_text("Who did you meet?").last).to_be_visible()
+    expect(page.get_by_label("Notes")).to_have_value("Talked about the data team")
+    page.get_by_label("New person's name").fill("Alan Ames")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_role("heading", name="Coffee with Alan Ames")).to_be_visible()
+    context.close()

@@ -5,6 +5,7 @@ secure, the secret key is never a published one, and hosts are limited to the
 local machine unless ALLOWED_HOSTS says otherwise. README.md lists them all.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -93,8 +94,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # A file, not memory: the test suite's Celery worker thread and live server
-    # read what the tests write.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-netcrm.sqlite3")}
+    # read what the tests write. One per test process, so two runs never collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-netcrm-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -183,6 +184,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 3,
     "socket_timeout": 10,
+    # Publishing from a web request tries once more, then gives up at once:
+    # the row is saved and the sweep will pick it up. (Workers keep retrying.)
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

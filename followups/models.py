@@ -90,9 +90,6 @@ class FollowUp(OwnedModel):
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    def is_overdue(self, now: datetime | None = None) -> bool:
-        return self.is_open and self.due_at < (now or timezone.now())
-
     def mark_done(self) -> None:
         self.status = Status.DONE
         self.completed_at = timezone.now()

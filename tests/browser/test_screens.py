@@ -1,0 +1,108 @@
+"""Every screen in real Chromium on a phone: it renders, nothing scrolls sideways,
+the browser reports no error (a CSP violation would be one). With
+UPDATE_SCREENSHOTS=1 the dashboard pictures for README.md are taken anew."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from contacts.models import Contact, Organization
+from followups.models import FollowUp
+from meetings.models import Meeting
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def demo_page(live_server, page: Page) -> Page:
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(DEMO_USERNAME)
+    page.get_by_label("Password:").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    return page
+
+
+def assert_fits_phone(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_errors):
+    page = demo_page
+    contact = Contact.objects.filter(meetings__isnull=False).first()
+    organization = Organization.objects.first()
+    meeting = Meeting.objects.first()
+    followup = FollowUp.objects.filter(draft__gt="").first()
+    screens = {
+        "/": "Today's follow-ups",
+        "/contacts/": "Contacts",
+        "/contacts/new/": "New contact",
+        f"/contacts/{contact.pk}/": contact.name,
+        f"/contacts/{contact.pk}/edit/": f"Edit {contact.name}",
+        "/contacts/organizations/": "Organizations",
+        "/contacts/organizations/new/": "New organization",
+        f"/contacts/organizations/{organization.pk}/": organization.name,
+        f"/contacts/organizations/{organization.pk}/edit/": f"Edit {organization.name}",
+        "/meetings/": "Meetings",
+        "/meetings/new/": "Log a meeting",
+        f"/meetings/{meeting.pk}/": meeting.title,
+        f"/meetings/{meeting.pk}/edit/": f"Edit {meeting.title}",
+        f"/followups/{followup.pk}/": followup.title,
+        "/accounts/settings/": "Settings",
+        "/accounts/password_change/": "Change password",
+    }
+    for path, heading in screens.items():
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_fits_phone(page)
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.goto(live_server.url + "/")
+        page.screenshot(path=SCREENSHOTS / "dashboard-phone.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        page.screenshot(path=SCREENSHOTS / "dashboard.png")
+    assert console_errors == []
+
+
+def test_active_search_narrows_the_contact_list(demo_page: Page, live_server, console_errors):
+    page = demo_page
+    page.goto(live_server.url + "/contacts/")
+    total = Contact.objects.count()
+    expect(page.locator("#contact-rows .meta")).to_contain_text(f"{total} contacts")
+    someone = Contact.objects.exclude(organization=None).first()
+    page.get_by_label("Search contacts").fill(someone.organization.name)
+    expected = Contact.objects.filter(organization=someone.organization).count()
+    expect(page.locator("#contact-rows .meta")).to_contain_text(
+        f"{expected} contact{'s' if expected != 1 else ''} matching"
+    )
+    expect(page.locator("#contact-rows")).to_contain_text(someone.name)
+    # The URL follows the search, so reload and back keep it.
+    assert "q=" in page.url
+    assert console_errors == []
+
+
+def test_log_a_meeting_with_someone_you_know_through_the_type_ahead(
+    demo_page: Page, live_server, console_errors
+):
+    page = demo_page
+    someone = Contact.objects.order_by("pk").last()
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    dialog.get_by_placeholder("Type a name, organization or email…").fill(someone.name[:5])
+    dialog.locator("#participant-results").get_by_role("button", name=someone.name).first.click()
+    expect(dialog.locator("#chosen .chip")).to_contain_text(someone.name)
+    dialog.get_by_label("Kind").select_option("call")
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    meeting = Meeting.objects.latest("created_at")
+    assert list(meeting.contacts.all()) == [someone]
+    assert meeting.kind == "call"
+    assert console_errors == []

@@ -63,23 +63,22 @@ class Command(BaseCommand):
             + (" and Redis." if redis else ".") + "\n"
         ))
         stopping = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        # Set explicitly: a shell may start us with SIGINT ignored (a background job).
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, lambda *_: stopping.set())
         try:
-            while not stopping.is_set():
+            while not stopping.wait(0.5):
                 exited = [n for n, p in children.items() if p.poll() is not None]
                 if exited:
                     self.stderr.write(f"{', '.join(exited)} stopped; stopping the rest.")
                     break
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
         finally:
             self._stop(children)
             if redis:
                 redis.stop()
             self.stdout.write("netcrm stopped.")
-        if any(p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT) for p in children.values()):
-            raise CommandError("a process exited with an error; see its output above")
+        if not stopping.is_set():
+            raise CommandError("a process stopped by itself; see its output above")
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
         process = subprocess.Popen(

@@ -1,0 +1,102 @@
+"""`manage.py runstack` (what `make run` runs): a fresh data folder, then web,
+worker, beat and the embedded Redis serve the demo account and turn a logged
+meeting into its thank-you follow-up; SIGTERM stops all of them."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """Just enough of a browser: cookies and Django's CSRF token."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=10) as response:
+            return response.read().decode()
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token}, doseq=True).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base})
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl()
+
+
+def wait_until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if value := predicate():
+                return value
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_runstack_serves_and_processes_a_follow_up(tmp_path: Path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"DATA_DIR": str(tmp_path / "data"), "DEBUG": "true", "SWEEP_INTERVAL_SECONDS": "3"}
+    log = open(tmp_path / "runstack.log", "w+")
+    stack = subprocess.Popen(
+        [sys.executable, "manage.py", "runstack", "--addr", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        output = lambda: Path(log.name).read_text()  # noqa: E731
+        wait_until(lambda: "netcrm is running" in output(), 90, "the start-up banner")
+        assert f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}" in output()
+        assert (tmp_path / "data" / "redis.sock").exists()
+
+        browser = Browser(f"http://127.0.0.1:{port}")
+        wait_until(lambda: "Log in" in browser.get("/accounts/login/"), 30, "the web server")
+        status, url = browser.post(
+            "/accounts/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
+        )
+        assert url.endswith("/"), "login did not land on the dashboard"
+        assert "Today's follow-ups" in browser.get("/")
+
+        browser.get("/meetings/new/")
+        status, url = browser.post("/meetings/new/", {
+            "new_contact_name": "Quinn Stackwell", "starts_at": "2026-11-20T10:00",
+            "kind": "coffee", "length_minutes": 15, "invited_by": "me", "paid_by": "me",
+        })
+        assert re.search(r"/meetings/\d+/$", url)
+        # The worker (a separate process) drafts the thank-you; the meeting page shows it.
+        wait_until(
+            lambda: "Thank Quinn Stackwell for the coffee" in browser.get(urllib.parse.urlparse(url).path),
+            30, "the worker's thank-you follow-up",
+        )
+        wait_until(lambda: "Scheduler: Sending due task sweep-followups" in output(), 90, "beat")
+    finally:
+        stack.send_signal(signal.SIGTERM)
+        stack.wait(timeout=40)
+        log.close()
+    text = (tmp_path / "runstack.log").read_text()
+    assert "netcrm stopped." in text
+    assert not (tmp_path / "data" / "redis.sock").exists(), "embedded Redis left running"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -99,8 +100,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = Organization.objects.for_user(request.user).annotate(
-        contact_count=Count("contacts")
+    organizations = (
+        Organization.objects.for_user(request.user)
+        .annotate(contact_count=Count("contacts"))
+        .order_by(Lower("name"), "pk")  # GROUP BY drops Meta.ordering
     )
     page = Paginator(organizations, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "contacts/organization_list.html", {"page": page})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -35,10 +35,14 @@ def thank_you_draft(meeting: Meeting, contact, profile: Profile) -> str:
         ).strip()
 
 
-def create_thank_yous(meeting_ids: Iterable[int]) -> int:
-    """Create the missing thank-you follow-ups of these meetings; return how many."""
+def create_thank_yous(meeting_ids: Iterable[int], now=None) -> int:
+    """Create the missing thank-you follow-ups of these meetings; return how many.
+
+    Only for meetings that have begun: a planned meeting gets its thank-you from
+    the sweep once it has happened.
+    """
     meetings = (
-        Meeting.objects.filter(pk__in=list(meeting_ids))
+        Meeting.objects.filter(pk__in=list(meeting_ids), starts_at__lte=now or timezone.now())
         .select_related("user")
         .prefetch_related("contacts")
     )
@@ -76,8 +80,9 @@ def create_thank_yous(meeting_ids: Iterable[int]) -> int:
 
 
 def meetings_missing_thank_you(now=None):
-    """Recent meetings with a participant who has no thank-you follow-up yet."""
+    """Meetings logged or held lately, already begun, with a participant not yet thanked."""
     now = now or timezone.now()
+    since = now - SWEEP_WINDOW
     through = Meeting.contacts.through
     missing = through.objects.filter(meeting=OuterRef("pk")).exclude(
         Exists(
@@ -88,10 +93,12 @@ def meetings_missing_thank_you(now=None):
             )
         )
     )
-    return Meeting.objects.filter(created_at__gte=now - SWEEP_WINDOW).filter(Exists(missing))
+    return Meeting.objects.filter(
+        Q(created_at__gte=since) | Q(starts_at__gte=since), starts_at__lte=now
+    ).filter(Exists(missing))
 
 
 def sweep_missing_followups(now=None) -> int:
     """Repair whatever a lost message missed; safe to run any number of times."""
     ids = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:500])
-    return create_thank_yous(ids) if ids else 0
+    return create_thank_yous(ids, now) if ids else 0

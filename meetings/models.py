@@ -54,7 +54,9 @@ class Meeting(OwnedModel):
     )
     location = models.CharField(max_length=200, blank=True)
     purpose = models.TextField(
-        blank=True, help_text="A positive reason to meet: what you hope to learn."
+        blank=True,
+        help_text="A positive reason to meet, what you hope to learn about: "
+        "“how Acme's data team hires”.",
     )
     questions = models.TextField(blank=True, help_text="The questions you prepared.")
     notes = models.TextField(blank=True)
@@ -104,9 +106,9 @@ class Meeting(OwnedModel):
         return self.starts_at > timezone.now()
 
     def discussed(self, words: int = 25) -> str:
-        """A short phrase of what the meeting was about, for drafted notes."""
-        text = (self.purpose or self.notes).strip().rstrip(".")
-        return Truncator(text.replace("\n", " ")).words(words, truncate="…")
+        """The purpose as a short phrase, for drafted notes (never the private notes)."""
+        text = " ".join(self.purpose.split()).rstrip(".")
+        return Truncator(text).words(words, truncate="…")
 
     def touch_contacts(self) -> None:
         """A meeting that has happened is each participant's latest interaction."""

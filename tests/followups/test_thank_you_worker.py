@@ -41,7 +41,7 @@ def test_logging_a_meeting_creates_exactly_one_thank_you(celery_worker, client_l
     assert followup.title == "Thank Sara Smith for the coffee"
     assert followup.draft.startswith("Hi Sara,")
     assert "how networking works in this town" in followup.draft
-    assert "coffee on Friday" in followup.draft
+    assert "coffee on Friday, 20 November." in followup.draft
     # Due the next morning in the user's timezone (UTC here), at their morning hour.
     assert followup.due_at.isoformat() == "2026-11-21T09:00:00+00:00"
 

@@ -18,13 +18,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Contact, Organization, Source
-from followups.models import FollowUp, Kind as FollowUpKind, Status
+from followups.models import FollowUp
+from followups.models import Kind as FollowUpKind
 from followups.services import create_thank_yous
 from meetings.models import Invited, Kind, Meeting, Paid
 
@@ -218,7 +220,7 @@ HISTORY_DAYS = 42
 class DemoSeeder:
     """Builds the demo user's network; every date hangs off `today` in their timezone."""
 
-    def __init__(self, user, profile: Profile) -> None:
+    def __init__(self, user: AbstractUser, profile: Profile) -> None:
         self.user = user
         self.profile = profile
         self.now = timezone.now()
@@ -284,7 +286,7 @@ class DemoSeeder:
             self.meetings.append(meeting)
 
     def seed_thank_yous(self) -> None:
-        """The app's own thank-you notes, then a queue: old ones done, two overdue, one today.
+        """The app's own thank-you notes, then a queue: older ones done, two overdue, two today.
 
         Upcoming meetings get theirs too, due after they end, as logging one in the app does
         (and as the beat sweep would add within a minute otherwise).
@@ -327,7 +329,7 @@ class DemoSeeder:
         }
 
 
-def create_demo_user():
+def create_demo_user() -> AbstractUser:
     user = get_user_model().objects.create_user(
         DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD,
         first_name=DEMO_FIRST_NAME, last_name=DEMO_LAST_NAME,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "contacts",
     "meetings",
+    "referrals",
     "followups",
 ]
 

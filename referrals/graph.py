@@ -1,0 +1,84 @@
+"""Who referred whom: each question is one recursive query (WITH RECURSIVE).
+
+The SQL is the same on SQLite and PostgreSQL. Referral edges may form cycles
+(A names B, later B names A) and a person may have several referrers, so every
+walk carries a depth cap, and the path walk refuses to revisit a contact.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from referrals.models import Referral
+
+MAX_DEPTH = 12
+MAX_CHAINS = 25
+TABLE = Referral._meta.db_table
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _reachable(user_id: int, contact_id: int, max_depth: int, upward: bool) -> dict[int, int]:
+    """{contact id: fewest referral steps} reachable from contact_id, itself excluded."""
+    near, far = ("referrer_id", "referred_id") if upward else ("referred_id", "referrer_id")
+    rows = _fetch(
+        f"""
+        WITH RECURSIVE walk(contact_id, depth) AS (
+            SELECT {near}, 1 FROM {TABLE} WHERE user_id = %s AND {far} = %s
+            UNION
+            SELECT r.{near}, walk.depth + 1
+            FROM {TABLE} r JOIN walk ON r.{far} = walk.contact_id
+            WHERE r.user_id = %s AND walk.depth < %s
+        )
+        SELECT contact_id, MIN(depth) FROM walk WHERE contact_id <> %s GROUP BY contact_id
+        """,
+        [user_id, contact_id, user_id, max_depth, contact_id],
+    )
+    return dict(rows)
+
+
+def ancestors(user_id: int, contact_id: int, max_depth: int = MAX_DEPTH) -> dict[int, int]:
+    """Everyone through whom you reached this contact, with their distance."""
+    return _reachable(user_id, contact_id, max_depth, upward=True)
+
+
+def descendants(user_id: int, contact_id: int, max_depth: int = MAX_DEPTH) -> dict[int, int]:
+    """Everyone this contact led you to, directly or through others."""
+    return _reachable(user_id, contact_id, max_depth, upward=False)
+
+
+def chains_to(
+    user_id: int, contact_id: int, max_depth: int = MAX_DEPTH, limit: int = MAX_CHAINS
+) -> list[list[int]]:
+    """Every way you reached this contact, each as [first link, …, contact].
+
+    A chain grows backwards from the contact through its referrers, never
+    visiting a contact twice, until it reaches someone nobody referred (a
+    contact you knew already), someone whose every referrer is on the chain
+    already (a loop), or the depth cap. Shortest chains first.
+    """
+    not_on_path = "walk.path NOT LIKE '%%,' || CAST(r.referrer_id AS TEXT) || ',%%'"
+    rows = _fetch(
+        f"""
+        WITH RECURSIVE walk(head, path, depth) AS (
+            SELECT CAST(%s AS BIGINT), ',' || CAST(%s AS TEXT) || ',', 0
+            UNION ALL
+            SELECT r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',', walk.depth + 1
+            FROM walk JOIN {TABLE} r ON r.referred_id = walk.head
+            WHERE r.user_id = %s AND walk.depth < %s AND {not_on_path}
+        )
+        SELECT walk.path FROM walk
+        WHERE walk.depth >= 1 AND (walk.depth = %s OR NOT EXISTS (
+            SELECT 1 FROM {TABLE} r
+            WHERE r.user_id = %s AND r.referred_id = walk.head AND {not_on_path}
+        ))
+        ORDER BY walk.depth, walk.path
+        LIMIT %s
+        """,
+        [contact_id, contact_id, user_id, max_depth, max_depth, user_id, limit],
+    )
+    return [[int(i) for i in reversed(path.strip(",").split(","))] for (path,) in rows]

@@ -26,10 +26,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["timezone", "morning_hour", "thank_you_delay_days"]
+        fields = ["timezone", "morning_hour", "thank_you_delay_days", "referral_call_delay_days"]
         widgets = {
             "morning_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "thank_you_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
+            "referral_call_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
         }
 
     def clean_morning_hour(self) -> int:

@@ -25,6 +25,11 @@ class Profile(models.Model):
     thank_you_delay_days = models.PositiveSmallIntegerField(
         default=1, help_text="Days after a meeting that its thank-you note falls due."
     )
+    referral_call_delay_days = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Days after a referral that calling the person falls due "
+        "(time for the referrer to call ahead).",
+    )
 
     class Meta:
         constraints = [

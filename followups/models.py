@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from meetings.models import Meeting
+from referrals.models import IntroStatus, Progress, Referral
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
 
 class Kind(models.TextChoices):
     THANK_YOU = "thank_you", "Thank-you note"
+    ASK_INTRO = "ask_intro", "Ask for an intro"
     REFERRAL_CALL = "referral_call", "Referral call"
     CLOSE_LOOP = "close_loop", "Close the loop"
     RECIPROCATE = "reciprocate", "Reciprocate"
@@ -44,7 +46,10 @@ class FollowUpQuerySet(OwnedQuerySet):
         return self.open().filter(due_at__gt=after, due_at__lte=until).order_by("due_at", "pk")
 
     def with_subjects(self) -> FollowUpQuerySet:
-        return self.select_related("contact", "contact__organization", "meeting")
+        return self.select_related(
+            "contact", "contact__organization", "meeting",
+            "referral__referrer", "referral__referred",
+        )
 
 
 class FollowUp(OwnedModel):
@@ -60,6 +65,9 @@ class FollowUp(OwnedModel):
     )
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    referral = models.ForeignKey(
+        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +86,12 @@ class FollowUp(OwnedModel):
                 condition=Q(kind="thank_you"),
                 name="followup_one_thank_you_per_meeting_contact",
             ),
+            # Each referral calls for at most one follow-up of each kind.
+            models.UniqueConstraint(
+                fields=["referral", "kind"],
+                condition=Q(referral__isnull=False),
+                name="followup_one_per_referral_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +108,15 @@ class FollowUp(OwnedModel):
         self.status = Status.DONE
         self.completed_at = timezone.now()
         self.save(update_fields=["status", "completed_at"])
+        # Doing a referral follow-up moves the referral on.
+        if self.referral_id and self.kind == Kind.ASK_INTRO:
+            Referral.objects.filter(pk=self.referral_id, intro_status=IntroStatus.NOT_ASKED).update(
+                intro_status=IntroStatus.ASKED
+            )
+        elif self.referral_id and self.kind == Kind.REFERRAL_CALL:
+            Referral.objects.filter(pk=self.referral_id, progress=Progress.NOT_CONTACTED).update(
+                progress=Progress.CONTACTED
+            )
 
     def skip(self) -> None:
         self.status = Status.SKIPPED

@@ -1,95 +1,198 @@
 """The follow-ups that what the user logged calls for, created exactly once.
 
-Called by the Celery task right after a meeting is saved and by the beat sweep
-for anything a lost message missed. A unique constraint makes a second call,
-from either place, create nothing.
+Called by Celery tasks right after a meeting or a referral is saved, and by the
+beat sweep for anything a lost message missed. Unique constraints make a second
+call, from either place, create nothing: the rows are the source of truth.
+
+The rules (from the networking advice in PRODUCT.md):
+- after a meeting has begun: thank each person met (thank-you note);
+- a new referral, while nobody asked the referrer to call ahead: ask for that intro;
+- a new referral: call the person, mentioning the referrer (drafted opener);
+- a referral whose person you met: tell the referrer how it went (close the loop).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Profile
-from followups.models import FollowUp, Kind
+from followups.models import FollowUp, Kind, Status
 from meetings.models import Meeting
+from referrals.models import IntroStatus, Progress, Referral
 
-# How far back the sweep looks for meetings whose thank-you is missing.
+# How far back the sweep looks for work a lost message left undone.
 SWEEP_WINDOW = timedelta(days=14)
+SWEEP_BATCH = 500
 
 
-def thank_you_draft(meeting: Meeting, contact, profile: Profile) -> str:
-    user = meeting.user
+class Profiles(dict):
+    """Each user's Profile, loaded once per run."""
+
+    def __missing__(self, user) -> Profile:
+        profile = self[user] = Profile.for_user(user)
+        return profile
+
+
+def signature(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def draft(template: str, profile: Profile, **context) -> str:
     with timezone.override(profile.tzinfo):  # "on Tuesday" in the user's own week
-        return render_to_string(
-            "followups/drafts/thank_you.txt",
-            {
-                "meeting": meeting,
-                "contact": contact,
-                "signature": user.get_full_name() or user.get_username(),
-            },
-        ).strip()
+        return render_to_string(f"followups/drafts/{template}", context).strip()
 
 
-def create_thank_yous(meeting_ids: Iterable[int], now=None) -> int:
-    """Create the missing thank-you follow-ups of these meetings; return how many.
-
-    Only for meetings that have begun: a planned meeting gets its thank-you from
-    the sweep once it has happened.
-    """
-    meetings = (
-        Meeting.objects.filter(pk__in=list(meeting_ids), starts_at__lte=now or timezone.now())
-        .select_related("user")
-        .prefetch_related("contacts")
-    )
-    existing = set(
-        FollowUp.objects.filter(kind=Kind.THANK_YOU, meeting__in=meetings).values_list(
-            "meeting_id", "contact_id"
-        )
-    )
-    profiles: dict[int, Profile] = {}
-    rows = []
-    for meeting in meetings:
-        if meeting.user_id not in profiles:
-            profiles[meeting.user_id] = Profile.for_user(meeting.user)
-        profile = profiles[meeting.user_id]
-        # The next morning (or as the user set it), and never before the meeting ends.
-        due_at = max(
-            profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at
-        )
-        for contact in meeting.contacts.all():
-            if (meeting.pk, contact.pk) in existing:
-                continue
-            rows.append(
-                FollowUp(
-                    user_id=meeting.user_id,
-                    kind=Kind.THANK_YOU,
-                    due_at=due_at,
-                    title=f"Thank {contact.name} for the {meeting.get_kind_display().lower()}",
-                    draft=thank_you_draft(meeting, contact, profile),
-                    contact=contact,
-                    meeting=meeting,
-                )
-            )
+def save_new(rows: list[FollowUp]) -> int:
     # ignore_conflicts: a concurrent worker that got there first wins, silently.
     return len(FollowUp.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
 
 
-def meetings_missing_thank_you(now=None):
+# Meetings ---------------------------------------------------------------------------
+
+
+def thank_you_rows(meeting: Meeting, profile: Profile, done: set) -> Iterator[FollowUp]:
+    # The next morning (or as the user set it), and never before the meeting ends.
+    due_at = max(
+        profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at
+    )
+    for contact in meeting.contacts.all():
+        if (meeting.pk, contact.pk) in done:
+            continue
+        yield FollowUp(
+            user_id=meeting.user_id,
+            kind=Kind.THANK_YOU,
+            due_at=due_at,
+            title=f"Thank {contact.name} for the {meeting.get_kind_display().lower()}",
+            draft=draft(
+                "thank_you.txt", profile,
+                meeting=meeting, contact=contact, signature=signature(meeting.user),
+            ),
+            contact=contact,
+            meeting=meeting,
+        )
+
+
+def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = None) -> int:
+    """What these meetings call for: thank-yous (once a meeting has begun; a planned
+    one gets its thank-you from the sweep after it happens), and the follow-ups of
+    the referrals given or met there."""
+    now = now or timezone.now()
+    meetings = list(
+        Meeting.objects.filter(pk__in=list(meeting_ids))
+        .select_related("user")
+        .prefetch_related("contacts")
+    )
+    held = [m for m in meetings if m.starts_at <= now]
+    done = set(
+        FollowUp.objects.filter(kind=Kind.THANK_YOU, meeting__in=held).values_list(
+            "meeting_id", "contact_id"
+        )
+    )
+    profiles = Profiles()
+    rows = [row for m in held for row in thank_you_rows(m, profiles[m.user], done)]
+    referrals = Referral.objects.filter(
+        Q(meeting__in=meetings) | Q(met_meeting__in=meetings)
+    ).values_list("pk", flat=True)
+    return save_new(rows) + create_referral_followups(referrals)
+
+
+# Referrals --------------------------------------------------------------------------
+
+
+def referral_rows(referral: Referral, profile: Profile, done: set) -> Iterator[FollowUp]:
+    referrer, referred = referral.referrer, referral.referred
+    noted = referral.created_at
+    common = {"user_id": referral.user_id, "referral": referral}
+    if referral.intro_status == IntroStatus.NOT_ASKED and Kind.ASK_INTRO not in done:
+        yield FollowUp(
+            **common,
+            kind=Kind.ASK_INTRO,
+            due_at=profile.morning_after(noted, 1),
+            title=f"Ask {referrer.name} to call {referred.name} ahead",
+            draft=draft(
+                "ask_intro.txt", profile, referral=referral, signature=signature(referral.user)
+            ),
+            contact=referrer,
+            meeting=referral.meeting,
+        )
+    if referral.progress == Progress.NOT_CONTACTED and Kind.REFERRAL_CALL not in done:
+        yield FollowUp(
+            **common,
+            kind=Kind.REFERRAL_CALL,
+            due_at=profile.morning_after(noted, profile.referral_call_delay_days),
+            title=f"Call {referred.name}, mention {referrer.name}",
+            draft=referral.opener(),
+            contact=referred,
+            meeting=referral.meeting,
+        )
+    if referral.progress == Progress.MET and Kind.CLOSE_LOOP not in done:
+        met_at = referral.met_meeting.ends_at if referral.met_meeting else timezone.now()
+        yield FollowUp(
+            **common,
+            kind=Kind.CLOSE_LOOP,
+            due_at=profile.morning_after(met_at, profile.thank_you_delay_days),
+            title=f"Tell {referrer.name} how it went with {referred.name}",
+            draft=draft(
+                "close_loop.txt", profile, referral=referral, signature=signature(referral.user)
+            ),
+            contact=referrer,
+            meeting=referral.met_meeting,
+        )
+
+
+def create_referral_followups(referral_ids: Iterable[int]) -> int:
+    """The follow-ups these referrals call for now that do not exist yet."""
+    referrals = list(
+        Referral.objects.filter(pk__in=list(referral_ids))
+        .select_related("user", "referrer", "referred", "meeting", "met_meeting")
+    )
+    done: dict[int, set] = {r.pk: set() for r in referrals}
+    for referral_id, kind in FollowUp.objects.filter(referral__in=referrals).values_list(
+        "referral_id", "kind"
+    ):
+        done[referral_id].add(kind)
+    profiles = Profiles()
+    return save_new(
+        [row for r in referrals for row in referral_rows(r, profiles[r.user], done[r.pk])]
+    )
+
+
+def settle_referral_followups(referral: Referral) -> int:
+    """Close open follow-ups a referral's new state made moot (the intro was asked…)."""
+    moot = Q()
+    if referral.intro_status != IntroStatus.NOT_ASKED:
+        moot |= Q(kind=Kind.ASK_INTRO)
+    if referral.progress != Progress.NOT_CONTACTED:
+        moot |= Q(kind=Kind.REFERRAL_CALL)
+    if not moot:
+        return 0
+    return (
+        FollowUp.objects.filter(referral=referral).open().filter(moot)
+        .update(status=Status.DONE, completed_at=timezone.now())
+    )
+
+
+# The sweep --------------------------------------------------------------------------
+
+
+def meetings_missing_thank_you(now: datetime | None = None) -> QuerySet[Meeting]:
     """Meetings logged or held lately, already begun, with a participant not yet thanked."""
     now = now or timezone.now()
     since = now - SWEEP_WINDOW
-    through = Meeting.contacts.through
-    missing = through.objects.filter(meeting=OuterRef("pk")).exclude(
-        Exists(
-            FollowUp.objects.filter(
-                kind=Kind.THANK_YOU,
-                meeting_id=OuterRef("meeting_id"),
-                contact_id=OuterRef("contact_id"),
+    missing = (
+        Meeting.contacts.through.objects.filter(meeting=OuterRef("pk"))
+        .exclude(
+            Exists(
+                FollowUp.objects.filter(
+                    kind=Kind.THANK_YOU,
+                    meeting_id=OuterRef("meeting_id"),
+                    contact_id=OuterRef("contact_id"),
+                )
             )
         )
     )
@@ -98,7 +201,28 @@ def meetings_missing_thank_you(now=None):
     ).filter(Exists(missing))
 
 
-def sweep_missing_followups(now=None) -> int:
+def referrals_missing_followups(now: datetime | None = None) -> QuerySet[Referral]:
+    """Recent referrals (or lately met) lacking a follow-up their state calls for."""
+    now = now or timezone.now()
+    since = now - SWEEP_WINDOW
+
+    def lacks(kind: str) -> Q:
+        return ~Q(Exists(FollowUp.objects.filter(referral=OuterRef("pk"), kind=kind)))
+
+    return Referral.objects.filter(
+        Q(created_at__gte=since) | Q(met_meeting__created_at__gte=since)
+    ).filter(
+        (Q(intro_status=IntroStatus.NOT_ASKED) & lacks(Kind.ASK_INTRO))
+        | (Q(progress=Progress.NOT_CONTACTED) & lacks(Kind.REFERRAL_CALL))
+        | (Q(progress=Progress.MET) & lacks(Kind.CLOSE_LOOP))
+    )
+
+
+def sweep_missing_followups(now: datetime | None = None) -> int:
     """Repair whatever a lost message missed; safe to run any number of times."""
-    ids = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:500])
-    return create_thank_yous(ids, now) if ids else 0
+    now = now or timezone.now()
+    meetings = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    referrals = list(
+        referrals_missing_followups(now).values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    return create_meeting_followups(meetings, now) + create_referral_followups(referrals)

@@ -5,7 +5,12 @@ from followups import services
 
 @shared_task
 def create_meeting_followups(meeting_id: int) -> int:
-    return services.create_thank_yous([meeting_id])
+    return services.create_meeting_followups([meeting_id])
+
+
+@shared_task
+def create_referral_followups(referral_id: int) -> int:
+    return services.create_referral_followups([referral_id])
 
 
 @shared_task

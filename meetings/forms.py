@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
 from meetings.models import Meeting
+from referrals.forms import ReferralRowFormSet, check_referral_rows
+from referrals.models import Referral
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -37,6 +39,9 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # A post without the referral rows (an older page, a script) simply has none.
+        has_rows = "referrals-TOTAL_FORMS" in self.data
+        self.referrals = ReferralRowFormSet(self.data if has_rows else None, prefix="referrals")
         self.fields["contacts"].queryset = Contact.objects.for_user(user)
         self.fields["starts_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if not self.is_bound and not self.instance.pk:
@@ -70,9 +75,25 @@ class MeetingForm(forms.ModelForm):
             self.add_error("new_contact_name", "Give the new person's name too.")
         return cleaned
 
+    def is_valid(self) -> bool:
+        rows_valid = not self.referrals.is_bound or self.referrals.is_valid()
+        valid = super().is_valid() & rows_valid  # both run, so every mistake shows at once
+        return valid and check_referral_rows(
+            self.referrals, self.referrer_name(), self.referrer(), self.user
+        )
+
+    def referrer_name(self) -> str:
+        referrer = self.referrer()
+        return referrer.name if referrer else " ".join(self.cleaned_data["new_contact_name"].split())
+
+    def referrer(self) -> Contact | None:
+        """Referrals given at a meeting come from the first person met."""
+        chosen = self.cleaned_data.get("contacts")
+        return chosen[0] if chosen else None
+
     @transaction.atomic
     def save(self, commit: bool = True) -> Meeting:
-        """Save the meeting, the new person and the participants together."""
+        """Save the meeting, new people, participants and referrals together."""
         meeting = super().save(commit=False)
         meeting.user = self.user
         meeting.save()
@@ -91,4 +112,26 @@ class MeetingForm(forms.ModelForm):
             )
         meeting.contacts.set(people)
         meeting.touch_contacts()
+        Referral.objects.for_user(self.user).record_meeting(meeting)
+        self.save_referrals(meeting, referrer=people[0])
         return meeting
+
+    def save_referrals(self, meeting: Meeting, referrer: Contact) -> list[Referral]:
+        saved = []
+        if not self.referrals.is_bound:
+            return saved
+        for row in self.referrals.forms:
+            referred = row.resolve(self.user)
+            if referred is None:
+                continue
+            if referred.pk is None:
+                referred.save()
+            saved.append(
+                Referral.objects.create(
+                    user=self.user, referrer=referrer, referred=referred, meeting=meeting,
+                    reason=row.cleaned_data["reason"],
+                    intro_status=row.cleaned_data["intro_status"],
+                    referred_on=timezone.localdate(meeting.starts_at),
+                )
+            )
+        return saved

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_meeting, name="edit-meeting"),
     path("participants/", views.participant_search, name="participant-search"),
     path("participants/<int:pk>/", views.participant_chip, name="participant-chip"),
+    path("referral-row/", views.referral_row, name="referral-row"),
 ]

@@ -15,6 +15,7 @@ from followups.models import FollowUp
 from followups.tasks import create_meeting_followups
 from meetings.forms import MeetingForm
 from meetings.models import Meeting
+from referrals.forms import ReferralRowFormSet
 from netcrm.lib.tasks import enqueue_on_commit
 
 TYPEAHEAD_LIMIT = 8
@@ -109,6 +110,19 @@ def participant_search(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request, "meetings/log.html#participant-results", {"results": results, "query": query}
+    )
+
+
+@login_required
+@require_GET
+def referral_row(request: HttpRequest) -> HttpResponse:
+    """One more empty referral row for the log-a-meeting form (HTMX)."""
+    index = request.GET.get("index", "")
+    if not index.isdigit() or int(index) >= ReferralRowFormSet.max_num:
+        return HttpResponse(status=204)
+    row = ReferralRowFormSet(prefix="referrals").form(prefix=f"referrals-{index}")
+    return render(
+        request, "meetings/log.html#new-referral-row", {"row": row, "next_index": int(index) + 1}
     )
 
 

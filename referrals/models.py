@@ -28,6 +28,23 @@ class Progress(models.TextChoices):
 
 
 class ReferralQuerySet(OwnedQuerySet):
+    def record_meeting(self, meeting: Meeting) -> int:
+        """A meeting with a referred person moves their referrals on.
+
+        Held: the referral is met (and the referrer hears how it went). Planned:
+        they have been contacted. Returns how many referrals moved.
+        """
+        referrals = self.filter(
+            user_id=meeting.user_id,
+            referred__in=meeting.contacts.all(),
+            progress__in=[Progress.NOT_CONTACTED, Progress.CONTACTED],
+        )
+        if meeting.starts_at <= timezone.now():
+            return referrals.update(progress=Progress.MET, met_meeting=meeting)
+        return referrals.filter(progress=Progress.NOT_CONTACTED).update(
+            progress=Progress.CONTACTED
+        )
+
     def with_people(self) -> ReferralQuerySet:
         return self.select_related(
             "referrer", "referrer__organization", "referred", "referred__organization", "meeting"
@@ -57,6 +74,10 @@ class Referral(OwnedModel):
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals",
         help_text="The meeting where they suggested it.",
+    )
+    met_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The meeting where you met the referred person.",
     )
     referred_on = models.DateField("date", default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+
+from contacts.models import Contact, Organization, Source
+from referrals.models import IntroStatus, Referral
+
+
+class ReferralRowForm(forms.Form):
+    """One person they suggested you talk to: someone you know, or someone new."""
+
+    name = forms.CharField(label="Who should you talk to?", max_length=200, required=False)
+    organization = forms.CharField(label="At", max_length=200, required=False)
+    reason = forms.CharField(
+        label="Why them?", max_length=300, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "he knows everyone in town"}),
+    )
+    intro_status = forms.ChoiceField(
+        label="Will they call ahead?", choices=IntroStatus.choices, initial=IntroStatus.NOT_ASKED
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["name"] = " ".join(cleaned.get("name", "").split())
+        if self.has_changed() and not cleaned["name"]:
+            self.add_error("name", "Give their name, or clear this row.")
+        return cleaned
+
+    def resolve(self, user) -> Contact | None:
+        """The contact this row names: the user's contact of that name (at that
+        organization, if given), else a new contact met through a referral."""
+        name = self.cleaned_data.get("name")  # an untouched extra row has no data
+        if not name:
+            return None
+        organization = self.cleaned_data["organization"]
+        found = Contact.objects.for_user(user).filter(name__iexact=name)
+        if organization:
+            found = found.filter(organization__name__iexact=" ".join(organization.split()))
+        return found.order_by("-last_interaction_at", "-pk").first() or Contact(
+            user=user, name=name, source=Source.REFERRAL,
+            organization=Organization.objects.named(user, organization) if organization else None,
+        )
+
+
+ReferralRowFormSet = forms.formset_factory(ReferralRowForm, extra=1, max_num=12, absolute_max=12)
+
+
+def check_referral_rows(formset, referrer_name: str, referrer: Contact | None, user) -> bool:
+    """Reject a self-referral, a name twice, and an edge recorded already."""
+    seen: set[str] = set()
+    ok = True
+    for row in formset.forms:
+        name = row.cleaned_data.get("name", "") if hasattr(row, "cleaned_data") else ""
+        if not name:
+            continue
+        key = name.casefold()
+        if key == referrer_name.casefold():
+            row.add_error("name", f"That is {referrer_name}: nobody can refer you to themselves.")
+            ok = False
+        elif key in seen:
+            row.add_error("name", f"{name} is on the list twice.")
+            ok = False
+        elif referrer and Referral.objects.for_user(user).filter(
+            referrer=referrer, referred__name__iexact=name
+        ).exists():
+            row.add_error("name", f"{referrer.name} referred you to {name} already.")
+            ok = False
+        seen.add(key)
+    return ok

@@ -1,0 +1,143 @@
+"""Referrals given at a meeting, captured in the log-a-meeting form."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact, Organization, Source
+from meetings.models import Meeting
+from referrals.models import IntroStatus, Progress, Referral
+
+pytestmark = pytest.mark.django_db
+LOG = reverse("meetings:log-meeting")
+
+
+def meeting_with_referrals(*rows, **fields) -> dict:
+    data = {
+        "new_contact_name": "Sara Smith", "new_contact_organization": "Acme",
+        "starts_at": "2026-11-20T10:00", "kind": "coffee", "length_minutes": 15,
+        "invited_by": "me", "paid_by": "me",
+        "referrals-TOTAL_FORMS": len(rows), "referrals-INITIAL_FORMS": 0,
+    } | fields
+    for i, row in enumerate(rows):
+        data |= {f"referrals-{i}-{key}": value for key, value in row.items()}
+        data.setdefault(f"referrals-{i}-intro_status", "not_asked")
+    return data
+
+
+def test_one_submit_saves_meeting_people_and_referrals(client_logged_in, user):
+    alan = Contact.objects.create(user=user, name="Alan Ames")
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "John Public", "organization": "Acme", "reason": "he knows everyone in town",
+         "intro_status": "asked"},
+        {"name": "alan ames", "reason": "she ran the hiring fair"},
+    ))
+    meeting = Meeting.objects.get(user=user)
+    assert response.url == meeting.get_absolute_url()
+    sara = Contact.objects.get(user=user, name="Sara Smith")
+    john = Contact.objects.get(user=user, name="John Public")
+    assert john.source == Source.REFERRAL
+    assert john.organization == Organization.objects.get(user=user, name="Acme")  # reused
+    edges = {(r.referrer, r.referred): r for r in Referral.objects.filter(user=user)}
+    assert set(edges) == {(sara, john), (sara, alan)}  # Alan matched by name, not duplicated
+    assert edges[(sara, john)].reason == "he knows everyone in town"
+    assert edges[(sara, john)].intro_status == IntroStatus.ASKED
+    assert edges[(sara, john)].meeting == meeting
+    assert str(edges[(sara, john)].referred_on) == "2026-11-20"
+    assert Contact.objects.filter(user=user, name__iexact="alan ames").count() == 1
+
+
+def test_blank_rows_are_ignored(client_logged_in, user):
+    client_logged_in.post(LOG, meeting_with_referrals({"name": ""}, {"name": "  "}))
+    assert Meeting.objects.filter(user=user).count() == 1
+    assert Referral.objects.count() == 0
+
+
+def test_a_self_referral_is_refused_and_nothing_is_saved(client_logged_in, user):
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "Sara Smith", "reason": "herself"}, {"name": "John Public"},
+    ))
+    assert response.status_code == 422
+    assert "nobody can refer you to themselves" in response.text
+    assert 'value="John Public"' in response.text  # what was typed stays
+    assert not Meeting.objects.exists() and not Contact.objects.exists()
+
+
+def test_a_referral_recorded_already_is_refused(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    Referral.objects.create(user=user, referrer=sara, referred=john)
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "John Public"}, new_contact_name="", new_contact_organization="",
+        contacts=[sara.pk],
+    ))
+    assert response.status_code == 422
+    assert "Sara Smith referred you to John Public already." in response.text
+    assert Referral.objects.count() == 1 and not Meeting.objects.exists()
+
+
+def test_the_same_name_twice_is_refused(client_logged_in, user):
+    response = client_logged_in.post(
+        LOG, meeting_with_referrals({"name": "John Public"}, {"name": "john public"})
+    )
+    assert response.status_code == 422
+    assert "is on the list twice" in response.text
+
+
+def test_a_row_with_a_reason_but_no_name_says_so(client_logged_in, user):
+    response = client_logged_in.post(LOG, meeting_with_referrals({"reason": "knows the CFO"}))
+    assert response.status_code == 422
+    assert "Give their name, or clear this row." in response.text
+
+
+def test_meeting_the_referred_person_moves_the_referral_to_met(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    client_logged_in.post(LOG, meeting_with_referrals(
+        new_contact_name="", new_contact_organization="", contacts=[john.pk],
+    ))
+    referral.refresh_from_db()
+    assert referral.progress == Progress.MET
+    assert referral.met_meeting == Meeting.objects.get()
+
+
+def test_planning_a_meeting_with_them_marks_the_referral_contacted(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    client_logged_in.post(LOG, meeting_with_referrals(
+        new_contact_name="", new_contact_organization="", contacts=[john.pk],
+        starts_at="2099-01-05T10:00",
+    ))
+    referral.refresh_from_db()
+    assert referral.progress == Progress.CONTACTED
+    assert referral.met_meeting is None
+
+
+def test_the_logged_partial_prompts_when_no_referral_was_given(client_logged_in, user):
+    response = client_logged_in.post(LOG, meeting_with_referrals(), headers={"HX-Request": "true"})
+    assert "Did they suggest anyone else to talk to?" in response.text
+    response = client_logged_in.post(
+        LOG, meeting_with_referrals({"name": "Alan Ames"}, new_contact_name="Bo Bright"),
+        headers={"HX-Request": "true"},
+    )
+    assert "Referrals:" in response.text and "Alan Ames" in response.text
+
+
+def test_another_referral_row_comes_with_the_next_index(client_logged_in):
+    response = client_logged_in.get(reverse("meetings:referral-row"), {"index": 3},
+                                    headers={"HX-Request": "true"})
+    assert 'name="referrals-3-name"' in response.text
+    assert 'name="referrals-TOTAL_FORMS" value="4"' in response.text
+    assert "index=4" in response.text
+    assert "<html" not in response.text
+    # Past the limit, nothing more is added.
+    assert client_logged_in.get(reverse("meetings:referral-row"), {"index": 12}).status_code == 204
+
+
+def test_referral_row_needs_login_and_get(client_logged_in):
+    from django.test import Client
+
+    url = reverse("meetings:referral-row")
+    assert Client().get(url).url.startswith(reverse("login"))
+    assert client_logged_in.post(url).status_code == 405

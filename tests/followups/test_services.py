@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from followups.models import FollowUp, Kind
-from followups.services import create_thank_yous, sweep_missing_followups
+from followups.services import create_meeting_followups, sweep_missing_followups
 from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_due_the_next_morning_in_the_users_own_timezone(user):
     user.profile.save()
     # 23:30 UTC on the 20th is 18:30 on the 20th in New York.
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
-    assert create_thank_yous([meeting.pk]) == 1
+    assert create_meeting_followups([meeting.pk]) == 1
     followup = FollowUp.objects.get()
     assert followup.due_at == datetime(2026, 11, 21, 14, 0, tzinfo=UTC)  # 09:00 in New York
     assert "coffee on Friday, 20 November." in followup.draft
@@ -37,7 +37,7 @@ def test_the_delay_and_the_hour_are_the_users_to_set(user):
     user.profile.morning_hour = 7
     user.profile.save()
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 10, tzinfo=UTC))
-    create_thank_yous([meeting.pk])
+    create_meeting_followups([meeting.pk])
     assert FollowUp.objects.get().due_at == datetime(2026, 11, 22, 7, tzinfo=UTC)
 
 
@@ -46,7 +46,7 @@ def test_a_same_day_thank_you_is_never_due_before_the_meeting_ends(user):
     user.profile.save()
     starts = datetime(2026, 11, 20, 15, tzinfo=UTC)
     meeting = meeting_with(user, "Sara Smith", starts_at=starts, length_minutes=30)
-    create_thank_yous([meeting.pk])
+    create_meeting_followups([meeting.pk])
     assert FollowUp.objects.get().due_at == starts + timedelta(minutes=30)
 
 
@@ -55,7 +55,7 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
         user, "Sara Smith", purpose="how Acme's data team hires",
         notes="Seemed distracted; do not mention the layoffs.",
     )
-    create_thank_yous([meeting.pk])
+    create_meeting_followups([meeting.pk])
     draft = FollowUp.objects.get().draft
     assert "how Acme's data team hires" in draft
     assert "layoffs" not in draft
@@ -64,7 +64,7 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
 def test_a_planned_meeting_is_thanked_once_it_has_happened(user):
     starts = timezone.now() + timedelta(days=2)
     meeting = meeting_with(user, "Alan Ames", starts_at=starts)
-    assert create_thank_yous([meeting.pk]) == 0
+    assert create_meeting_followups([meeting.pk]) == 0
     assert sweep_missing_followups() == 0
     later = starts + timedelta(hours=1)
     assert sweep_missing_followups(now=later) == 1
@@ -85,10 +85,10 @@ def test_the_sweep_leaves_old_history_alone(user):
 
 def test_a_skipped_thank_you_is_not_recreated(user):
     meeting = meeting_with(user, "Sara Smith")
-    create_thank_yous([meeting.pk])
+    create_meeting_followups([meeting.pk])
     FollowUp.objects.get().skip()
     assert sweep_missing_followups() == 0
-    assert create_thank_yous([meeting.pk]) == 0
+    assert create_meeting_followups([meeting.pk]) == 0
     assert FollowUp.objects.filter(kind=Kind.THANK_YOU).count() == 1
 
 
@@ -96,7 +96,7 @@ def test_the_unique_constraint_refuses_a_second_thank_you(user):
     from django.db import IntegrityError, transaction
 
     meeting = meeting_with(user, "Sara Smith")
-    create_thank_yous([meeting.pk])
+    create_meeting_followups([meeting.pk])
     first = FollowUp.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(

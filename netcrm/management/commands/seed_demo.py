@@ -27,7 +27,7 @@ from accounts.models import Profile
 from contacts.models import Contact, Organization, Source
 from followups.models import FollowUp
 from followups.models import Kind as FollowUpKind
-from followups.services import create_thank_yous
+from followups.services import create_meeting_followups
 from meetings.models import Invited, Kind, Meeting, Paid
 
 DEMO_USERNAME = "demo"
@@ -291,7 +291,7 @@ class DemoSeeder:
         Upcoming meetings get theirs too, due after they end, as logging one in the app does
         (and as the beat sweep would add within a minute otherwise).
         """
-        create_thank_yous([meeting.pk for meeting in self.meetings])
+        create_meeting_followups([meeting.pk for meeting in self.meetings])
         states = {meeting.pk: row[-1] for meeting, row in zip(self.meetings, MEETINGS)}
         thank_yous = FollowUp.objects.for_user(self.user).filter(kind=FollowUpKind.THANK_YOU)
         for followup in thank_yous:

@@ -32,9 +32,3 @@ class ProfileForm(forms.ModelForm):
             "thank_you_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
             "referral_call_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
         }
-
-    def clean_morning_hour(self) -> int:
-        hour = self.cleaned_data["morning_hour"]
-        if hour > 23:
-            raise forms.ValidationError("Pick an hour from 0 to 23.")
-        return hour

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 
@@ -20,13 +21,15 @@ class Profile(models.Model):
     timezone = models.CharField(max_length=64, default=settings.TIME_ZONE)
     morning_hour = models.PositiveSmallIntegerField(
         default=settings.NETCRM_DEFAULT_MORNING_HOUR,
+        validators=[MaxValueValidator(23, "Pick an hour from 0 to 23.")],
         help_text="Follow-ups fall due at this hour of your day (0–23).",
     )
     thank_you_delay_days = models.PositiveSmallIntegerField(
-        default=1, help_text="Days after a meeting that its thank-you note falls due."
+        default=1, validators=[MaxValueValidator(30)],
+        help_text="Days after a meeting that its thank-you note falls due."
     )
     referral_call_delay_days = models.PositiveSmallIntegerField(
-        default=3,
+        default=3, validators=[MaxValueValidator(30)],
         help_text="Days after a referral that calling the person falls due "
         "(time for the referrer to call ahead).",
     )

@@ -7,28 +7,33 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, SignupForm
 from accounts.models import Profile
+from netcrm.lib.http import form_data
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("followups:dashboard")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Profile.objects.create(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to netcrm. Log your first meeting to get started.")
         return redirect("followups:dashboard")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(
+        request, "registration/signup.html", {"form": form}, status=422 if form.is_bound else 200
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=Profile.for_user(request.user))
+    form = ProfileForm(form_data(request), instance=Profile.for_user(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(
+        request, "accounts/settings.html", {"form": form}, status=422 if form.is_bound else 200
+    )

@@ -9,16 +9,19 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from contacts.forms import ContactForm, OrganizationForm
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
+from netcrm.lib.http import form_data, wants_fragment
 from meetings.models import Meeting
 
 TIMELINE_LIMIT = 50
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
@@ -30,7 +33,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(contacts, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
-    template = "contacts/list.html#contact-rows" if request.htmx else "contacts/list.html"
+    template = "contacts/list.html#contact-rows" if wants_fragment(request) else "contacts/list.html"
     return render(request, template, context)
 
 
@@ -68,7 +71,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None, user=request.user)
+    form = ContactForm(form_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         messages.success(request, f"Added {contact.name}.")
@@ -84,7 +87,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = Contact.objects.select_related("organization").get_for_user_or_404(
         request.user, pk=pk
     )
-    form = ContactForm(request.POST or None, instance=contact, user=request.user)
+    form = ContactForm(form_data(request), instance=contact, user=request.user)
     if request.method == "POST" and form.is_valid():
         contact = form.save()
         messages.success(request, f"Saved {contact.name}.")
@@ -113,7 +116,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
-    contacts = organization.contacts.order_by("name")[:200]
+    contacts = organization.contacts.order_by(Lower("name"), "pk")[:200]
     return render(
         request,
         "contacts/organization_detail.html",
@@ -136,7 +139,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organization_form(request: HttpRequest, organization: Organization) -> HttpResponse:
-    form = OrganizationForm(request.POST or None, instance=organization, user=request.user)
+    form = OrganizationForm(form_data(request), instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization = form.save()
         messages.success(request, f"Saved {organization.name}.")

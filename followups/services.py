@@ -162,19 +162,16 @@ def create_referral_followups(referral_ids: Iterable[int]) -> int:
     )
 
 
-def settle_referral_followups(referral: Referral) -> int:
-    """Close open follow-ups a referral's new state made moot (the intro was asked…)."""
-    moot = Q()
-    if referral.intro_status != IntroStatus.NOT_ASKED:
-        moot |= Q(kind=Kind.ASK_INTRO)
-    if referral.progress != Progress.NOT_CONTACTED:
-        moot |= Q(kind=Kind.REFERRAL_CALL)
-    if not moot:
-        return 0
-    return (
-        FollowUp.objects.filter(referral=referral).open().filter(moot)
-        .update(status=Status.DONE, completed_at=timezone.now())
-    )
+def settle_referral_followups(referral_ids: Iterable[int]) -> int:
+    """Close open follow-ups that these referrals' state has made moot: the intro
+    was asked for, or the person was contacted or met."""
+    moot = FollowUp.objects.filter(referral_id__in=list(referral_ids)).open()
+    closed = {"status": Status.DONE, "completed_at": timezone.now()}
+    return moot.filter(kind=Kind.ASK_INTRO).exclude(
+        referral__intro_status=IntroStatus.NOT_ASKED
+    ).update(**closed) + moot.filter(kind=Kind.REFERRAL_CALL).exclude(
+        referral__progress=Progress.NOT_CONTACTED
+    ).update(**closed)
 
 
 # The sweep --------------------------------------------------------------------------

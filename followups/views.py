@@ -10,14 +10,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts.models import Profile
 from contacts.models import Contact
 from followups.models import FollowUp
 from meetings.models import Meeting
+from netcrm.lib.http import wants_fragment
 
 QUEUE_LIMIT = 50
+UPCOMING_LIMIT = 20
 UPCOMING_DAYS = 7
 SNOOZE_CHOICES = [(1, "Snooze 1 day"), (7, "1 week")]
 
@@ -33,10 +36,12 @@ def queue_context(user, profile: Profile) -> dict:
     """Today's queue: overdue first, then due today, then the week ahead."""
     today_start, tomorrow_start = day_bounds(profile)
     followups = FollowUp.objects.for_user(user)
+    week_end = tomorrow_start + timedelta(days=UPCOMING_DAYS)
     due = followups.due_by(tomorrow_start - timedelta(microseconds=1))
-    counts = due.aggregate(
+    counts = followups.due_by(week_end).aggregate(
         overdue=Count("pk", filter=Q(due_at__lt=today_start)),
-        today=Count("pk", filter=Q(due_at__gte=today_start)),
+        today=Count("pk", filter=Q(due_at__gte=today_start, due_at__lt=tomorrow_start)),
+        upcoming=Count("pk", filter=Q(due_at__gte=tomorrow_start)),
     )
     items = list(due.with_subjects()[:QUEUE_LIMIT])
     return {
@@ -46,21 +51,20 @@ def queue_context(user, profile: Profile) -> dict:
         "total": counts["overdue"] + counts["today"],
         "more": max(0, counts["overdue"] + counts["today"] - len(items)),
         "upcoming": list(
-            followups.upcoming(
-                tomorrow_start - timedelta(microseconds=1),
-                tomorrow_start + timedelta(days=UPCOMING_DAYS),
-            ).with_subjects()[:QUEUE_LIMIT]
+            followups.upcoming(tomorrow_start - timedelta(microseconds=1), week_end)
+            .with_subjects()[:UPCOMING_LIMIT]
         ),
         "snooze_choices": SNOOZE_CHOICES,
     }
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = Profile.for_user(request.user)
     context = queue_context(request.user, profile)
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "followups/dashboard.html#queue", context)
     context["upcoming_meetings"] = (
         Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
@@ -75,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _after_action(request: HttpRequest, followup: FollowUp, event: str, note: str) -> HttpResponse:
     """HTMX gets the refreshed queue; a plain form post goes back to the dashboard."""
-    if request.htmx:
+    if wants_fragment(request):
         context = queue_context(request.user, Profile.for_user(request.user))
         context["flash"] = note
         response = render(request, "followups/dashboard.html#queue", context)
@@ -84,10 +88,20 @@ def _after_action(request: HttpRequest, followup: FollowUp, event: str, note: st
     return redirect("followups:dashboard")
 
 
+def _closed_already(request: HttpRequest, followup: FollowUp) -> HttpResponse | None:
+    """Done, snooze and skip act on open follow-ups only (another tab may have closed it)."""
+    if followup.is_open:
+        return None
+    note = f"Already {followup.get_status_display().lower()}: {followup.title}."
+    return _after_action(request, followup, "followupUnchanged", note)
+
+
 @login_required
 @require_POST
 def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    if response := _closed_already(request, followup):
+        return response
     followup.mark_done()
     return _after_action(request, followup, "followupDone", f"Done: {followup.title}.")
 
@@ -96,6 +110,8 @@ def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def skip(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    if response := _closed_already(request, followup):
+        return response
     followup.skip()
     return _after_action(request, followup, "followupSkipped", f"Skipped: {followup.title}.")
 
@@ -108,6 +124,8 @@ class SnoozeForm(forms.Form):
 @require_POST
 def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
+    if response := _closed_already(request, followup):
+        return response
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest("Snooze for 1 or 7 days.")

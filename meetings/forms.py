@@ -3,17 +3,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
+from followups.services import settle_referral_followups
 from meetings.models import Meeting
+from netcrm.lib.http import ids_from
 from referrals.forms import ReferralRowFormSet, check_referral_rows
 from referrals.models import Referral
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class ContactsField(forms.ModelMultipleChoiceField):
+    """Contact ids; a value that is no id at all is a choice error, not a database error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not ids_from([pk]):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class MeetingForm(forms.ModelForm):
     """Log a meeting: who (existing contacts and/or one new person), when, notes, who paid."""
 
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = ContactsField(
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
@@ -50,13 +65,13 @@ class MeetingForm(forms.ModelForm):
     def selected_contacts(self) -> list[Contact]:
         """The contacts ticked so far, in the order given, to redraw the chips."""
         if self.is_bound:
-            ids = [i for i in self.data.getlist("contacts") if str(i).isdigit()]
+            ids = ids_from(self.data.getlist("contacts"))
         elif self.instance.pk:
             return list(self.instance.contacts.select_related("organization"))
         else:
-            ids = [str(i) for i in self.initial.get("contacts", [])]
+            ids = ids_from(self.initial.get("contacts", []))
         found = Contact.objects.for_user(self.user).select_related("organization").in_bulk(ids)
-        return [found[int(i)] for i in dict.fromkeys(ids) if int(i) in found]
+        return [found[i] for i in ids if i in found]
 
     def clean_length_minutes(self) -> int:
         minutes = self.cleaned_data["length_minutes"]
@@ -112,7 +127,7 @@ class MeetingForm(forms.ModelForm):
             )
         meeting.contacts.set(people)
         meeting.touch_contacts()
-        Referral.objects.for_user(self.user).record_meeting(meeting)
+        settle_referral_followups(Referral.objects.for_user(self.user).record_meeting(meeting))
         self.save_referrals(meeting, referrer=people[0])
         return meeting
 

@@ -78,6 +78,9 @@ class Meeting(OwnedModel):
         ordering = ["-starts_at", "-pk"]
         indexes = [
             models.Index(fields=["user", "-starts_at"], name="meeting_user_starts_idx"),
+            # The beat sweep looks at meetings logged or held lately, across users.
+            models.Index(fields=["created_at"], name="meeting_created_idx"),
+            models.Index(fields=["starts_at"], name="meeting_starts_idx"),
         ]
 
     def __str__(self) -> str:

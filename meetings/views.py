@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
@@ -16,6 +17,7 @@ from followups.tasks import create_meeting_followups
 from meetings.forms import MeetingForm
 from meetings.models import Meeting
 from referrals.forms import ReferralRowFormSet
+from netcrm.lib.http import form_data, id_from, ids_from, wants_fragment
 from netcrm.lib.tasks import enqueue_on_commit
 
 TYPEAHEAD_LIMIT = 8
@@ -40,24 +42,23 @@ def _form_context(form: MeetingForm, user) -> dict:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def log_meeting(request: HttpRequest) -> HttpResponse:
     """One form, in a modal with HTMX or as a plain page, saved in one transaction."""
-    initial = {}
-    if contact_id := request.GET.get("contact", ""):
-        if contact_id.isdigit():
-            initial["contacts"] = [int(contact_id)]
-    form = MeetingForm(request.POST or None, user=request.user, initial=initial)
+    contact_id = id_from(request.GET.get("contact"))
+    initial = {"contacts": [contact_id]} if contact_id else {}
+    form = MeetingForm(form_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             meeting = form.save()
             enqueue_on_commit(create_meeting_followups, meeting.pk)
-        if request.htmx:
+        if wants_fragment(request):
             response = render(request, "meetings/log.html#logged", {"meeting": meeting})
             return trigger_client_event(response, "meetingLogged", {"id": meeting.pk})
         messages.success(request, f"Logged: {meeting.title}. A thank-you note is on its way to your queue.")
         return redirect(meeting)
-    template = "meetings/log.html#log-form" if request.htmx else "meetings/log.html"
+    template = "meetings/log.html#log-form" if wants_fragment(request) else "meetings/log.html"
     status = 422 if form.is_bound else 200
     return render(request, template, _form_context(form, request.user), status=status)
 
@@ -66,7 +67,7 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.get_for_user_or_404(request.user, pk=pk)
-    form = MeetingForm(request.POST or None, user=request.user, instance=meeting)
+    form = MeetingForm(form_data(request), user=request.user, instance=meeting)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             meeting = form.save()
@@ -99,7 +100,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def participant_search(request: HttpRequest) -> HttpResponse:
     """Type-ahead over the user's contacts for the log-a-meeting form."""
     query = request.GET.get("q", "").strip()
-    chosen = [i for i in request.GET.getlist("contacts") if i.isdigit()]
+    chosen = ids_from(request.GET.getlist("contacts"))
     results = []
     if query:
         results = list(
@@ -118,7 +119,7 @@ def participant_search(request: HttpRequest) -> HttpResponse:
 def referral_row(request: HttpRequest) -> HttpResponse:
     """One more empty referral row for the log-a-meeting form (HTMX)."""
     index = request.GET.get("index", "")
-    if not index.isdigit() or int(index) >= ReferralRowFormSet.max_num:
+    if not (index.isascii() and index.isdigit()) or int(index) >= ReferralRowFormSet.max_num:
         return HttpResponse(status=204)
     row = ReferralRowFormSet(prefix="referrals").form(prefix=f"referrals-{index}")
     return render(

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "netcrm.lib.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "netcrm.urls"

@@ -92,6 +92,12 @@ def wait_for(predicate: Callable[[], object], timeout: float = 15.0, interval: f
         time.sleep(interval)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Test users are made with a cheap hasher: PBKDF2 costs about a second a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, password: str = "correct-horse-battery") -> User:
     user = User.objects.create_user(username, f"{username}@example.com", password)
     Profile.objects.create(user=user)

@@ -1,0 +1,214 @@
+"""Views of accounts/: sign up, settings."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from accounts.models import Profile
+from tests.factories import make_contact, make_meeting
+from tests.helpers import assert_login_redirect, assert_not_allowed, text
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = reverse("accounts:signup")
+SETTINGS = reverse("accounts:settings")
+DASHBOARD = reverse("followups:dashboard")
+
+
+def signup_form(**overrides) -> dict:
+    data = {
+        "username": "sara",
+        "email": "sara@example.com",
+        "password1": "a-long-unusual-passphrase",
+        "password2": "a-long-unusual-passphrase",
+    }
+    return data | overrides
+
+
+CHANGES = {"timezone": "Europe/Paris", "morning_hour": 7, "thank_you_delay_days": 2}
+
+
+def save_settings(client, **changes):
+    """POST the settings form as the page shows it (every field), with `changes`."""
+    form = client.get(SETTINGS).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    return client.post(SETTINGS, data | CHANGES | changes)
+
+
+# --- sign up -------------------------------------------------------------------------------
+
+
+def test_signup_page_shows_the_form(client):
+    response = client.get(SIGNUP)
+    assertContains(response, "<h1>Sign up</h1>", html=True)
+    for field in ("username", "email", "password1", "password2"):
+        assertContains(response, f'name="{field}"')
+    assertContains(response, "Create account")
+
+
+def test_signup_creates_user_and_profile_and_logs_in(client):
+    response = client.post(SIGNUP, signup_form())
+
+    assert response.status_code == 302
+    assert response["Location"] == DASHBOARD
+    user = User.objects.get(username="sara")
+    assert user.email == "sara@example.com"
+    assert user.check_password("a-long-unusual-passphrase")
+    profile = Profile.objects.get(user=user)
+    assert (profile.timezone, profile.morning_hour, profile.thank_you_delay_days) == ("UTC", 9, 1)
+    assert int(client.session["_auth_user_id"]) == user.pk
+    # The dashboard, now reachable, greets the new user.
+    dashboard = client.get(DASHBOARD)
+    assertContains(dashboard, "Welcome to netcrm.")
+    assertContains(dashboard, "Log out sara")
+
+
+def test_signup_rejects_an_email_in_use_whatever_its_case(client, user):
+    response = client.post(SIGNUP, signup_form(email=user.email.upper()))
+
+    assert response.status_code != 302
+    assertContains(response, "An account with this email address exists already.", status_code=422)
+    assertContains(response, 'value="sara"', status_code=422)  # what was typed is kept
+    assert not User.objects.filter(username="sara").exists()
+    assert Profile.objects.count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_signup_rejects_a_username_in_use(client, user):
+    response = client.post(SIGNUP, signup_form(username="ALICE"))
+
+    assertContains(response, "A user with that username already exists.", status_code=422)
+    assert User.objects.count() == 1
+
+
+def test_signup_rejects_mismatched_passwords(client):
+    response = client.post(SIGNUP, signup_form(password2="something-else-entirely"))
+
+    assertContains(response, "The two password fields didn", status_code=422)
+    assert not User.objects.exists()
+    assert not Profile.objects.exists()
+
+
+def test_signup_when_logged_in_goes_to_the_dashboard(client_logged_in):
+    response = client_logged_in.get(SIGNUP)
+    assert response.status_code == 302
+    assert response["Location"] == DASHBOARD
+
+    response = client_logged_in.post(SIGNUP, signup_form())
+    assert response["Location"] == DASHBOARD
+    assert not User.objects.filter(username="sara").exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_signup_wrong_method(client, method):
+    response = getattr(client, method)(SIGNUP)
+    assert_not_allowed(response, "GET, POST")
+    assert not User.objects.exists()
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_settings_shows_the_current_values(client_logged_in, user):
+    Profile.objects.filter(user=user).update(timezone="Asia/Tokyo", morning_hour=6)
+
+    response = client_logged_in.get(SETTINGS)
+
+    assertContains(response, '<option value="Asia/Tokyo" selected>Asia/Tokyo</option>', html=True)
+    assertContains(response, 'name="morning_hour" value="6"')
+    assertContains(response, 'name="thank_you_delay_days" value="1"')
+
+
+def test_settings_saves_timezone_and_morning_hour(client_logged_in, user):
+    response = save_settings(client_logged_in)
+
+    assert response.status_code == 302
+    assert response["Location"] == SETTINGS
+    profile = Profile.objects.get(user=user)
+    assert (profile.timezone, profile.morning_hour, profile.thank_you_delay_days) == (
+        "Europe/Paris", 7, 2,
+    )
+    page = client_logged_in.get(SETTINGS)
+    assertContains(page, "Settings saved.")
+    assertContains(page, '<option value="Europe/Paris" selected>Europe/Paris</option>', html=True)
+
+
+def test_saved_timezone_is_used_to_show_times(client_logged_in, user):
+    meeting = make_meeting(
+        user, [make_contact(user)], starts_at=datetime(2026, 1, 5, 23, 30, tzinfo=ZoneInfo("UTC"))
+    )
+    url = meeting.get_absolute_url()
+    assertContains(client_logged_in.get(url), "Monday 5 January 2026, 23:30")
+
+    save_settings(client_logged_in, timezone="Asia/Tokyo")
+
+    assertContains(client_logged_in.get(url), "Tuesday 6 January 2026, 08:30")
+
+
+@pytest.mark.parametrize("hour", [24, 99, -1])
+def test_settings_rejects_an_hour_outside_the_day(client_logged_in, user, hour):
+    response = save_settings(client_logged_in, morning_hour=hour)
+
+    assert response.status_code != 302
+    body = text(response)
+    assert "Pick an hour from 0 to 23." in body or "greater than or equal to 0" in body
+    assert f'name="morning_hour" value="{hour}"' in body
+    profile = Profile.objects.get(user=user)
+    assert (profile.timezone, profile.morning_hour) == ("UTC", 9)
+
+
+def test_settings_rejects_hour_24_with_its_message(client_logged_in, user):
+    response = save_settings(client_logged_in, morning_hour=24)
+    assertContains(response, "Pick an hour from 0 to 23.", status_code=422)
+    assertNotContains(response, "Settings saved.", status_code=422)
+    assert Profile.objects.get(user=user).morning_hour == 9
+
+
+def test_settings_rejects_an_unknown_timezone(client_logged_in, user):
+    response = save_settings(client_logged_in, timezone="Mars/Olympus_Mons")
+
+    assertContains(response, "Select a valid choice.", status_code=422)
+    assert Profile.objects.get(user=user).timezone == "UTC"
+
+
+def test_settings_creates_a_missing_profile(client):
+    user = User.objects.create_user("bob", "bob@example.com", "pw-bob-12345")
+    client.force_login(user)
+
+    response = client.get(SETTINGS)
+
+    assertContains(response, 'name="morning_hour" value="9"')
+    assert Profile.objects.filter(user=user).count() == 1
+
+
+def test_settings_changes_only_ones_own_profile(client_logged_in, user, other_user):
+    save_settings(client_logged_in, timezone="America/Lima", morning_hour=5)
+
+    assert Profile.objects.get(user=user).timezone == "America/Lima"
+    other = Profile.objects.get(user=other_user)
+    assert (other.timezone, other.morning_hour) == ("UTC", 9)
+
+
+def test_settings_login_required(client, user):
+    assert_login_redirect(client.get(SETTINGS), SETTINGS)
+    assert_login_redirect(client.post(SETTINGS, CHANGES), SETTINGS)
+    assert Profile.objects.get(user=user).timezone == "UTC"
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_settings_wrong_method(client_logged_in, user, method):
+    response = getattr(client_logged_in, method)(SETTINGS)
+    assert_not_allowed(response, "GET, POST")
+    assert Profile.objects.get(user=user).timezone == "UTC"
+
+
+def test_settings_query_count_is_small(client_logged_in, django_assert_max_num_queries):
+    # Session, user, profile (middleware and view): no more.
+    with django_assert_max_num_queries(4):
+        response = client_logged_in.get(SETTINGS)
+    assertContains(response, "Save settings")
+

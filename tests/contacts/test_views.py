@@ -1,0 +1,760 @@
+"""Views of contacts/: contact list, detail, create, edit; organizations likewise."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from contacts.models import Contact, Organization, Source
+from followups.models import Status
+from tests.factories import (
+    bulk_contacts,
+    bulk_followups,
+    bulk_meetings,
+    bulk_organizations,
+    make_contact,
+    make_followup,
+    make_meeting,
+    make_organization,
+)
+from tests.helpers import (
+    HTMX,
+    assert_fragment,
+    assert_full_page,
+    assert_htmx_login_redirect,
+    assert_login_redirect,
+    assert_not_allowed,
+    count_queries,
+    text,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONTACTS = reverse("contacts:contact-list")
+NEW_CONTACT = reverse("contacts:create-contact")
+ORGANIZATIONS = reverse("contacts:organization-list")
+NEW_ORGANIZATION = reverse("contacts:create-organization")
+PAGE_SIZE = settings.NETCRM_PAGE_SIZE
+
+
+def contact_url(contact: Contact) -> str:
+    return reverse("contacts:contact-detail", args=[contact.pk])
+
+
+def edit_contact_url(contact: Contact) -> str:
+    return reverse("contacts:edit-contact", args=[contact.pk])
+
+
+def organization_url(organization: Organization) -> str:
+    return reverse("contacts:organization-detail", args=[organization.pk])
+
+
+def edit_organization_url(organization: Organization) -> str:
+    return reverse("contacts:edit-organization", args=[organization.pk])
+
+
+def contact_form(**overrides) -> dict:
+    data = {
+        "name": "Sara Smith",
+        "organization_name": "Acme",
+        "title": "Engineering manager",
+        "email": "sara@acme.example",
+        "phone": "+1 555 0100",
+        "links": "https://example.com/sara",
+        "source": Source.EVENT,
+        "tags": "python, hiring",
+        "notes": "Met at the meetup.",
+    }
+    return data | overrides
+
+
+def organization_form(**overrides) -> dict:
+    data = {
+        "name": "Initech",
+        "website": "https://initech.example",
+        "is_target": "on",
+        "quiet_hours": "Mornings before 10",
+        "notes": "Hiring in spring.",
+    }
+    return data | overrides
+
+
+def listed_names(response) -> list[str]:
+    """The contacts a list page (or its fragment) shows, in order."""
+    return [c.name for c in response.context["page"].object_list]
+
+
+@pytest.fixture
+def people(user):
+    """Four contacts, each findable by one different thing."""
+    return {
+        "name": make_contact(user, "Zelda Quartermain"),
+        "organization": make_contact(user, "Bob Jones", organization="Globex Corporation"),
+        "email": make_contact(user, "Carla Diaz", email="carla@wintermute.example"),
+        "tag": make_contact(user, "Dan Evans", tags=["sailing"]),
+    }
+
+
+# --- contact list -------------------------------------------------------------------------
+
+
+def test_contact_list_shows_only_the_users_contacts(client_logged_in, user, other_user, people):
+    make_contact(other_user, "Mallory Secret", organization="Evil Corp")
+
+    response = client_logged_in.get(CONTACTS)
+
+    body = assert_full_page(response, 'id="contact-rows"')
+    assert listed_names(response) == ["Bob Jones", "Carla Diaz", "Dan Evans", "Zelda Quartermain"]
+    assert "4 contacts" in body
+    assert "Globex Corporation" in body
+    assert '<span class="badge">sailing</span>' in body
+    assert f'href="{contact_url(people["name"])}"' in body
+    assert "Mallory Secret" not in body and "Evil Corp" not in body
+
+
+@pytest.mark.parametrize(
+    "query, who",
+    [
+        ("quartermain", "name"),
+        ("GLOBEX", "organization"),
+        ("wintermute", "email"),
+        ("sail", "tag"),
+    ],
+)
+def test_contact_list_search(client_logged_in, people, query, who):
+    response = client_logged_in.get(CONTACTS, {"q": query})
+
+    assert listed_names(response) == [people[who].name]
+    body = text(response)
+    assert f"1 contact matching “{query}”" in body
+    assert f'value="{query}"' in body  # the search box keeps what was typed
+
+
+def test_contact_list_search_does_not_find_other_users_contacts(
+    client_logged_in, other_user, people
+):
+    make_contact(other_user, "Sailor Moon", tags=["sailing"])
+
+    response = client_logged_in.get(CONTACTS, {"q": "sail"})
+
+    assert listed_names(response) == ["Dan Evans"]
+
+
+def test_contact_list_search_lists_a_contact_once_whatever_matches(client_logged_in, user):
+    make_contact(
+        user, "Acme Fan", organization="Acme", email="fan@acme.example",
+        tags=["acme", "acme-alumni"],
+    )
+
+    response = client_logged_in.get(CONTACTS, {"q": "acme"})
+
+    assert listed_names(response) == ["Acme Fan"]
+    assert response.context["page"].paginator.count == 1
+
+
+def test_contact_list_search_without_match(client_logged_in, people):
+    response = client_logged_in.get(CONTACTS, {"q": "nobody-by-this-name"})
+
+    assert listed_names(response) == []
+    assertContains(response, "No contact matches “nobody-by-this-name”.")
+
+
+def test_contact_list_is_empty_for_a_new_user(client_logged_in):
+    assertContains(client_logged_in.get(CONTACTS), "No contacts yet.")
+
+
+def test_contact_list_pages(client_logged_in, user):
+    bulk_contacts(user, PAGE_SIZE + 5)
+
+    first = client_logged_in.get(CONTACTS)
+    second = client_logged_in.get(CONTACTS, {"page": 2})
+
+    assert listed_names(first) == [f"Person {i:03d}" for i in range(PAGE_SIZE)]
+    assert listed_names(second) == [f"Person {i:03d}" for i in range(PAGE_SIZE, PAGE_SIZE + 5)]
+    assertContains(first, "Page 1 of 2")
+    assertContains(first, 'href="?page=2"')
+    assertNotContains(first, "Previous")
+    assertContains(second, "Page 2 of 2")
+    assertContains(second, 'href="?page=1"')
+    # A page past the end shows the last page rather than an error.
+    assert listed_names(client_logged_in.get(CONTACTS, {"page": 99})) == listed_names(second)
+
+
+def test_contact_list_search_pages_keep_the_query(client_logged_in, user):
+    acme = make_organization(user, "Acme")
+    bulk_contacts(user, PAGE_SIZE + 1, organizations=[acme])
+    bulk_contacts(user, 3, prefix="Other")
+
+    response = client_logged_in.get(CONTACTS, {"q": "acme", "page": 2}, headers=HTMX)
+
+    assert listed_names(response) == [f"Person {PAGE_SIZE:03d}"]
+    body = assert_fragment(response, 'id="contact-rows"')
+    assert f"{PAGE_SIZE + 1} contacts matching “acme”" in body
+    assert 'hx-get="?q=acme&amp;page=1"' in body
+    assert 'hx-target="#contact-rows"' in body
+
+
+def test_contact_list_htmx_gets_the_rows_fragment(client_logged_in, people):
+    response = client_logged_in.get(CONTACTS, {"q": "globex"}, headers=HTMX)
+
+    body = assert_fragment(response, 'id="contact-rows"')
+    assert "Bob Jones" in body
+    assert "Zelda Quartermain" not in body
+    assert 'role="search"' not in body  # the search box stays on the page, not in the rows
+
+
+def test_contact_list_varies_on_hx_request(client_logged_in, people):
+    response = client_logged_in.get(CONTACTS, {"q": "globex"}, headers=HTMX)
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+    assert "hx-request" in vary
+
+
+def test_contact_list_history_restore_gets_the_full_page(client_logged_in, people):
+    response = client_logged_in.get(
+        CONTACTS,
+        {"q": "globex"},
+        headers=HTMX | {"HX-History-Restore-Request": "true"},
+    )
+    assert_full_page(response, 'role="search"')
+
+
+def test_contact_list_login_required(client):
+    assert_login_redirect(client.get(CONTACTS), CONTACTS)
+    assert_htmx_login_redirect(client.get(CONTACTS, headers=HTMX), CONTACTS)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_contact_list_wrong_method(client_logged_in, user, method):
+    response = getattr(client_logged_in, method)(CONTACTS, {"name": "Posted Person"})
+    assert_not_allowed(response, "GET")
+    assert not Contact.objects.exists()
+
+
+def test_contact_list_query_count_holds(client_logged_in, user, django_assert_num_queries):
+    orgs = bulk_organizations(user, 3)
+    bulk_contacts(user, 1, organizations=orgs, tag="python")
+    client_logged_in.get(CONTACTS)  # warm the content-type cache
+    one, response = count_queries(client_logged_in, CONTACTS)
+    assert listed_names(response) == ["Person 000"]
+
+    bulk_contacts(user, 199, prefix="More", organizations=orgs, tag="python")
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(CONTACTS)
+    assert len(listed_names(response)) == PAGE_SIZE
+    assert text(response).count('<span class="badge">python</span>') == PAGE_SIZE
+
+
+def test_contact_search_query_count_holds(client_logged_in, user, django_assert_num_queries):
+    orgs = bulk_organizations(user, 3)
+    bulk_contacts(user, 1, organizations=orgs, tag="python")
+    client_logged_in.get(CONTACTS, {"q": "python"}, headers=HTMX)
+    one, response = count_queries(client_logged_in, CONTACTS, data={"q": "python"}, headers=HTMX)
+    assert listed_names(response) == ["Person 000"]
+
+    bulk_contacts(user, 199, prefix="More", organizations=orgs, tag="python")
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(CONTACTS, {"q": "python"}, headers=HTMX)
+    assert response.context["page"].paginator.count == 200
+
+
+# --- contact detail -----------------------------------------------------------------------
+
+
+def test_contact_detail_shows_the_contact_and_timeline(client_logged_in, user):
+    now = timezone.now()
+    sara = make_contact(
+        user,
+        "Sara Smith",
+        organization="Acme",
+        title="Engineering manager",
+        email="sara@acme.example",
+        links="https://example.com/sara\n\nhttps://sara.example",
+        tags=["python"],
+        last_interaction_at=now - timedelta(days=3),
+    )
+    john = make_contact(user, "John Public")
+    coffee = make_meeting(
+        user, [sara], starts_at=now - timedelta(days=3), purpose="Her team's hiring plans"
+    )
+    make_meeting(user, [john], starts_at=now - timedelta(days=2), kind="call")
+    note = make_followup(
+        user, title="Thank Sara for the coffee", contact=sara, meeting=coffee,
+        due_at=now - timedelta(days=2),
+    )
+    make_followup(user, title="Call John back", contact=john)
+
+    response = client_logged_in.get(contact_url(sara))
+
+    body = assert_full_page(response, "<h1>Sara Smith</h1>")
+    assert "Engineering manager, " in body
+    assert f'<a href="{sara.organization.get_absolute_url()}">Acme</a>' in body
+    assert 'href="mailto:sara@acme.example"' in body
+    assert 'href="https://sara.example"' in body
+    assert '<span class="badge">python</span>' in body
+    assert "(3\xa0days ago)" in body
+    assert f"{reverse('meetings:log-meeting')}?contact={sara.pk}" in body
+    # Newest first: the follow-up (due 2 days ago) above the coffee (3 days ago).
+    timeline = response.context["timeline"]
+    assert [(kind, item) for kind, _, item in timeline] == [("followup", note), ("meeting", coffee)]
+    assert "Coffee with Sara Smith" in body
+    assert "Her team&#x27;s hiring plans" in body
+    assert "Thank Sara for the coffee" in body
+    assert "John" not in body
+
+
+def test_contact_detail_without_history(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    response = client_logged_in.get(contact_url(sara))
+    assertContains(response, "Nothing yet. Meetings and follow-ups with Sara appear here.")
+    assertContains(response, "none logged yet")
+
+
+def test_contact_detail_of_another_user_is_404(client_logged_in, other_user):
+    theirs = make_contact(other_user, "Mallory Secret")
+    response = client_logged_in.get(contact_url(theirs))
+    assert response.status_code == 404
+    assertNotContains(response, "Mallory Secret", status_code=404)
+
+
+def test_contact_detail_login_required(client, user):
+    sara = make_contact(user)
+    assert_login_redirect(client.get(contact_url(sara)), contact_url(sara))
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_contact_detail_wrong_method(client_logged_in, user, method):
+    sara = make_contact(user)
+    response = getattr(client_logged_in, method)(contact_url(sara))
+    assert_not_allowed(response, "GET")
+    assert Contact.objects.filter(pk=sara.pk).exists()
+
+
+def test_contact_detail_query_count_holds(client_logged_in, user, django_assert_num_queries):
+    sara = make_contact(user, "Sara Smith", organization="Acme", tags=["python"])
+    john = make_contact(user, "John Public", organization="Globex")
+    meetings = bulk_meetings(user, 1, contacts=[sara, john])
+    bulk_followups(user, [timezone.now()], contacts=[sara], meetings=meetings)
+    url = contact_url(sara)
+    one, response = count_queries(client_logged_in, url)
+    assert len(response.context["timeline"]) == 2
+
+    more = bulk_meetings(
+        user, 199, contacts=[sara, john], start=timezone.now() - timedelta(days=30)
+    )
+    bulk_followups(
+        user,
+        [timezone.now() + timedelta(hours=i) for i in range(199)],
+        contacts=[sara],
+        meetings=more,
+        title="Later",
+    )
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(url)
+    assert len(response.context["timeline"]) == 100  # the newest 50 of each
+    assert text(response).count("Coffee with John Public and Sara Smith") == 50
+
+
+# --- contact create -----------------------------------------------------------------------
+
+
+def test_contact_create_page(client_logged_in):
+    response = client_logged_in.get(NEW_CONTACT)
+    body = assert_full_page(response, "<h1>New contact</h1>")
+    assert 'name="organization_name"' in body
+    assert "Save contact" in body
+
+
+def test_contact_create_saves_the_contact(client_logged_in, user):
+    response = client_logged_in.post(NEW_CONTACT, contact_form())
+
+    sara = Contact.objects.get(user=user)
+    assert response.status_code == 302
+    assert response["Location"] == contact_url(sara)
+    assert sara.name == "Sara Smith"
+    assert sara.organization.name == "Acme"
+    assert sara.organization.user == user
+    assert (sara.title, sara.email, sara.source) == (
+        "Engineering manager", "sara@acme.example", Source.EVENT,
+    )
+    assert sorted(sara.tags.names()) == ["hiring", "python"]
+    assertContains(client_logged_in.get(response["Location"]), "Added Sara Smith.")
+
+
+@pytest.mark.parametrize("typed", ["acme corp", "ACME CORP", "  Acme   Corp "])
+def test_contact_create_reuses_an_organization_whatever_its_case(client_logged_in, user, typed):
+    acme = make_organization(user, "Acme Corp")
+
+    client_logged_in.post(NEW_CONTACT, contact_form(organization_name=typed))
+
+    assert Contact.objects.get(user=user).organization == acme
+    assert Organization.objects.count() == 1
+
+
+def test_contact_create_does_not_reuse_another_users_organization(
+    client_logged_in, user, other_user
+):
+    theirs = make_organization(other_user, "Acme")
+
+    client_logged_in.post(NEW_CONTACT, contact_form(organization_name="acme"))
+
+    mine = Contact.objects.get(user=user).organization
+    assert mine != theirs
+    assert (mine.user, mine.name) == (user, "acme")
+
+
+def test_contact_create_without_organization(client_logged_in, user):
+    client_logged_in.post(NEW_CONTACT, contact_form(organization_name=""))
+    assert Contact.objects.get(user=user).organization is None
+    assert not Organization.objects.exists()
+
+
+def test_contact_create_invalid_keeps_what_was_typed(client_logged_in, user):
+    response = client_logged_in.post(
+        NEW_CONTACT, contact_form(name="", email="not-an-email", organization_name="Initech")
+    )
+
+    assert response.status_code == 422
+    body = text(response)
+    assert "Please fix the marked fields." in body
+    assert "This field is required." in body
+    assert "Enter a valid email address." in body
+    assert 'value="Initech"' in body
+    assert 'value="not-an-email"' in body
+    assert not Contact.objects.exists()
+    assert not Organization.objects.exists()
+
+
+def test_contact_create_login_required(client):
+    assert_login_redirect(client.get(NEW_CONTACT), NEW_CONTACT)
+    assert_login_redirect(client.post(NEW_CONTACT, contact_form()), NEW_CONTACT)
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_contact_create_wrong_method(client_logged_in, method):
+    response = getattr(client_logged_in, method)(NEW_CONTACT)
+    assert_not_allowed(response, "GET, POST")
+    assert not Contact.objects.exists()
+
+
+# --- contact edit -------------------------------------------------------------------------
+
+
+def test_contact_edit_page_shows_the_values(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme", tags=["python"])
+
+    response = client_logged_in.get(edit_contact_url(sara))
+
+    body = assert_full_page(response, "<h1>Edit Sara Smith</h1>")
+    assert 'name="name" value="Sara Smith"' in body
+    assert 'name="organization_name" value="Acme"' in body
+    assert 'value="python"' in body
+
+
+def test_contact_edit_saves(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme", tags=["python"])
+    globex = make_organization(user, "Globex")
+
+    response = client_logged_in.post(
+        edit_contact_url(sara),
+        contact_form(name="Sara Smith-Jones", organization_name="GLOBEX", tags="rust"),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == contact_url(sara)
+    sara.refresh_from_db()
+    assert sara.name == "Sara Smith-Jones"
+    assert sara.organization == globex
+    assert list(sara.tags.names()) == ["rust"]
+    assert Organization.objects.count() == 2  # Acme stays; nothing new
+    assertContains(client_logged_in.get(response["Location"]), "Saved Sara Smith-Jones.")
+
+
+def test_contact_edit_clears_the_organization(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    client_logged_in.post(edit_contact_url(sara), contact_form(organization_name=""))
+    sara.refresh_from_db()
+    assert sara.organization is None
+
+
+def test_contact_edit_invalid_is_422_and_changes_nothing(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", email="sara@acme.example")
+
+    response = client_logged_in.post(edit_contact_url(sara), contact_form(email="nope"))
+
+    assertContains(response, "Enter a valid email address.", status_code=422)
+    assertContains(response, 'value="nope"', status_code=422)
+    sara.refresh_from_db()
+    assert sara.email == "sara@acme.example"
+
+
+def test_contact_edit_of_another_user_is_404(client_logged_in, other_user):
+    theirs = make_contact(other_user, "Mallory Secret", organization="Evil Corp")
+    url = edit_contact_url(theirs)
+
+    assert client_logged_in.get(url).status_code == 404
+    response = client_logged_in.post(url, contact_form(name="Hijacked", organization_name="Mine"))
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.organization.name) == ("Mallory Secret", "Evil Corp")
+    assert not Organization.objects.filter(name="Mine").exists()
+
+
+def test_contact_edit_login_required(client, user):
+    sara = make_contact(user, "Sara Smith")
+    url = edit_contact_url(sara)
+    assert_login_redirect(client.get(url), url)
+    assert_login_redirect(client.post(url, contact_form(name="Changed")), url)
+    sara.refresh_from_db()
+    assert sara.name == "Sara Smith"
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_contact_edit_wrong_method(client_logged_in, user, method):
+    sara = make_contact(user, "Sara Smith")
+    response = getattr(client_logged_in, method)(edit_contact_url(sara))
+    assert_not_allowed(response, "GET, POST")
+    assert Contact.objects.get(pk=sara.pk).name == "Sara Smith"
+
+
+# --- organization list --------------------------------------------------------------------
+
+
+def test_organization_list_shows_the_users_organizations(client_logged_in, user, other_user):
+    acme = make_organization(user, "acme", is_target=True)
+    make_organization(user, "Globex")
+    make_contact(user, "Sara Smith", organization=acme)
+    make_contact(user, "John Public", organization=acme)
+    make_organization(other_user, "Evil Corp")
+
+    response = client_logged_in.get(ORGANIZATIONS)
+
+    body = assert_full_page(response, "<h1>Organizations</h1>")
+    assert [o.name for o in response.context["page"]] == ["acme", "Globex"]
+    assert f'href="{organization_url(acme)}"' in body
+    assert "2 contacts" in body
+    assert "0 contacts" in body
+    assert body.count('<span class="badge">target</span>') == 1
+    assert "Evil Corp" not in body
+
+
+def test_organization_list_empty(client_logged_in):
+    assertContains(client_logged_in.get(ORGANIZATIONS), "No organizations yet.")
+
+
+def test_organization_list_pages(client_logged_in, user):
+    bulk_organizations(user, PAGE_SIZE + 2)
+    first = client_logged_in.get(ORGANIZATIONS)
+    second = client_logged_in.get(ORGANIZATIONS, {"page": 2})
+    shown = [o.name for o in first.context["page"]] + [o.name for o in second.context["page"]]
+    assert len(first.context["page"]) == PAGE_SIZE
+    assertContains(first, "Page 1 of 2")
+    assertContains(second, "Page 2 of 2")
+    assert sorted(shown) == [f"Org {i:03d}" for i in range(PAGE_SIZE + 2)]
+
+
+def test_organization_list_is_alphabetical_across_pages(client_logged_in, user):
+    names = [f"Org {i:03d}" for i in range(PAGE_SIZE + 5)]
+    for name in reversed(names):  # inserted Z..A
+        make_organization(user, name)
+
+    first = client_logged_in.get(ORGANIZATIONS)
+    second = client_logged_in.get(ORGANIZATIONS, {"page": 2})
+
+    assert [o.name for o in first.context["page"]] == names[:PAGE_SIZE]
+    assert [o.name for o in second.context["page"]] == names[PAGE_SIZE:]
+    # Not by luck of the query plan (PostgreSQL's GROUP BY may sort): the query is ordered;
+    # Django drops Meta.ordering from a GROUP BY query, as Count("contacts") makes it.
+    assert first.context["page"].paginator.object_list.ordered
+
+
+def test_organization_list_login_required(client):
+    assert_login_redirect(client.get(ORGANIZATIONS), ORGANIZATIONS)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_organization_list_wrong_method(client_logged_in, method):
+    response = getattr(client_logged_in, method)(ORGANIZATIONS, {"name": "Posted"})
+    assert_not_allowed(response, "GET")
+    assert not Organization.objects.exists()
+
+
+def test_organization_list_query_count_holds(client_logged_in, user, django_assert_num_queries):
+    orgs = bulk_organizations(user, 1)
+    bulk_contacts(user, 3, organizations=orgs)
+    one, response = count_queries(client_logged_in, ORGANIZATIONS)
+    assert [o.contact_count for o in response.context["page"]] == [3]
+
+    more = bulk_organizations(user, 199, prefix="More")
+    bulk_contacts(user, 398, prefix="Staff", organizations=more)
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(ORGANIZATIONS)
+    counts = [o.contact_count for o in response.context["page"]]
+    assert len(counts) == PAGE_SIZE and set(counts) <= {2, 3}
+    assert response.context["page"].paginator.count == 200
+
+
+# --- organization detail ------------------------------------------------------------------
+
+
+def test_organization_detail_shows_it_and_its_people(client_logged_in, user):
+    acme = make_organization(
+        user, "Acme", website="https://acme.example", is_target=True,
+        quiet_hours="Fridays after 3", notes="Hiring in spring",
+    )
+    make_contact(user, "Sara Smith", organization=acme, title="Engineer")
+    make_contact(user, "John Public", organization="Globex")
+
+    response = client_logged_in.get(organization_url(acme))
+
+    body = assert_full_page(response, "<h1>Acme</h1>")
+    assert "target company" in body
+    assert 'href="https://acme.example"' in body
+    assert "Fridays after 3" in body
+    assert "Hiring in spring" in body
+    assert "Sara Smith" in body and "Engineer" in body
+    assert "John Public" not in body
+    assert f'href="{edit_organization_url(acme)}"' in body
+
+
+def test_organization_detail_lists_people_alphabetically(client_logged_in, user):
+    acme = make_organization(user, "Acme")
+    for name in ("Carl Zed", "bob young", "Alice Xu"):
+        make_contact(user, name, organization=acme)
+
+    response = client_logged_in.get(organization_url(acme))
+
+    assert [c.name for c in response.context["contacts"]] == ["Alice Xu", "bob young", "Carl Zed"]
+
+
+def test_organization_detail_of_another_user_is_404(client_logged_in, other_user):
+    theirs = make_organization(other_user, "Evil Corp")
+    response = client_logged_in.get(organization_url(theirs))
+    assert response.status_code == 404
+    assertNotContains(response, "Evil Corp", status_code=404)
+
+
+def test_organization_detail_login_required(client, user):
+    acme = make_organization(user)
+    assert_login_redirect(client.get(organization_url(acme)), organization_url(acme))
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_organization_detail_wrong_method(client_logged_in, user, method):
+    acme = make_organization(user)
+    response = getattr(client_logged_in, method)(organization_url(acme))
+    assert_not_allowed(response, "GET")
+    assert Organization.objects.filter(pk=acme.pk).exists()
+
+
+# --- organization create / edit -----------------------------------------------------------
+
+
+def test_organization_create_page(client_logged_in):
+    response = client_logged_in.get(NEW_ORGANIZATION)
+    body = assert_full_page(response, "<h1>New organization</h1>")
+    assert 'name="quiet_hours"' in body
+
+
+def test_organization_create_saves(client_logged_in, user):
+    response = client_logged_in.post(NEW_ORGANIZATION, organization_form(name="  Initech   Ltd "))
+
+    initech = Organization.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == organization_url(initech)
+    assert (initech.user, initech.name, initech.is_target) == (user, "Initech Ltd", True)
+    assert initech.quiet_hours == "Mornings before 10"
+    assertContains(client_logged_in.get(response["Location"]), "Saved Initech Ltd.")
+
+
+def test_organization_create_rejects_a_name_in_use_whatever_its_case(client_logged_in, user):
+    make_organization(user, "Initech")
+
+    response = client_logged_in.post(NEW_ORGANIZATION, organization_form(name="INITECH"))
+
+    assertContains(
+        response, "You have an organization of this name already.", status_code=422
+    )
+    assertContains(response, 'value="INITECH"', status_code=422)
+    assert Organization.objects.count() == 1
+
+
+def test_organization_create_allows_a_name_another_user_has(client_logged_in, user, other_user):
+    make_organization(other_user, "Initech")
+    response = client_logged_in.post(NEW_ORGANIZATION, organization_form())
+    assert response.status_code == 302
+    assert Organization.objects.filter(user=user, name="Initech").exists()
+
+
+def test_organization_edit_saves(client_logged_in, user):
+    acme = make_organization(user, "Acme")
+
+    page = client_logged_in.get(edit_organization_url(acme))
+    assertContains(page, "<h1>Edit Acme</h1>", html=True)
+    assertContains(page, 'name="name" value="Acme"')
+
+    response = client_logged_in.post(
+        edit_organization_url(acme), organization_form(name="ACME", is_target="")
+    )
+
+    assert response["Location"] == organization_url(acme)
+    acme.refresh_from_db()
+    assert (acme.name, acme.is_target, acme.website) == ("ACME", False, "https://initech.example")
+
+
+def test_organization_edit_rejects_a_clash(client_logged_in, user):
+    acme = make_organization(user, "Acme")
+    make_organization(user, "Globex")
+
+    response = client_logged_in.post(edit_organization_url(acme), organization_form(name="globex"))
+
+    assertContains(
+        response, "You have an organization of this name already.", status_code=422
+    )
+    acme.refresh_from_db()
+    assert acme.name == "Acme"
+
+
+def test_organization_edit_of_another_user_is_404(client_logged_in, user, other_user):
+    theirs = make_organization(other_user, "Evil Corp", notes="secret")
+    url = edit_organization_url(theirs)
+
+    assert client_logged_in.get(url).status_code == 404
+    response = client_logged_in.post(url, organization_form(name="Hijacked"))
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert (theirs.user, theirs.name, theirs.notes) == (other_user, "Evil Corp", "secret")
+    assert not Organization.objects.filter(user=user).exists()
+
+
+def test_organization_forms_login_required(client, user):
+    acme = make_organization(user, "Acme")
+    for url in (NEW_ORGANIZATION, edit_organization_url(acme)):
+        assert_login_redirect(client.get(url), url)
+        assert_login_redirect(client.post(url, organization_form(name="Changed")), url)
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Acme"]
+
+
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_organization_forms_wrong_method(client_logged_in, user, method):
+    acme = make_organization(user, "Acme")
+    for url in (NEW_ORGANIZATION, edit_organization_url(acme)):
+        assert_not_allowed(getattr(client_logged_in, method)(url), "GET, POST")
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Acme"]
+
+
+# Keep the timeline's follow-up status visible: a done follow-up says so.
+def test_contact_detail_timeline_shows_followup_status(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    make_followup(user, title="Send the article", contact=sara, status=Status.DONE)
+    response = client_logged_in.get(contact_url(sara))
+    assertContains(response, 'Send the article</a> <span class="badge">Done</span>')

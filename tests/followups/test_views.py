@@ -1,0 +1,522 @@
+"""Views of followups/: the dashboard and its queue, done / snooze / skip, follow-up detail."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from accounts.models import Profile
+from followups.models import FollowUp, Kind, Status
+from tests.factories import (
+    bulk_contacts,
+    bulk_followups,
+    bulk_meetings,
+    bulk_organizations,
+    make_contact,
+    make_followup,
+    make_meeting,
+)
+from tests.helpers import (
+    HTMX,
+    assert_fragment,
+    assert_full_page,
+    assert_htmx_login_redirect,
+    assert_login_redirect,
+    assert_not_allowed,
+    count_queries,
+    hx_trigger,
+    text,
+)
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("followups:dashboard")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def done_url(followup: FollowUp) -> str:
+    return reverse("followups:mark-done", args=[followup.pk])
+
+
+def snooze_url(followup: FollowUp) -> str:
+    return reverse("followups:snooze", args=[followup.pk])
+
+
+def skip_url(followup: FollowUp) -> str:
+    return reverse("followups:skip", args=[followup.pk])
+
+
+def detail_url(followup: FollowUp) -> str:
+    return reverse("followups:followup-detail", args=[followup.pk])
+
+
+@pytest.fixture
+def profile(user) -> Profile:
+    """Alice lives in Paris and starts her day at 8."""
+    profile = Profile.objects.get(user=user)
+    profile.timezone, profile.morning_hour = "Europe/Paris", 8
+    profile.save()
+    return profile
+
+
+def today_start(tz: ZoneInfo = PARIS) -> datetime:
+    return datetime.combine(timezone.localdate(timezone=tz), time(0), tzinfo=tz)
+
+
+def morning(days_from_today: int, hour: int = 8, tz: ZoneInfo = PARIS) -> datetime:
+    day = timezone.localdate(timezone=tz) + timedelta(days=days_from_today)
+    return datetime.combine(day, time(hour), tzinfo=tz)
+
+
+def reload(followup: FollowUp) -> FollowUp:
+    return FollowUp.objects.get(pk=followup.pk)
+
+
+def unchanged(followup: FollowUp) -> bool:
+    now = reload(followup)
+    return (now.status, now.due_at, now.completed_at) == (
+        followup.status, followup.due_at, followup.completed_at,
+    )
+
+
+@pytest.fixture
+def queue(user, other_user, profile) -> dict[str, FollowUp]:
+    """One follow-up in each place the dashboard can put one, or leave one out."""
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    start = today_start()
+    return {
+        "overdue": make_followup(
+            user, title="Overdue note", due_at=start - timedelta(hours=15), contact=sara
+        ),
+        "today": make_followup(user, title="Today note", due_at=start + timedelta(minutes=1)),
+        "snoozed_today": make_followup(
+            user, title="Snoozed till today", due_at=start + timedelta(hours=23),
+            status=Status.SNOOZED,
+        ),
+        "tomorrow": make_followup(user, title="Tomorrow note", due_at=start + timedelta(days=1)),
+        "next_week": make_followup(
+            user, title="Next week note", due_at=start + timedelta(days=6, hours=12)
+        ),
+        "far": make_followup(user, title="Far future note", due_at=start + timedelta(days=9)),
+        "done": make_followup(
+            user, title="Done note", due_at=start + timedelta(hours=1), status=Status.DONE
+        ),
+        "skipped": make_followup(
+            user, title="Skipped note", due_at=start - timedelta(days=1), status=Status.SKIPPED
+        ),
+        "theirs": make_followup(
+            other_user, title="Mallory's note", due_at=start + timedelta(hours=1)
+        ),
+    }
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+def test_dashboard_sorts_the_queue(client_logged_in, queue):
+    response = client_logged_in.get(DASHBOARD)
+
+    body = assert_full_page(response, 'id="queue"')
+    context = response.context
+    assert context["overdue"] == [queue["overdue"]]
+    assert context["due_today"] == [queue["today"], queue["snoozed_today"]]
+    assert context["upcoming"] == [queue["tomorrow"], queue["next_week"]]
+    assert '<span class="count overdue" data-count="overdue">1</span>' in body
+    assert '<span class="count" data-count="today">2</span>' in body
+    assert '<span class="count" data-count="upcoming">2</span>' in body
+    # Rendered in order, under their headings.
+    order = [
+        "<h2>Overdue</h2>", "Overdue note", "<h2>Due today</h2>", "Today note",
+        "Snoozed till today", "<h2>Coming up</h2>", "Tomorrow note", "Next week note",
+    ]
+    positions = [body.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    for left_out in ("Far future note", "Done note", "Skipped note", "Mallory"):
+        assert left_out not in body
+    assert "Nothing due today." not in body
+
+
+def test_dashboard_items_carry_their_actions(client_logged_in, queue):
+    body = text(client_logged_in.get(DASHBOARD))
+    overdue = queue["overdue"]
+    assert f'id="followup-{overdue.pk}"' in body
+    assert f'hx-post="{done_url(overdue)}" hx-target="#queue"' in body
+    assert f'hx-post="{snooze_url(overdue)}" hx-target="#queue"' in body
+    assert f'hx-post="{skip_url(overdue)}" hx-target="#queue"' in body
+    assert f'<a href="{overdue.contact.get_absolute_url()}">Sara Smith</a>' in body
+
+
+def test_dashboard_shows_times_in_the_users_timezone(client_logged_in, user, profile):
+    make_followup(user, title="At eight", due_at=morning(0))
+    # 08:00 in Paris is 06:00 or 07:00 UTC; the page shows Paris time.
+    assertContains(client_logged_in.get(DASHBOARD), ", 08:00")
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_dashboard_days_are_the_users_days(client_logged_in, user, profile, zone):
+    """Today and tomorrow begin at the user's midnight, not UTC's."""
+    tz = ZoneInfo(zone)
+    Profile.objects.filter(user=user).update(timezone=zone)
+    midnight = morning(0, hour=0, tz=tz)
+    half_hour = timedelta(minutes=30)
+    early = make_followup(user, title="Early today", due_at=midnight + half_hour)
+    late = make_followup(user, title="Late today", due_at=morning(0, hour=23, tz=tz))
+    last_night = make_followup(user, title="Last night", due_at=midnight - half_hour)
+    tomorrow = make_followup(user, title="Tomorrow", due_at=morning(1, hour=0, tz=tz) + half_hour)
+
+    context = client_logged_in.get(DASHBOARD).context
+
+    assert context["overdue"] == [last_night]
+    assert context["due_today"] == [early, late]
+    assert context["upcoming"] == [tomorrow]
+
+
+def test_dashboard_says_how_many_more_are_due(client_logged_in, user, profile):
+    bulk_followups(user, [today_start() + timedelta(minutes=i) for i in range(53)])
+
+    response = client_logged_in.get(DASHBOARD)
+
+    assert len(response.context["due_today"]) == 50
+    assertContains(response, '<span class="count" data-count="today">53</span>', html=False)
+    assertContains(response, "and 3 more due by today.")
+
+
+def test_dashboard_when_nothing_is_due(client_logged_in, user, profile):
+    make_followup(user, title="Tomorrow note", due_at=morning(1))
+    response = client_logged_in.get(DASHBOARD)
+    assertContains(response, "Nothing due today.")
+    assertContains(response, "Tomorrow note")
+
+
+def test_dashboard_shows_upcoming_meetings_and_recent_contacts(
+    client_logged_in, user, other_user, profile
+):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    john = make_contact(user, "John Public")
+    planned = make_meeting(user, [sara], starts_at=timezone.now() + timedelta(days=2), kind="call")
+    make_meeting(user, [john], starts_at=timezone.now() - timedelta(days=2), kind="visit")
+    make_contact(other_user, "Mallory Secret")
+    make_meeting(
+        other_user,
+        [make_contact(other_user, "Eve Other")],
+        starts_at=timezone.now() + timedelta(days=1),
+    )
+
+    response = client_logged_in.get(DASHBOARD)
+
+    body = text(response)
+    assert list(response.context["upcoming_meetings"]) == [planned]
+    assert f'<a href="{planned.get_absolute_url()}">Call with Sara Smith</a>' in body
+    assert "Visit with John Public" not in body
+    assert list(response.context["recent_contacts"]) == [john, sara]
+    assert "Mallory Secret" not in body and "Eve Other" not in body
+
+
+def test_dashboard_htmx_gets_the_queue_fragment(client_logged_in, queue):
+    response = client_logged_in.get(DASHBOARD, headers=HTMX)
+
+    body = assert_fragment(response, 'id="queue"')
+    assert "Overdue note" in body and "Today note" in body and "Tomorrow note" in body
+    assert "Upcoming meetings" not in body
+    assert "Recent contacts" not in body
+
+
+def test_dashboard_varies_on_hx_request(client_logged_in, queue):
+    response = client_logged_in.get(DASHBOARD, headers=HTMX)
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+    assert "hx-request" in vary
+
+
+def test_dashboard_login_required(client):
+    assert_login_redirect(client.get(DASHBOARD), DASHBOARD)
+    assert_htmx_login_redirect(client.get(DASHBOARD, headers=HTMX), DASHBOARD)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_dashboard_wrong_method(client_logged_in, queue, method):
+    assert_not_allowed(getattr(client_logged_in, method)(DASHBOARD), "GET")
+    assert unchanged(queue["today"])
+
+
+def test_dashboard_query_count_holds(client_logged_in, user, profile, django_assert_num_queries):
+    orgs = bulk_organizations(user, 3)
+    people = bulk_contacts(user, 6, organizations=orgs)
+    meetings = bulk_meetings(user, 3, contacts=people[:2])
+    bulk_meetings(user, 2, contacts=people[2:4], start=timezone.now() + timedelta(days=1))
+    start = today_start()
+    bulk_followups(user, [start + timedelta(minutes=5)], contacts=people, meetings=meetings)
+    one, response = count_queries(client_logged_in, DASHBOARD)
+    assert len(response.context["due_today"]) == 1
+
+    # 199 more, spread over the last two weeks, today and the week ahead.
+    due = (
+        [start - timedelta(hours=i + 1) for i in range(66)]
+        + [start + timedelta(minutes=10 + i) for i in range(66)]
+        + [start + timedelta(days=1, hours=i) for i in range(67)]
+    )
+    bulk_followups(user, due, contacts=people, meetings=meetings, title="More")
+    more_people = bulk_contacts(user, 20, prefix="New", organizations=orgs)
+    bulk_meetings(user, 20, contacts=more_people, start=timezone.now() + timedelta(days=3))
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(DASHBOARD)
+    context = response.context
+    assert (context["counts"]["overdue"], context["counts"]["today"]) == (66, 67)
+    assert len(context["overdue"]) + len(context["due_today"]) == 50
+    assert len(context["upcoming"]) == 20  # the week ahead shows its first 20
+    assert context["counts"]["upcoming"] == 67
+    assert len(context["upcoming_meetings"]) == 5
+
+
+def test_dashboard_htmx_query_count_holds(
+    client_logged_in, user, profile, django_assert_num_queries
+):
+    people = bulk_contacts(user, 2, organizations=bulk_organizations(user, 2))
+    meetings = bulk_meetings(user, 2, contacts=people)
+    bulk_followups(user, [today_start() + timedelta(minutes=1)], contacts=people, meetings=meetings)
+    one, _ = count_queries(client_logged_in, DASHBOARD, headers=HTMX)
+
+    bulk_followups(
+        user, [today_start() - timedelta(minutes=i) for i in range(1, 200)],
+        contacts=people, meetings=meetings,
+    )
+
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(DASHBOARD, headers=HTMX)
+    assert len(response.context["overdue"]) == 50  # the oldest first, to the limit
+    assert response.context["due_today"] == []
+    assertContains(response, "and 150 more due by today.")
+
+
+# --- done / skip --------------------------------------------------------------------------
+
+
+def test_done_marks_it_done_and_goes_back_to_the_dashboard(client_logged_in, queue):
+    note = queue["today"]
+    before = timezone.now()
+
+    response = client_logged_in.post(done_url(note))
+
+    assert response.status_code == 302
+    assert response["Location"] == DASHBOARD
+    note = reload(note)
+    assert note.status == Status.DONE
+    assert before <= note.completed_at <= timezone.now()
+    page = client_logged_in.get(DASHBOARD)
+    assertContains(page, "Done: Today note.")
+    assert note not in page.context["due_today"]
+
+
+def test_skip_marks_it_skipped(client_logged_in, queue):
+    note = queue["overdue"]
+
+    response = client_logged_in.post(skip_url(note))
+
+    assert response["Location"] == DASHBOARD
+    note = reload(note)
+    assert note.status == Status.SKIPPED
+    assert note.completed_at is not None
+    assert note.due_at == queue["overdue"].due_at
+    assertContains(client_logged_in.get(DASHBOARD), "Skipped: Overdue note.")
+
+
+@pytest.mark.parametrize(
+    "action, url, event, flash, status",
+    [
+        ("done", done_url, "followupDone", "Done: Today note.", Status.DONE),
+        ("skip", skip_url, "followupSkipped", "Skipped: Today note.", Status.SKIPPED),
+    ],
+)
+def test_htmx_done_and_skip_return_the_queue(
+    client_logged_in, queue, action, url, event, flash, status
+):
+    note = queue["today"]
+
+    response = client_logged_in.post(url(note), headers=HTMX)
+
+    body = assert_fragment(response, 'id="queue"')
+    assert hx_trigger(response) == {event: {"id": note.pk}}
+    assert f'<p class="flash" role="status">{flash}</p>' in body
+    assert f'id="followup-{note.pk}"' not in body
+    assert "Snoozed till today" in body and "Overdue note" in body
+    assert '<span class="count" data-count="today">1</span>' in body
+    assert reload(note).status == status
+
+
+# --- snooze -------------------------------------------------------------------------------
+
+
+def test_snooze_one_day_is_tomorrow_morning(client_logged_in, queue):
+    note = queue["overdue"]
+
+    response = client_logged_in.post(snooze_url(note), {"days": "1"})
+
+    assert response["Location"] == DASHBOARD
+    note = reload(note)
+    assert note.status == Status.SNOOZED
+    assert note.due_at == morning(1)  # tomorrow at 08:00 in Paris
+    assert note.completed_at is None
+    page = client_logged_in.get(DASHBOARD)
+    assertContains(page, "Snoozed for a day: Overdue note.")
+    assert note in page.context["upcoming"]
+
+
+def test_snooze_a_week(client_logged_in, queue):
+    note = queue["today"]
+
+    client_logged_in.post(snooze_url(note), {"days": "7"})
+
+    note = reload(note)
+    assert (note.status, note.due_at) == (Status.SNOOZED, morning(7))
+    assertContains(client_logged_in.get(DASHBOARD), "Snoozed for a week: Today note.")
+
+
+def test_snooze_follows_the_users_morning_hour(client_logged_in, user, queue):
+    Profile.objects.filter(user=user).update(timezone="America/Chicago", morning_hour=6)
+
+    client_logged_in.post(snooze_url(queue["today"]), {"days": "1"})
+
+    assert reload(queue["today"]).due_at == morning(1, hour=6, tz=ZoneInfo("America/Chicago"))
+
+
+def test_htmx_snooze_returns_the_queue(client_logged_in, queue):
+    note = queue["today"]
+
+    response = client_logged_in.post(snooze_url(note), {"days": "1"}, headers=HTMX)
+
+    body = assert_fragment(response, 'id="queue"')
+    assert hx_trigger(response) == {"followupSnoozed": {"id": note.pk}}
+    assert '<p class="flash" role="status">Snoozed for a day: Today note.</p>' in body
+    assert body.index("<h2>Coming up</h2>") < body.index(f'id="followup-{note.pk}"')
+    assert reload(note).due_at == morning(1)
+
+
+@pytest.mark.parametrize("days", ["3", "0", "-1", "abc", "", None])
+def test_snooze_rejects_other_lengths(client_logged_in, queue, days):
+    note = queue["today"]
+    data = {} if days is None else {"days": days}
+
+    response = client_logged_in.post(snooze_url(note), data)
+
+    assert response.status_code == 400
+    assert b"Snooze for 1 or 7 days." in response.content
+    assert unchanged(note)
+
+
+# --- the three actions: ownership, login, method ------------------------------------------
+
+ACTIONS = [done_url, snooze_url, skip_url]
+
+
+@pytest.mark.parametrize("url", ACTIONS, ids=["done", "snooze", "skip"])
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_actions_on_another_users_followup_are_404(client_logged_in, queue, url, headers):
+    theirs = queue["theirs"]
+
+    response = client_logged_in.post(url(theirs), {"days": "7"}, headers=headers)
+
+    assert response.status_code == 404
+    assertNotContains(response, "Mallory", status_code=404)
+    assert unchanged(theirs)
+    assert reload(theirs).status == Status.PENDING
+
+
+@pytest.mark.parametrize("url", ACTIONS, ids=["done", "snooze", "skip"])
+def test_actions_login_required(client, queue, url):
+    note = queue["today"]
+    assert_login_redirect(client.post(url(note), {"days": "1"}), url(note))
+    assert_htmx_login_redirect(client.post(url(note), {"days": "1"}, headers=HTMX), url(note))
+    assert unchanged(note)
+
+
+@pytest.mark.parametrize("url", ACTIONS, ids=["done", "snooze", "skip"])
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_actions_wrong_method(client_logged_in, queue, url, method):
+    note = queue["today"]
+    data = {"days": "1"} if method == "get" else ""
+    response = getattr(client_logged_in, method)(url(note), data)
+    assert_not_allowed(response, "POST")
+    assert unchanged(note)
+
+
+def test_action_query_count_holds(client_logged_in, user, profile, django_assert_num_queries):
+    people = bulk_contacts(user, 2, organizations=bulk_organizations(user, 1))
+    meetings = bulk_meetings(user, 1, contacts=people)
+    first, second = bulk_followups(
+        user, [today_start() + timedelta(minutes=1)] * 2, contacts=people, meetings=meetings
+    )
+    with CaptureQueriesContext(connection) as queries:
+        client_logged_in.post(done_url(first), headers=HTMX)
+    bulk_followups(
+        user, [today_start() - timedelta(minutes=i) for i in range(1, 200)],
+        contacts=people, meetings=meetings,
+    )
+
+    with django_assert_num_queries(len(queries)):
+        response = client_logged_in.post(done_url(second), headers=HTMX)
+    assert len(response.context["overdue"]) == 50
+
+
+# --- follow-up detail ---------------------------------------------------------------------
+
+
+def test_detail_shows_the_followup(client_logged_in, user, profile):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    coffee = make_meeting(user, [sara], starts_at=datetime(2026, 3, 3, 9, 0, tzinfo=PARIS))
+    note = make_followup(
+        user,
+        title="Thank Sara Smith for the coffee",
+        kind=Kind.THANK_YOU,
+        contact=sara,
+        meeting=coffee,
+        due_at=datetime(2026, 3, 4, 8, 0, tzinfo=PARIS),
+        draft="Hi Sara,\n\nThank you for the coffee.",
+    )
+
+    response = client_logged_in.get(detail_url(note))
+
+    body = assert_full_page(response, "<h1>Thank Sara Smith for the coffee</h1>")
+    assert '<span class="badge">Thank-you note</span>' in body
+    assert "Pending · due Wed 4 Mar 2026, 08:00" in body
+    assert f'<a href="{sara.get_absolute_url()}">Sara Smith</a>, Acme' in body
+    assert f'<a href="{coffee.get_absolute_url()}">Coffee on 3 Mar 2026</a>' in body
+    assert "Hi Sara,\n\nThank you for the coffee.</pre>" in body
+    # Plain forms here: a POST, then back to the dashboard.
+    assert f'action="{done_url(note)}"' in body
+    assert f'action="{snooze_url(note)}"' in body
+    assert f'action="{skip_url(note)}"' in body
+    assert "hx-post" not in body.split("<main", 1)[1]
+
+
+def test_detail_of_a_closed_followup_has_no_actions(client_logged_in, user, profile):
+    note = make_followup(user, title="Sent it", status=Status.DONE, completed_at=timezone.now())
+
+    response = client_logged_in.get(detail_url(note))
+
+    body = assert_full_page(response, "<h1>Sent it</h1>")
+    assert "Done · due" in body
+    assert "· closed " in body
+    assert done_url(note) not in body and skip_url(note) not in body
+
+
+def test_detail_of_another_users_followup_is_404(client_logged_in, queue):
+    response = client_logged_in.get(detail_url(queue["theirs"]))
+    assert response.status_code == 404
+    assertNotContains(response, "Mallory", status_code=404)
+
+
+def test_detail_login_required(client, queue):
+    url = detail_url(queue["today"])
+    assert_login_redirect(client.get(url), url)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_detail_wrong_method(client_logged_in, queue, method):
+    note = queue["today"]
+    assert_not_allowed(getattr(client_logged_in, method)(detail_url(note)), "GET")
+    assert unchanged(note)

@@ -28,22 +28,24 @@ class Progress(models.TextChoices):
 
 
 class ReferralQuerySet(OwnedQuerySet):
-    def record_meeting(self, meeting: Meeting) -> int:
+    def record_meeting(self, meeting: Meeting) -> list[int]:
         """A meeting with a referred person moves their referrals on.
 
         Held: the referral is met (and the referrer hears how it went). Planned:
-        they have been contacted. Returns how many referrals moved.
+        they have been contacted. Returns the ids of the referrals that moved.
         """
-        referrals = self.filter(
+        held = meeting.starts_at <= timezone.now()
+        moving = self.filter(
             user_id=meeting.user_id,
             referred__in=meeting.contacts.all(),
-            progress__in=[Progress.NOT_CONTACTED, Progress.CONTACTED],
+            progress__in=[Progress.NOT_CONTACTED] + ([Progress.CONTACTED] if held else []),
         )
-        if meeting.starts_at <= timezone.now():
-            return referrals.update(progress=Progress.MET, met_meeting=meeting)
-        return referrals.filter(progress=Progress.NOT_CONTACTED).update(
-            progress=Progress.CONTACTED
-        )
+        ids = list(moving.values_list("pk", flat=True))
+        if held:
+            self.filter(pk__in=ids).update(progress=Progress.MET, met_meeting=meeting)
+        else:
+            self.filter(pk__in=ids).update(progress=Progress.CONTACTED)
+        return ids
 
     def with_people(self) -> ReferralQuerySet:
         return self.select_related(

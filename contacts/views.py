@@ -15,6 +15,8 @@ from contacts.forms import ContactForm, OrganizationForm
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
+from referrals import graph
+from referrals.models import Referral
 from meetings.models import Meeting
 
 TIMELINE_LIMIT = 50
@@ -57,6 +59,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("meeting")
         .order_by("-due_at")[:TIMELINE_LIMIT]
     )
+    chains = graph.named_chains(request.user.pk, contact)
+    tree, reached = graph.led_to(request.user.pk, contact)
+    referred_by = list(
+        Referral.objects.for_user(request.user).filter(referred=contact).with_people()
+    )
     timeline = sorted(
         [("meeting", m.starts_at, m) for m in meetings]
         + [("followup", f.due_at, f) for f in followups],
@@ -64,7 +71,16 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reverse=True,
     )
     return render(
-        request, "contacts/detail.html", {"contact": contact, "timeline": timeline}
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "timeline": timeline,
+            "chains": chains,
+            "tree": tree,
+            "reached": reached,
+            "referred_by": referred_by,
+        },
     )
 
 

@@ -1,0 +1,95 @@
+"""A contact's page traces how you reached them and whom they led you to."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contacts.models import Contact
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def people(user, *names) -> list[Contact]:
+    return [Contact.objects.create(user=user, name=n) for n in names]
+
+
+def refer(user, *pairs, **fields) -> None:
+    for a, b in pairs:
+        Referral.objects.create(user=user, referrer=a, referred=b, **fields)
+
+
+def page(client, contact) -> str:
+    return client.get(reverse("contacts:contact-detail", args=[contact.pk])).text
+
+
+def chain_texts(html: str) -> list[str]:
+    import re
+
+    items = re.findall(r'<li class="chain">(.*?)</li>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", i).split()) for i in items]
+
+
+def test_the_chain_from_someone_you_knew(client_logged_in, user):
+    sara, john, alan = people(user, "Sara Smith", "John Public", "Alan Ames")
+    refer(user, (sara, john), (john, alan), reason="he knows everyone in town")
+    assert chain_texts(page(client_logged_in, alan)) == [
+        "You → Sara Smith → John Public → Alan Ames"
+    ]
+    html = page(client_logged_in, sara)
+    assert "nobody referred Sara" in html
+    assert "1 referred directly · 2 in all" in html
+    assert html.index("John Public") < html.index("Alan Ames")
+
+
+def test_every_chain_when_several_people_referred_them(client_logged_in, user):
+    sara, bea, john, alan = people(user, "Sara Smith", "Bea Bond", "John Public", "Alan Ames")
+    refer(user, (sara, john), (bea, john), (john, alan))
+    assert sorted(chain_texts(page(client_logged_in, alan))) == [
+        "You → Bea Bond → John Public → Alan Ames",
+        "You → Sara Smith → John Public → Alan Ames",
+    ]
+    html = page(client_logged_in, john)
+    assert "Sara Smith</a> referred you" in html and "Bea Bond</a> referred you" in html
+
+
+def test_a_loop_ends_the_chain_and_the_tree(client_logged_in, user):
+    a, b = people(user, "Ann Able", "Ben Bold")
+    refer(user, (a, b), (b, a))
+    assert chain_texts(page(client_logged_in, a)) == ["You → Ben Bold → Ann Able"]
+    html = page(client_logged_in, a)
+    assert "1 referred directly · 1 in all" in html
+
+
+def test_another_users_referrals_never_show(client_logged_in, user, other_user):
+    sara, = people(user, "Sara Smith")
+    mine = people(other_user, "Mallory Mole")[0]
+    theirs = people(other_user, "Trent Third")[0]
+    refer(other_user, (mine, theirs))
+    html = page(client_logged_in, sara)
+    assert "Mallory" not in html and "Trent" not in html
+    assert client_logged_in.get(reverse("contacts:contact-detail", args=[theirs.pk])).status_code == 404
+
+
+def test_the_query_count_does_not_grow_with_the_network(client_logged_in, user):
+    root, = people(user, "Root Person")
+
+    def grow(n: int) -> None:
+        new = Contact.objects.bulk_create(
+            [Contact(user=user, name=f"P{Contact.objects.count()}-{i}") for i in range(n)]
+        )
+        parents = [root] + list(Contact.objects.filter(user=user).exclude(pk=root.pk)[:50])
+        Referral.objects.bulk_create(
+            [Referral(user=user, referrer=parents[i % len(parents)], referred=c) for i, c in enumerate(new)],
+            ignore_conflicts=True,
+        )
+
+    grow(10)
+    with CaptureQueriesContext(connection) as small:
+        page(client_logged_in, root)
+    grow(1000)
+    with CaptureQueriesContext(connection) as large:
+        html = page(client_logged_in, root)
+    assert len(large) == len(small)
+    assert "in all" in html

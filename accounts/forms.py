@@ -26,8 +26,13 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["timezone", "morning_hour", "thank_you_delay_days", "referral_call_delay_days"]
+        fields = [
+            "timezone", "morning_hour", "digest_enabled", "digest_time",
+            "thank_you_delay_days", "referral_call_delay_days", "prepare_days_before",
+            "reply_within_hours", "help_back_delay_days",
+        ]
         widgets = {
+            "digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "morning_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "thank_you_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
             "referral_call_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),

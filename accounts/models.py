@@ -28,6 +28,25 @@ class Profile(models.Model):
         default=1, validators=[MaxValueValidator(30)],
         help_text="Days after a meeting that its thank-you note falls due."
     )
+    prepare_days_before = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(14)],
+        help_text="Days before a planned meeting that preparing for it falls due.",
+    )
+    reply_within_hours = models.PositiveSmallIntegerField(
+        default=4, validators=[MaxValueValidator(48)],
+        help_text="Hours in which to answer someone who asks for your help: make it a priority.",
+    )
+    help_back_delay_days = models.PositiveSmallIntegerField(
+        default=28, validators=[MaxValueValidator(365)],
+        help_text="Days after someone helped you that offering help back (or an update) falls due.",
+    )
+    digest_enabled = models.BooleanField(
+        "email me a morning digest", default=True,
+        help_text="One email a day listing that day's follow-ups.",
+    )
+    digest_time = models.TimeField(
+        default=time(7, 0), help_text="When the digest is sent, in your timezone."
+    )
     referral_call_delay_days = models.PositiveSmallIntegerField(
         default=3, validators=[MaxValueValidator(30)],
         help_text="Days after a referral that calling the person falls due "

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from contacts.models import Contact, Organization
+from contacts.models import Contact, Note, Organization
 
 
 @admin.register(Organization)
@@ -18,3 +18,10 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "organization__name", "user__username"]
     raw_id_fields = ["user", "organization"]
     list_select_related = ["organization", "user"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["contact", "user", "happened_at"]
+    search_fields = ["body", "contact__name", "user__username"]
+    raw_id_fields = ["user", "contact"]

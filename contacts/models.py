@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
@@ -101,6 +103,11 @@ class Contact(OwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_interaction_at = models.DateTimeField(null=True, blank=True)
+    keep_in_touch_days = models.PositiveSmallIntegerField(
+        "keep in touch every", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Days between touches; netcrm reminds you when it has been that long.",
+    )
 
     objects = ContactQuerySet.as_manager()
 
@@ -132,3 +139,19 @@ class Contact(OwnedModel):
                 Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=moment)
             ).update(last_interaction_at=moment)
             self.last_interaction_at = moment
+
+
+class Note(OwnedModel):
+    """A call, an email, a chat at an event: any touch that keeps a contact warm."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="notes_logged")
+    body = models.TextField()
+    happened_at = models.DateTimeField("when", default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        indexes = [models.Index(fields=["contact", "-happened_at"], name="note_contact_idx")]
+
+    def __str__(self) -> str:
+        return f"Note on {self.contact}: {self.body[:40]}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from meetings.models import Meeting
+from reciprocity.models import InboundRequest
 from referrals.models import IntroStatus, Progress, Referral
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
@@ -69,6 +70,9 @@ class FollowUp(OwnedModel):
     referral = models.ForeignKey(
         Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
+    inbound_request = models.ForeignKey(
+        InboundRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -91,6 +95,30 @@ class FollowUp(OwnedModel):
                 fields=["referral", "kind"],
                 condition=Q(referral__isnull=False),
                 name="followup_one_per_referral_kind",
+            ),
+            # Someone asked for help: one priority reply.
+            models.UniqueConstraint(
+                fields=["inbound_request", "kind"],
+                condition=Q(inbound_request__isnull=False),
+                name="followup_one_per_inbound_request_kind",
+            ),
+            # Someone met you: one "offer help back / send an update" per meeting and person.
+            models.UniqueConstraint(
+                fields=["meeting", "contact"],
+                condition=Q(kind="reciprocate", inbound_request__isnull=True),
+                name="followup_one_help_back_per_meeting_contact",
+            ),
+            # A planned meeting: one reminder to prepare.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(kind="prepare"),
+                name="followup_one_prepare_per_meeting",
+            ),
+            # Keep in touch: never two open at once for a contact.
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(kind="keep_in_touch", status__in=["pending", "snoozed"]),
+                name="followup_one_open_keep_in_touch_per_contact",
             ),
         ]
 
@@ -127,3 +155,35 @@ class FollowUp(OwnedModel):
         self.status = Status.SNOOZED
         self.due_at = until
         self.save(update_fields=["status", "due_at"])
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran, so the dashboard can say when beat has stopped."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_seen_at}"
+
+    @classmethod
+    def beat(cls, name: str, moment: datetime | None = None) -> None:
+        cls.objects.update_or_create(name=name, defaults={"last_seen_at": moment or timezone.now()})
+
+
+class DigestLog(OwnedModel):
+    """One morning digest per user per local day: the row is the claim, made before sending."""
+
+    day = models.DateField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    followup_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_one_per_user_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meetings.models import Meeting
+from meetings.models import Meeting, QuestionTemplate
 
 
 @admin.register(Meeting)
@@ -11,3 +11,10 @@ class MeetingAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     filter_horizontal = ["contacts"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(QuestionTemplate)
+class QuestionTemplateAdmin(admin.ModelAdmin):
+    list_display = ["text", "user"]
+    search_fields = ["text", "user__username"]
+    raw_id_fields = ["user"]

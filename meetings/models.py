@@ -118,3 +118,16 @@ class Meeting(OwnedModel):
         if self.starts_at <= timezone.now():
             for contact in self.contacts.all():
                 contact.touch(self.starts_at)
+
+
+class QuestionTemplate(OwnedModel):
+    """A question worth asking, kept in the user's library to pick when preparing."""
+
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text

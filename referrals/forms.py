@@ -67,3 +67,59 @@ def check_referral_rows(formset, referrer_name: str, referrer: Contact | None, u
             ok = False
         seen.add(key)
     return ok
+
+
+class ContactReferralForm(ReferralRowForm):
+    """On a contact's page: someone they suggested, or someone who suggested them."""
+
+    GAVE, RECEIVED = "gave", "received"
+    direction = forms.ChoiceField(
+        choices=[(GAVE, "They suggested"), (RECEIVED, "They were suggested by")],
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, contact: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact = contact
+        self.fields["name"].required = True
+        if self.initial.get("direction", self.data.get(self.add_prefix("direction"))) == self.RECEIVED:
+            self.fields["name"].label = f"Who suggested you talk to {contact.first_name}?"
+        else:
+            self.fields["name"].label = f"Whom did {contact.first_name} suggest?"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        other = self.resolve(self.contact.user)
+        if other.pk == self.contact.pk or (
+            other.pk is None and other.name.casefold() == self.contact.name.casefold()
+        ):
+            raise forms.ValidationError("Nobody can refer you to themselves.")
+        gave = cleaned["direction"] == self.GAVE
+        referrer, referred = (self.contact, other) if gave else (other, self.contact)
+        if not gave and other.pk is None:
+            other.source = Source.KNEW  # a new referrer is someone you knew
+        if other.pk and Referral.objects.filter(referrer=referrer, referred=referred).exists():
+            raise forms.ValidationError(
+                f"{referrer.name} referred you to {referred.name} already."
+            )
+        self.edge = (referrer, referred)
+        return cleaned
+
+    def save(self) -> Referral:
+        referrer, referred = self.edge
+        for person in self.edge:
+            if person.pk is None:
+                person.save()
+        return Referral.objects.create(
+            user=self.contact.user, referrer=referrer, referred=referred,
+            reason=self.cleaned_data["reason"], intro_status=self.cleaned_data["intro_status"],
+        )
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["reason", "intro_status", "progress", "referred_on"]
+        widgets = {"referred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 pytestmark = pytest.mark.django_db
-OURS = ["accounts", "contacts", "meetings", "followups"]
+OURS = ["accounts", "contacts", "meetings", "referrals", "reciprocity", "followups"]
 
 
 def test_every_model_of_ours_is_registered():

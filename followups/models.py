@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -166,9 +166,22 @@ class Heartbeat(models.Model):
     def __str__(self) -> str:
         return f"{self.name} at {self.last_seen_at}"
 
+    STALE_AFTER = timedelta(minutes=5)
+
     @classmethod
     def beat(cls, name: str, moment: datetime | None = None) -> None:
         cls.objects.update_or_create(name=name, defaults={"last_seen_at": moment or timezone.now()})
+
+    @classmethod
+    def stale(cls, name: str, now: datetime | None = None) -> Heartbeat | None:
+        """The heartbeat if it is missing or older than STALE_AFTER, else None.
+
+        (A missing one comes back unsaved, with no last_seen_at.)"""
+        beat = cls.objects.filter(name=name).first() or cls(name=name)
+        now = now or timezone.now()
+        if beat.last_seen_at and now - beat.last_seen_at <= cls.STALE_AFTER:
+            return None
+        return beat
 
 
 class DigestLog(OwnedModel):

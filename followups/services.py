@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import Profile
 from followups.models import FollowUp, Kind, Status
@@ -215,11 +216,25 @@ def referrals_missing_followups(now: datetime | None = None) -> QuerySet[Referra
     )
 
 
+def sweep_meeting_followups(now: datetime) -> int:
+    ids = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    return create_meeting_followups(ids, now) if ids else 0
+
+
+def sweep_referral_followups(now: datetime) -> int:
+    ids = list(referrals_missing_followups(now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    return create_referral_followups(ids) if ids else 0
+
+
+# Each rule finds what it calls for that does not exist yet and creates it; named
+# by dotted path so each app keeps its own rule without circular imports.
+SWEEP_RULES = [
+    "followups.services.sweep_meeting_followups",
+    "followups.services.sweep_referral_followups",
+]
+
+
 def sweep_missing_followups(now: datetime | None = None) -> int:
     """Repair whatever a lost message missed; safe to run any number of times."""
     now = now or timezone.now()
-    meetings = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:SWEEP_BATCH])
-    referrals = list(
-        referrals_missing_followups(now).values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
-    return create_meeting_followups(meetings, now) + create_referral_followups(referrals)
+    return sum(import_string(rule)(now) for rule in SWEEP_RULES)

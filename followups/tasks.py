@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from followups import services
+from followups.models import Heartbeat
 
 
 @shared_task
@@ -15,4 +16,5 @@ def create_referral_followups(referral_id: int) -> int:
 
 @shared_task
 def sweep_followups() -> int:
+    Heartbeat.beat("sweep")
     return services.sweep_missing_followups()

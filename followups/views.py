@@ -15,7 +15,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Profile
 from contacts.models import Contact
-from followups.models import FollowUp
+from followups.models import FollowUp, Heartbeat
 from meetings.models import Meeting
 from netcrm.lib.http import wants_fragment
 
@@ -69,6 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["upcoming_meetings"] = (
         Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
     )
+    context["stalled"] = Heartbeat.stale("sweep")
     context["recent_contacts"] = (
         Contact.objects.for_user(request.user)
         .select_related("organization")

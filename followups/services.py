@@ -99,7 +99,13 @@ def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = 
     referrals = Referral.objects.filter(
         Q(meeting__in=meetings) | Q(met_meeting__in=meetings)
     ).values_list("pk", flat=True)
-    return save_new(rows) + create_referral_followups(referrals)
+    created = save_new(rows) + create_referral_followups(referrals)
+    # Other apps' rules for a saved meeting, each given the loaded meetings and `now`.
+    return created + sum(import_string(rule)(meetings, now) for rule in MEETING_RULES)
+
+
+# Rules run whenever meetings are saved (and by the sweep through them), by dotted path.
+MEETING_RULES: list[str] = []
 
 
 # Referrals --------------------------------------------------------------------------

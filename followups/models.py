@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import quote, urlencode
 
 from django.db import models
 from django.db.models import Q
@@ -131,6 +132,24 @@ class FollowUp(OwnedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    EMAIL_SUBJECTS = {
+        Kind.THANK_YOU: "Thank you",
+        Kind.ASK_INTRO: "A small favour",
+        Kind.CLOSE_LOOP: "How it went, thanks to you",
+        Kind.RECIPROCATE: "Following up",
+        Kind.KEEP_IN_TOUCH: "Catching up",
+    }
+
+    def mailto(self) -> str:
+        """A mailto: link with the draft filled in, when the person has an address."""
+        if not (self.contact and self.contact.email and self.draft) or self.kind == Kind.PREPARE:
+            return ""
+        subject = self.EMAIL_SUBJECTS.get(self.kind, self.title)
+        if self.kind == Kind.REFERRAL_CALL and self.referral:
+            subject = f"{self.referral.referrer.name} suggested I get in touch"
+        query = urlencode({"subject": subject, "body": self.draft}, quote_via=quote)
+        return f"mailto:{self.contact.email}?{query}"
 
     def mark_done(self) -> None:
         self.status = Status.DONE

@@ -9,4 +9,5 @@ urlpatterns = [
     path("followups/<int:pk>/done/", views.mark_done, name="mark-done"),
     path("followups/<int:pk>/snooze/", views.snooze, name="snooze"),
     path("followups/<int:pk>/skip/", views.skip, name="skip"),
+    path("followups/<int:pk>/edit/", views.edit_followup, name="edit-followup"),
 ]

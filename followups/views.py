@@ -9,7 +9,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
@@ -17,12 +18,12 @@ from accounts.models import Profile
 from contacts.models import Contact
 from followups.models import FollowUp, Heartbeat
 from meetings.models import Meeting
-from netcrm.lib.http import wants_fragment
+from netcrm.lib.http import form_data, wants_fragment
 
 QUEUE_LIMIT = 50
 UPCOMING_LIMIT = 20
 UPCOMING_DAYS = 7
-SNOOZE_CHOICES = [(1, "Snooze 1 day"), (7, "1 week")]
+SNOOZE_CHOICES = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]
 
 
 def day_bounds(profile: Profile) -> tuple[datetime, datetime]:
@@ -118,7 +119,27 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SnoozeForm(forms.Form):
-    days = forms.TypedChoiceField(choices=SNOOZE_CHOICES, coerce=int)
+    """Snooze for one of the choices, or until a date after today."""
+
+    days = forms.TypedChoiceField(choices=SNOOZE_CHOICES, coerce=int, required=False)
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, profile: Profile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.today = timezone.localdate(timezone=profile.tzinfo)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("days") and not cleaned.get("until"):
+            raise forms.ValidationError("Snooze for a number of days, or until a date.")
+        if cleaned.get("until") and cleaned["until"] <= self.today:
+            raise forms.ValidationError("Pick a date after today.")
+        return cleaned
+
+    def due_at(self) -> datetime:
+        day = self.cleaned_data["until"] or self.today + timedelta(days=self.cleaned_data["days"])
+        return self.profile.morning_of(day)
 
 
 @login_required
@@ -127,14 +148,41 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
     if response := _closed_already(request, followup):
         return response
-    form = SnoozeForm(request.POST)
+    form = SnoozeForm(request.POST, profile=Profile.for_user(request.user))
     if not form.is_valid():
-        return HttpResponseBadRequest("Snooze for 1 or 7 days.")
-    profile = Profile.for_user(request.user)
-    days = form.cleaned_data["days"]
-    followup.snooze(profile.morning_of(timezone.localdate(timezone=profile.tzinfo) + timedelta(days=days)))
-    label = "a day" if days == 1 else "a week"
-    return _after_action(request, followup, "followupSnoozed", f"Snoozed for {label}: {followup.title}.")
+        if not wants_fragment(request):
+            return HttpResponseBadRequest(" ".join(form.non_field_errors()) or "Invalid snooze.")
+        context = queue_context(request.user, form.profile)
+        context["flash"] = " ".join(form.non_field_errors())
+        return render(request, "followups/dashboard.html#queue", context, status=422)
+    followup.snooze(form.due_at())
+    until = date_format(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
+    return _after_action(
+        request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}."
+    )
+
+
+class EditFollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["title", "draft"]
+        widgets = {"draft": forms.Textarea(attrs={"rows": 8})}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_followup(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a follow-up's title and drafted text, in place in the queue or on a page."""
+    followup = FollowUp.objects.with_subjects().get_for_user_or_404(request.user, pk=pk)
+    form = EditFollowUpForm(form_data(request), instance=followup)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return _after_action(request, followup, "followupEdited", f"Saved: {followup.title}.")
+    template = "followups/edit.html#edit-form" if wants_fragment(request) else "followups/edit.html"
+    return render(
+        request, template, {"form": form, "followup": followup},
+        status=422 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Profile
@@ -362,7 +363,7 @@ def test_snooze_one_day_is_tomorrow_morning(client_logged_in, queue):
     assert note.due_at == morning(1)  # tomorrow at 08:00 in Paris
     assert note.completed_at is None
     page = client_logged_in.get(DASHBOARD)
-    assertContains(page, "Snoozed for a day: Overdue note.")
+    assertContains(page, f"Snoozed until {date_format(morning(1), 'l j F')}: Overdue note.")
     assert note in page.context["upcoming"]
 
 
@@ -373,7 +374,9 @@ def test_snooze_a_week(client_logged_in, queue):
 
     note = reload(note)
     assert (note.status, note.due_at) == (Status.SNOOZED, morning(7))
-    assertContains(client_logged_in.get(DASHBOARD), "Snoozed for a week: Today note.")
+    assertContains(
+        client_logged_in.get(DASHBOARD), f"Snoozed until {date_format(morning(7), 'l j F')}: Today note."
+    )
 
 
 def test_snooze_follows_the_users_morning_hour(client_logged_in, user, queue):
@@ -391,12 +394,13 @@ def test_htmx_snooze_returns_the_queue(client_logged_in, queue):
 
     body = assert_fragment(response, 'id="queue"')
     assert hx_trigger(response) == {"followupSnoozed": {"id": note.pk}}
-    assert '<p class="flash" role="status">Snoozed for a day: Today note.</p>' in body
+    flash = f"Snoozed until {date_format(morning(1), 'l j F')}: Today note."
+    assert f'<p class="flash" role="status">{flash}</p>' in body
     assert body.index("<h2>Coming up</h2>") < body.index(f'id="followup-{note.pk}"')
     assert reload(note).due_at == morning(1)
 
 
-@pytest.mark.parametrize("days", ["3", "0", "-1", "abc", "", None])
+@pytest.mark.parametrize("days", ["5", "0", "-1", "abc", "", None])
 def test_snooze_rejects_other_lengths(client_logged_in, queue, days):
     note = queue["today"]
     data = {} if days is None else {"days": days}
@@ -404,7 +408,33 @@ def test_snooze_rejects_other_lengths(client_logged_in, queue, days):
     response = client_logged_in.post(snooze_url(note), data)
 
     assert response.status_code == 400
-    assert b"Snooze for 1 or 7 days." in response.content
+    assert b"Snooze for a number of days, or until a date." in response.content
+    assert unchanged(note)
+
+
+@pytest.mark.parametrize("days", ["3", "14"])
+def test_snooze_longer_choices(client_logged_in, queue, days):
+    client_logged_in.post(snooze_url(queue["today"]), {"days": days})
+    assert reload(queue["today"]).due_at == morning(int(days))
+
+
+def test_snooze_until_a_date(client_logged_in, queue):
+    until = morning(10)
+    client_logged_in.post(snooze_url(queue["today"]), {"until": until.date().isoformat()})
+    note = reload(queue["today"])
+    assert (note.status, note.due_at) == (Status.SNOOZED, until)
+
+
+@pytest.mark.parametrize("offset", [0, -3])
+def test_snooze_until_today_or_the_past_is_refused(client_logged_in, queue, offset):
+    note = queue["today"]
+    day = morning(offset).date().isoformat()
+    response = client_logged_in.post(snooze_url(note), {"until": day})
+    assert response.status_code == 400
+    assert b"Pick a date after today." in response.content
+    response = client_logged_in.post(snooze_url(note), {"until": day}, headers=HTMX)
+    assert response.status_code == 422
+    assert "Pick a date after today." in assert_fragment(response, 'id="queue"', status=422)
     assert unchanged(note)
 
 

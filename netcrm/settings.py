@@ -193,6 +193,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.2,
 }
+# One queue name per deployment (the test suite runs its own processes on its own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -204,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.sweep_followups",
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
+    # Each user's morning digest, at their own local time; the DigestLog row makes it once.
+    "send-due-digests": {"task": "followups.tasks.send_due_digests", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -1,0 +1,212 @@
+"""Exactly once, never lost: a killed worker, Redis down, two beats, beat stopped for hours.
+
+These run real Celery processes (worker, beat) on the test database and a real
+Redis, with the project's own settings: nothing here is eager or mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Contact
+from followups.models import FollowUp, Heartbeat, Kind
+from followups.tasks import create_meeting_followups, sweep_followups
+from meetings.models import Meeting
+from netcrm.celery import app as celery_app
+from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
+from referrals.models import Referral
+from tests.conftest import point_broker_at, run_task, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+# Real processes on the test database ----------------------------------------------
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def celery_process(kind: str, tmp_path: Path, *args: str, **env: str):
+    """`celery worker` or `celery beat` as a child process on the test database and Redis."""
+    log_path = tmp_path / f"{kind}-{time.monotonic_ns()}.log"
+    environment = os.environ | {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": celery_app.conf.task_default_queue,
+        "DATA_DIR": str(tmp_path / "data"),
+        "PYTHONUNBUFFERED": "1",
+    } | env
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "netcrm", kind, "--loglevel", "INFO", *args],
+            cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        )
+        process.log = log_path
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@contextmanager
+def followups_locked():
+    """Hold the follow-up table from another connection: workers block mid-task."""
+    if connection.vendor == "sqlite":
+        lock = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+    else:
+        lock = psycopg.connect(database_url())
+        lock.execute(f"LOCK TABLE {FollowUp._meta.db_table} IN EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        lock.rollback() if connection.vendor == "postgresql" else lock.execute("ROLLBACK")
+        lock.close()
+
+
+def meetings_without_followups(user, count: int, **fields) -> list[Meeting]:
+    """Meetings saved while no message reached a worker (as if Redis had been down)."""
+    people = Contact.objects.bulk_create(
+        [Contact(user=user, name=f"Person {i}") for i in range(count)]
+    )
+    start = fields.pop("starts_at", timezone.now() - timedelta(hours=2))
+    meetings = Meeting.objects.bulk_create(
+        [Meeting(user=user, starts_at=start, **fields) for _ in range(count)]
+    )
+    Meeting.contacts.through.objects.bulk_create(
+        [Meeting.contacts.through(meeting=m, contact=p) for m, p in zip(meetings, people)]
+    )
+    return meetings
+
+
+def thank_yous_per_meeting() -> Counter:
+    return Counter(FollowUp.objects.filter(kind=Kind.THANK_YOU).values_list("meeting", flat=True))
+
+
+# The tests ---------------------------------------------------------------------------
+
+
+def test_killing_a_worker_child_mid_task_creates_each_follow_up_exactly_once(user, tmp_path):
+    meetings = meetings_without_followups(user, 20)
+    with celery_process("worker", tmp_path, "--pool", "prefork", "--concurrency", "2") as worker:
+        wait_for(lambda: "ready" in worker.log.read_text(), timeout=60)
+        with followups_locked():
+            for meeting in meetings:
+                create_meeting_followups.delay(meeting.pk)
+            # Both children take a task and block on the locked table, mid-transaction.
+            wait_for(lambda: worker.log.read_text().count("received") >= 2, timeout=30)
+            time.sleep(0.5)
+            victim = children_of(worker.pid)[0]
+            os.kill(victim, signal.SIGKILL)
+            wait_for(lambda: "SIGKILL" in worker.log.read_text(), timeout=30)
+        wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).count() >= 20, timeout=90)
+        # Let any redelivered duplicate run before counting.
+        wait_for(lambda: worker.log.read_text().count("succeeded") >= 20, timeout=60)
+    log = worker.log.read_text()
+    assert "WorkerLostError" in log or "exited with 'signal 9 (SIGKILL)'" in log, log[-2000:]
+    assert thank_yous_per_meeting() == Counter({m.pk: 1 for m in meetings})
+
+
+def test_fifty_meetings_logged_while_redis_is_down_get_fifty_thank_yous(
+    client_logged_in, user, tmp_path
+):
+    redis = EmbeddedRedis(tmp_path / "outage.sock").start()
+    session_broker = celery_app.conf.broker_url
+    point_broker_at(celery_broker_url(redis.url))
+    try:
+        redis.stop()  # Redis goes down
+        for i in range(50):
+            response = client_logged_in.post(reverse("meetings:log-meeting"), {
+                "new_contact_name": f"Guest {i}", "starts_at": "2026-11-20T10:00",
+                "kind": "coffee", "length_minutes": 15, "invited_by": "me", "paid_by": "me",
+            })
+            assert response.status_code == 302, f"meeting {i} failed while Redis was down"
+        assert Meeting.objects.filter(user=user).count() == 50
+        assert FollowUp.objects.count() == 0
+
+        redis.start()  # Redis is back, on the same socket
+        point_broker_at(celery_broker_url(redis.url))
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            run_task(sweep_followups)
+            assert run_task(sweep_followups) == 0  # the second sweep finds nothing missing
+        assert FollowUp.objects.filter(kind=Kind.THANK_YOU).count() == 50
+        assert set(thank_yous_per_meeting().values()) == {1}
+    finally:
+        point_broker_at(session_broker)
+        redis.stop()
+
+
+def test_two_beats_at_once_create_no_duplicate(celery_worker, user, tmp_path):
+    meetings = meetings_without_followups(user, 10)
+    fast = {"SWEEP_INTERVAL_SECONDS": "0.5"}
+    with celery_process("beat", tmp_path, "--schedule", str(tmp_path / "one"), **fast) as one, \
+            celery_process("beat", tmp_path, "--schedule", str(tmp_path / "two"), **fast) as two:
+        for beat in (one, two):
+            wait_for(lambda b=beat: b.log.read_text().count("Sending due task") >= 4, timeout=60)
+    # Both beats sent sweeps, many times over; let the worker finish them.
+    assert run_task(sweep_followups) == 0
+    assert thank_yous_per_meeting() == Counter({m.pk: 1 for m in meetings})
+
+
+def test_beat_stopped_for_six_hours_every_overdue_item_surfaces_once(
+    celery_worker, client_logged_in, user
+):
+    six_hours_ago = timezone.now() - timedelta(hours=6)
+    Heartbeat.beat("sweep", six_hours_ago)
+    user.profile.thank_you_delay_days = 0  # thank-yous fall due as the meeting ends
+    user.profile.save()
+    # While beat was stopped, meetings were logged and their messages were lost.
+    meetings = meetings_without_followups(user, 6, starts_at=six_hours_ago)
+    Meeting.objects.filter(pk__in=[m.pk for m in meetings]).update(created_at=six_hours_ago)
+    sara, john = Contact.objects.filter(user=user)[:2]
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    # …and a referral from earlier in the week whose follow-ups a lost message never made.
+    Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - timedelta(days=5))
+    page = client_logged_in.get("/").text
+    assert "Reminders are paused" in page and "6\xa0hours" in page
+
+    # Beat is back: its first sweep (run by the worker) surfaces everything, once.
+    assert run_task(sweep_followups) >= 8  # 6 thank-yous, the ask for an intro, the call, …
+    assert run_task(sweep_followups) == 0
+    page = client_logged_in.get("/")
+    # Everything whose time passed while beat was down is in today's queue, once.
+    overdue = page.context["overdue"] + page.context["due_today"]
+    assert all(f.due_at < timezone.now() for f in overdue)
+    assert len(overdue) == 8
+    assert len({f.pk for f in overdue}) == 8
+    assert Counter(f.kind for f in overdue) == {
+        Kind.THANK_YOU: 6, Kind.ASK_INTRO: 1, Kind.REFERRAL_CALL: 1,
+    }
+    assert "Reminders are paused" not in page.text

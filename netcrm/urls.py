@@ -8,5 +8,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("meetings/", include("meetings.urls")),
     path("referrals/", include("referrals.urls")),
+    path("requests/", include("reciprocity.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,145 @@
+"""The network page's questions: each is one query, whatever the size of the network.
+
+These would sit on ContactQuerySet / ReferralQuerySet; they live here while the
+network page is their only reader.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from contacts.models import Contact
+from meetings.models import Meeting
+from referrals.models import Progress, Referral
+
+CHILDREN_LIMIT = 100
+CONNECTORS = 10
+PATH_EDGES_LIMIT = 1000
+
+
+@dataclass
+class Node:
+    """One person in the tree: who they are, how many people they referred you to."""
+
+    contact: Contact
+    count: int
+    referral: Referral | None = None  # how you reached them (None for a first link)
+    children: list[Node] | None = None  # shown already (the focused path), else on demand
+    on_path: bool = False
+    focus: bool = False
+
+    @property
+    def others(self) -> int:
+        """How many of the people they referred are not shown under them."""
+        return self.count - len(self.children or ())
+
+
+def roots(user, first: Collection[int] = ()) -> QuerySet[Contact]:
+    """First links: contacts who referred someone and whom nobody referred.
+
+    Each carries `referred_count`; those in `first` come first, then by name.
+    """
+    referred_by_someone = Referral.objects.filter(user=user, referred=OuterRef("pk"))
+    contacts = (
+        Contact.objects.for_user(user)
+        .annotate(referred_count=Count("referrals_given"))
+        .filter(referred_count__gt=0)
+        .exclude(Exists(referred_by_someone))
+        .select_related("organization")
+    )
+    if first:
+        contacts = contacts.annotate(
+            later=Case(When(pk__in=list(first), then=0), default=1)
+        ).order_by("later", Lower("name"), "pk")
+    else:
+        contacts = contacts.order_by(Lower("name"), "pk")  # GROUP BY drops Meta.ordering
+    return contacts
+
+
+def _edges(user) -> QuerySet[Referral]:
+    """Referrals with the referred person and how many people *they* referred."""
+    return (
+        Referral.objects.for_user(user)
+        .select_related("referred__organization")
+        .annotate(referred_count=Count("referred__referrals_given"))
+    )
+
+
+def children(user, contact_id: int, limit: int = CHILDREN_LIMIT) -> tuple[list[Node], bool]:
+    """The people `contact_id` referred you to (at most `limit`), and whether there are more."""
+    rows = list(
+        _edges(user).filter(referrer_id=contact_id).order_by(Lower("referred__name"), "pk")[
+            : limit + 1
+        ]
+    )
+    return [Node(r.referred, r.referred_count, r) for r in rows[:limit]], len(rows) > limit
+
+
+def expand_chains(nodes: Sequence[Node], user, chains: list[list[int]], focus: int) -> None:
+    """Open the tree along every chain to `focus` (one query), marking who is on it."""
+    on_path = {contact_id for chain in chains for contact_id in chain}
+    steps = {(a, b) for chain in chains for a, b in zip(chain, chain[1:])}
+    below: dict[int, list[Referral]] = defaultdict(list)
+    if steps:
+        rows = (
+            _edges(user)
+            .filter(referrer_id__in=on_path, referred_id__in=on_path)
+            .order_by(Lower("referred__name"), "pk")[:PATH_EDGES_LIMIT]
+        )
+        for referral in rows:
+            if (referral.referrer_id, referral.referred_id) in steps:
+                below[referral.referrer_id].append(referral)
+
+    def mark(node: Node, branch: frozenset[int]) -> None:
+        pk = node.contact.pk
+        node.on_path, node.focus = pk in on_path, pk == focus
+        if node.focus or pk in branch:
+            return
+        shown = [r for r in below[pk] if r.referred_id not in branch]
+        if shown:
+            node.children = [Node(r.referred, r.referred_count, r) for r in shown]
+            for child in node.children:
+                mark(child, branch | {pk})
+
+    for node in nodes:
+        mark(node, frozenset())
+
+
+def best_connectors(user, limit: int = CONNECTORS) -> QuerySet[Contact]:
+    """Who referred you to the most people (`given`), and how many of those you met (`met`)."""
+    return (
+        Contact.objects.for_user(user)
+        .annotate(
+            given=Count("referrals_given"),
+            met=Count("referrals_given", filter=Q(referrals_given__progress=Progress.MET)),
+        )
+        .filter(given__gt=0)
+        .select_related("organization")
+        .order_by("-given", "-met", Lower("name"), "pk")[:limit]
+    )
+
+
+def referral_counts(user) -> dict[str, int]:
+    """{"total": referrals, "met": of those you met}."""
+    return Referral.objects.for_user(user).aggregate(
+        total=Count("pk"), met=Count("pk", filter=Q(progress=Progress.MET))
+    )
+
+
+def meeting_counts(user) -> dict[str, int]:
+    """{"held": meetings that have happened, "barren": of those, the ones that gave no referral}.
+
+    An upcoming meeting has not had its chance yet, so it counts in neither.
+    """
+    gave_one = Referral.objects.filter(meeting=OuterRef("pk"))
+    return (
+        Meeting.objects.for_user(user)
+        .filter(starts_at__lte=timezone.now())
+        .aggregate(held=Count("pk"), barren=Count("pk", filter=~Exists(gave_one)))
+    )

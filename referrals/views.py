@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from contacts.models import Contact
+from netcrm.lib.http import id_from, wants_fragment
+from referrals import graph as referral_graph
+from referrals import network as queries
+from referrals.layout import (
+    NAME_SIZE,
+    NAME_SIZE_TIGHT,
+    SUB_SIZE,
+    TEXT_ROOM,
+    Box,
+    fit_text,
+    forest_layers,
+    layered_layout,
+    neighbourhood_layers,
+    text_width,
+)
+from referrals.models import Referral
+
+SEARCH_LIMIT = 8
+GRAPH_LIMIT = 150  # people drawn at most
+GRAPH_EDGE_LIMIT = 5000  # referrals read for the whole-network drawing
+NEIGHBOURHOOD_STEPS = 2
+
+
+def contact_from_query(request: HttpRequest, param: str) -> Contact | None:
+    """The user's contact named by ?param=<id>; None when absent, 404 when not theirs."""
+    value = request.GET.get(param, "").strip()
+    if not value:
+        return None
+    pk = id_from(value)
+    if pk is None:
+        raise Http404("No such contact.")
+    return Contact.objects.select_related("organization").get_for_user_or_404(
+        request.user, pk=pk
+    )
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def network(request: HttpRequest) -> HttpResponse:
+    """The whole network as a forest of first links, a search, chains, best connectors."""
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    results = (
+        list(Contact.objects.for_user(user).search(query).select_related("organization")[
+            :SEARCH_LIMIT
+        ])
+        if query
+        else []
+    )
+    if wants_fragment(request):
+        return render(
+            request, "referrals/network.html#search-results", {"query": query, "results": results}
+        )
+
+    focus = contact_from_query(request, "focus")
+    counts = queries.referral_counts(user)
+    context = {"query": query, "results": results, "focus": focus, "counts": counts}
+    chains: list[list[int]] = []
+    if focus:
+        chains = referral_graph.chains_to(user.pk, focus.pk)
+        # Everyone on every chain, named in one query.
+        people = Contact.objects.for_user(user).in_bulk({pk for c in chains for pk in c})
+        context["chains"] = [[people[pk] for pk in chain] for chain in chains]
+    if counts["total"]:
+        first_links = {chain[0] for chain in chains}
+        page = Paginator(queries.roots(user, first=first_links), settings.NETCRM_PAGE_SIZE)
+        page = page.get_page(request.GET.get("page"))
+        nodes = [queries.Node(contact, contact.referred_count) for contact in page]
+        if focus:
+            queries.expand_chains(nodes, user, chains, focus.pk)
+        context |= {
+            "page": page,
+            "nodes": nodes,
+            "connectors": list(queries.best_connectors(user)),
+            "meetings": queries.meeting_counts(user),
+        }
+    return render(request, "referrals/network.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def children(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The people one contact referred you to: the next level of the tree.
+
+    With htmx, the list that opens under them; without, a page of its own.
+    """
+    parent = Contact.objects.select_related("organization").get_for_user_or_404(
+        request.user, pk=contact_id
+    )
+    nodes, more = queries.children(request.user, parent.pk)
+    context = {"parent": parent, "nodes": nodes, "more": more}
+    if wants_fragment(request):
+        return render(request, "referrals/network.html#children", context)
+    return render(request, "referrals/network.html", context)
+
+
+@dataclass(frozen=True)
+class DrawnNode:
+    box: Box
+    contact: Contact
+    focus: bool
+
+    @property
+    def tight(self) -> bool:
+        """A name too long for the usual size is drawn a little smaller before it is cut."""
+        return text_width(self.contact.name, NAME_SIZE, bold=True) > TEXT_ROOM
+
+    @property
+    def name(self) -> str:
+        return fit_text(self.contact.name, NAME_SIZE_TIGHT if self.tight else NAME_SIZE, bold=True)
+
+    @property
+    def organization(self) -> str:
+        organization = self.contact.organization
+        return fit_text(organization.name, SUB_SIZE) if organization else ""
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def graph(request: HttpRequest) -> HttpResponse:
+    """Who referred whom, drawn: the whole network, or one person's neighbourhood."""
+    user = request.user
+    focus = contact_from_query(request, "contact")
+    edge_capped = False
+    if focus:
+        layers, truncated = neighbourhood_layers(
+            focus.pk,
+            referral_graph.ancestors(user.pk, focus.pk, NEIGHBOURHOOD_STEPS),
+            referral_graph.descendants(user.pk, focus.pk, NEIGHBOURHOOD_STEPS),
+            GRAPH_LIMIT,
+        )
+        edges = list(
+            Referral.objects.for_user(user)
+            .filter(referrer_id__in=list(layers), referred_id__in=list(layers))
+            .values_list("referrer_id", "referred_id")
+        )
+        total, groups = None, None
+    else:
+        edges = list(
+            Referral.objects.for_user(user)
+            .order_by("pk")
+            .values_list("referrer_id", "referred_id")[:GRAPH_EDGE_LIMIT]
+        )
+        edge_capped = len(edges) == GRAPH_EDGE_LIMIT
+        layers, groups, truncated = forest_layers(edges, GRAPH_LIMIT)
+        total = len({pk for edge in edges for pk in edge})
+    contacts = (
+        Contact.objects.for_user(user).select_related("organization").in_bulk(list(layers))
+        if layers
+        else {}
+    )
+    layers = {pk: layer for pk, layer in layers.items() if pk in contacts}
+    layout = layered_layout(
+        layers,
+        edges,
+        order={pk: c.name.lower() for pk, c in contacts.items()},
+        groups=groups,
+        labelled=focus is not None,
+    )
+    focus_pk = focus.pk if focus else None
+    context = {
+        "focus": focus,
+        "layout": layout,
+        "nodes": [DrawnNode(box, contacts[box.id], box.id == focus_pk) for box in layout.boxes],
+        "bands": [(band, band_label(band.layer, focus)) for band in layout.bands],
+        "focus_pk": focus_pk,
+        "shown": len(layers),
+        "total": total,
+        "truncated": truncated or edge_capped,
+    }
+    if wants_fragment(request):
+        return render(request, "referrals/graph.html#graph-figure", context)
+    return render(request, "referrals/graph.html", context)
+
+
+def band_label(layer: int, focus: Contact | None) -> str:
+    """What a layer of a neighbourhood holds (the whole network's trees go unlabelled)."""
+    if focus is None:
+        return ""
+    name = focus.first_name
+    return {
+        -2: "Two steps before",
+        -1: f"Referred you to {name}",
+        1: f"{name} referred you to",
+        2: "…who referred you to",
+    }.get(layer, "")

@@ -7,11 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts.models import Contact
-from netcrm.lib.http import id_from, wants_fragment
+from followups.services import settle_referral_followups
+from followups.tasks import create_referral_followups
+from netcrm.lib.http import form_data, id_from, wants_fragment
+from netcrm.lib.tasks import enqueue_on_commit
 from referrals import graph as referral_graph
 from referrals import network as queries
 from referrals.layout import (
@@ -26,6 +32,7 @@ from referrals.layout import (
     neighbourhood_layers,
     text_width,
 )
+from referrals.forms import ContactReferralForm, ReferralForm
 from referrals.models import Referral
 
 SEARCH_LIMIT = 8
@@ -200,3 +207,50 @@ def band_label(layer: int, focus: Contact | None) -> str:
         1: f"{name} referred you to",
         2: "…who referred you to",
     }.get(layer, "")
+
+
+# Adding, editing and removing referrals from a contact's page ----------------------
+
+
+@login_required
+@require_POST
+def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """Someone this contact suggested, or someone who suggested them (form on their page)."""
+    contact = Contact.objects.get_for_user_or_404(request.user, pk=contact_id)
+    form = ContactReferralForm(request.POST, contact=contact)
+    if not form.is_valid():
+        errors = " ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, f"The referral was not saved: {errors}")
+        return redirect(contact)
+    with transaction.atomic():
+        referral = form.save()
+        enqueue_on_commit(create_referral_followups, referral.pk)
+    messages.success(request, f"Saved: {referral.referrer.name} → {referral.referred.name}.")
+    return redirect(contact)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
+    form = ReferralForm(form_data(request), instance=referral)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            referral = form.save()
+            settle_referral_followups([referral.pk])
+            enqueue_on_commit(create_referral_followups, referral.pk)
+        messages.success(request, f"Saved: {referral}.")
+        return redirect(referral.referred)
+    return render(
+        request, "referrals/edit.html", {"form": form, "referral": referral},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
+    referral.delete()  # its open follow-ups go with it
+    messages.success(request, f"Removed: {referral}.")
+    return redirect(referral.referred)

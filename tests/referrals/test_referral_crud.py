@@ -1,0 +1,111 @@
+"""Referrals added, edited and removed from a contact's page."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from contacts.models import Contact, Source
+from followups.models import FollowUp, Kind, Status
+from referrals.models import IntroStatus, Progress, Referral
+from tests.helpers import assert_not_allowed
+from tests.referrals.test_contact_trace import chain_texts
+
+pytestmark = pytest.mark.django_db
+
+
+def add(client, contact, **data):
+    return client.post(reverse("referrals:add-referral", args=[contact.pk]), data)
+
+
+def test_add_someone_they_suggested_and_someone_who_suggested_them(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    page = client_logged_in.get(sara.get_absolute_url()).text
+    assert "Whom did Sara suggest?" in page and "Who suggested you talk to Sara?" in page
+
+    response = add(client_logged_in, sara, direction="gave", name="John Public",
+                   organization="Acme", reason="he knows everyone", intro_status="asked")
+    assert response.url == sara.get_absolute_url()
+    john = Contact.objects.get(user=user, name="John Public")
+    assert john.source == Source.REFERRAL and john.organization.name == "Acme"
+    edge = Referral.objects.get(referred=john)
+    assert (edge.referrer, edge.reason, edge.intro_status) == (sara, "he knows everyone", "asked")
+
+    add(client_logged_in, sara, direction="received", name="Bea Bond", intro_status="not_asked")
+    bea = Contact.objects.get(user=user, name="Bea Bond")
+    assert bea.source == Source.KNEW
+    assert Referral.objects.filter(referrer=bea, referred=sara).exists()
+    chains = chain_texts(client_logged_in.get(sara.get_absolute_url()).text)
+    assert chains == ["You → Bea Bond → Sara Smith"]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("Sara Smith", "Nobody can refer you to themselves."),
+    ("John Public", "Sara Smith referred you to John Public already."),
+    ("", "This field is required."),
+])
+def test_mistakes_are_explained_and_nothing_is_saved(client_logged_in, user, name, message):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    Referral.objects.create(user=user, referrer=sara, referred=john)
+    response = add(client_logged_in, sara, direction="gave", name=name, intro_status="not_asked")
+    assert response.url == sara.get_absolute_url()
+    assert message in client_logged_in.get(response.url).text
+    assert Referral.objects.count() == 1 and Contact.objects.count() == 2
+
+
+def test_edit_moves_the_referral_on_and_settles_its_follow_ups(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    ask = FollowUp.objects.create(user=user, kind=Kind.ASK_INTRO, referral=referral,
+                                  due_at=referral.created_at, title="Ask Sara")
+    url = reverse("referrals:edit-referral", args=[referral.pk])
+    assert "Sara Smith → John Public" in client_logged_in.get(url).text
+    response = client_logged_in.post(url, {
+        "reason": "runs the meetup", "intro_status": "called", "progress": "contacted",
+        "referred_on": "2026-11-02",
+    })
+    assert response.url == john.get_absolute_url()
+    referral.refresh_from_db()
+    assert (referral.intro_status, referral.progress) == (IntroStatus.CALLED, Progress.CONTACTED)
+    assert FollowUp.objects.get(pk=ask.pk).status == Status.DONE  # asking is moot now
+    bad = client_logged_in.post(url, {"reason": "x", "intro_status": "nope", "progress": "met",
+                                      "referred_on": "2026-11-02"})
+    assert bad.status_code == 422 and "Select a valid choice." in bad.text
+
+
+def test_delete_removes_the_edge_and_its_follow_ups_not_the_people(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    FollowUp.objects.create(user=user, kind=Kind.REFERRAL_CALL, referral=referral,
+                            due_at=referral.created_at, title="Call John")
+    response = client_logged_in.post(reverse("referrals:delete-referral", args=[referral.pk]))
+    assert response.url == john.get_absolute_url()
+    assert not Referral.objects.exists() and not FollowUp.objects.exists()
+    assert Contact.objects.count() == 2
+
+
+def test_another_users_referrals_and_contacts_are_404(client_logged_in, user, other_user):
+    theirs_a = Contact.objects.create(user=other_user, name="Mallory")
+    theirs_b = Contact.objects.create(user=other_user, name="Trent")
+    edge = Referral.objects.create(user=other_user, referrer=theirs_a, referred=theirs_b)
+    assert add(client_logged_in, theirs_a, direction="gave", name="X").status_code == 404
+    for name in ("edit-referral", "delete-referral"):
+        assert client_logged_in.post(reverse(f"referrals:{name}", args=[edge.pk])).status_code == 404
+    assert Referral.objects.filter(pk=edge.pk).exists()
+    assert not Contact.objects.filter(user=user).exists()
+
+
+def test_login_required_and_methods(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    edge = Referral.objects.create(user=user, referrer=sara, referred=john)
+    anonymous = Client()
+    for url in (reverse("referrals:add-referral", args=[sara.pk]),
+                reverse("referrals:edit-referral", args=[edge.pk]),
+                reverse("referrals:delete-referral", args=[edge.pk])):
+        assert anonymous.post(url).url.startswith(reverse("login"))
+    assert_not_allowed(client_logged_in.get(reverse("referrals:add-referral", args=[sara.pk])), "POST")
+    assert_not_allowed(client_logged_in.get(reverse("referrals:delete-referral", args=[edge.pk])), "POST")
+    assert Referral.objects.filter(pk=edge.pk).exists()

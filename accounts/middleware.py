@@ -10,13 +10,15 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        timezone.deactivate()
         if request.user.is_authenticated:
             from accounts.models import Profile
 
             try:
                 timezone.activate(zoneinfo.ZoneInfo(Profile.for_user(request.user).timezone))
             except zoneinfo.ZoneInfoNotFoundError:
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+                pass
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # nothing leaks into the next request on this thread

@@ -1,6 +1,47 @@
-from django import forms
+from datetime import timedelta
 
-from contacts.models import Contact, Organization
+from django import forms
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from contacts.models import Contact, Note, Organization
+from contacts.services import sync_keep_in_touch
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+CADENCES = [
+    (30, "Every 30 days (monthly)"),
+    (60, "Every 60 days"),
+    (90, "Every 90 days (quarterly)"),
+    (180, "Every 180 days (twice a year)"),
+]
+
+
+def cadence_choices(current: int | None = None):
+    """The usual cadences, and the contact's own if it is another (set in the admin…)."""
+    choices = [("", "Not set: no reminders"), *CADENCES]
+    if current and current not in dict(CADENCES):
+        choices.append((current, f"Every {current} days"))
+    return choices
+
+
+def bulk_cadence_choices():
+    """For a whole group: a cadence first, and stopping last (never a slip of the thumb)."""
+    return [*CADENCES, ("", "Never: stop reminders")]
+
+
+class CadenceField(forms.TypedChoiceField):
+    """A keep-in-touch cadence in days; the empty choice is None (no reminders)."""
+
+    def __init__(self, *, current: int | None = None, choices=None, **kwargs):
+        kwargs.setdefault("label", "Keep in touch")
+        kwargs.setdefault(
+            "help_text",
+            "netcrm reminds you when it has been this long since you were last in touch.",
+        )
+        super().__init__(
+            choices=choices or cadence_choices(current), coerce=int, empty_value=None,
+            required=False, **kwargs,
+        )
 
 
 class ContactForm(forms.ModelForm):
@@ -11,7 +52,10 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = ["name", "title", "email", "phone", "links", "source", "tags", "notes"]
+        fields = [
+            "name", "title", "email", "phone", "links", "source", "tags", "keep_in_touch_days",
+            "notes",
+        ]
         widgets = {
             "links": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -23,6 +67,7 @@ class ContactForm(forms.ModelForm):
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         if self.instance.organization_id:
             self.fields["organization_name"].initial = self.instance.organization.name
+        self.fields["keep_in_touch_days"] = CadenceField(current=self.instance.keep_in_touch_days)
         self.order_fields(["name", "organization_name"])
 
     def save(self, commit: bool = True) -> Contact:
@@ -34,6 +79,8 @@ class ContactForm(forms.ModelForm):
         if commit:
             contact.save()
             self.save_m2m()
+            if "keep_in_touch_days" in self.changed_data:  # a new or changed cadence
+                sync_keep_in_touch([contact.pk])
         return contact
 
 
@@ -54,3 +101,69 @@ class OrganizationForm(forms.ModelForm):
         if clash.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("You have an organization of this name already.")
         return name
+
+
+class CadenceForm(forms.Form):
+    """The cadence alone, set from the contact's page."""
+
+    keep_in_touch_days = CadenceField()
+
+    def __init__(self, *args, contact: Contact, **kwargs):
+        kwargs.setdefault("initial", {"keep_in_touch_days": contact.keep_in_touch_days})
+        super().__init__(*args, **kwargs)
+        self.fields["keep_in_touch_days"] = CadenceField(
+            current=contact.keep_in_touch_days, help_text=""
+        )
+
+
+class NoteForm(forms.ModelForm):
+    """Log a call, an email or a note: it counts as being in touch."""
+
+    class Meta:
+        model = Note
+        fields = ["body", "happened_at"]
+        labels = {"body": "What happened", "happened_at": "When"}
+        help_texts = {"happened_at": "Leave empty for now."}
+        error_messages = {"body": {"required": "Say what happened, in a word or two."}}
+        widgets = {
+            "body": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "Called Sara: she is moving to the Berlin office…"}
+            ),
+            "happened_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        when = self.fields["happened_at"]
+        when.required, when.initial, when.show_hidden_initial = False, None, False
+        when.input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def clean_happened_at(self):
+        happened_at = self.cleaned_data["happened_at"] or timezone.now()
+        if happened_at > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("That is in the future: log it once it has happened.")
+        return happened_at
+
+
+class KeepInTouchByTagForm(forms.Form):
+    """Keep in touch with everyone tagged [tag] every [N] days."""
+
+    tag = forms.ChoiceField(label="Keep in touch with everyone tagged")
+    keep_in_touch_days = CadenceField(
+        label="How often", help_text="", choices=bulk_cadence_choices(), initial=CADENCES[0][0]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["tag"].choices = lambda: [(name, name) for name in self.tag_names]
+
+    @cached_property
+    def tag_names(self) -> list[str]:
+        """The user's tags (one query, on first use: never for the list's HTMX rows)."""
+        return Contact.objects.for_user(self.user).tag_names()
+
+    def contacts(self):
+        return Contact.objects.for_user(self.user).tagged(self.cleaned_data["tag"])

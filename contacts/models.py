@@ -83,6 +83,22 @@ class ContactQuerySet(OwnedQuerySet):
             | Exists(tagged)
         )
 
+    def tagged(self, name: str) -> ContactQuerySet:
+        """Contacts carrying the tag called `name`."""
+        return self.filter(tags__name=name)
+
+    def tag_names(self) -> list[str]:
+        """The tags used on these contacts, alphabetically (one query)."""
+        return list(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Contact),
+                object_id__in=self.values("pk"),
+            )
+            .values_list("tag__name", flat=True)
+            .order_by("tag__name")
+            .distinct()
+        )
+
 
 class Contact(OwnedModel):
     """A person in the user's network."""
@@ -132,13 +148,42 @@ class Contact(OwnedModel):
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
-    def touch(self, moment) -> None:
-        """Record an interaction; the latest one wins."""
+    def touch(self, moment) -> bool:
+        """Record an interaction; the latest one wins, and restarts the keep-in-touch
+        clock (the open reminder moves a cadence later). True if it was the latest."""
         if self.last_interaction_at is None or moment > self.last_interaction_at:
-            Contact.objects.filter(pk=self.pk).filter(
+            latest = Contact.objects.filter(pk=self.pk).filter(
                 Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=moment)
             ).update(last_interaction_at=moment)
             self.last_interaction_at = moment
+            if latest and self.keep_in_touch_days:
+                from contacts.services import sync_keep_in_touch
+
+                sync_keep_in_touch([self.pk])
+            return bool(latest)
+        return False
+
+    def log_note(self, body: str, happened_at=None) -> Note:
+        """A call, an email, a chat: saved, and counted as an interaction."""
+        note = Note.objects.create(
+            user_id=self.user_id, contact=self, body=body,
+            happened_at=happened_at or timezone.now(),
+        )
+        self.touch(note.happened_at)
+        return note
+
+    def set_keep_in_touch(self, days: int | None):
+        """Change the cadence (None: no reminders) and reschedule the open reminder."""
+        from contacts.services import set_cadence
+
+        self.keep_in_touch_days = days
+        return set_cadence(Contact.objects.filter(pk=self.pk), days)[1]
+
+    def keep_in_touch_reminder(self):
+        """The open keep-in-touch reminder, if any."""
+        from followups.models import Kind
+
+        return self.followups.filter(kind=Kind.KEEP_IN_TOUCH).open().first()
 
 
 class Note(OwnedModel):

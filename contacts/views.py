@@ -8,14 +8,23 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.template.defaultfilters import pluralize
+from django.utils import dateformat, timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 
-from contacts.forms import ContactForm, OrganizationForm
+from contacts.forms import (
+    CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
+)
 from contacts.models import Contact, Organization
+from contacts.services import set_cadence
+from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
+from reciprocity.services import ledger_for
 from referrals import graph
+from referrals.forms import ContactReferralForm
 from referrals.models import Referral
 from meetings.models import Meeting
 
@@ -34,7 +43,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("tags")
     )
     page = Paginator(contacts, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "bulk_form": KeepInTouchByTagForm(user=request.user)}
     template = "contacts/list.html#contact-rows" if wants_fragment(request) else "contacts/list.html"
     return render(request, template, context)
 
@@ -80,6 +89,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tree": tree,
             "reached": reached,
             "referred_by": referred_by,
+            "referral_forms": [
+                ContactReferralForm(initial={"direction": d}, contact=contact)
+                for d in (ContactReferralForm.GAVE, ContactReferralForm.RECEIVED)
+            ],
+            "ledger": ledger_for(request.user, contact),
+            "followup_form": CustomFollowUpForm(user=request.user, initial={"contact": contact}),
+            "keep_in_touch": keep_in_touch_context(contact),
         },
     )
 
@@ -166,3 +182,101 @@ def _organization_form(request: HttpRequest, organization: Organization) -> Http
         {"form": form, "organization": organization},
         status=422 if form.is_bound else 200,
     )
+
+
+# Keep in touch ----------------------------------------------------------------------
+
+NOTES_SHOWN = 5
+
+
+def keep_in_touch_context(contact: Contact, **overrides) -> dict:
+    """The contact page's keep-in-touch section: cadence, next reminder, notes, forms."""
+    reminder = contact.keep_in_touch_reminder()
+    return {
+        "reminder": reminder,
+        "overdue": bool(reminder and reminder.due_at <= timezone.now()),
+        "notes": list(contact.notes_logged.all()[:NOTES_SHOWN]),
+        "cadence_form": CadenceForm(contact=contact),
+        "note_form": NoteForm(),
+    } | overrides
+
+
+def _next_reminder(contact: Contact) -> str:
+    if not contact.keep_in_touch_days:
+        return f"No keep-in-touch reminders for {contact.first_name}."
+    reminder = contact.keep_in_touch_reminder()
+    when = dateformat.format(timezone.localtime(reminder.due_at), "D j M Y") if reminder else "soon"
+    return f"Keep in touch every {contact.keep_in_touch_days} days: next reminder {when}."
+
+
+def _keep_in_touch_response(
+    request: HttpRequest, contact: Contact, flash: str, event: str = "", status: int = 200,
+    **forms,
+) -> HttpResponse:
+    """HTMX gets the section back; a plain post goes back to the contact's page (or,
+    with a mistake to fix, to a page of the section alone)."""
+    context = {"contact": contact, "keep_in_touch": keep_in_touch_context(contact, **forms)}
+    if wants_fragment(request):
+        context["keep_in_touch"]["flash"] = flash
+        response = render(request, "contacts/_keep_in_touch.html", context, status=status)
+        return trigger_client_event(response, event, {"id": contact.pk}) if event else response
+    if status != 200:
+        return render(request, "contacts/keep_in_touch.html", context, status=status)
+    messages.success(request, flash)
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def log_note(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = Contact.objects.get_for_user_or_404(request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _keep_in_touch_response(
+            request, contact, "Please fix the note.", status=422, note_form=form
+        )
+    contact.log_note(form.cleaned_data["body"], form.cleaned_data["happened_at"])
+    return _keep_in_touch_response(
+        request, contact, f"Note logged. {_next_reminder(contact)}", event="noteLogged"
+    )
+
+
+@login_required
+@require_POST
+def set_keep_in_touch(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = Contact.objects.get_for_user_or_404(request.user, pk=pk)
+    form = CadenceForm(request.POST, contact=contact)
+    if not form.is_valid():
+        return _keep_in_touch_response(
+            request, contact, "Pick how often.", status=422, cadence_form=form
+        )
+    contact.set_keep_in_touch(form.cleaned_data["keep_in_touch_days"])
+    return _keep_in_touch_response(
+        request, contact, _next_reminder(contact), event="keepInTouchChanged"
+    )
+
+
+@login_required
+@require_POST
+def bulk_keep_in_touch(request: HttpRequest) -> HttpResponse:
+    """Keep in touch with everyone tagged [tag] every [N] days (or never)."""
+    form = KeepInTouchByTagForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "Pick one of your tags, and how often to keep in touch.")
+        return redirect("contacts:contact-list")
+    tag, days = form.cleaned_data["tag"], form.cleaned_data["keep_in_touch_days"]
+    count, synced = set_cadence(form.contacts(), days)
+    people = f"{count} contact{pluralize(count)} tagged “{tag}”"
+    if days:
+        note = f"Set every {days} days for {people}"
+        changes = [
+            f"{n} reminder{pluralize(n)} {verb}"
+            for n, verb in ((synced.created, "scheduled"), (synced.moved, "moved"))
+            if n
+        ]
+    else:
+        note = f"Stopped keep-in-touch reminders for {people}"
+        n = synced.closed
+        changes = [f"{n} open reminder{pluralize(n)} closed"] if n else []
+    messages.success(request, f"{note} ({', '.join(changes)})." if changes else f"{note}.")
+    return redirect("contacts:contact-list")

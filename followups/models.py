@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from meetings.models import Meeting
-from reciprocity.models import InboundRequest
+from reciprocity.models import InboundRequest, RequestStatus
 from referrals.models import IntroStatus, Progress, Referral
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
@@ -164,6 +164,16 @@ class FollowUp(OwnedModel):
             Referral.objects.filter(pk=self.referral_id, progress=Progress.NOT_CONTACTED).update(
                 progress=Progress.CONTACTED
             )
+        # Answering someone who asked for help is a reply.
+        elif self.inbound_request_id and self.kind == Kind.RECIPROCATE:
+            InboundRequest.objects.filter(
+                pk=self.inbound_request_id, status=RequestStatus.OPEN
+            ).update(status=RequestStatus.REPLIED)
+        # Keeping in touch is a touch, and schedules the next reminder a cadence on.
+        elif self.contact_id and self.kind == Kind.KEEP_IN_TOUCH:
+            from contacts.services import keep_in_touch_done
+
+            keep_in_touch_done(self)
 
     def skip(self) -> None:
         self.status = Status.SKIPPED

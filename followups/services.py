@@ -89,6 +89,8 @@ def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = 
         .prefetch_related("contacts")
     )
     held = [m for m in meetings if m.starts_at <= now]
+    for meeting in held:  # a meeting planned ahead counts as a touch once it has happened
+        meeting.touch_contacts()
     done = set(
         FollowUp.objects.filter(kind=Kind.THANK_YOU, meeting__in=held).values_list(
             "meeting_id", "contact_id"
@@ -105,7 +107,10 @@ def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = 
 
 
 # Rules run whenever meetings are saved (and by the sweep through them), by dotted path.
-MEETING_RULES: list[str] = []
+MEETING_RULES: list[str] = [
+    "meetings.services.prepare_followups",
+    "reciprocity.services.create_help_back_followups",
+]
 
 
 # Referrals --------------------------------------------------------------------------
@@ -237,6 +242,9 @@ def sweep_referral_followups(now: datetime) -> int:
 SWEEP_RULES = [
     "followups.services.sweep_meeting_followups",
     "followups.services.sweep_referral_followups",
+    "meetings.services.sweep_prepare_followups",
+    "reciprocity.services.sweep_reciprocity_followups",
+    "contacts.services.sweep_keep_in_touch",
 ]
 
 

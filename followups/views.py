@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,9 +17,11 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Profile
 from contacts.models import Contact
+from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp, Heartbeat
 from meetings.models import Meeting
 from netcrm.lib.http import form_data, wants_fragment
+from reciprocity.forms import picked_contact, recent_contacts
 
 QUEUE_LIMIT = 50
 UPCOMING_LIMIT = 20
@@ -194,3 +197,27 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "followups/detail.html",
         {"followup": followup, "snooze_choices": SNOOZE_CHOICES},
     )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def add_followup(request: HttpRequest) -> HttpResponse:
+    """A custom follow-up, by hand, about anyone or nobody; saved at once."""
+    contact = picked_contact(request)  # another user's contact id is a 404
+    compact = contact is not None and (request.POST or request.GET).get("compact") == "1"
+    form = CustomFollowUpForm(form_data(request), user=request.user, initial={"contact": contact})
+    if request.method == "POST" and form.is_valid():
+        followup = form.save()
+        if wants_fragment(request):
+            on_dashboard = request.htmx.current_url_abs_path == reverse("followups:dashboard")
+            context = {"followup": followup, "compact": compact, "refresh_queue": on_dashboard}
+            response = render(request, "followups/custom.html#added", context)
+            return trigger_client_event(response, "followupAdded", {"id": followup.pk})
+        messages.success(request, f"Added to your queue: {followup.title}.")
+        return redirect(followup.contact or "followups:dashboard")
+    context = {"followup_form": form, "chosen": contact, "compact": compact}
+    if not compact:
+        context["recent"] = recent_contacts(request.user, exclude=contact)
+    template = "followups/custom.html" + ("#custom-form" if wants_fragment(request) else "")
+    return render(request, template, context, status=422 if form.is_bound else 200)

@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
 from followups.services import settle_referral_followups
-from meetings.models import Meeting
+from meetings.models import Meeting, QuestionTemplate
+from meetings.services import merge_questions, normalize_question, question_key
 from netcrm.lib.http import ids_from
 from referrals.forms import ReferralRowFormSet, check_referral_rows
 from referrals.models import Referral
@@ -25,6 +26,19 @@ class ContactsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class PickedQuestionsField(forms.MultipleChoiceField):
+    """Questions ticked in the library picker; each box's value is the question as shown.
+
+    Any one-line question is accepted, not only the library's current texts: the user
+    may have edited their library in another tab meanwhile, and what they ticked is
+    what they saw (it is no more than typing it into the questions box).
+    """
+
+    def valid_value(self, value: str) -> bool:
+        longest = QuestionTemplate._meta.get_field("text").max_length
+        return 0 < len(normalize_question(value)) <= longest
+
+
 class MeetingForm(forms.ModelForm):
     """Log a meeting: who (existing contacts and/or one new person), when, notes, who paid."""
 
@@ -34,6 +48,12 @@ class MeetingForm(forms.ModelForm):
     new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
     new_contact_organization = forms.CharField(
         label="Their organization", required=False, max_length=200
+    )
+    add_questions = PickedQuestionsField(
+        label="Add from your library",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ticked questions are added to yours when you save; edit them there.",
     )
 
     class Meta:
@@ -58,6 +78,9 @@ class MeetingForm(forms.ModelForm):
         has_rows = "referrals-TOTAL_FORMS" in self.data
         self.referrals = ReferralRowFormSet(self.data if has_rows else None, prefix="referrals")
         self.fields["contacts"].queryset = Contact.objects.for_user(user)
+        # The question library, in one query: the picker's choices and their texts.
+        self.question_templates = list(QuestionTemplate.objects.for_user(user))
+        self.fields["add_questions"].choices = [(t.text, t.text) for t in self.question_templates]
         self.fields["starts_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if not self.is_bound and not self.instance.pk:
             self.initial["starts_at"] = timezone.localtime().replace(second=0, microsecond=0)
@@ -111,6 +134,7 @@ class MeetingForm(forms.ModelForm):
         """Save the meeting, new people, participants and referrals together."""
         meeting = super().save(commit=False)
         meeting.user = self.user
+        meeting.questions = merge_questions(meeting.questions, self.cleaned_data["add_questions"])
         meeting.save()
         people = list(self.cleaned_data["contacts"])
         name = " ".join(self.cleaned_data["new_contact_name"].split())
@@ -150,3 +174,36 @@ class MeetingForm(forms.ModelForm):
                 )
             )
         return saved
+
+
+class QuestionTemplateForm(forms.ModelForm):
+    """A question in the library: one line (it is added to a meeting one per line)."""
+
+    class Meta:
+        model = QuestionTemplate
+        fields = ["text"]
+        labels = {"text": "Question"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"text": {"required": "Write the question."}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_text(self) -> str:
+        text = normalize_question(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError("Write the question.", code="required")
+        others = QuestionTemplate.objects.for_user(self.user).exclude(pk=self.instance.pk)
+        if question_key(text) in {question_key(t) for t in others.values_list("text", flat=True)}:
+            raise forms.ValidationError(
+                "That question is in your library already.", code="duplicate"
+            )
+        return text
+
+    def save(self, commit: bool = True) -> QuestionTemplate:
+        template = super().save(commit=False)
+        template.user = self.user
+        if commit:
+            template.save()
+        return template

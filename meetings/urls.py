@@ -11,4 +11,9 @@ urlpatterns = [
     path("participants/", views.participant_search, name="participant-search"),
     path("participants/<int:pk>/", views.participant_chip, name="participant-chip"),
     path("referral-row/", views.referral_row, name="referral-row"),
+    path("questions/", views.question_list, name="question-list"),
+    path("questions/new/", views.add_question, name="add-question"),
+    path("questions/restore/", views.restore_questions, name="restore-questions"),
+    path("questions/<int:pk>/edit/", views.edit_question, name="edit-question"),
+    path("questions/<int:pk>/delete/", views.delete_question, name="delete-question"),
 ]

@@ -5,17 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
 from followups.models import FollowUp
 from followups.tasks import create_meeting_followups
-from meetings.forms import MeetingForm
-from meetings.models import Meeting
+from meetings.forms import MeetingForm, QuestionTemplateForm
+from meetings.models import Meeting, QuestionTemplate
+from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
 from netcrm.lib.http import form_data, id_from, ids_from, wants_fragment
 from netcrm.lib.tasks import enqueue_on_commit
@@ -27,7 +29,9 @@ def _recent_contacts(user) -> list[Contact]:
     return list(
         Contact.objects.for_user(user)
         .select_related("organization")
-        .order_by("-last_interaction_at", "-created_at", "-pk")[:TYPEAHEAD_LIMIT]
+        .order_by(F("last_interaction_at").desc(nulls_last=True), "-created_at", "-pk")[
+            :TYPEAHEAD_LIMIT
+        ]
     )
 
 
@@ -54,9 +58,17 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
             meeting = form.save()
             enqueue_on_commit(create_meeting_followups, meeting.pk)
         if wants_fragment(request):
-            response = render(request, "meetings/log.html#logged", {"meeting": meeting})
+            referrals = meeting.referrals.select_related("referred").order_by("pk")
+            response = render(
+                request, "meetings/log.html#logged", {"meeting": meeting, "referrals": referrals}
+            )
             return trigger_client_event(response, "meetingLogged", {"id": meeting.pk})
-        messages.success(request, f"Logged: {meeting.title}. A thank-you note is on its way to your queue.")
+        follows = (
+            "A reminder to prepare is on its way to your queue."
+            if meeting.is_upcoming
+            else "A thank-you note is on its way to your queue."
+        )
+        messages.success(request, f"Logged: {meeting.title}. {follows}")
         return redirect(meeting)
     template = "meetings/log.html#log-form" if wants_fragment(request) else "meetings/log.html"
     status = 422 if form.is_bound else 200
@@ -134,3 +146,88 @@ def participant_chip(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk
     )
     return render(request, "meetings/log.html#participant-chip", {"contact": contact})
+
+
+# The question library ---------------------------------------------------------------
+
+
+def _library(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    """The library page, or with HTMX the library section alone (list, add form)."""
+    context = {
+        "questions": list(QuestionTemplate.objects.for_user(request.user)),
+        "form": QuestionTemplateForm(user=request.user),
+    } | context
+    template = (
+        "meetings/questions.html#question-library"
+        if wants_fragment(request)
+        else "meetings/questions.html"
+    )
+    return render(request, template, context, status=status)
+
+
+def _library_changed(request: HttpRequest, note: str) -> HttpResponse:
+    if wants_fragment(request):
+        return _library(request, flash=note)
+    messages.success(request, note)
+    return redirect("meetings:question-list")
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    """The user's question templates, to pick from when preparing a meeting."""
+    return _library(request)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def add_question(request: HttpRequest) -> HttpResponse:
+    form = QuestionTemplateForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _library(request, status=422, form=form)
+    form.save()
+    return _library_changed(request, "Question added.")
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def edit_question(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one question: in place with HTMX, or the library with that row as a form."""
+    question = QuestionTemplate.objects.get_for_user_or_404(request.user, pk=pk)
+    form = QuestionTemplateForm(
+        form_data(request), user=request.user, instance=question, auto_id=f"id_q{pk}_%s"
+    )
+    if request.method == "POST" and form.is_valid():
+        question = form.save()
+        if wants_fragment(request):
+            return render(request, "meetings/questions.html#question-row", {"question": question})
+        messages.success(request, "Question saved.")
+        return redirect("meetings:question-list")
+    status = 422 if form.is_bound else 200
+    if wants_fragment(request):
+        context = {"question": question, "edit_form": form}
+        return render(request, "meetings/questions.html#question-form", context, status=status)
+    return _library(request, status=status, editing=question, edit_form=form)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def delete_question(request: HttpRequest, pk: int) -> HttpResponse:
+    QuestionTemplate.objects.get_for_user_or_404(request.user, pk=pk).delete()
+    return _library_changed(request, "Question deleted.")
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def restore_questions(request: HttpRequest) -> HttpResponse:
+    """Add back the suggested questions the library lacks (never a duplicate)."""
+    added = restore_suggested_questions(request.user)
+    note = f"Added {added} suggested question{'s' if added != 1 else ''}." if added else (
+        "Every suggested question is in your library already."
+    )
+    return _library_changed(request, note)

@@ -56,6 +56,9 @@ def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_e
         f"/meetings/{meeting.pk}/edit/": f"Edit {meeting.title}",
         f"/followups/{followup.pk}/": followup.title,
         "/accounts/settings/": "Settings",
+        "/referrals/": "Network",
+        f"/referrals/graph/?contact={contact.pk}": contact.name,
+        "/referrals/graph/": "Network graph",
         "/accounts/password_change/": "Change password",
     }
     for path, heading in screens.items():
@@ -99,7 +102,7 @@ def test_log_a_meeting_with_someone_you_know_through_the_type_ahead(
     dialog.get_by_placeholder("Type a name, organization or email…").fill(someone.name[:5])
     dialog.locator("#participant-results").get_by_role("button", name=someone.name).first.click()
     expect(dialog.locator("#chosen .chip")).to_contain_text(someone.name)
-    dialog.get_by_label("Kind").select_option("call")
+    dialog.get_by_label("Kind:", exact=True).select_option("call")
     dialog.get_by_role("button", name="Save meeting").click()
     expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
     meeting = Meeting.objects.latest("created_at")

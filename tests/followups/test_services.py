@@ -13,6 +13,10 @@ from meetings.models import Meeting
 pytestmark = pytest.mark.django_db
 
 
+def thank_yous():
+    return FollowUp.objects.filter(kind=Kind.THANK_YOU)
+
+
 def meeting_with(user, *names, starts_at=None, **fields) -> Meeting:
     meeting = Meeting.objects.create(
         user=user, starts_at=starts_at or timezone.now() - timedelta(hours=1), **fields
@@ -26,8 +30,8 @@ def test_due_the_next_morning_in_the_users_own_timezone(user):
     user.profile.save()
     # 23:30 UTC on the 20th is 18:30 on the 20th in New York.
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
-    assert create_meeting_followups([meeting.pk]) == 1
-    followup = FollowUp.objects.get()
+    create_meeting_followups([meeting.pk])
+    followup = thank_yous().get()
     assert followup.due_at == datetime(2026, 11, 21, 14, 0, tzinfo=UTC)  # 09:00 in New York
     assert "coffee on Friday, 20 November." in followup.draft
 
@@ -38,7 +42,7 @@ def test_the_delay_and_the_hour_are_the_users_to_set(user):
     user.profile.save()
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 10, tzinfo=UTC))
     create_meeting_followups([meeting.pk])
-    assert FollowUp.objects.get().due_at == datetime(2026, 11, 22, 7, tzinfo=UTC)
+    assert thank_yous().get().due_at == datetime(2026, 11, 22, 7, tzinfo=UTC)
 
 
 def test_a_same_day_thank_you_is_never_due_before_the_meeting_ends(user):
@@ -47,7 +51,7 @@ def test_a_same_day_thank_you_is_never_due_before_the_meeting_ends(user):
     starts = datetime(2026, 11, 20, 15, tzinfo=UTC)
     meeting = meeting_with(user, "Sara Smith", starts_at=starts, length_minutes=30)
     create_meeting_followups([meeting.pk])
-    assert FollowUp.objects.get().due_at == starts + timedelta(minutes=30)
+    assert thank_yous().get().due_at == starts + timedelta(minutes=30)
 
 
 def test_the_draft_uses_the_purpose_never_the_private_notes(user):
@@ -56,7 +60,7 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
         notes="Seemed distracted; do not mention the layoffs.",
     )
     create_meeting_followups([meeting.pk])
-    draft = FollowUp.objects.get().draft
+    draft = thank_yous().get().draft
     assert "how Acme's data team hires" in draft
     assert "layoffs" not in draft
 
@@ -64,17 +68,21 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
 def test_a_planned_meeting_is_thanked_once_it_has_happened(user):
     starts = timezone.now() + timedelta(days=2)
     meeting = meeting_with(user, "Alan Ames", starts_at=starts)
-    assert create_meeting_followups([meeting.pk]) == 0
-    assert sweep_missing_followups() == 0
+    create_meeting_followups([meeting.pk])
+    sweep_missing_followups()
+    assert not thank_yous().exists()  # not before it happens
     later = starts + timedelta(hours=1)
-    assert sweep_missing_followups(now=later) == 1
+    sweep_missing_followups(now=later)
+    assert thank_yous().count() == 1
     assert sweep_missing_followups(now=later) == 0
-    assert FollowUp.objects.get().contact.name == "Alan Ames"
+    assert thank_yous().get().contact.name == "Alan Ames"
 
 
 def test_the_sweep_repairs_a_backdated_meeting_logged_today(user):
     meeting_with(user, "Sara Smith", starts_at=timezone.now() - timedelta(days=30))
-    assert sweep_missing_followups() == 1
+    sweep_missing_followups()
+    assert thank_yous().count() == 1
+    assert sweep_missing_followups() == 0
 
 
 def test_the_sweep_leaves_old_history_alone(user):
@@ -86,10 +94,11 @@ def test_the_sweep_leaves_old_history_alone(user):
 def test_a_skipped_thank_you_is_not_recreated(user):
     meeting = meeting_with(user, "Sara Smith")
     create_meeting_followups([meeting.pk])
-    FollowUp.objects.get().skip()
-    assert sweep_missing_followups() == 0
-    assert create_meeting_followups([meeting.pk]) == 0
-    assert FollowUp.objects.filter(kind=Kind.THANK_YOU).count() == 1
+    thank_yous().get().skip()
+    sweep_missing_followups()
+    create_meeting_followups([meeting.pk])
+    assert thank_yous().count() == 1
+    assert thank_yous().get().status == "skipped"
 
 
 def test_the_unique_constraint_refuses_a_second_thank_you(user):
@@ -97,7 +106,7 @@ def test_the_unique_constraint_refuses_a_second_thank_you(user):
 
     meeting = meeting_with(user, "Sara Smith")
     create_meeting_followups([meeting.pk])
-    first = FollowUp.objects.get()
+    first = thank_yous().get()
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(
             user=user, kind=Kind.THANK_YOU, due_at=first.due_at, title="again",

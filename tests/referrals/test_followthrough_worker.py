@@ -29,8 +29,9 @@ def test_a_referral_given_at_a_meeting_creates_its_follow_ups_once(
     client_logged_in.post(LOG, meeting_with_referrals(
         {"name": "John Public", "organization": "Acme", "reason": "he knows everyone in town"},
     ))
-    wait_for(lambda: FollowUp.objects.count() == 3)
-    assert kinds() == [Kind.ASK_INTRO, Kind.REFERRAL_CALL, Kind.THANK_YOU]
+    # Thank Sara, offer her help back later, ask her to call ahead, call John.
+    wait_for(lambda: FollowUp.objects.count() == 4)
+    assert kinds() == [Kind.ASK_INTRO, Kind.RECIPROCATE, Kind.REFERRAL_CALL, Kind.THANK_YOU]
 
     referral = Referral.objects.get()
     ask = FollowUp.objects.get(kind=Kind.ASK_INTRO)
@@ -52,7 +53,7 @@ def test_a_referral_given_at_a_meeting_creates_its_follow_ups_once(
     # Logging the same meeting's edit, and sweeping twice, add nothing.
     assert run_task(sweep_followups) == 0
     assert run_task(sweep_followups) == 0
-    assert FollowUp.objects.count() == 3
+    assert FollowUp.objects.count() == 4
 
 
 def test_no_ask_for_an_intro_when_it_was_asked_already(celery_worker, client_logged_in, user):
@@ -61,7 +62,7 @@ def test_no_ask_for_an_intro_when_it_was_asked_already(celery_worker, client_log
     ))
     wait_for(lambda: FollowUp.objects.filter(kind=Kind.REFERRAL_CALL).exists())
     assert run_task(sweep_followups) == 0
-    assert kinds() == [Kind.REFERRAL_CALL, Kind.THANK_YOU]
+    assert kinds() == [Kind.RECIPROCATE, Kind.REFERRAL_CALL, Kind.THANK_YOU]
 
 
 def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
@@ -72,7 +73,8 @@ def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
     referral = Referral.objects.create(
         user=user, referrer=sara, referred=john, intro_status=IntroStatus.CALLED
     )
-    assert run_task(sweep_followups) == 1  # the call to John (the intro was made)
+    # The call to John (the intro was made), and help back to Sara later.
+    assert run_task(sweep_followups) == 2
 
     client_logged_in.post(LOG, meeting_with_referrals(
         new_contact_name="", new_contact_organization="", contacts=[john.pk],
@@ -98,6 +100,7 @@ def test_lost_messages_are_repaired_by_the_sweep(celery_worker, client_logged_in
         ))
         assert response.status_code == 302
     assert FollowUp.objects.count() == 0
-    assert run_task(sweep_followups) == 5  # a thank-you; ask + call for each referral
+    # A thank-you and help back for Sara; ask + call for each referral.
+    assert run_task(sweep_followups) == 6
     assert run_task(sweep_followups) == 0
     assert kinds().count(Kind.REFERRAL_CALL) == 2

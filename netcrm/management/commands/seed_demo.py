@@ -197,8 +197,6 @@ HAND_FOLLOWUPS: tuple[tuple[int, FollowUpKind, str, str, str, bool], ...] = (
      False),
     (0, FollowUpKind.KEEP_IN_TOUCH, "Alex Morgan", "Check in with Alex Morgan",
      "Hi Alex, it has been a couple of months. How is the new role going?", False),
-    (1, FollowUpKind.PREPARE, "Emily Chen", "Prepare questions for coffee with Emily Chen",
-     "What organizations could use someone who bridges design research and data?", False),
     (1, FollowUpKind.CLOSE_LOOP, "Chloe Dubois", "Tell Chloe Dubois how it went with Daniel Kim",
      "Hi Chloe, thanks for introducing me to Daniel. We had coffee yesterday and he is "
      "sending me Brightline's next posting.", False),
@@ -207,8 +205,6 @@ HAND_FOLLOWUPS: tuple[tuple[int, FollowUpKind, str, str, str, bool], ...] = (
     (3, FollowUpKind.REFERRAL_CALL, "Ethan Wright", "Call Ethan Wright, mention Linda Greene",
      "Linda Greene suggested I give you a call. She thought my background might interest "
      "Greenleaf's analytics practice.", False),
-    (4, FollowUpKind.PREPARE, "Olivia Martin", "Prepare for the interview with Olivia Martin",
-     "Read Cobalt's last two blog posts; ask which projects Olivia would pick again.", False),
     (6, FollowUpKind.KEEP_IN_TOUCH, "Rosa Alvarez", "Check in with Rosa Alvarez",
      "Hi Rosa, I took your advice on the portfolio. Could I send you the new version?", False),
 )

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from contacts.models import Contact, Organization, Source
+from netcrm.lib.http import id_from
+from reciprocity.models import InboundRequest
+from reciprocity.services import ANSWERS
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+RECENT_LIMIT = 8
+# A request logged a little ahead of the server's clock is still "now".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def picked_contact(request: HttpRequest) -> Contact | None:
+    """The contact a form is about: `contact` from the form (POST) or the query (GET).
+
+    Another user's contact, a missing one or a value that is no id is a 404."""
+    value = (request.POST if request.method == "POST" else request.GET).get("contact", "")
+    if not value.strip():
+        return None
+    return Contact.objects.select_related("organization").get_for_user_or_404(
+        request.user, pk=id_from(value) or 0
+    )
+
+
+def recent_contacts(user, exclude: Contact | None = None) -> list[Contact]:
+    """The few people a picker offers before anything is typed."""
+    contacts = (
+        Contact.objects.for_user(user)
+        .select_related("organization")
+        .order_by(F("last_interaction_at").desc(nulls_last=True), "-created_at", "-pk")
+    )
+    if exclude is not None:
+        contacts = contacts.exclude(pk=exclude.pk)
+    return list(contacts[:RECENT_LIMIT])
+
+
+class InboundRequestForm(forms.ModelForm):
+    """Someone asked for help: who (a contact, or a new person typed once), what, when."""
+
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+    new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
+    new_contact_organization = forms.CharField(
+        label="Their organization", required=False, max_length=200
+    )
+
+    class Meta:
+        model = InboundRequest
+        fields = ["contact", "ask", "details", "received_at"]
+        labels = {"ask": "What did they ask for?", "received_at": "When"}
+        widgets = {
+            "received_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+            ),
+            "details": forms.Textarea(
+                attrs={"rows": 3, "placeholder": "“A friend of Sara's, moving into data "
+                       "engineering; would love 15 minutes on how you made the switch.”"}
+            ),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("auto_id", "request_%s")  # unique ids in a modal over any page
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["contact"].queryset = Contact.objects.for_user(user)
+        self.fields["received_at"].input_formats = DATETIME_FORMATS
+        if not self.is_bound:
+            self.initial.setdefault(
+                "received_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError("That is still to come: when did they ask?")
+        return received_at
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = cleaned.get("contact")
+        name = " ".join(cleaned.get("new_contact_name", "").split())
+        cleaned["new_contact_name"] = name
+        if contact and name:
+            self.add_error(
+                "new_contact_name",
+                f"You picked {contact.name} already: clear this name, or pick “someone new”.",
+            )
+        elif not contact and not name and "contact" not in self.errors:
+            self.add_error("contact", "Who asked? Pick a contact or add a new person.")
+        if cleaned.get("new_contact_organization") and not name and not contact:
+            self.add_error("new_contact_name", "Give the new person's name too.")
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> InboundRequest:
+        inbound = super().save(commit=False)
+        inbound.user = self.user
+        if inbound.contact_id is None:
+            inbound.contact = Contact.objects.create(
+                user=self.user,
+                name=self.cleaned_data["new_contact_name"],
+                organization=Organization.objects.named(
+                    self.user, self.cleaned_data["new_contact_organization"]
+                ),
+                source=Source.INBOUND,
+            )
+        inbound.save()
+        inbound.contact.touch(inbound.received_at)  # they reached out: a touch
+        return inbound
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in ANSWERS])

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import dateformat
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from accounts.models import Profile
+from contacts.models import Contact
+from followups.models import FollowUp, Kind
+from netcrm.lib.http import form_data, wants_fragment
+from netcrm.lib.tasks import enqueue_on_commit
+from reciprocity import services
+from reciprocity.forms import AnswerForm, InboundRequestForm, picked_contact, recent_contacts
+from reciprocity.models import InboundRequest
+from reciprocity.tasks import create_reply_followup
+
+SEARCH_LIMIT = 8
+ANSWER_BUTTONS = [("replied", "I replied"), ("helped", "I helped them"), ("declined", "I declined")]
+
+
+def replies() -> Prefetch:
+    """Each request's priority reply follow-up, as `request.replies`."""
+    return Prefetch(
+        "followups",
+        queryset=FollowUp.objects.filter(kind=Kind.RECIPROCATE).order_by("pk"),
+        to_attr="replies",
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    requests = (
+        InboundRequest.objects.for_user(request.user)
+        .select_related("contact", "contact__organization")
+        .prefetch_related(replies())
+        .order_by("-received_at", "-pk")
+    )
+    page = Paginator(requests, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "reciprocity/list.html#request-rows" if wants_fragment(request) else "reciprocity/list.html"
+    )
+    return render(request, template, {"page": page})
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def log_request(request: HttpRequest) -> HttpResponse:
+    """One form, in a modal with HTMX or as a plain page; the reply is scheduled on commit."""
+    contact = picked_contact(request)
+    form = InboundRequestForm(form_data(request), user=request.user, initial={"contact": contact})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            inbound = form.save()
+            enqueue_on_commit(create_reply_followup, inbound.pk)
+        profile = Profile.for_user(request.user)
+        reply_due = inbound.received_at + timedelta(hours=profile.reply_within_hours)
+        if wants_fragment(request):
+            response = render(
+                request, "reciprocity/log.html#logged", {"inbound": inbound, "reply_due": reply_due}
+            )
+            return trigger_client_event(response, "requestLogged", {"id": inbound.pk})
+        messages.success(
+            request,
+            f"Logged: {inbound}. Make it a priority: your reply is due by "
+            f"{dateformat.format(reply_due.astimezone(profile.tzinfo), 'D j M, H:i')}.",
+        )
+        return redirect("reciprocity:request-detail", pk=inbound.pk)
+    context = {
+        "form": form,
+        "chosen": contact,
+        "recent": recent_contacts(request.user, exclude=contact),
+    }
+    template = "reciprocity/log.html" + ("#request-form" if wants_fragment(request) else "")
+    return render(request, template, context, status=422 if form.is_bound else 200)
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inbound = (
+        InboundRequest.objects.select_related("contact", "contact__organization")
+        .prefetch_related(replies())
+        .get_for_user_or_404(request.user, pk=pk)
+    )
+    return render(
+        request, "reciprocity/detail.html", {"inbound": inbound, "answers": ANSWER_BUTTONS}
+    )
+
+
+@login_required
+@require_POST
+def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replied, helped or declined: the request's reply follow-up is done."""
+    inbound = InboundRequest.objects.select_related("contact").get_for_user_or_404(
+        request.user, pk=pk
+    )
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Answer with replied, helped or declined.")
+    services.answer_request(inbound, form.cleaned_data["status"])
+    note = f"{inbound.contact.name}'s request: {inbound.get_status_display().lower()}."
+    if wants_fragment(request):
+        inbound = (
+            InboundRequest.objects.select_related("contact", "contact__organization")
+            .prefetch_related(replies())
+            .get(pk=inbound.pk)
+        )
+        response = render(
+            request, "reciprocity/detail.html#request-status",
+            {"inbound": inbound, "answers": ANSWER_BUTTONS, "flash": note},
+        )
+        return trigger_client_event(response, "requestAnswered", {"id": inbound.pk})
+    messages.success(request, note)
+    return redirect("reciprocity:request-detail", pk=inbound.pk)
+
+
+@login_required
+@require_GET
+def contact_search(request: HttpRequest) -> HttpResponse:
+    """Type-ahead over the user's contacts for the pick-one-person fields (HTMX)."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        results = list(
+            Contact.objects.for_user(request.user)
+            .search(query)
+            .select_related("organization")[:SEARCH_LIMIT]
+        )
+    return render(
+        request, "reciprocity/_contact_picker.html#contact-results",
+        {"results": results, "query": query},
+    )

@@ -13,7 +13,7 @@ The rules (from the networking advice in PRODUCT.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import Profile
+from contacts.models import Contact
 from followups.models import FollowUp, Kind, Status
 from meetings.models import Meeting
 from referrals.models import IntroStatus, Progress, Referral
@@ -56,26 +57,39 @@ def save_new(rows: list[FollowUp]) -> int:
 # Meetings ---------------------------------------------------------------------------
 
 
-def thank_you_rows(meeting: Meeting, profile: Profile, done: set) -> Iterator[FollowUp]:
-    # The next morning (or as the user set it), and never before the meeting ends.
-    due_at = max(
-        profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at
-    )
+def participant_rows(
+    meeting: Meeting, profile: Profile, done: set, *,
+    kind: str, due_at: datetime, title: Callable[[Contact], str], template: str,
+) -> Iterator[FollowUp]:
+    """One follow-up of `kind` for each person met who has none yet ((meeting, contact) in done)."""
     for contact in meeting.contacts.all():
         if (meeting.pk, contact.pk) in done:
             continue
         yield FollowUp(
             user_id=meeting.user_id,
-            kind=Kind.THANK_YOU,
+            kind=kind,
             due_at=due_at,
-            title=f"Thank {contact.name} for the {meeting.get_kind_display().lower()}",
+            title=title(contact),
             draft=draft(
-                "thank_you.txt", profile,
+                template, profile,
                 meeting=meeting, contact=contact, signature=signature(meeting.user),
             ),
             contact=contact,
             meeting=meeting,
         )
+
+
+def thank_you_rows(meeting: Meeting, profile: Profile, done: set) -> Iterator[FollowUp]:
+    # The next morning (or as the user set it), and never before the meeting ends.
+    due_at = max(
+        profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at
+    )
+    kind_name = meeting.get_kind_display().lower()
+    return participant_rows(
+        meeting, profile, done, kind=Kind.THANK_YOU, due_at=due_at,
+        title=lambda contact: f"Thank {contact.name} for the {kind_name}",
+        template="thank_you.txt",
+    )
 
 
 def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = None) -> int:

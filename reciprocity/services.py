@@ -23,7 +23,15 @@ from django.utils import timezone
 from accounts.models import Profile
 from contacts.models import Contact
 from followups.models import FollowUp, Kind, Status
-from followups.services import SWEEP_BATCH, SWEEP_WINDOW, Profiles, draft, save_new, signature
+from followups.services import (
+    SWEEP_BATCH,
+    SWEEP_WINDOW,
+    Profiles,
+    draft,
+    participant_rows,
+    save_new,
+    signature,
+)
 from meetings.models import Invited, Meeting, Paid
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from referrals.models import IntroStatus, Progress, Referral
@@ -125,22 +133,12 @@ def answer_request(inbound: InboundRequest, status: str, now: datetime | None = 
 def meeting_help_back_rows(
     meeting: Meeting, profile: Profile, done: set
 ) -> Iterator[FollowUp]:
-    due_at = profile.morning_after(meeting.ends_at, profile.help_back_delay_days)
-    for contact in meeting.contacts.all():
-        if (meeting.pk, contact.pk) in done:
-            continue
-        yield FollowUp(
-            user_id=meeting.user_id,
-            kind=Kind.RECIPROCATE,
-            due_at=due_at,
-            title=f"Send {contact.name} an update and offer help back",
-            draft=draft(
-                "help_back.txt", profile,
-                contact=contact, meeting=meeting, signature=signature(meeting.user),
-            ),
-            contact=contact,
-            meeting=meeting,
-        )
+    return participant_rows(
+        meeting, profile, done, kind=Kind.RECIPROCATE,
+        due_at=profile.morning_after(meeting.ends_at, profile.help_back_delay_days),
+        title=lambda contact: f"Send {contact.name} an update and offer help back",
+        template="help_back.txt",
+    )
 
 
 def create_help_back_followups(meetings: list[Meeting], now: datetime | None = None) -> int:

@@ -12,6 +12,9 @@ class MeetingAdmin(admin.ModelAdmin):
     filter_horizontal = ["contacts"]
     date_hierarchy = "starts_at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("contacts")  # the titles name them
+
 
 @admin.register(QuestionTemplate)
 class QuestionTemplateAdmin(admin.ModelAdmin):

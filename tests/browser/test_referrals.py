@@ -14,28 +14,29 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Who referred whom among the demo's contacts.
 EDGES = [
-    ("Sara Smith", "John Public", Progress.MET),
+    ("Sara Smith", "John Public", Progress.CONTACTED),
     ("Sara Smith", "Priya Raman", Progress.CONTACTED),
     ("John Public", "Alan Park", Progress.MET),
-    ("John Public", "Grace Okafor", Progress.NOT_CONTACTED),
     ("Alan Park", "Rosa Alvarez", Progress.MET),
-    ("Alan Park", "Emily Chen", Progress.NOT_CONTACTED),
-    ("Linda Greene", "Ethan Wright", Progress.MET),
-    ("Linda Greene", "Rachel Stone", Progress.CONTACTED),
-    ("Ethan Wright", "Rachel Stone", Progress.CONTACTED),
+    ("Alan Park", "Emily Chen", Progress.CONTACTED),
+    ("Linda Greene", "Ethan Wright", Progress.CONTACTED),
+    ("Linda Greene", "Rachel Stone", Progress.MET),
+    ("Ethan Wright", "Rachel Stone", Progress.MET),
     ("Jamie Rivera", "Grace Okafor", Progress.MET),
     ("Grace Okafor", "Luis Ortega", Progress.NOT_CONTACTED),
-    ("Beth Collins", "Carlos Mendes", Progress.MET),
+    ("Chloe Dubois", "Daniel Kim", Progress.MET),
+    ("Michael Brown", "Aisha Mohammed", Progress.MET),
+    ("Beth Collins", "Carlos Mendes", Progress.NOT_CONTACTED),
+    ("Sam Patel", "Olivia Martin", Progress.CONTACTED),
+    ("Daniel Kim", "Hannah Weiss", Progress.NOT_CONTACTED),
 ]
 
 
 @pytest.fixture
 def network(demo_page: Page) -> dict[str, Contact]:  # noqa: F811
     people = {c.name: c for c in Contact.objects.all()}
-    Referral.objects.bulk_create(
-        Referral(user=people[a].user, referrer=people[a], referred=people[b], progress=progress)
-        for a, b, progress in EDGES
-    )
+    demo_edges = Referral.objects.values_list("referrer__name", "referred__name", "progress")
+    assert sorted(demo_edges) == sorted(EDGES)
     return people
 
 

@@ -1,6 +1,11 @@
-"""`manage.py seed_demo`: a believable demo account, created once, recreated on --reset."""
+"""`manage.py seed_demo`: a believable demo account, created once, recreated on --reset.
 
-from datetime import datetime, timedelta
+It shows every feature, made the way the app makes it: referral chains, every kind
+of follow-up in the queue, keep-in-touch cadences and notes, requests for help,
+the question library, the morning digest."""
+
+import time as clock
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -11,14 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import Contact, Organization
-from followups.models import FollowUp, Status
-from meetings.models import Meeting
-from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from contacts.models import Contact, Note, Organization
+from contacts.services import keep_in_touch_due
+from followups.models import OPEN, DigestLog, FollowUp, Heartbeat, Kind, Status
+from followups.services import sweep_missing_followups
+from meetings.models import Meeting, QuestionTemplate
+from meetings.services import SUGGESTED_QUESTIONS
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, LIBRARY_QUESTION
+from reciprocity.models import Ask, InboundRequest, RequestStatus
+from referrals.graph import chains_to
+from referrals.models import IntroStatus, Progress, Referral
 
 pytestmark = pytest.mark.django_db
 
-OWNED = (Organization, Contact, Meeting, FollowUp)
+OWNED = (Organization, Contact, Meeting, FollowUp, Referral, Note, InboundRequest, DigestLog)
 
 
 def seed(*args: str) -> str:
@@ -28,20 +39,39 @@ def seed(*args: str) -> str:
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in OWNED} | {
+    return {model.__name__: model.objects.count() for model in (*OWNED, QuestionTemplate)} | {
         "users": User.objects.count(),
         "meeting participants": Meeting.contacts.through.objects.count(),
         "tagged contacts": Contact.tags.through.objects.count(),
     }
 
 
+def content(user: User) -> dict[str, list]:
+    """What the demo says, without its ids and timestamps."""
+    return {
+        "contacts": list(Contact.objects.for_user(user).values_list("name", "keep_in_touch_days")),
+        "meetings": list(Meeting.objects.for_user(user).values_list("notes", "questions")),
+        "referrals": sorted(
+            Referral.objects.for_user(user).values_list(
+                "referrer__name", "referred__name", "reason", "intro_status", "progress"
+            )
+        ),
+        "notes": list(Note.objects.for_user(user).values_list("contact__name", "body")),
+        "follow-ups": sorted(
+            FollowUp.objects.for_user(user).values_list("kind", "title", "status")
+        ),
+    }
+
+
+def day_start(profile: Profile, days: int = 0) -> datetime:
+    today = timezone.localdate(timezone=profile.tzinfo) + timedelta(days=days)
+    return datetime.combine(today, time.min, tzinfo=profile.tzinfo)
+
+
 def queue(user: User) -> dict[str, int]:
     """The demo queue as the dashboard splits it, by the user's own day."""
     profile = Profile.for_user(user)
-    today_start = datetime.combine(
-        timezone.localdate(timezone=profile.tzinfo), datetime.min.time(), tzinfo=profile.tzinfo
-    )
-    tomorrow_start = today_start + timedelta(days=1)
+    today_start, tomorrow_start = day_start(profile), day_start(profile, 1)
     followups = FollowUp.objects.for_user(user)
     due = followups.due_by(tomorrow_start - timedelta(microseconds=1))
     return {
@@ -52,10 +82,16 @@ def queue(user: User) -> dict[str, int]:
     }
 
 
-def test_seeds_a_believable_network_for_the_demo_user(user):
-    output = seed()
+def demo_user() -> User:
+    return User.objects.get(username=DEMO_USERNAME)
 
-    demo = User.objects.get(username=DEMO_USERNAME)
+
+def test_seeds_a_believable_network_for_the_demo_user(user):
+    started = clock.monotonic()
+    output = seed()
+    elapsed = clock.monotonic() - started
+
+    demo = demo_user()
     assert "Demo account ready: log in as demo / demo-netcrm" in output
     assert (demo.email, demo.get_full_name()) == ("demo@example.com", "Dana Demo")
     assert 35 <= Contact.objects.for_user(demo).count() <= 45
@@ -74,17 +110,175 @@ def test_seeds_a_believable_network_for_the_demo_user(user):
     assert Contact.objects.for_user(demo).filter(tags__name="recruiter").exists()
 
     q = queue(demo)
-    assert q["overdue"] >= 1 and q["today"] >= 3 and q["upcoming"] >= 3 and q["done"] >= 1
-    for model, what in [(Contact, "contacts"), (Meeting, "meetings"), (FollowUp, "follow-ups")]:
+    assert q["overdue"] >= 2 and q["today"] >= 3 and q["upcoming"] >= 5 and q["done"] >= 20
+    for model, what in [
+        (Contact, "contacts"), (Meeting, "meetings"), (Referral, "referrals"), (Note, "notes"),
+        (InboundRequest, "requests for help"), (FollowUp, "follow-ups"),
+    ]:
         assert f"{model.objects.count()} {what}," in output
+    assert elapsed < 5, f"seeding took {elapsed:.1f} s"
 
     # Nothing was seeded for, or borrowed from, anyone else.
     assert all(not model.objects.exclude(user=demo).exists() for model in OWNED)
+    assert sorted(QuestionTemplate.objects.for_user(user).values_list("text", flat=True)) == sorted(
+        SUGGESTED_QUESTIONS
+    )
     assert not Contact.objects.exclude(organization=None).exclude(organization__user=demo).exists()
     assert not Meeting.contacts.through.objects.exclude(contact__user=demo).exists()
     assert not FollowUp.objects.exclude(contact=None).exclude(contact__user=demo).exists()
     assert not FollowUp.objects.exclude(meeting=None).exclude(meeting__user=demo).exists()
+    assert not FollowUp.objects.exclude(referral=None).exclude(referral__user=demo).exists()
+    assert not FollowUp.objects.exclude(inbound_request=None).exclude(
+        inbound_request__user=demo
+    ).exists()
+    for people in ["referrer", "referred", "meeting", "met_meeting"]:
+        assert not Referral.objects.exclude(**{f"{people}__user": demo}).exclude(
+            **{f"{people}__isnull": True}
+        ).exists()
+    assert not Note.objects.exclude(contact__user=demo).exists()
+    assert not InboundRequest.objects.exclude(contact__user=demo).exists()
     assert Profile.objects.get(user=demo).timezone == settings.TIME_ZONE
+
+
+def test_the_queue_shows_every_kind_of_follow_up():
+    seed()
+    demo = demo_user()
+    profile = Profile.for_user(demo)
+    followups = FollowUp.objects.for_user(demo)
+    week = followups.open().filter(due_at__lt=day_start(profile, 8))
+
+    # Every kind is open in the coming week, and every kind but prepare has been done before.
+    assert set(week.values_list("kind", flat=True)) == set(Kind.values)
+    done = followups.filter(status=Status.DONE).values_list("kind", flat=True)
+    assert set(done) == set(Kind.values) - {Kind.PREPARE}
+    assert followups.filter(status=Status.SKIPPED).exists()
+    assert followups.filter(status=Status.SNOOZED).exists()
+    # Closed on the day it happened, not all at once when seeding.
+    closed = followups.exclude(status__in=OPEN)
+    assert all(f.completed_at <= timezone.now() for f in closed)
+    assert closed.filter(completed_at__lt=day_start(profile, -20)).count() >= 10
+
+    # Only custom follow-ups are written by hand: the engine made every other one, so its
+    # sweep (beat, every minute) finds nothing missing, moot or misdated.
+    assert followups.filter(kind=Kind.CUSTOM).count() <= 5
+    assert sweep_missing_followups() == 0
+
+    call = followups.get(title="Call Luis Ortega, mention Grace Okafor")
+    assert call.is_open and call.referral.referrer.name == "Grace Okafor"
+    assert call.draft.startswith(
+        "Hi Luis, this is Dana Demo. Grace Okafor suggested I give you a call. "
+        "Grace told me you know how Brightline's clinicians work with data"
+    )
+    assert not followups.filter(kind=Kind.REFERRAL_CALL, referral=None).exists()
+
+
+def test_referrals_form_chains_and_trees():
+    seed()
+    demo = demo_user()
+    people = {c.name: c for c in Contact.objects.for_user(demo)}
+    referrals = Referral.objects.for_user(demo).with_people()
+
+    assert 12 <= referrals.count() <= 16
+    chain = [people[name].pk for name in ("Sara Smith", "John Public", "Alan Park")]
+    assert chain in chains_to(demo.pk, people["Alan Park"].pk)
+    assert [people["Jamie Rivera"].pk, people["Grace Okafor"].pk, people["Luis Ortega"].pk] in (
+        chains_to(demo.pk, people["Luis Ortega"].pk)
+    )
+    # Someone reached two ways: Rachel, through Linda and through Linda's Ethan.
+    assert len(chains_to(demo.pk, people["Rachel Stone"].pk)) == 2
+    assert referrals.filter(referrer__name="Alan Park").count() >= 2  # a tree, not just chains
+    sara_john = referrals.get(referrer__name="Sara Smith", referred__name="John Public")
+    assert sara_john.reason == "he knows everyone in town"
+    assert sara_john.intro_status == IntroStatus.ASKED
+    assert referrals.get(referred__name="Ethan Wright").intro_status == IntroStatus.CALLED
+    assert referrals.get(referred__name="Daniel Kim").progress == Progress.MET
+    assert len(set(referrals.values_list("intro_status", flat=True))) == len(IntroStatus)
+    assert len(set(referrals.values_list("progress", flat=True))) >= 3
+
+    profile = Profile.for_user(demo)
+    for referral in referrals:
+        assert referral.referred_on == profile.local_date(referral.created_at)
+        assert referral.referred.created_at <= referral.created_at
+        if referral.meeting:  # given at a meeting by someone met there, as its notes say
+            assert referral.referrer in referral.meeting.contacts.all()
+            assert referral.referred.name in referral.meeting.notes
+            assert referral.created_at == referral.meeting.ends_at
+        if referral.progress == Progress.MET:  # at a meeting held after it was given
+            met = referral.met_meeting
+            assert referral.referred in met.contacts.all()
+            assert referral.created_at < met.starts_at <= timezone.now()
+            assert referral.followups.filter(kind=Kind.CLOSE_LOOP).exists()
+        else:
+            assert referral.met_meeting is None
+    assert referrals.filter(meeting__isnull=False).count() >= 8
+    assert referrals.filter(met_meeting__isnull=False).count() >= 5
+
+
+def test_keep_in_touch_notes_and_requests_for_help():
+    seed()
+    demo = demo_user()
+    profile = Profile.for_user(demo)
+    contacts = Contact.objects.for_user(demo)
+
+    assert set(contacts.tagged("mentor").values_list("keep_in_touch_days", flat=True)) == {30}
+    alumni = contacts.tagged("alumni").exclude(tags__name="mentor")
+    assert set(alumni.values_list("keep_in_touch_days", flat=True)) == {90}
+    with_cadence = contacts.exclude(keep_in_touch_days=None)
+    assert with_cadence.count() >= 10
+    for contact in with_cadence:  # one open reminder each, a cadence after the last touch
+        reminder = contact.keep_in_touch_reminder()
+        assert reminder.due_at == keep_in_touch_due(contact, profile)
+
+    notes = Note.objects.for_user(demo).select_related("contact")
+    assert 4 <= notes.count() <= 6
+    for note in notes:  # each a touch
+        assert note.contact.last_interaction_at >= note.happened_at
+    sara = notes.get(contact__name="Sara Smith")
+    assert "Berlin office" in sara.body
+    today = timezone.localdate(timezone=profile.tzinfo)
+    assert (today - profile.local_date(sara.happened_at)).days == 14
+
+    requests = InboundRequest.objects.for_user(demo)
+    zoe = requests.get(contact__name="Zoe Carter")
+    assert (zoe.ask, zoe.status) == (Ask.TIME, RequestStatus.OPEN)
+    assert timedelta(hours=2) < timezone.now() - zoe.received_at < timedelta(hours=4)
+    reply = zoe.followups.get(kind=Kind.RECIPROCATE)
+    assert reply.is_open
+    assert reply.due_at == zoe.received_at + timedelta(hours=profile.reply_within_hours)
+    helped = requests.get(ask=Ask.INTRODUCTION)
+    declined = requests.get(ask=Ask.ADVICE)
+    assert (helped.status, declined.status) == (RequestStatus.HELPED, RequestStatus.DECLINED)
+    assert timezone.now() - helped.received_at > timedelta(days=9)
+    assert timezone.now() - declined.received_at > timedelta(days=19)
+    for answered in (helped, declined):
+        assert not answered.followups.open().exists()
+        assert answered.followups.filter(status=Status.DONE).exists()
+
+
+def test_question_library_prepared_meetings_and_the_digest():
+    seed()
+    demo = demo_user()
+    profile = Profile.for_user(demo)
+
+    library = list(QuestionTemplate.objects.for_user(demo).values_list("text", flat=True))
+    assert set(SUGGESTED_QUESTIONS) <= set(library)
+    assert LIBRARY_QUESTION in library
+    for meeting in Meeting.objects.for_user(demo).upcoming():
+        questions = meeting.questions.splitlines()
+        assert meeting.purpose and 2 <= len(questions) <= 3
+        prepare = meeting.followups.get(kind=Kind.PREPARE)
+        assert prepare.is_open and prepare.due_at < meeting.starts_at
+        assert f"Purpose: {meeting.purpose}" in prepare.draft
+        assert all(f"- {question}" in prepare.draft for question in questions)
+
+    assert (profile.digest_enabled, profile.digest_time) == (True, time(7, 0))
+    log = DigestLog.objects.get(user=demo)  # yesterday's; today's is beat's to claim and send
+    assert log.day == timezone.localdate(timezone=profile.tzinfo) - timedelta(days=1)
+    assert log.claimed_at == datetime.combine(log.day, time(7, 0), tzinfo=profile.tzinfo)
+    assert timedelta(0) < log.sent_at - log.claimed_at < timedelta(minutes=1)
+    assert log.followup_count > 0
+    # No heartbeat is faked: the dashboard still says so when the scheduler is not running.
+    assert not Heartbeat.objects.exists()
 
 
 def test_the_demo_user_logs_in_with_the_documented_password(client):
@@ -95,13 +289,14 @@ def test_the_demo_user_logs_in_with_the_documented_password(client):
     assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
     response = client.get(reverse("followups:dashboard"))
     assert response.status_code == 200
-    assert "Call John Public, mention Sara Smith" in response.text
+    assert "Call Luis Ortega, mention Grace Okafor" in response.text
+    assert "Reply to Zoe Carter" in response.text
 
 
 def test_a_second_run_changes_nothing():
     seed()
     before = counts()
-    demo = User.objects.get(username=DEMO_USERNAME)
+    demo = demo_user()
     Contact.objects.filter(user=demo, name="Sara Smith").update(notes="my own note")
 
     output = seed()
@@ -109,22 +304,24 @@ def test_a_second_run_changes_nothing():
     assert output.strip() == "Demo account exists already (login: demo / demo-netcrm)"
     assert counts() == before
     assert Contact.objects.get(user=demo, name="Sara Smith").notes == "my own note"
-    assert User.objects.get(username=DEMO_USERNAME).pk == demo.pk
+    assert demo_user().pk == demo.pk
 
 
 def test_reset_deletes_the_demo_user_and_seeds_it_again(user):
     seed()
     before = counts()
-    old = User.objects.get(username=DEMO_USERNAME)
+    old = demo_user()
+    was = content(old)
     Contact.objects.filter(user=old, name="Sara Smith").delete()
     Meeting.objects.filter(user=old).first().delete()
 
     output = seed("--reset")
 
-    new = User.objects.get(username=DEMO_USERNAME)
+    new = demo_user()
     assert "Demo account ready" in output
     assert new.pk != old.pk
     assert counts() == before
+    assert content(new) == was  # the same demo every time
     assert Contact.objects.filter(user=new, name="Sara Smith").exists()
     assert User.objects.filter(pk=user.pk).exists()  # another user is untouched
 

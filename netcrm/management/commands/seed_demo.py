@@ -2,17 +2,29 @@
 
 `manage.py seed_demo` creates user `demo` (password `demo-netcrm`) with about
 40 contacts across a dozen organizations, 15 meetings (13 past, 2 in the coming
-week) and a follow-up queue with something overdue, due today, coming up and
-done. It runs once: when the user exists it changes nothing, unless `--reset`
+week), the referral chains that led from one person to the next ("You → Sara
+Smith → John Public → Alan Park"), notes of calls, keep-in-touch cadences,
+requests for help, a question library, yesterday's morning digest, and a
+follow-up queue with something overdue, due today, coming up and done, of every
+kind. It runs once: when the user exists it changes nothing, unless `--reset`
 deletes the demo user (and everything it owns) first.
 
+Every follow-up is made the way the app makes it: the engine's own rules
+(followups, meetings, reciprocity and contacts services) create them from what
+the user "logged", then the user's history is replayed with the app's own
+actions (done, skipped, snoozed, a referral edited, a meeting recorded), back-
+dated to the day it happened. Only the custom follow-ups are written by hand, as
+a user adds them. So the beat sweep, run right after, finds nothing to add.
+
 Dates are relative to now, in the demo profile's timezone, and the data is the
-same on every run.
+same on every run. No Heartbeat is written: the dashboard's "the scheduler has
+stopped" warning must stay true to the scheduler actually running.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,14 +33,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import Contact, Organization, Source
-from followups.models import FollowUp
+from contacts.models import Contact, Note, Organization, Source
+from contacts.services import keep_in_touch_done, set_cadence
+from followups.models import DigestLog, FollowUp, Status
 from followups.models import Kind as FollowUpKind
-from followups.services import create_meeting_followups
-from meetings.models import Invited, Kind, Meeting, Paid
+from followups.services import (
+    create_meeting_followups, create_referral_followups, settle_referral_followups,
+)
+from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
+from meetings.services import merge_questions, normalize_question
+from reciprocity.models import Ask, InboundRequest, RequestStatus
+from reciprocity.services import (
+    answer_request, create_referral_help_back_followups, create_reply_followups,
+)
+from referrals.models import IntroStatus, Referral
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-netcrm"
@@ -69,10 +91,10 @@ CONTACTS: tuple[tuple[str, str, str, Source, str, str], ...] = (
     ("Priya Raman", "acme", "Technical Recruiter", Source.ONLINE, "recruiter", ""),
     ("Marcus Lee", "acme", "Analytics Engineer", Source.EVENT, "meetup", ""),
     ("Alan Park", "juniper", "Engineering Manager", Source.REFERRAL, "hiring-manager", ""),
-    ("Emily Chen", "juniper", "Product Designer", Source.GROUP, "meetup",
+    ("Emily Chen", "juniper", "Product Designer", Source.REFERRAL, "meetup",
      "https://emilychen.example"),
     ("Tom Becker", "juniper", "Talent Partner", Source.ONLINE, "recruiter", ""),
-    ("Rosa Alvarez", "juniper", "Staff Engineer", Source.KNEW, "alumni,mentor", ""),
+    ("Rosa Alvarez", "juniper", "Staff Engineer", Source.REFERRAL, "alumni,mentor", ""),
     ("Grace Okafor", "brightline", "VP of Operations", Source.REFERRAL, "hiring-manager", ""),
     ("Daniel Kim", "brightline", "Data Engineer", Source.EVENT, "meetup", ""),
     ("Hannah Weiss", "brightline", "HR Business Partner", Source.ONLINE, "recruiter", ""),
@@ -124,24 +146,29 @@ CONTACT_NOTES: dict[str, str] = {
 DONE, OVERDUE, TODAY = "done", "overdue", "today"
 
 # (days from today, local hour, kind, people, minutes, invited by, paid by, where,
-#  purpose, notes, what became of its thank-you notes)
+#  purpose, notes, what became of its thank-you notes). A meeting is known by its
+# first person, who gave the referrals made there (as the meeting form records them).
 MeetingRow = tuple[int, int, Kind, tuple[str, ...], int, Invited, Paid, str, str, str, str]
 MEETINGS: tuple[MeetingRow, ...] = (
     (-34, 8, Kind.COFFEE, ("Sara Smith",), 30, Invited.ME, Paid.ME, "Blue Door Café",
      "how Acme's data team hires",
-     "SQL depth matters more than fancy ML there. Talk to John Public: he knows everyone.",
+     "SQL depth matters more than fancy ML there. Talk to John Public: he knows everyone. "
+     "Priya Raman runs their analyst hiring.",
      DONE),
     (-31, 12, Kind.COFFEE, ("Linda Greene",), 30, Invited.THEM, Paid.THEM,
      "State U career center café", "restarting a search after a career break",
-     "Cut my pitch to two sentences. She will introduce me to Ethan Wright at Greenleaf.",
+     "Cut my pitch to two sentences. She will introduce me to Ethan Wright at Greenleaf, "
+     "and says Rachel Stone decides who they hire.",
      DONE),
     (-28, 10, Kind.CALL, ("Alan Park",), 15, Invited.ME, Paid.NOBODY, "Phone",
      "how Juniper's platform team is organized",
-     "Three squads; the data squad hires through referrals first. Follow up in a month.",
+     "Three squads; the data squad hires through referrals first. Talk to Rosa Alvarez and "
+     "Emily Chen. Follow up in a month.",
      DONE),
     (-25, 18, Kind.EVENT, ("Chloe Dubois", "Marcus Lee"), 20, Invited.THEM, Paid.NOBODY,
      "Data Folks meetup at Lantern Labs", "who does analytics work in town",
-     "Chloe offered a lightning-talk slot. Marcus says Acme's analysts pair with engineers.",
+     "Chloe offered a lightning-talk slot and will introduce me to Daniel Kim. Marcus says "
+     "Acme's analysts pair with engineers.",
      DONE),
     (-23, 9, Kind.INFORMATIONAL, ("Michael Brown",), 30, Invited.ME, Paid.ME,
      "Northwind Bank, 5th floor", "how Northwind's risk team uses analytics",
@@ -155,7 +182,8 @@ MEETINGS: tuple[MeetingRow, ...] = (
      DONE),
     (-14, 8, Kind.COFFEE, ("Grace Okafor",), 20, Invited.ME, Paid.ME, "Lighthouse Coffee",
      "Brightline's plans for its data platform",
-     "They need someone who can talk to clinicians. Call Luis Ortega and mention her.", DONE),
+     "They need someone who can talk to clinicians. Call Luis Ortega and mention her; she "
+     "will tell him to expect me.", DONE),
     (-11, 12, Kind.CALL, ("Sam Patel",), 15, Invited.THEM, Paid.NOBODY, "Video call",
      "what Cobalt's supply chain analytics team works on",
      "Route planning and demand forecasts. Olivia Martin can show me their tooling.", DONE),
@@ -170,44 +198,165 @@ MEETINGS: tuple[MeetingRow, ...] = (
      OVERDUE),
     (-1, 10, Kind.COFFEE, ("Daniel Kim", "Aisha Mohammed"), 30, Invited.ME, Paid.ME,
      "Blue Door Café", "moving from reporting into data engineering",
-     "Both started as analysts. Daniel will send Brightline's next posting.", TODAY),
+     "Both started as analysts. Daniel will send Brightline's next posting, and says Hannah "
+     "Weiss hires for their data team.", TODAY),
     (2, 8, Kind.COFFEE, ("Emily Chen",), 15, Invited.ME, Paid.ME, "Lighthouse Coffee",
      "how Juniper's design and data teams work together", "", ""),
     (5, 14, Kind.INFORMATIONAL, ("Olivia Martin",), 30, Invited.ME, Paid.ME,
      "Cobalt Logistics HQ", "how Cobalt's operations research team picks its projects", "", ""),
 )
 
-# Follow-ups added by hand: (days from today, kind, contact, title, draft, done already).
-# A PREPARE follow-up belongs to the upcoming meeting with that contact.
-HAND_FOLLOWUPS: tuple[tuple[int, FollowUpKind, str, str, str, bool], ...] = (
-    (-29, FollowUpKind.REFERRAL_CALL, "Alan Park", "Call Alan Park, mention Sara Smith",
-     "Sara Smith suggested I give you a call. She said your platform team is worth learning "
-     "about, and I would value 15 minutes of your time.", True),
-    (-3, FollowUpKind.REFERRAL_CALL, "Luis Ortega", "Call Luis Ortega, mention Grace Okafor",
-     "Grace Okafor suggested I give you a call. She said you know how Brightline's clinicians "
-     "use their data, and I would love to hear about it for 15 minutes.", False),
-    (-2, FollowUpKind.CUSTOM, "Beth Collins", "Send Beth Collins my résumé for Carlos",
+# A question the user added to their library, beside the suggested ones every account gets.
+LIBRARY_QUESTION = "What organizations could use someone who bridges design research and data?"
+
+# The planned meetings: when they were logged (days from today, hour), and the questions
+# prepared for them (some picked from the library, some typed).
+PLANNED: dict[str, tuple[int, int, tuple[str, ...]]] = {
+    "Emily Chen": (-3, 20, (
+        LIBRARY_QUESTION,
+        "How did you get to where you are now, and what would you do differently starting "
+        "out today?",
+        "Which groups or events would put me in touch with people who do design research?",
+    )),
+    "Olivia Martin": (-6, 19, (
+        "How does the team decide which routing or forecasting problem to take on next?",
+        "What is changing in your field, and which skills will matter most in the next few "
+        "years?",
+        "Where would you suggest that I look? Who do you suggest that I talk to?",
+    )),
+}
+
+# What the user did about a referral's follow-ups, each on (days from today, local hour):
+# "ask_intro done" (the referrer was asked to call ahead), "ask_intro skip", "called
+# ahead" (the referral edited: the referrer did), "call done" (the person was contacted),
+# "call snooze" (to that morning), "close_loop done". A meeting with the person does
+# the rest, as logging it in the app does: contacted when planned, met when held.
+Step = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referrer: str
+    referred: str
+    reason: str
+    # Given at the meeting with the referrer (None), or on (days from today, hour, minute).
+    given: tuple[int, int, int] | None = None
+    intro: IntroStatus = IntroStatus.NOT_ASKED  # as recorded when it was saved
+    steps: tuple[Step, ...] = ()
+
+
+REFERRALS: tuple[ReferralRow, ...] = (
+    ReferralRow("Sara Smith", "John Public", "he knows everyone in town",
+                steps=(("ask_intro done", -33, 18), ("call done", -31, 13))),
+    ReferralRow("Sara Smith", "Priya Raman", "she runs Acme's analyst hiring",
+                intro=IntroStatus.COLD, steps=(("call done", -30, 10),)),
+    ReferralRow("John Public", "Alan Park", "he runs Juniper's platform team", given=(-31, 14, 0),
+                steps=(("ask_intro done", -30, 10), ("called ahead", -29, 17),
+                       ("close_loop done", -27, 11))),
+    ReferralRow("Alan Park", "Rosa Alvarez", "she moved from analyst to engineer at Juniper",
+                steps=(("ask_intro done", -27, 10), ("call done", -25, 11),
+                       ("close_loop done", -19, 10))),
+    ReferralRow("Alan Park", "Emily Chen", "she bridges design and data at Juniper",
+                steps=(("ask_intro done", -27, 10), ("call done", -24, 16))),
+    ReferralRow("Linda Greene", "Ethan Wright", "he leads Greenleaf's analytics practice",
+                intro=IntroStatus.ASKED, steps=(("called ahead", -29, 18), ("call done", -28, 11))),
+    ReferralRow("Linda Greene", "Rachel Stone", "she decides who Greenleaf hires for analytics",
+                steps=(("ask_intro skip", -30, 10), ("call done", -25, 15),
+                       ("close_loop done", -4, 10))),
+    ReferralRow("Ethan Wright", "Rachel Stone", "she staffs every analytics project at Greenleaf",
+                given=(-28, 11, 30),
+                steps=(("ask_intro done", -27, 10), ("called ahead", -26, 17),
+                       ("call done", -25, 15))),
+    ReferralRow("Jamie Rivera", "Grace Okafor", "she's rebuilding Brightline's data platform",
+                given=(-20, 16, 30),
+                steps=(("ask_intro done", -19, 10), ("called ahead", -18, 12),
+                       ("call done", -17, 10), ("close_loop done", -13, 10))),
+    ReferralRow("Grace Okafor", "Luis Ortega",
+                "he knows how Brightline's clinicians work with data",
+                intro=IntroStatus.ASKED, steps=(("call snooze", 0, 9),)),
+    ReferralRow("Chloe Dubois", "Daniel Kim", "he moved from reporting into data engineering",
+                intro=IntroStatus.ASKED, steps=(("called ahead", -23, 18), ("call done", -22, 10))),
+    ReferralRow("Michael Brown", "Aisha Mohammed", "she knows the quant side of Northwind",
+                steps=(("ask_intro done", -22, 10), ("call done", -20, 11),
+                       ("close_loop done", 0, 10))),
+    ReferralRow("Beth Collins", "Carlos Mendes", "he runs the member insights reports",
+                intro=IntroStatus.ASKED, steps=(("call snooze", 3, 9),)),
+    ReferralRow("Sam Patel", "Olivia Martin", "she can show me Cobalt's tooling",
+                steps=(("ask_intro done", -10, 10), ("call done", -7, 14))),
+    ReferralRow("Daniel Kim", "Hannah Weiss", "she hires for Brightline's data team"),
+)
+
+# Calls and chats logged on a contact's page: (contact, days from today, hour, what happened).
+NOTES: tuple[tuple[str, int, int, str], ...] = (
+    ("Alex Morgan", -90, 13,
+     "Lunch with Alex: settling in at the fintech; their analytics team may grow next year."),
+    ("John Public", -31, 13,
+     "Called John (Sara had told him to expect me). Too busy to meet this month: go and see "
+     "Alan Park at Juniper, then call him back."),
+    ("Ethan Wright", -28, 11,
+     "Called Ethan; Linda had called ahead. Greenleaf staffs its analytics projects through "
+     "Rachel Stone, and he'll mention me to her."),
+    ("Jamie Rivera", -20, 16,
+     "Coaching session with Jamie: practised the two-sentence pitch. She suggested I talk to "
+     "Grace Okafor at Brightline."),
+    ("Sara Smith", -14, 11,
+     "Called Sara: she's moving to the Berlin office in June, and will still vouch for me "
+     "with John."),
+)
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """Someone asked the user for help: received `hours_ago`, or on (days, hour); answered
+    (helped, declined…) on (days, hour), or still open."""
+
+    contact: str
+    ask: Ask
+    details: str
+    hours_ago: int = 0
+    received: tuple[int, int] | None = None
+    answer: tuple[RequestStatus, int, int] | None = None
+
+
+REQUESTS: tuple[RequestRow, ...] = (
+    RequestRow("Zoe Carter", Ask.TIME,
+               "Statistics student at State U. Asked for 15 minutes about breaking into "
+               "analytics; sounded nervous.", hours_ago=3),
+    RequestRow("Maya Johnson", Ask.INTRODUCTION,
+               "Asked to be introduced to someone on Juniper's product team.",
+               received=(-10, 19), answer=(RequestStatus.HELPED, -9, 10)),
+    RequestRow("Ingrid Sorensen", Ask.ADVICE,
+               "Asked which analysts I know who might take a six-month contract.",
+               received=(-20, 10), answer=(RequestStatus.DECLINED, -19, 9)),
+)
+
+# Keep-in-touch cadences by tag, in days; a later tag wins (a mentor who is an alum: 30).
+CADENCES: tuple[tuple[str, int], ...] = (("alumni", 90), ("mentor", 30))
+# Keep-in-touch reminders done (contact, days from today, hour): the next one follows.
+KEPT_IN_TOUCH: tuple[tuple[str, int, int], ...] = (("Jamie Rivera", -29, 10),)
+# People in the book since before the search began (days from today).
+KNOWN_SINCE: dict[str, int] = {"Jamie Rivera": -60, "Alex Morgan": -120}
+
+# People the user has already sent an update and offered help back (to the rule's
+# help-back follow-ups, on the day they fell due).
+HELPED_BACK = ("Sara Smith", "Linda Greene", "John Public", "Alan Park")
+
+# Custom follow-ups, added by hand: (days from today, contact, title, draft, done already).
+HAND_FOLLOWUPS: tuple[tuple[int, str, str, str, bool], ...] = (
+    (-29, "Linda Greene", "Rewrite my LinkedIn summary around the two-sentence pitch", "", True),
+    (-2, "Beth Collins", "Send Beth Collins my résumé for Carlos",
      "Hi Beth, as promised, here is my résumé to pass on to Carlos Mendes. Thanks again!",
      False),
-    (0, FollowUpKind.REFERRAL_CALL, "John Public", "Call John Public, mention Sara Smith",
-     "Sara Smith suggested I give you a call. She said you know everyone in town, and I "
-     "would be grateful for 15 minutes of your advice on the local data scene.", False),
-    (0, FollowUpKind.RECIPROCATE, "Zoe Carter", "Reply to Zoe Carter's request for 15 minutes",
-     "Hi Zoe, of course, happy to help. Would coffee on Thursday morning work for you?",
-     False),
-    (0, FollowUpKind.KEEP_IN_TOUCH, "Alex Morgan", "Check in with Alex Morgan",
-     "Hi Alex, it has been a couple of months. How is the new role going?", False),
-    (1, FollowUpKind.CLOSE_LOOP, "Chloe Dubois", "Tell Chloe Dubois how it went with Daniel Kim",
-     "Hi Chloe, thanks for introducing me to Daniel. We had coffee yesterday and he is "
-     "sending me Brightline's next posting.", False),
-    (3, FollowUpKind.CUSTOM, "Alan Park", "Send Alan Park the article on data contracts",
+    (1, "Ben Adler", "Send Ben the abstract for my Data Folks lightning talk",
+     "Hi Ben, here is the abstract for the lightning talk Chloe offered me: ten minutes on "
+     "what reporting analysts can learn from data engineers.", False),
+    (3, "Alan Park", "Send Alan Park the article on data contracts",
      "Hi Alan, here is the article on data contracts I mentioned on our call.", False),
-    (3, FollowUpKind.REFERRAL_CALL, "Ethan Wright", "Call Ethan Wright, mention Linda Greene",
-     "Linda Greene suggested I give you a call. She thought my background might interest "
-     "Greenleaf's analytics practice.", False),
-    (6, FollowUpKind.KEEP_IN_TOUCH, "Rosa Alvarez", "Check in with Rosa Alvarez",
-     "Hi Rosa, I took your advice on the portfolio. Could I send you the new version?", False),
 )
+
+# The morning digest: on, at 07:00; yesterday's went out (today's is beat's to send).
+DIGEST_TIME = time(7, 0)
+DIGEST_SEND_SECONDS = 4
 
 # Contacts joined over the six weeks before today; meetings logged right after they ended.
 HISTORY_DAYS = 42
@@ -225,9 +374,18 @@ class DemoSeeder:
         self.organizations: dict[str, Organization] = {}
         self.contacts: dict[str, Contact] = {}
         self.meetings: list[Meeting] = []
+        self.meeting_of: dict[str, Meeting] = {}  # each person's meeting
+        self.logged_at: dict[int, datetime] = {}  # when each meeting was logged
+        self.referrals: list[tuple[Referral, ReferralRow]] = []
 
-    def at(self, days: int, hour: int) -> datetime:
-        return datetime.combine(self.today + timedelta(days=days), time(hour), self.profile.tzinfo)
+    def at(self, days: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(
+            self.today + timedelta(days=days), time(hour, minute), self.profile.tzinfo
+        )
+
+    def past(self, days: int, hour: int) -> datetime:
+        """A moment something was done: never later than now."""
+        return min(self.at(days, hour), self.now)
 
     def morning(self, days: int) -> datetime:
         return self.profile.morning_of(self.today + timedelta(days=days))
@@ -235,9 +393,20 @@ class DemoSeeder:
     def seed(self) -> None:
         self.seed_organizations()
         self.seed_contacts()
+        self.seed_question_library()
         self.seed_meetings()
+        self.seed_referrals()
+        self.seed_engine_followups()
+        self.replay_referrals()
         self.seed_thank_yous()
+        self.seed_help_back()
         self.seed_hand_followups()
+        self.seed_requests()
+        self.seed_keep_in_touch()
+        self.seed_notes()
+        self.seed_digest()
+
+    # What the user logged -------------------------------------------------------------
 
     def seed_organizations(self) -> None:
         for key, name, domain, is_target, quiet_hours, notes in ORGANIZATIONS:
@@ -261,33 +430,128 @@ class DemoSeeder:
             if tags:
                 contact.tags.add(*tags.split(","))
             joined = self.now - timedelta(minutes=self.rng.randrange(HISTORY_DAYS * 24 * 60))
+            if name in KNOWN_SINCE:
+                joined = self.at(KNOWN_SINCE[name], 10)
             Contact.objects.filter(pk=contact.pk).update(created_at=joined)
             self.contacts[name] = contact
 
+    def in_book_by(self, name: str, moment: datetime, added: bool = False) -> None:
+        """Nobody is met, referred or heard from before they are in the book; someone
+        `added` at that moment (a new name given, a stranger writing) joined then."""
+        contact = Contact.objects.filter(pk=self.contacts[name].pk)
+        if added:
+            contact.update(created_at=moment)
+        else:
+            contact.filter(created_at__gt=moment).update(created_at=moment - timedelta(days=2))
+
+    def seed_question_library(self) -> None:
+        """The suggested questions came with the account (the Profile's post_save, as at
+        sign-up); the user added one of their own."""
+        QuestionTemplate.objects.create(user=self.user, text=normalize_question(LIBRARY_QUESTION))
+
     def seed_meetings(self) -> None:
         for days, hour, kind, people, minutes, invited, paid, where, purpose, notes, _ in MEETINGS:
+            planned = PLANNED.get(people[0])
             meeting = Meeting.objects.create(
                 user=self.user, kind=kind, starts_at=self.at(days, hour), length_minutes=minutes,
                 location=where, purpose=purpose, notes=notes, invited_by=invited, paid_by=paid,
+                questions=merge_questions("", planned[2]) if planned else "",
             )
             met = [self.contacts[name] for name in people]
             meeting.contacts.set(met)
-            # Nobody is met before they are in the book.
-            Contact.objects.filter(
-                pk__in=[c.pk for c in met], created_at__gt=meeting.starts_at
-            ).update(created_at=meeting.starts_at - timedelta(days=2))
-            if not meeting.is_upcoming:
-                Meeting.objects.filter(pk=meeting.pk).update(created_at=meeting.ends_at)
-                meeting.touch_contacts()
+            for name in people:
+                self.in_book_by(name, meeting.starts_at)
+                self.meeting_of[name] = meeting
+            logged = self.at(planned[0], planned[1]) if planned else meeting.ends_at
+            Meeting.objects.filter(pk=meeting.pk).update(created_at=logged)
+            self.logged_at[meeting.pk] = logged
+            meeting.touch_contacts()  # a meeting that has happened is a touch
             self.meetings.append(meeting)
 
-    def seed_thank_yous(self) -> None:
-        """The app's own thank-you notes, then a queue: older ones done, two overdue, two today.
+    def seed_referrals(self) -> None:
+        """Referral edges, saved as they were given: at a meeting (by its first person) or
+        from a contact's page, with the follow-up state they had then."""
+        for row in REFERRALS:
+            meeting = None if row.given else self.meeting_of[row.referrer]
+            given = self.at(*row.given) if row.given else meeting.ends_at
+            referral = Referral.objects.create(
+                user=self.user, referrer=self.contacts[row.referrer],
+                referred=self.contacts[row.referred], reason=row.reason,
+                intro_status=row.intro, meeting=meeting,
+                referred_on=self.profile.local_date(given),
+            )
+            Referral.objects.filter(pk=referral.pk).update(created_at=given)
+            self.in_book_by(row.referrer, given)
+            referred = self.contacts[row.referred]
+            first_time = not any(r.referred_id == referred.pk for r, _ in self.referrals)
+            added = first_time and referred.source == Source.REFERRAL  # a new name, added then
+            self.in_book_by(row.referred, given, added=added)
+            self.referrals.append((referral, row))
 
-        Upcoming meetings get theirs too, due after they end, as logging one in the app does
-        (and as the beat sweep would add within a minute otherwise).
-        """
+    # The engine's follow-ups, and what the user did about them ----------------------------
+
+    def seed_engine_followups(self) -> None:
+        """What the rules call for, as the workers and the sweep create it: thank-yous,
+        help-backs and prepare reminders for the meetings, and each referral's follow-ups
+        (an intro to ask for, a call with a drafted opener, help back for one given
+        outside a meeting)."""
         create_meeting_followups([meeting.pk for meeting in self.meetings])
+        ids = [referral.pk for referral, _ in self.referrals]
+        create_referral_followups(ids)
+        create_referral_help_back_followups(ids)
+
+    def replay_referrals(self) -> None:
+        """The user's actions on referrals, then each meeting recorded as logging it does
+        (held: met, planned: contacted), then the close-the-loop notes that calls for."""
+        for referral, row in self.referrals:
+            for action, days, hour in row.steps:
+                if not action.startswith("close_loop"):
+                    self.act(referral, action, days, hour)
+        for meeting in sorted(self.meetings, key=lambda m: self.logged_at[m.pk]):
+            moved = Referral.objects.for_user(self.user).record_meeting(meeting)
+            self.settle(moved, self.logged_at[meeting.pk])
+        create_meeting_followups([meeting.pk for meeting in self.meetings])
+        for referral, row in self.referrals:
+            for action, days, hour in row.steps:
+                if action.startswith("close_loop"):
+                    self.act(referral, action, days, hour)
+
+    def act(self, referral: Referral, action: str, days: int, hour: int) -> None:
+        moment = self.past(days, hour)
+        if action == "called ahead":  # the referral edited, as the edit page saves it
+            Referral.objects.filter(pk=referral.pk).update(intro_status=IntroStatus.CALLED)
+            self.settle([referral.pk], moment)
+            create_referral_followups([referral.pk])
+            return
+        subject, verb = action.split()
+        kind = {
+            "ask_intro": FollowUpKind.ASK_INTRO,
+            "call": FollowUpKind.REFERRAL_CALL,
+            "close_loop": FollowUpKind.CLOSE_LOOP,
+        }[subject]
+        followup = FollowUp.objects.get(referral=referral, kind=kind)
+        if verb == "snooze":
+            followup.snooze(self.morning(days))
+        else:
+            if verb == "skip":
+                followup.skip()
+            else:
+                followup.mark_done()
+            FollowUp.objects.filter(pk=followup.pk).update(completed_at=moment)
+
+    def settle(self, referral_ids: list[int], moment: datetime) -> None:
+        """settle_referral_followups, closed on the day it happened rather than today."""
+        was_open = list(
+            FollowUp.objects.filter(referral_id__in=referral_ids).open()
+            .values_list("pk", flat=True)
+        )
+        if settle_referral_followups(referral_ids):
+            FollowUp.objects.filter(pk__in=was_open, status=Status.DONE).update(
+                completed_at=min(moment, self.now)
+            )
+
+    def seed_thank_yous(self) -> None:
+        """Older thank-you notes sent, two overdue, two due today."""
         states = {meeting.pk: row[-1] for meeting, row in zip(self.meetings, MEETINGS)}
         thank_yous = FollowUp.objects.for_user(self.user).filter(kind=FollowUpKind.THANK_YOU)
         for followup in thank_yous:
@@ -297,14 +561,19 @@ class DemoSeeder:
             elif state == TODAY:
                 FollowUp.objects.filter(pk=followup.pk).update(due_at=self.morning(0))
 
+    def seed_help_back(self) -> None:
+        helped = FollowUp.objects.for_user(self.user).filter(
+            kind=FollowUpKind.RECIPROCATE, inbound_request__isnull=True,
+            contact__name__in=HELPED_BACK,
+        )
+        for followup in helped:
+            self.mark_done(followup)
+
     def seed_hand_followups(self) -> None:
-        upcoming = {c.pk: m for m in self.meetings if m.is_upcoming for c in m.contacts.all()}
-        for days, kind, name, title, draft, done in HAND_FOLLOWUPS:
-            contact = self.contacts[name]
+        for days, name, title, draft, done in HAND_FOLLOWUPS:
             followup = FollowUp.objects.create(
-                user=self.user, kind=kind, due_at=self.morning(days), title=title, draft=draft,
-                contact=contact,
-                meeting=upcoming.get(contact.pk) if kind == FollowUpKind.PREPARE else None,
+                user=self.user, kind=FollowUpKind.CUSTOM, due_at=self.morning(days),
+                title=title, draft=draft, contact=self.contacts[name],
             )
             if done:
                 self.mark_done(followup)
@@ -315,11 +584,76 @@ class DemoSeeder:
         done_at = min(followup.due_at + timedelta(hours=self.rng.randint(1, 8)), self.now)
         FollowUp.objects.filter(pk=followup.pk).update(completed_at=done_at)
 
+    # Requests for help, keeping in touch, the digest ------------------------------------
+
+    def seed_requests(self) -> None:
+        """Logged when they came in (the priority reply drafted at once), then answered."""
+        for row in REQUESTS:
+            received = (
+                self.at(*row.received) if row.received
+                else self.now - timedelta(hours=row.hours_ago)
+            )
+            contact = self.contacts[row.contact]
+            inbound = InboundRequest.objects.create(
+                user=self.user, contact=contact, ask=row.ask, details=row.details,
+                received_at=received,
+            )
+            InboundRequest.objects.filter(pk=inbound.pk).update(created_at=received)
+            self.in_book_by(
+                row.contact, received - timedelta(minutes=10),
+                added=contact.source == Source.INBOUND,
+            )
+            create_reply_followups([inbound.pk])
+            if row.answer:
+                status, days, hour = row.answer
+                answer_request(inbound, status, now=self.past(days, hour))
+
+    def seed_keep_in_touch(self) -> None:
+        """Cadences set on a tag's contacts, as the contact list's bulk action does; their
+        reminders follow (sync_keep_in_touch). Then the check-ins already done."""
+        for tag, days in CADENCES:
+            set_cadence(Contact.objects.for_user(self.user).tagged(tag), days)
+        for name, days, hour in KEPT_IN_TOUCH:
+            # FollowUp.mark_done, on the day it was done: a touch, and the next reminder.
+            followup = Contact.objects.get(pk=self.contacts[name].pk).keep_in_touch_reminder()
+            followup.status, followup.completed_at = Status.DONE, self.past(days, hour)
+            followup.save(update_fields=["status", "completed_at"])
+            keep_in_touch_done(followup)
+
+    def seed_notes(self) -> None:
+        """Notes logged on contacts' pages: each a touch, moving their next reminder."""
+        for name, days, hour, body in NOTES:
+            happened = self.at(days, hour)
+            self.in_book_by(name, happened)
+            note = Contact.objects.get(pk=self.contacts[name].pk).log_note(body, happened)
+            Note.objects.filter(pk=note.pk).update(created_at=happened)
+
+    def seed_digest(self) -> None:
+        """Digest on at 07:00; yesterday's was claimed and sent at 07:00. Its count is what
+        was open and due by the end of yesterday as the morning began."""
+        Profile.objects.filter(pk=self.profile.pk).update(
+            digest_enabled=True, digest_time=DIGEST_TIME
+        )
+        yesterday = self.today - timedelta(days=1)
+        claimed = datetime.combine(yesterday, DIGEST_TIME, self.profile.tzinfo)
+        day_end = datetime.combine(self.today, time.min, self.profile.tzinfo)
+        due = FollowUp.objects.for_user(self.user).filter(due_at__lt=day_end).filter(
+            Q(completed_at__isnull=True) | Q(completed_at__gt=claimed)
+        )
+        DigestLog.objects.create(
+            user=self.user, day=yesterday, claimed_at=claimed,
+            sent_at=claimed + timedelta(seconds=DIGEST_SEND_SECONDS),
+            followup_count=due.count(),
+        )
+
     def counts(self) -> dict[str, int]:
         return {
             "contacts": Contact.objects.for_user(self.user).count(),
             "organizations": Organization.objects.for_user(self.user).count(),
             "meetings": Meeting.objects.for_user(self.user).count(),
+            "referrals": Referral.objects.for_user(self.user).count(),
+            "notes": Note.objects.for_user(self.user).count(),
+            "requests for help": InboundRequest.objects.for_user(self.user).count(),
             "follow-ups": FollowUp.objects.for_user(self.user).count(),
             "open follow-ups": FollowUp.objects.for_user(self.user).open().count(),
         }
@@ -330,6 +664,7 @@ def create_demo_user() -> AbstractUser:
         DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD,
         first_name=DEMO_FIRST_NAME, last_name=DEMO_LAST_NAME,
     )
+    # As at sign-up: the Profile's post_save gives the account its suggested questions.
     Profile.objects.create(user=user, timezone=settings.TIME_ZONE)
     return user
 
@@ -337,7 +672,8 @@ def create_demo_user() -> AbstractUser:
 class Command(BaseCommand):
     help = (
         f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}) with a job seeker's "
-        "contacts, meetings and follow-up queue; does nothing if it exists, unless --reset."
+        "contacts, meetings, referrals and follow-up queue; does nothing if it exists, "
+        "unless --reset."
     )
 
     def add_arguments(self, parser) -> None:

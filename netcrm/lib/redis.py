@@ -7,7 +7,10 @@ unix socket only, keeps nothing on disk, and lives as long as its owner.
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -35,6 +38,13 @@ def ping(redis_url: str, timeout: float = 1.0) -> bool:
         return bool(client.ping())
     except (redis.ConnectionError, redis.TimeoutError, OSError):
         return False
+
+
+def _die_with_parent() -> None:
+    """In the child: on Linux, be sent SIGTERM when the process that started us dies,
+    so a crashed `make run` or test run leaves no server behind."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 class EmbeddedRedis:
@@ -70,6 +80,7 @@ class EmbeddedRedis:
                 "--loglevel", "warning",
             ],
             stdout=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while not ping(self.url, timeout=0.2):

@@ -209,7 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
     # Each user's morning digest, at their own local time; the DigestLog row makes it once.
-    "send-due-digests": {"task": "followups.tasks.send_due_digests", "schedule": 60.0},
+    "send-due-digests": {
+        "task": "followups.tasks.send_due_digests",
+        "schedule": env.float("DIGEST_INTERVAL_SECONDS", default=60.0),
+    },
 }
 
 LOGGING = {

@@ -14,6 +14,7 @@ import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
+from datetime import time as day_time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,12 +22,13 @@ import psycopg
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
-from followups.models import FollowUp, Heartbeat, Kind
+from followups.models import DigestLog, FollowUp, Heartbeat, Kind
 from followups.tasks import create_meeting_followups, sweep_followups
 from meetings.models import Meeting
 from netcrm.celery import app as celery_app
@@ -168,16 +170,35 @@ def test_fifty_meetings_logged_while_redis_is_down_get_fifty_thank_yous(
         redis.stop()
 
 
-def test_two_beats_at_once_create_no_duplicate(celery_worker, user, tmp_path):
+def test_two_beats_at_once_create_no_duplicate_and_one_digest_each(
+    celery_worker, user, other_user, tmp_path, settings
+):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     meetings = meetings_without_followups(user, 10)
-    fast = {"SWEEP_INTERVAL_SECONDS": "0.5"}
+    meetings_without_followups(other_user, 3)
+    for someone in (user, other_user):  # both users' digest time has come, with something due
+        someone.profile.digest_time = day_time(0, 0)
+        someone.profile.save()
+        FollowUp.objects.create(
+            user=someone, kind=Kind.CUSTOM, title="Send the portfolio",
+            due_at=timezone.now() - timedelta(minutes=5),
+        )
+    fast = {"SWEEP_INTERVAL_SECONDS": "0.5", "DIGEST_INTERVAL_SECONDS": "0.5"}
     with celery_process("beat", tmp_path, "--schedule", str(tmp_path / "one"), **fast) as one, \
             celery_process("beat", tmp_path, "--schedule", str(tmp_path / "two"), **fast) as two:
         for beat in (one, two):
-            wait_for(lambda b=beat: b.log.read_text().count("Sending due task") >= 4, timeout=60)
-    # Both beats sent sweeps, many times over; let the worker finish them.
+            wait_for(lambda b=beat: b.log.read_text().count("send-due-digests") >= 3, timeout=60)
+            wait_for(lambda b=beat: b.log.read_text().count("sweep-followups") >= 3, timeout=60)
+    # Both beats sent sweeps and digest runs, many times over; let the worker finish them.
     assert run_task(sweep_followups) == 0
-    assert thank_yous_per_meeting() == Counter({m.pk: 1 for m in meetings})
+    assert thank_yous_per_meeting() == Counter(
+        {m.pk: 1 for m in Meeting.objects.all()}
+    )
+    wait_for(lambda: DigestLog.objects.filter(sent_at__isnull=False).count() == 2)
+    assert sorted(DigestLog.objects.values_list("user__username", flat=True)) == [
+        "alice", "mallory",
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "mallory@example.com"]
 
 
 def test_beat_stopped_for_six_hours_every_overdue_item_surfaces_once(

@@ -344,10 +344,9 @@ def seed_user(
     if n_overdue + n_today + n_week > rest // 2:
         scale = (rest // 2) / (n_overdue + n_today + n_week)
         n_overdue, n_today, n_week = (int(x * scale) for x in (n_overdue, n_today, n_week))
-    kinds = [  # kinds that need no other row (no referral) to make sense
-        k for k in ("keep_in_touch", "close_loop", "reciprocate", "prepare", "custom")
-        if k in FollowUpKind.values
-    ]
+    # Kinds whose unique constraints random rows cannot trip (one open keep-in-touch
+    # per contact, one help back per meeting and person…): the queue's cost is the same.
+    kinds = [k for k in ("close_loop", "prepare", "custom") if k in FollowUpKind.values]
     labels = dict(FollowUpKind.choices)
     past_meetings = [m for m in meetings if m.starts_at <= now] or meetings
     week_end = tomorrow_start + timedelta(days=7)
@@ -358,7 +357,7 @@ def seed_user(
         contact = rng.choice(contacts)
         meeting = (
             rng.choice(past_meetings)
-            if kind in ("close_loop", "reciprocate") else None
+            if kind == "close_loop" else None
         )
         done = status in (Status.DONE, Status.SKIPPED)
         return FollowUp(

@@ -2,20 +2,23 @@ import zoneinfo
 
 from django.utils import timezone
 
+from accounts.models import Profile
+
 
 class UserTimezoneMiddleware:
-    """Show every date in the signed-in user's own timezone."""
+    """Load the signed-in user's Profile once, as `request.profile`, and show every
+    date in their own timezone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         timezone.deactivate()
+        request.profile = None
         if request.user.is_authenticated:
-            from accounts.models import Profile
-
+            request.profile = Profile.for_user(request.user)
             try:
-                timezone.activate(zoneinfo.ZoneInfo(Profile.for_user(request.user).timezone))
+                timezone.activate(zoneinfo.ZoneInfo(request.profile.timezone))
             except zoneinfo.ZoneInfoNotFoundError:
                 pass
         try:

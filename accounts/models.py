@@ -6,10 +6,21 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileQuerySet(models.QuerySet):
+    def for_users(self, user_ids) -> dict[int, Profile]:
+        """Each user's Profile by user id, in one query (created for a user without one)."""
+        user_ids = set(user_ids)
+        profiles = {p.user_id: p for p in self.filter(user_id__in=user_ids)}
+        for user_id in user_ids - profiles.keys():
+            profiles[user_id] = self.get_or_create(user_id=user_id)[0]
+        return profiles
 
 
 class Profile(models.Model):
@@ -53,6 +64,8 @@ class Profile(models.Model):
         "(time for the referrer to call ahead).",
     )
 
+    objects = ProfileQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -81,3 +94,10 @@ class Profile(models.Model):
 
     def morning_after(self, moment: datetime, days: int) -> datetime:
         return self.morning_of(self.local_date(moment) + timedelta(days=days))
+
+    def today(self) -> date:
+        return timezone.localdate(timezone=self.tzinfo)
+
+    def day_start(self, day: date) -> datetime:
+        """Midnight at the start of `day`, in this user's timezone."""
+        return datetime.combine(day, time.min, tzinfo=self.tzinfo)

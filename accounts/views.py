@@ -13,14 +13,14 @@ from netcrm.lib.http import form_data
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("followups:dashboard")
+        return redirect("home:dashboard")
     form = SignupForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         Profile.objects.create(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to netcrm. Log your first meeting to get started.")
-        return redirect("followups:dashboard")
+        return redirect("home:dashboard")
     return render(
         request, "registration/signup.html", {"form": form}, status=422 if form.is_bound else 200
     )

@@ -87,8 +87,8 @@ from taggit.models import Tag, TaggedItem  # noqa: E402
 from accounts.models import Profile  # noqa: E402
 from contacts.models import Contact, Organization, Source  # noqa: E402
 from followups import services  # noqa: E402
-from followups.models import FollowUp, Kind as FollowUpKind, Status  # noqa: E402
-from followups.views import day_bounds  # noqa: E402
+from followups import kinds as followup_kinds  # noqa: E402
+from followups.models import FollowUp, Status  # noqa: E402
 from meetings.models import Invited, Kind as MeetingKind, Meeting, Paid  # noqa: E402
 
 BATCH = 2000
@@ -183,7 +183,8 @@ def seed_user(
 ) -> dict:
     """One user's network. Returns ids the benchmark needs and a summary."""
     profile = Profile.for_user(user)
-    today_start, tomorrow_start = day_bounds(profile)
+    today = profile.today()
+    today_start, tomorrow_start = profile.day_start(today), profile.day_start(today + timedelta(days=1))
     years3 = 3 * 365
 
     # Organizations: unique names (a unique constraint on the lower-cased name).
@@ -325,7 +326,7 @@ def seed_user(
         rows.append(
             FollowUp(
                 user_id=user.pk,
-                kind=FollowUpKind.THANK_YOU,
+                kind="thank_you",
                 status=Status.DONE,
                 due_at=due,
                 title=f"Thank {contact.name} for the {meeting.get_kind_display().lower()}",
@@ -346,8 +347,8 @@ def seed_user(
         n_overdue, n_today, n_week = (int(x * scale) for x in (n_overdue, n_today, n_week))
     # Kinds whose unique constraints random rows cannot trip (one open keep-in-touch
     # per contact, one help back per meeting and person…): the queue's cost is the same.
-    kinds = [k for k in ("close_loop", "prepare", "custom") if k in FollowUpKind.values]
-    labels = dict(FollowUpKind.choices)
+    kinds = [k for k in ("close_loop", "prepare", "custom") if k in followup_kinds.REGISTRY]
+    labels = dict(followup_kinds.choices())
     past_meetings = [m for m in meetings if m.starts_at <= now] or meetings
     week_end = tomorrow_start + timedelta(days=7)
     day_length = (tomorrow_start - today_start).total_seconds()
@@ -564,7 +565,7 @@ def bench_sweep(repeat: int) -> list[Row]:
             before = FollowUp.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
-                n = services.sweep_missing_followups()
+                n = services.sweep()
                 elapsed = (time.perf_counter() - start) * 1000
             if i == 0:
                 queries, created = len(captured.captured_queries), n
@@ -576,7 +577,7 @@ def bench_sweep(repeat: int) -> list[Row]:
         rows.append(row)
 
     run("sweep, thank-yous missing (catch-up)", reset=True)
-    services.sweep_missing_followups()  # now nothing is missing
+    services.sweep()  # now nothing is missing
     run("sweep, nothing missing (steady state)")
     # As after an import: every meeting created within the sweep's 14-day window.
     Meeting.objects.update(created_at=timezone.now())
@@ -634,7 +635,7 @@ def main() -> None:
         print_table(f"Light user ({light.username}), same database",
                     bench_pages(light, light_info, args.repeat, full=False))
         meetings = Meeting.objects.count()
-        print_table(f"followups.services.sweep_missing_followups() with {meetings} meetings "
+        print_table(f"followups.services.sweep() with {meetings} meetings "
                     f"in the database (all users)", bench_sweep(args.repeat),
                     size_column=False)
         print(f"\ntotal: {time.perf_counter() - started:.1f} s")

@@ -14,13 +14,16 @@ from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
 
 class OrganizationQuerySet(OwnedQuerySet):
-    def named(self, user, name: str) -> Organization | None:
-        """The user's organization called `name` (any case), created if new."""
+    def named(self, user, name: str, create: bool = True) -> Organization | None:
+        """The user's organization called `name` (any case); a new one is created,
+        or with create=False left unsaved for whoever saves the person at it."""
         name = " ".join(name.split())
         if not name:
             return None
         existing = self.for_user(user).filter(name__iexact=name).first()
-        return existing or self.create(user=user, name=name)
+        if existing or not create:
+            return existing or Organization(user=user, name=name)
+        return self.create(user=user, name=name)
 
 
 class Organization(OwnedModel):
@@ -52,6 +55,10 @@ class Organization(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:organization-detail", args=[self.pk])
+
+
+# The follow-up kind that keeps a contact warm (contacts/followups.py).
+KEEP_IN_TOUCH = "keep_in_touch"
 
 
 class Source(models.TextChoices):
@@ -138,7 +145,7 @@ class Contact(OwnedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact-detail", args=[self.pk])
+        return reverse("home:contact-detail", args=[self.pk])
 
     @property
     def first_name(self) -> str:
@@ -147,6 +154,14 @@ class Contact(OwnedModel):
     @property
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    def save_with_organization(self) -> Contact:
+        """Save a new person; an organization not saved yet is found or created by name
+        (so two new people at one new organization share it)."""
+        if self.organization is not None and self.organization.pk is None:
+            self.organization = Organization.objects.named(self.user, self.organization.name)
+        self.save()
+        return self
 
     def touch(self, moment) -> bool:
         """Record an interaction; the latest one wins, and restarts the keep-in-touch
@@ -181,9 +196,7 @@ class Contact(OwnedModel):
 
     def keep_in_touch_reminder(self):
         """The open keep-in-touch reminder, if any."""
-        from followups.models import Kind
-
-        return self.followups.filter(kind=Kind.KEEP_IN_TOUCH).open().first()
+        return self.followups.filter(kind=KEEP_IN_TOUCH).open().first()
 
 
 class Note(OwnedModel):

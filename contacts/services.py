@@ -25,13 +25,13 @@ from operator import or_
 
 from django.db import transaction
 from django.db.models import (
-    Case, DateTimeField, Exists, F, OuterRef, Q, Subquery, TextField, Value, When,
+    Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, TextField, Value, When,
 )
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import Contact
-from followups.models import OPEN, FollowUp, Kind, Status
+from contacts.models import KEEP_IN_TOUCH, Contact
+from followups.models import OPEN, FollowUp, Status
 from followups.services import draft, save_new, signature
 
 # Contacts handled per round of queries (the sweep and bulk changes loop over rounds).
@@ -80,18 +80,10 @@ def keep_in_touch_draft(contact: Contact, profile: Profile) -> str:
     )
 
 
-def load_profiles(user_ids: set[int]) -> dict[int, Profile]:
-    """Each user's Profile in one query (created for the rare user without one)."""
-    profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=user_ids)}
-    for user_id in user_ids - profiles.keys():
-        profiles[user_id] = Profile.objects.get_or_create(user_id=user_id)[0]
-    return profiles
-
-
 def last_closed_at() -> Subquery:
     """When the contact's latest keep-in-touch reminder was done or skipped."""
     return Subquery(
-        FollowUp.objects.filter(kind=Kind.KEEP_IN_TOUCH, contact=OuterRef("pk"))
+        FollowUp.objects.filter(kind=KEEP_IN_TOUCH, contact=OuterRef("pk"))
         .exclude(status__in=OPEN)
         .exclude(completed_at=None)
         .order_by("-completed_at")
@@ -113,7 +105,7 @@ def sync_keep_in_touch(contact_ids: Iterable[int], now: datetime | None = None) 
 
 
 def _sync_batch(ids: list[int], now: datetime) -> Synced:
-    open_kit = FollowUp.objects.filter(kind=Kind.KEEP_IN_TOUCH).open()
+    open_kit = FollowUp.objects.filter(kind=KEEP_IN_TOUCH).open()
     closed = open_kit.filter(
         contact_id__in=ids, contact__keep_in_touch_days__isnull=True
     ).update(status=Status.SKIPPED, completed_at=now)
@@ -126,7 +118,7 @@ def _sync_batch(ids: list[int], now: datetime) -> Synced:
         return Synced(closed=closed)
     rows = open_kit.filter(contact__in=contacts).values("pk", "contact_id", "due_at", "status")
     current = {row["contact_id"]: row for row in rows}
-    profiles = load_profiles({c.user_id for c in contacts})
+    profiles = Profile.objects.for_users(c.user_id for c in contacts)
     new, moves = [], []
     for contact in contacts:
         profile = profiles[contact.user_id]
@@ -136,7 +128,7 @@ def _sync_batch(ids: list[int], now: datetime) -> Synced:
             new.append(
                 FollowUp(
                     user_id=contact.user_id,
-                    kind=Kind.KEEP_IN_TOUCH,
+                    kind=KEEP_IN_TOUCH,
                     due_at=due_at,
                     title=f"Keep in touch with {contact.name}",
                     draft=keep_in_touch_draft(contact, profile),
@@ -183,28 +175,18 @@ def keep_in_touch_done(followup: FollowUp) -> Synced:
 # The sweep --------------------------------------------------------------------------
 
 
-def contacts_needing_keep_in_touch(now: datetime) -> list[int]:
+def contacts_needing_keep_in_touch(now: datetime) -> QuerySet[Contact]:
     """Contacts whose open reminder may be missing, moot or on the wrong day: a cadence
     but no open reminder (new, done or skipped); an open reminder but no cadence; or an
     interaction or an edit lately (their due date is checked, and moved if wrong)."""
     since = now - RECHECK_WINDOW
-    kit = FollowUp.objects.filter(kind=Kind.KEEP_IN_TOUCH, contact=OuterRef("pk"))
+    kit = FollowUp.objects.filter(kind=KEEP_IN_TOUCH, contact=OuterRef("pk"))
     has_open = Exists(kit.filter(status__in=OPEN))
     cadence = Q(keep_in_touch_days__isnull=False)
     recent = Q(last_interaction_at__gte=since) | Q(updated_at__gte=since)
-    return list(
-        Contact.objects.filter(
-            (cadence & ~has_open) | (~cadence & has_open) | (cadence & has_open & recent)
-        )
-        .order_by()
-        .values_list("pk", flat=True)
+    return Contact.objects.filter(
+        (cadence & ~has_open) | (~cadence & has_open) | (cadence & has_open & recent)
     )
-
-
-def sweep_keep_in_touch(now: datetime) -> int:
-    """The sweep rule (followups.services.SWEEP_RULES): create, move or close what is due."""
-    ids = contacts_needing_keep_in_touch(now)
-    return sync_keep_in_touch(ids, now).total if ids else 0
 
 
 # Cadences ---------------------------------------------------------------------------

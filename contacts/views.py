@@ -19,17 +19,7 @@ from contacts.forms import (
 )
 from contacts.models import Contact, Organization
 from contacts.services import set_cadence
-from followups.forms import CustomFollowUpForm
-from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
-from reciprocity.services import ledger_for
-from referrals import graph
-from referrals.forms import ContactReferralForm
-from referrals.models import Referral
-from meetings.models import Meeting
-
-TIMELINE_LIMIT = 50
-
 
 @login_required
 @vary_on_headers("HX-Request")
@@ -46,58 +36,6 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     context = {"page": page, "query": query, "bulk_form": KeepInTouchByTagForm(user=request.user)}
     template = "contacts/list.html#contact-rows" if wants_fragment(request) else "contacts/list.html"
     return render(request, template, context)
-
-
-@login_required
-@require_GET
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = (
-        Contact.objects.select_related("organization")
-        .prefetch_related("tags")
-        .get_for_user_or_404(request.user, pk=pk)
-    )
-    meetings = list(
-        Meeting.objects.for_user(request.user)
-        .filter(contacts=contact)
-        .with_contacts()
-        .order_by("-starts_at")[:TIMELINE_LIMIT]
-    )
-    followups = list(
-        FollowUp.objects.for_user(request.user)
-        .filter(contact=contact)
-        .select_related("meeting")
-        .order_by("-due_at")[:TIMELINE_LIMIT]
-    )
-    chains = graph.named_chains(request.user.pk, contact)
-    tree, reached = graph.led_to(request.user.pk, contact)
-    referred_by = list(
-        Referral.objects.for_user(request.user).filter(referred=contact).with_people()
-    )
-    timeline = sorted(
-        [("meeting", m.starts_at, m) for m in meetings]
-        + [("followup", f.due_at, f) for f in followups],
-        key=lambda entry: entry[1],
-        reverse=True,
-    )
-    return render(
-        request,
-        "contacts/detail.html",
-        {
-            "contact": contact,
-            "timeline": timeline,
-            "chains": chains,
-            "tree": tree,
-            "reached": reached,
-            "referred_by": referred_by,
-            "referral_forms": [
-                ContactReferralForm(initial={"direction": d}, contact=contact)
-                for d in (ContactReferralForm.GAVE, ContactReferralForm.RECEIVED)
-            ],
-            "ledger": ledger_for(request.user, contact),
-            "followup_form": CustomFollowUpForm(user=request.user, initial={"contact": contact}),
-            "keep_in_touch": keep_in_touch_context(contact),
-        },
-    )
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followups.models import DigestLog, FollowUp, Heartbeat
+from followups.models import DigestLog, FollowUp, Heartbeat, Problem
 
 
 @admin.register(FollowUp)
@@ -20,4 +20,12 @@ class HeartbeatAdmin(admin.ModelAdmin):
 @admin.register(DigestLog)
 class DigestLogAdmin(admin.ModelAdmin):
     list_display = ["user", "day", "claimed_at", "sent_at", "followup_count"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "subject_id", "user", "attempts", "first_seen_at", "last_seen_at"]
+    list_filter = ["kind", "subject"]
+    search_fields = ["error", "user__username"]
     raw_id_fields = ["user"]

@@ -41,7 +41,7 @@ import logging
 import operator
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 
 from django.conf import settings
@@ -55,14 +55,14 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.models import Profile
-from followups.models import DigestLog, FollowUp
+from followups.models import TICK, DigestLog, FollowUp
 
 # Longer than CELERY_TASK_TIME_LIMIT (300 s): a claim this old has no live sender.
 STALE_CLAIM = timedelta(minutes=10)
 # The email lists at most this many follow-ups; the counts cover them all.
 DIGEST_LIMIT = 50
 EXCERPT_CHARS = 160
-TICK = timedelta(microseconds=1)
+
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class Digest:
                 ("Overdue", "overdue", self.overdue),
                 ("Today", "today", self.due_today),
             ],
-            "dashboard_url": site_url(reverse("followups:dashboard")),
+            "dashboard_url": site_url(reverse("home:dashboard")),
             "settings_url": site_url(reverse("accounts:settings")),
             "site_url": site_url(""),
         }
@@ -218,16 +218,11 @@ def site_url(path: str) -> str:
     return f"{base.rstrip('/')}{path}" if base else path
 
 
-def day_start(profile: Profile, day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=profile.tzinfo)
-
-
 def build_digest(user: User, profile: Profile, day: date) -> Digest:
     """The user's open follow-ups overdue or due on `day` (local), earliest first.
     Two queries: the counts, then the first DIGEST_LIMIT rows with their subjects."""
-    today_start = day_start(profile, day)
-    tomorrow_start = day_start(profile, day + timedelta(days=1))
-    due = FollowUp.objects.for_user(user).due_by(tomorrow_start - TICK)
+    today_start = profile.day_start(day)
+    due = FollowUp.objects.for_user(user).queue(profile, day)
     counts = due.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=today_start)))
     items = list(due.with_subjects()[:DIGEST_LIMIT]) if counts["total"] else []
     for item in items:

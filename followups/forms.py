@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
+from followups.kinds import Custom
+from followups.models import FollowUp, Status
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -34,13 +34,13 @@ class CustomFollowUpForm(forms.ModelForm):
         kwargs.setdefault("auto_id", "followup_%s")  # unique ids beside a contact page's forms
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["contact"].queryset = Contact.objects.for_user(user)
+        self.fields["contact"].queryset = self.fields["contact"].queryset.filter(user=user)
         self.fields["contact"].required = False
         self.fields["due_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         if not self.is_bound and "due_at" not in self.initial:
             # Tomorrow, at the hour the user's follow-ups fall due.
             profile = Profile.for_user(user)
-            tomorrow = timezone.localdate(timezone=profile.tzinfo) + timedelta(days=1)
+            tomorrow = profile.today() + timedelta(days=1)
             self.initial["due_at"] = timezone.localtime(profile.morning_of(tomorrow))
 
     def clean_title(self) -> str:
@@ -52,7 +52,7 @@ class CustomFollowUpForm(forms.ModelForm):
     def save(self, commit: bool = True) -> FollowUp:
         followup = super().save(commit=False)
         followup.user = self.user
-        followup.kind = Kind.CUSTOM
+        followup.kind = Custom.name
         followup.status = Status.PENDING
         if commit:
             followup.save()

@@ -1,29 +1,17 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
+from django.db import transaction
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Contact
-from meetings.models import Meeting
-from reciprocity.models import InboundRequest, RequestStatus
-from referrals.models import IntroStatus, Progress, Referral
+from followups import kinds
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
-
-
-class Kind(models.TextChoices):
-    THANK_YOU = "thank_you", "Thank-you note"
-    ASK_INTRO = "ask_intro", "Ask for an intro"
-    REFERRAL_CALL = "referral_call", "Referral call"
-    CLOSE_LOOP = "close_loop", "Close the loop"
-    RECIPROCATE = "reciprocate", "Reciprocate"
-    KEEP_IN_TOUCH = "keep_in_touch", "Keep in touch"
-    PREPARE = "prepare", "Prepare"
-    CUSTOM = "custom", "Custom"
 
 
 class Status(models.TextChoices):
@@ -34,6 +22,7 @@ class Status(models.TextChoices):
 
 
 OPEN = [Status.PENDING, Status.SNOOZED]
+TICK = timedelta(microseconds=1)
 
 
 class FollowUpQuerySet(OwnedQuerySet):
@@ -47,6 +36,23 @@ class FollowUpQuerySet(OwnedQuerySet):
     def upcoming(self, after: datetime, until: datetime) -> FollowUpQuerySet:
         return self.open().filter(due_at__gt=after, due_at__lte=until).order_by("due_at", "pk")
 
+    def queue(self, profile, day: date) -> FollowUpQuerySet:
+        """The day's queue: open and due by the end of `day` in the user's timezone
+        (overdue included), earliest first."""
+        return self.due_by(profile.day_start(day + timedelta(days=1)) - TICK)
+
+    def queue_counts(self, profile, day: date, days_ahead: int = 0) -> dict[str, int]:
+        """How many of the open follow-ups are overdue, due on `day`, and due in the
+        `days_ahead` days after it: one query."""
+        today_start = profile.day_start(day)
+        tomorrow_start = profile.day_start(day + timedelta(days=1))
+        until = profile.day_start(day + timedelta(days=1 + days_ahead)) - TICK
+        return self.due_by(until).aggregate(
+            overdue=Count("pk", filter=Q(due_at__lt=today_start)),
+            today=Count("pk", filter=Q(due_at__gte=today_start, due_at__lt=tomorrow_start)),
+            upcoming=Count("pk", filter=Q(due_at__gte=tomorrow_start)),
+        )
+
     def with_subjects(self) -> FollowUpQuerySet:
         return self.select_related(
             "contact", "contact__organization", "meeting",
@@ -54,25 +60,28 @@ class FollowUpQuerySet(OwnedQuerySet):
         )
 
 
+TITLE_LENGTH = 200
+
+
 class FollowUp(OwnedModel):
     """One thing to do on a day, created by the system or by hand."""
 
-    kind = models.CharField(max_length=20, choices=Kind)
+    kind = models.CharField(max_length=20, choices=kinds.choices)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     due_at = models.DateTimeField()
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_LENGTH)
     draft = models.TextField(blank=True, help_text="A drafted note you can copy and send.")
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+        "contacts.Contact", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+        "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     referral = models.ForeignKey(
-        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+        "referrals.Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     inbound_request = models.ForeignKey(
-        InboundRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+        "reciprocity.InboundRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -106,7 +115,7 @@ class FollowUp(OwnedModel):
             # Someone met you: one "offer help back / send an update" per meeting and person.
             models.UniqueConstraint(
                 fields=["meeting", "contact"],
-                condition=Q(kind="reciprocate", inbound_request__isnull=True),
+                condition=Q(kind="help_back"),
                 name="followup_one_help_back_per_meeting_contact",
             ),
             # A planned meeting: one reminder to prepare.
@@ -133,57 +142,50 @@ class FollowUp(OwnedModel):
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    EMAIL_SUBJECTS = {
-        Kind.THANK_YOU: "Thank you",
-        Kind.ASK_INTRO: "A small favour",
-        Kind.CLOSE_LOOP: "How it went, thanks to you",
-        Kind.RECIPROCATE: "Following up",
-        Kind.KEEP_IN_TOUCH: "Catching up",
-    }
+    @property
+    def spec(self) -> kinds.FollowUpKind:
+        """What this follow-up's kind knows and does (the registry's entry)."""
+        return kinds.get(self.kind)
 
     def mailto(self) -> str:
         """A mailto: link with the draft filled in, when the person has an address."""
-        if not (self.contact and self.contact.email and self.draft) or self.kind == Kind.PREPARE:
+        if not (self.contact and self.contact.email and self.draft and self.spec.mailto):
             return ""
-        subject = self.EMAIL_SUBJECTS.get(self.kind, self.title)
-        if self.kind == Kind.REFERRAL_CALL and self.referral:
-            subject = f"{self.referral.referrer.name} suggested I get in touch"
-        query = urlencode({"subject": subject, "body": self.draft}, quote_via=quote)
+        query = urlencode(
+            {"subject": self.spec.subject_line(self), "body": self.draft}, quote_via=quote
+        )
         return f"mailto:{self.contact.email}?{query}"
 
-    def mark_done(self) -> None:
-        self.status = Status.DONE
-        self.completed_at = timezone.now()
-        self.save(update_fields=["status", "completed_at"])
-        # Doing a referral follow-up moves the referral on.
-        if self.referral_id and self.kind == Kind.ASK_INTRO:
-            Referral.objects.filter(pk=self.referral_id, intro_status=IntroStatus.NOT_ASKED).update(
-                intro_status=IntroStatus.ASKED
-            )
-        elif self.referral_id and self.kind == Kind.REFERRAL_CALL:
-            Referral.objects.filter(pk=self.referral_id, progress=Progress.NOT_CONTACTED).update(
-                progress=Progress.CONTACTED
-            )
-        # Answering someone who asked for help is a reply.
-        elif self.inbound_request_id and self.kind == Kind.RECIPROCATE:
-            InboundRequest.objects.filter(
-                pk=self.inbound_request_id, status=RequestStatus.OPEN
-            ).update(status=RequestStatus.REPLIED)
-        # Keeping in touch is a touch, and schedules the next reminder a cadence on.
-        elif self.contact_id and self.kind == Kind.KEEP_IN_TOUCH:
-            from contacts.services import keep_in_touch_done
+    def mark_done(self, now: datetime | None = None) -> bool:
+        """Done, if still open; what that changes in its subject commits with it."""
+        return self._close(Status.DONE, now or timezone.now())
 
-            keep_in_touch_done(self)
+    def skip(self, now: datetime | None = None) -> bool:
+        return self._close(Status.SKIPPED, now or timezone.now())
 
-    def skip(self) -> None:
-        self.status = Status.SKIPPED
-        self.completed_at = timezone.now()
-        self.save(update_fields=["status", "completed_at"])
+    def _close(self, status: str, now: datetime) -> bool:
+        with transaction.atomic():
+            if not FollowUp.objects.filter(pk=self.pk, status__in=OPEN).update(
+                status=status, completed_at=now
+            ):
+                self.refresh_from_db(fields=["status", "completed_at", "due_at"])
+                return False  # closed meanwhile (another tab, a double tap)
+            self.status, self.completed_at = status, now
+            if status == Status.DONE:
+                self.spec.done(self, now)
+            else:
+                self.spec.skipped(self, now)
+        return True
 
-    def snooze(self, until: datetime) -> None:
-        self.status = Status.SNOOZED
-        self.due_at = until
-        self.save(update_fields=["status", "due_at"])
+    def snooze(self, until: datetime) -> bool:
+        """Move it to `until`, if still open."""
+        if not FollowUp.objects.filter(pk=self.pk, status__in=OPEN).update(
+            status=Status.SNOOZED, due_at=until
+        ):
+            self.refresh_from_db(fields=["status", "completed_at", "due_at"])
+            return False
+        self.status, self.due_at = Status.SNOOZED, until
+        return True
 
 
 class Heartbeat(models.Model):
@@ -229,3 +231,43 @@ class DigestLog(OwnedModel):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} on {self.day}"
+
+
+class ProblemQuerySet(OwnedQuerySet):
+    def recent(self, since: datetime) -> ProblemQuerySet:
+        return self.filter(last_seen_at__gte=since)
+
+
+class Problem(OwnedModel):
+    """A follow-up the engine could not create or update: one row of one user's data
+    made a kind's repair fail. It is recorded here (and shown to its owner) instead of
+    stopping the sweep for everyone; the sweep leaves it alone for RETRY_AFTER, and a
+    save of its subject, or a retry that succeeds, clears it."""
+
+    kind = models.CharField(max_length=20)
+    subject = models.CharField(max_length=100, help_text="The model of the subject.")
+    subject_id = models.BigIntegerField()
+    error = models.TextField()
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=1)
+
+    objects = ProblemQuerySet.as_manager()
+
+    RETRY_AFTER = timedelta(hours=1)
+
+    class Meta:
+        ordering = ["-last_seen_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "subject_id"], name="problem_one_per_kind_subject"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="problem_user_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} for {self.subject} {self.subject_id}: {self.error[:60]}"
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.get(self.kind).label

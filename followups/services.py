@@ -1,268 +1,165 @@
-"""The follow-ups that what the user logged calls for, created exactly once.
+"""The engine: it creates the follow-ups that what the user logged calls for,
+exactly once, by looping over the registry of kinds (`followups.kinds`).
 
-Called by Celery tasks right after a meeting or a referral is saved, and by the
-beat sweep for anything a lost message missed. Unique constraints make a second
-call, from either place, create nothing: the rows are the source of truth.
+- After a save. A use case that saved rows calls
+  `followups.tasks.followups_after_save(label, ids)` inside its transaction; once it commits, a Celery message asks the worker to run
+  every kind's source that those rows call for.
+- The sweep. Every minute beat runs `sweep`: each kind's sources find the
+  subjects that lack what they call for (a message lost in a broker outage, a
+  planned meeting that has now happened) and repair them, in batches.
+- No bad row stops the rest. Each batch is repaired in its own savepoint; a batch
+  that fails is retried subject by subject, and a subject that still fails is
+  recorded as a `Problem` (kind, subject, owner, error, when, how often), shown to
+  its owner, and left alone by the sweep until its subject is saved again or
+  `Problem.RETRY_AFTER` has passed. One user's data never delays another's.
 
-The rules (from the networking advice in PRODUCT.md):
-- after a meeting has begun: thank each person met (thank-you note);
-- a new referral, while nobody asked the referrer to call ahead: ask for that intro;
-- a new referral: call the person, mentioning the referrer (drafted opener);
-- a referral whose person you met: tell the referrer how it went (close the loop).
+Unique constraints on FollowUp make a second run, from any place, create nothing:
+the rows are the source of truth.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.utils.text import Truncator
 
 from accounts.models import Profile
-from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
-from meetings.models import Meeting
-from referrals.models import IntroStatus, Progress, Referral
+from followups import kinds
+from followups.kinds import FollowUpKind, Source
+from followups.models import TITLE_LENGTH, FollowUp, Problem
+
+logger = logging.getLogger(__name__)
 
 # How far back the sweep looks for work a lost message left undone.
 SWEEP_WINDOW = timedelta(days=14)
 SWEEP_BATCH = 500
+ERROR_CHARS = 1000
 
 
-class Profiles(dict):
-    """Each user's Profile, loaded once per run."""
-
-    def __missing__(self, user) -> Profile:
-        profile = self[user] = Profile.for_user(user)
-        return profile
+# Building rows ---------------------------------------------------------------------
 
 
 def signature(user) -> str:
+    """How drafts are signed: the user's name, else their username."""
     return user.get_full_name() or user.get_username()
 
 
 def draft(template: str, profile: Profile, **context) -> str:
+    """A drafted note from `followups/drafts/<template>`, dated in the user's timezone."""
     with timezone.override(profile.tzinfo):  # "on Tuesday" in the user's own week
         return render_to_string(f"followups/drafts/{template}", context).strip()
 
 
+def clip_title(title: str) -> str:
+    """A title built from names fits its column: shortened, never refused."""
+    return Truncator(title).chars(TITLE_LENGTH)
+
+
 def save_new(rows: list[FollowUp]) -> int:
-    # ignore_conflicts: a concurrent worker that got there first wins, silently.
+    """Insert the rows that do not exist yet; a concurrent worker that got there
+    first wins, silently (ignore_conflicts on the unique constraints)."""
+    for row in rows:
+        row.title = clip_title(row.title)
     return len(FollowUp.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
 
 
-# Meetings ---------------------------------------------------------------------------
+# Running the kinds -------------------------------------------------------------------
 
 
-def participant_rows(
-    meeting: Meeting, profile: Profile, done: set, *,
-    kind: str, due_at: datetime, title: Callable[[Contact], str], template: str,
-) -> Iterator[FollowUp]:
-    """One follow-up of `kind` for each person met who has none yet ((meeting, contact) in done)."""
-    for contact in meeting.contacts.all():
-        if (meeting.pk, contact.pk) in done:
-            continue
-        yield FollowUp(
-            user_id=meeting.user_id,
-            kind=kind,
-            due_at=due_at,
-            title=title(contact),
-            draft=draft(
-                template, profile,
-                meeting=meeting, contact=contact, signature=signature(meeting.user),
-            ),
-            contact=contact,
-            meeting=meeting,
-        )
+def sources() -> Iterable[tuple[FollowUpKind, Source]]:
+    for kind in kinds.REGISTRY.values():
+        for source in kind.sources():
+            yield kind, source
 
 
-def thank_you_rows(meeting: Meeting, profile: Profile, done: set) -> Iterator[FollowUp]:
-    # The next morning (or as the user set it), and never before the meeting ends.
-    due_at = max(
-        profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at
-    )
-    kind_name = meeting.get_kind_display().lower()
-    return participant_rows(
-        meeting, profile, done, kind=Kind.THANK_YOU, due_at=due_at,
-        title=lambda contact: f"Thank {contact.name} for the {kind_name}",
-        template="thank_you.txt",
-    )
+def repair(kind: FollowUpKind, source: Source, ids: list[int], now: datetime) -> int:
+    """Repair these subjects in one savepoint; on failure, one by one, recording each
+    subject that still fails. Returns how many follow-ups changed."""
+    if not ids:
+        return 0
+    try:
+        with transaction.atomic():
+            changed = source.repair(ids, now)
+    except Exception as error:
+        if len(ids) == 1:
+            record_problem(kind, source.subject, ids[0], error, now)
+            return 0
+        return sum(repair(kind, source, [pk], now) for pk in ids)
+    Problem.objects.filter(kind=kind.name, subject=source.subject, subject_id__in=ids).delete()
+    return changed
 
 
-def create_meeting_followups(meeting_ids: Iterable[int], now: datetime | None = None) -> int:
-    """What these meetings call for: thank-yous (once a meeting has begun; a planned
-    one gets its thank-you from the sweep after it happens), and the follow-ups of
-    the referrals given or met there."""
-    now = now or timezone.now()
-    meetings = list(
-        Meeting.objects.filter(pk__in=list(meeting_ids))
-        .select_related("user")
-        .prefetch_related("contacts")
-    )
-    held = [m for m in meetings if m.starts_at <= now]
-    for meeting in held:  # a meeting planned ahead counts as a touch once it has happened
-        meeting.touch_contacts()
-    done = set(
-        FollowUp.objects.filter(kind=Kind.THANK_YOU, meeting__in=held).values_list(
-            "meeting_id", "contact_id"
-        )
-    )
-    profiles = Profiles()
-    rows = [row for m in held for row in thank_you_rows(m, profiles[m.user], done)]
-    referrals = Referral.objects.filter(
-        Q(meeting__in=meetings) | Q(met_meeting__in=meetings)
-    ).values_list("pk", flat=True)
-    created = save_new(rows) + create_referral_followups(referrals)
-    # Other apps' rules for a saved meeting, each given the loaded meetings and `now`.
-    return created + sum(import_string(rule)(meetings, now) for rule in MEETING_RULES)
-
-
-# Rules run whenever meetings are saved (and by the sweep through them), by dotted path.
-MEETING_RULES: list[str] = [
-    "meetings.services.prepare_followups",
-    "reciprocity.services.create_help_back_followups",
-]
-
-
-# Referrals --------------------------------------------------------------------------
-
-
-def referral_rows(referral: Referral, profile: Profile, done: set) -> Iterator[FollowUp]:
-    referrer, referred = referral.referrer, referral.referred
-    noted = referral.created_at
-    common = {"user_id": referral.user_id, "referral": referral}
-    if referral.intro_status == IntroStatus.NOT_ASKED and Kind.ASK_INTRO not in done:
-        yield FollowUp(
-            **common,
-            kind=Kind.ASK_INTRO,
-            due_at=profile.morning_after(noted, 1),
-            title=f"Ask {referrer.name} to call {referred.name} ahead",
-            draft=draft(
-                "ask_intro.txt", profile, referral=referral, signature=signature(referral.user)
-            ),
-            contact=referrer,
-            meeting=referral.meeting,
-        )
-    if referral.progress == Progress.NOT_CONTACTED and Kind.REFERRAL_CALL not in done:
-        yield FollowUp(
-            **common,
-            kind=Kind.REFERRAL_CALL,
-            due_at=profile.morning_after(noted, profile.referral_call_delay_days),
-            title=f"Call {referred.name}, mention {referrer.name}",
-            draft=referral.opener(),
-            contact=referred,
-            meeting=referral.meeting,
-        )
-    if referral.progress == Progress.MET and Kind.CLOSE_LOOP not in done:
-        met_at = referral.met_meeting.ends_at if referral.met_meeting else timezone.now()
-        yield FollowUp(
-            **common,
-            kind=Kind.CLOSE_LOOP,
-            due_at=profile.morning_after(met_at, profile.thank_you_delay_days),
-            title=f"Tell {referrer.name} how it went with {referred.name}",
-            draft=draft(
-                "close_loop.txt", profile, referral=referral, signature=signature(referral.user)
-            ),
-            contact=referrer,
-            meeting=referral.met_meeting,
-        )
-
-
-def create_referral_followups(referral_ids: Iterable[int]) -> int:
-    """The follow-ups these referrals call for now that do not exist yet."""
-    referrals = list(
-        Referral.objects.filter(pk__in=list(referral_ids))
-        .select_related("user", "referrer", "referred", "meeting", "met_meeting")
-    )
-    done: dict[int, set] = {r.pk: set() for r in referrals}
-    for referral_id, kind in FollowUp.objects.filter(referral__in=referrals).values_list(
-        "referral_id", "kind"
+def record_problem(
+    kind: FollowUpKind, subject: str, subject_id: int, error: Exception, now: datetime
+) -> None:
+    """Note that `kind` could not be made for this subject; count the attempts."""
+    logger.warning("follow-up %s for %s %s failed", kind.name, subject, subject_id, exc_info=error)
+    text = Truncator(f"{type(error).__name__}: {error}").chars(ERROR_CHARS)
+    key = {"kind": kind.name, "subject": subject, "subject_id": subject_id}
+    if Problem.objects.filter(**key).update(
+        error=text, last_seen_at=now, attempts=F("attempts") + 1
     ):
-        done[referral_id].add(kind)
-    profiles = Profiles()
-    return save_new(
-        [row for r in referrals for row in referral_rows(r, profiles[r.user], done[r.pk])]
-    )
-
-
-def settle_referral_followups(referral_ids: Iterable[int]) -> int:
-    """Close open follow-ups that these referrals' state has made moot: the intro
-    was asked for, or the person was contacted or met."""
-    moot = FollowUp.objects.filter(referral_id__in=list(referral_ids)).open()
-    closed = {"status": Status.DONE, "completed_at": timezone.now()}
-    return moot.filter(kind=Kind.ASK_INTRO).exclude(
-        referral__intro_status=IntroStatus.NOT_ASKED
-    ).update(**closed) + moot.filter(kind=Kind.REFERRAL_CALL).exclude(
-        referral__progress=Progress.NOT_CONTACTED
-    ).update(**closed)
-
-
-# The sweep --------------------------------------------------------------------------
-
-
-def meetings_missing_thank_you(now: datetime | None = None) -> QuerySet[Meeting]:
-    """Meetings logged or held lately, already begun, with a participant not yet thanked."""
-    now = now or timezone.now()
-    since = now - SWEEP_WINDOW
-    missing = (
-        Meeting.contacts.through.objects.filter(meeting=OuterRef("pk"))
-        .exclude(
-            Exists(
-                FollowUp.objects.filter(
-                    kind=Kind.THANK_YOU,
-                    meeting_id=OuterRef("meeting_id"),
-                    contact_id=OuterRef("contact_id"),
-                )
+        return
+    owner = apps.get_model(subject).objects.filter(pk=subject_id).values_list("user_id")
+    user_id = owner.first()
+    if user_id is None:
+        return  # the subject is gone: nothing left to repair
+    try:
+        with transaction.atomic():
+            Problem.objects.create(
+                **key, user_id=user_id[0], error=text, first_seen_at=now, last_seen_at=now
             )
+    except IntegrityError:  # another worker recorded it first
+        Problem.objects.filter(**key).update(
+            error=text, last_seen_at=now, attempts=F("attempts") + 1
         )
-    )
-    return Meeting.objects.filter(
-        Q(created_at__gte=since) | Q(starts_at__gte=since), starts_at__lte=now
-    ).filter(Exists(missing))
 
 
-def referrals_missing_followups(now: datetime | None = None) -> QuerySet[Referral]:
-    """Recent referrals (or lately met) lacking a follow-up their state calls for."""
+def create_followups(label: str, ids: Iterable[int], now: datetime | None = None) -> int:
+    """Everything that the rows `ids` of model `label` (just saved) call for, in every
+    kind. Saving a subject retries it even when a Problem is on record."""
     now = now or timezone.now()
-    since = now - SWEEP_WINDOW
-
-    def lacks(kind: str) -> Q:
-        return ~Q(Exists(FollowUp.objects.filter(referral=OuterRef("pk"), kind=kind)))
-
-    return Referral.objects.filter(
-        Q(created_at__gte=since) | Q(met_meeting__created_at__gte=since)
-    ).filter(
-        (Q(intro_status=IntroStatus.NOT_ASKED) & lacks(Kind.ASK_INTRO))
-        | (Q(progress=Progress.NOT_CONTACTED) & lacks(Kind.REFERRAL_CALL))
-        | (Q(progress=Progress.MET) & lacks(Kind.CLOSE_LOOP))
-    )
+    ids = list(ids)
+    created = 0
+    for kind, source in sources():
+        created += repair(kind, source, list(dict.fromkeys(source.after_save(label, ids))), now)
+    return created
 
 
-def sweep_meeting_followups(now: datetime) -> int:
-    ids = list(meetings_missing_thank_you(now).values_list("pk", flat=True)[:SWEEP_BATCH])
-    return create_meeting_followups(ids, now) if ids else 0
+# The sweep ---------------------------------------------------------------------------
 
 
-def sweep_referral_followups(now: datetime) -> int:
-    ids = list(referrals_missing_followups(now).values_list("pk", flat=True)[:SWEEP_BATCH])
-    return create_referral_followups(ids) if ids else 0
-
-
-# Each rule finds what it calls for that does not exist yet and creates it; named
-# by dotted path so each app keeps its own rule without circular imports.
-SWEEP_RULES = [
-    "followups.services.sweep_meeting_followups",
-    "followups.services.sweep_referral_followups",
-    "meetings.services.sweep_prepare_followups",
-    "reciprocity.services.sweep_reciprocity_followups",
-    "contacts.services.sweep_keep_in_touch",
-]
-
-
-def sweep_missing_followups(now: datetime | None = None) -> int:
-    """Repair whatever a lost message missed; safe to run any number of times."""
+def sweep(now: datetime | None = None) -> int:
+    """Repair whatever a lost message missed, kind by kind; safe to run any number of
+    times. Returns how many follow-ups changed."""
     now = now or timezone.now()
-    return sum(import_string(rule)(now) for rule in SWEEP_RULES)
+    changed = 0
+    for kind, source in sources():
+        try:
+            changed += sweep_source(kind, source, now)
+        except Exception:  # a kind whose own query fails must not stop the others
+            logger.exception("sweep of %s (%s) failed", kind.name, source.subject)
+    return changed
+
+
+def sweep_source(kind: FollowUpKind, source: Source, now: datetime) -> int:
+    """Every subject `source` calls pending, once, in batches by primary key; those
+    with a recent Problem are left for later."""
+    recent = Problem.objects.filter(
+        kind=kind.name, subject=source.subject, last_seen_at__gt=now - Problem.RETRY_AFTER
+    ).values("subject_id")
+    pending = source.pending(now).exclude(pk__in=recent).order_by("pk")
+    changed, last = 0, 0
+    while ids := list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:SWEEP_BATCH]):
+        changed += repair(kind, source, ids, now)
+        if len(ids) < SWEEP_BATCH:
+            break
+        last = ids[-1]
+    return changed

@@ -8,19 +8,21 @@ from netcrm.lib.tasks import enqueue_on_commit
 
 
 @shared_task
-def create_meeting_followups(meeting_id: int) -> int:
-    return services.create_meeting_followups([meeting_id])
+def create_followups(label: str, ids: list[int]) -> int:
+    """What the rows `ids` of model `label`, just saved, call for."""
+    return services.create_followups(label, ids)
 
 
-@shared_task
-def create_referral_followups(referral_id: int) -> int:
-    return services.create_referral_followups([referral_id])
+def followups_after_save(label: str, *ids: int) -> None:
+    """Ask the worker, once the transaction commits, for what these saved rows call
+    for. A broker outage loses nothing: the sweep finds the rows a minute later."""
+    enqueue_on_commit(create_followups, label, list(ids))
 
 
 @shared_task
 def sweep_followups() -> int:
     Heartbeat.beat("sweep")
-    return services.sweep_missing_followups()
+    return services.sweep()
 
 
 @shared_task

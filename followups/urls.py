@@ -4,11 +4,10 @@ from followups import views
 
 app_name = "followups"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("followups/new/", views.add_followup, name="add-followup"),
     path("followups/<int:pk>/", views.followup_detail, name="followup-detail"),
     path("followups/<int:pk>/done/", views.mark_done, name="mark-done"),
     path("followups/<int:pk>/snooze/", views.snooze, name="snooze"),
     path("followups/<int:pk>/skip/", views.skip, name="skip"),
     path("followups/<int:pk>/edit/", views.edit_followup, name="edit-followup"),
+    path("followups/problems/", views.problem_list, name="problem-list"),
 ]

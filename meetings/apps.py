@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
+        from meetings import followups  # noqa: F401 (registers this app's follow-up kinds)
         from meetings.services import add_suggested_questions
 
         # A new account starts with the suggested questions in its library.

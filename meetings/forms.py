@@ -1,14 +1,11 @@
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
-from followups.services import settle_referral_followups
 from meetings.models import Meeting, QuestionTemplate
-from meetings.services import merge_questions, normalize_question, question_key
+from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
 from netcrm.lib.http import ids_from
 from referrals.forms import ReferralRowFormSet, check_referral_rows
-from referrals.models import Referral
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -129,51 +126,37 @@ class MeetingForm(forms.ModelForm):
         chosen = self.cleaned_data.get("contacts")
         return chosen[0] if chosen else None
 
-    @transaction.atomic
     def save(self, commit: bool = True) -> Meeting:
-        """Save the meeting, new people, participants and referrals together."""
+        """Log the meeting with its people, questions and referrals (one use case)."""
         meeting = super().save(commit=False)
         meeting.user = self.user
-        meeting.questions = merge_questions(meeting.questions, self.cleaned_data["add_questions"])
-        meeting.save()
         people = list(self.cleaned_data["contacts"])
         name = " ".join(self.cleaned_data["new_contact_name"].split())
         if name:
             people.append(
-                Contact.objects.create(
-                    user=self.user,
-                    name=name,
+                Contact(
+                    user=self.user, name=name, source=Source.OTHER,
                     organization=Organization.objects.named(
-                        self.user, self.cleaned_data["new_contact_organization"]
+                        self.user, self.cleaned_data["new_contact_organization"], create=False
                     ),
-                    source=Source.OTHER,
                 )
             )
-        meeting.contacts.set(people)
-        meeting.touch_contacts()
-        settle_referral_followups(Referral.objects.for_user(self.user).record_meeting(meeting))
-        self.save_referrals(meeting, referrer=people[0])
-        return meeting
+        return log_meeting(
+            meeting, people, referrals=self.referrals_given(),
+            questions=self.cleaned_data["add_questions"],
+        )
 
-    def save_referrals(self, meeting: Meeting, referrer: Contact) -> list[Referral]:
-        saved = []
+    def referrals_given(self) -> list[ReferralGiven]:
         if not self.referrals.is_bound:
-            return saved
-        for row in self.referrals.forms:
-            referred = row.resolve(self.user)
-            if referred is None:
-                continue
-            if referred.pk is None:
-                referred.save()
-            saved.append(
-                Referral.objects.create(
-                    user=self.user, referrer=referrer, referred=referred, meeting=meeting,
-                    reason=row.cleaned_data["reason"],
-                    intro_status=row.cleaned_data["intro_status"],
-                    referred_on=timezone.localdate(meeting.starts_at),
-                )
+            return []
+        return [
+            ReferralGiven(
+                referred=referred, reason=row.cleaned_data["reason"],
+                intro_status=row.cleaned_data["intro_status"],
             )
-        return saved
+            for row in self.referrals.forms
+            if (referred := row.resolve(self.user)) is not None
+        ]
 
 
 class QuestionTemplateForm(forms.ModelForm):

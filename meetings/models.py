@@ -19,6 +19,19 @@ class Kind(models.TextChoices):
     INFORMATIONAL = "informational", "Informational interview"
 
 
+# How drafts speak of a meeting of each kind: "Prepare for coffee with …",
+# "Thank you for taking the time for our call", "It's been a few weeks since my visit".
+PHRASES: dict[str, tuple[str, str, str]] = {
+    # kind: (preparing for, thanking for, since)
+    Kind.COFFEE: ("coffee", "coffee", "our coffee"),
+    Kind.CALL: ("the call", "our call", "our call"),
+    Kind.VISIT: ("the visit", "my visit", "my visit"),
+    Kind.EVENT: ("the conversation", "our conversation", "we talked"),
+    Kind.INFORMATIONAL: ("the informational interview", "our conversation", "we talked"),
+}
+OTHER_PHRASES = ("the meeting", "our conversation", "we talked")
+
+
 class Invited(models.TextChoices):
     ME = "me", "I invited them"
     THEM = "them", "They invited me"
@@ -99,6 +112,26 @@ class Meeting(OwnedModel):
     @property
     def title(self) -> str:
         return f"{self.get_kind_display()} with {self.people}"
+
+    @property
+    def kind_name(self) -> str:
+        """"coffee", "informational interview": the kind as a noun in a sentence."""
+        return self.get_kind_display().lower()
+
+    @property
+    def occasion(self) -> str:
+        """What you prepare for: "coffee", "the call"…"""
+        return PHRASES.get(self.kind, OTHER_PHRASES)[0]
+
+    @property
+    def thanks_for(self) -> str:
+        """What a thank-you thanks for: "coffee", "our call"…"""
+        return PHRASES.get(self.kind, OTHER_PHRASES)[1]
+
+    @property
+    def since(self) -> str:
+        """"It's been a few weeks since …": "our coffee", "we talked"…"""
+        return PHRASES.get(self.kind, OTHER_PHRASES)[2]
 
     @property
     def ends_at(self) -> datetime:

@@ -4,8 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,36 +11,17 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
+from contacts.pickers import recent_contacts, search_contacts
 from followups.models import FollowUp
-from followups.tasks import create_meeting_followups
 from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
 from netcrm.lib.http import form_data, id_from, ids_from, wants_fragment
-from netcrm.lib.tasks import enqueue_on_commit
-
-TYPEAHEAD_LIMIT = 8
-
-
-def _recent_contacts(user) -> list[Contact]:
-    return list(
-        Contact.objects.for_user(user)
-        .select_related("organization")
-        .order_by(F("last_interaction_at").desc(nulls_last=True), "-created_at", "-pk")[
-            :TYPEAHEAD_LIMIT
-        ]
-    )
-
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
-    chosen_ids = {c.pk for c in chosen}
-    return {
-        "form": form,
-        "chosen": chosen,
-        "recent": [c for c in _recent_contacts(user) if c.pk not in chosen_ids],
-    }
+    return {"form": form, "chosen": chosen, "recent": recent_contacts(user, exclude=chosen)}
 
 
 @login_required
@@ -54,9 +33,7 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     initial = {"contacts": [contact_id]} if contact_id else {}
     form = MeetingForm(form_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            enqueue_on_commit(create_meeting_followups, meeting.pk)
+        meeting = form.save()
         if wants_fragment(request):
             referrals = meeting.referrals.select_related("referred").order_by("pk")
             response = render(
@@ -81,10 +58,7 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.get_for_user_or_404(request.user, pk=pk)
     form = MeetingForm(form_data(request), user=request.user, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            # A participant added now still gets a thank-you; the rest get nothing new.
-            enqueue_on_commit(create_meeting_followups, meeting.pk)
+        meeting = form.save()  # a participant added now still gets a thank-you
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
     context = _form_context(form, request.user) | {"meeting": meeting}
@@ -113,14 +87,7 @@ def participant_search(request: HttpRequest) -> HttpResponse:
     """Type-ahead over the user's contacts for the log-a-meeting form."""
     query = request.GET.get("q", "").strip()
     chosen = ids_from(request.GET.getlist("contacts"))
-    results = []
-    if query:
-        results = list(
-            Contact.objects.for_user(request.user)
-            .search(query)
-            .exclude(pk__in=chosen)
-            .select_related("organization")[:TYPEAHEAD_LIMIT]
-        )
+    results = search_contacts(request.user, query, exclude_ids=chosen)
     return render(
         request, "meetings/log.html#participant-results", {"results": results, "query": query}
     )

@@ -3,45 +3,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
-from django.db import transaction
-from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
-from netcrm.lib.http import id_from
 from reciprocity.models import InboundRequest
-from reciprocity.services import ANSWERS
+from reciprocity.services import ANSWERS, log_request
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-RECENT_LIMIT = 8
 # A request logged a little ahead of the server's clock is still "now".
 CLOCK_SLACK = timedelta(minutes=5)
-
-
-def picked_contact(request: HttpRequest) -> Contact | None:
-    """The contact a form is about: `contact` from the form (POST) or the query (GET).
-
-    Another user's contact, a missing one or a value that is no id is a 404."""
-    value = (request.POST if request.method == "POST" else request.GET).get("contact", "")
-    if not value.strip():
-        return None
-    return Contact.objects.select_related("organization").get_for_user_or_404(
-        request.user, pk=id_from(value) or 0
-    )
-
-
-def recent_contacts(user, exclude: Contact | None = None) -> list[Contact]:
-    """The few people a picker offers before anything is typed."""
-    contacts = (
-        Contact.objects.for_user(user)
-        .select_related("organization")
-        .order_by(F("last_interaction_at").desc(nulls_last=True), "-created_at", "-pk")
-    )
-    if exclude is not None:
-        contacts = contacts.exclude(pk=exclude.pk)
-    return list(contacts[:RECENT_LIMIT])
 
 
 class InboundRequestForm(forms.ModelForm):
@@ -100,22 +71,19 @@ class InboundRequestForm(forms.ModelForm):
             self.add_error("new_contact_name", "Give the new person's name too.")
         return cleaned
 
-    @transaction.atomic
     def save(self, commit: bool = True) -> InboundRequest:
         inbound = super().save(commit=False)
         inbound.user = self.user
         if inbound.contact_id is None:
-            inbound.contact = Contact.objects.create(
+            inbound.contact = Contact(
                 user=self.user,
                 name=self.cleaned_data["new_contact_name"],
                 organization=Organization.objects.named(
-                    self.user, self.cleaned_data["new_contact_organization"]
+                    self.user, self.cleaned_data["new_contact_organization"], create=False
                 ),
                 source=Source.INBOUND,
             )
-        inbound.save()
-        inbound.contact.touch(inbound.received_at)  # they reached out: a touch
-        return inbound
+        return log_request(inbound)
 
 
 class AnswerForm(forms.Form):

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,17 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from accounts.models import Profile
-from contacts.models import Contact
-from followups.models import FollowUp, Kind
+from contacts.pickers import picked_contact, recent_contacts, search_contacts
+from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
-from netcrm.lib.tasks import enqueue_on_commit
 from reciprocity import services
-from reciprocity.forms import AnswerForm, InboundRequestForm, picked_contact, recent_contacts
+from reciprocity.followups import Reply
+from reciprocity.forms import AnswerForm, InboundRequestForm
 from reciprocity.models import InboundRequest
-from reciprocity.tasks import create_reply_followup
 
-SEARCH_LIMIT = 8
 ANSWER_BUTTONS = [("replied", "I replied"), ("helped", "I helped them"), ("declined", "I declined")]
 
 
@@ -33,7 +29,7 @@ def replies() -> Prefetch:
     """Each request's priority reply follow-up, as `request.replies`."""
     return Prefetch(
         "followups",
-        queryset=FollowUp.objects.filter(kind=Kind.RECIPROCATE).order_by("pk"),
+        queryset=FollowUp.objects.filter(kind=Reply.name).order_by("pk"),
         to_attr="replies",
     )
 
@@ -63,10 +59,8 @@ def log_request(request: HttpRequest) -> HttpResponse:
     contact = picked_contact(request)
     form = InboundRequestForm(form_data(request), user=request.user, initial={"contact": contact})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            inbound = form.save()
-            enqueue_on_commit(create_reply_followup, inbound.pk)
-        profile = Profile.for_user(request.user)
+        inbound = form.save()
+        profile = request.profile
         reply_due = inbound.received_at + timedelta(hours=profile.reply_within_hours)
         if wants_fragment(request):
             response = render(
@@ -82,7 +76,7 @@ def log_request(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "chosen": contact,
-        "recent": recent_contacts(request.user, exclude=contact),
+        "recent": recent_contacts(request.user, exclude=[contact]),
     }
     template = "reciprocity/log.html" + ("#request-form" if wants_fragment(request) else "")
     return render(request, template, context, status=422 if form.is_bound else 200)
@@ -133,13 +127,7 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_search(request: HttpRequest) -> HttpResponse:
     """Type-ahead over the user's contacts for the pick-one-person fields (HTMX)."""
     query = request.GET.get("q", "").strip()
-    results = []
-    if query:
-        results = list(
-            Contact.objects.for_user(request.user)
-            .search(query)
-            .select_related("organization")[:SEARCH_LIMIT]
-        )
+    results = search_contacts(request.user, query)
     return render(
         request, "reciprocity/_contact_picker.html#contact-results",
         {"results": results, "query": query},

@@ -4,6 +4,7 @@ from django import forms
 
 from contacts.models import Contact, Organization, Source
 from referrals.models import IntroStatus, Referral
+from referrals.services import save_referral
 
 
 class ReferralRowForm(forms.Form):
@@ -38,7 +39,7 @@ class ReferralRowForm(forms.Form):
             found = found.filter(organization__name__iexact=" ".join(organization.split()))
         return found.order_by("-last_interaction_at", "-pk").first() or Contact(
             user=user, name=name, source=Source.REFERRAL,
-            organization=Organization.objects.named(user, organization) if organization else None,
+            organization=Organization.objects.named(user, organization, create=False),
         )
 
 
@@ -109,16 +110,19 @@ class ContactReferralForm(ReferralRowForm):
 
     def save(self) -> Referral:
         referrer, referred = self.edge
-        for person in self.edge:
-            if person.pk is None:
-                person.save()
-        return Referral.objects.create(
-            user=self.contact.user, referrer=referrer, referred=referred,
-            reason=self.cleaned_data["reason"], intro_status=self.cleaned_data["intro_status"],
+        return save_referral(
+            Referral(
+                user=self.contact.user, referrer=referrer, referred=referred,
+                reason=self.cleaned_data["reason"],
+                intro_status=self.cleaned_data["intro_status"],
+            )
         )
 
 
 class ReferralForm(forms.ModelForm):
+    def save(self, commit: bool = True) -> Referral:
+        return save_referral(super().save(commit=False))
+
     class Meta:
         model = Referral
         fields = ["reason", "intro_status", "progress", "referred_on"]

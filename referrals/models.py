@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
-from meetings.models import Meeting
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
 
@@ -28,7 +27,7 @@ class Progress(models.TextChoices):
 
 
 class ReferralQuerySet(OwnedQuerySet):
-    def record_meeting(self, meeting: Meeting) -> list[int]:
+    def record_meeting(self, meeting) -> list[int]:
         """A meeting with a referred person moves their referrals on.
 
         Held: the referral is met (and the referrer hears how it went). Planned:
@@ -74,11 +73,12 @@ class Referral(OwnedModel):
         max_length=20, choices=Progress, default=Progress.NOT_CONTACTED
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals",
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="referrals",
         help_text="The meeting where they suggested it.",
     )
     met_meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The meeting where you met the referred person.",
     )
     referred_on = models.DateField("date", default=timezone.localdate)
@@ -107,7 +107,7 @@ class Referral(OwnedModel):
         return f"{self.referrer} → {self.referred}"
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:contact-detail", args=[self.referred_id])
+        return reverse("home:contact-detail", args=[self.referred_id])
 
     def opener(self) -> str:
         """The first words of the call: drop the referrer's name, give their reason."""

@@ -15,7 +15,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact
-from meetings.models import Meeting
 from referrals.models import Progress, Referral
 
 CHILDREN_LIMIT = 100
@@ -137,9 +136,12 @@ def meeting_counts(user) -> dict[str, int]:
 
     An upcoming meeting has not had its chance yet, so it counts in neither.
     """
+    # The model of the referral's meeting: referrals sits below meetings (which
+    # imports it to log referrals with a meeting), so it names Meeting by its FK alone.
+    meetings = Referral.meeting.field.related_model.objects
     gave_one = Referral.objects.filter(meeting=OuterRef("pk"))
     return (
-        Meeting.objects.for_user(user)
+        meetings.for_user(user)
         .filter(starts_at__lte=timezone.now())
         .aggregate(held=Count("pk"), barren=Count("pk", filter=~Exists(gave_one)))
     )

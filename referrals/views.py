@@ -8,16 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts.models import Contact
-from followups.services import settle_referral_followups
-from followups.tasks import create_referral_followups
 from netcrm.lib.http import form_data, id_from, wants_fragment
-from netcrm.lib.tasks import enqueue_on_commit
 from referrals import graph as referral_graph
 from referrals import network as queries
 from referrals.layout import (
@@ -222,9 +218,7 @@ def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
         errors = " ".join(e for errors in form.errors.values() for e in errors)
         messages.error(request, f"The referral was not saved: {errors}")
         return redirect(contact)
-    with transaction.atomic():
-        referral = form.save()
-        enqueue_on_commit(create_referral_followups, referral.pk)
+    referral = form.save()
     messages.success(request, f"Saved: {referral.referrer.name} → {referral.referred.name}.")
     return redirect(contact)
 
@@ -235,10 +229,7 @@ def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
     form = ReferralForm(form_data(request), instance=referral)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            referral = form.save()
-            settle_referral_followups([referral.pk])
-            enqueue_on_commit(create_referral_followups, referral.pk)
+        referral = form.save()
         messages.success(request, f"Saved: {referral}.")
         return redirect(referral.referred)
     return render(

@@ -39,18 +39,18 @@ from django.utils import timezone
 from accounts.models import Profile
 from contacts.models import Contact, Note, Organization, Source
 from contacts.services import keep_in_touch_done, set_cadence
+from followups.kinds import Custom
 from followups.models import DigestLog, FollowUp, Status
-from followups.models import Kind as FollowUpKind
-from followups.services import (
-    create_meeting_followups, create_referral_followups, settle_referral_followups,
-)
+from followups.services import create_followups
+from meetings.followups import ThankYou
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
-from meetings.services import merge_questions, normalize_question
+from meetings.services import log_meeting, normalize_question
+from reciprocity.followups import HelpBack
 from reciprocity.models import Ask, InboundRequest, RequestStatus
-from reciprocity.services import (
-    answer_request, create_referral_help_back_followups, create_reply_followups,
-)
+from reciprocity.services import answer_request
+from referrals.followups import AskIntro, CloseLoop, ReferralCall, settle
 from referrals.models import IntroStatus, Referral
+from referrals.services import save_referral
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-netcrm"
@@ -452,20 +452,21 @@ class DemoSeeder:
     def seed_meetings(self) -> None:
         for days, hour, kind, people, minutes, invited, paid, where, purpose, notes, _ in MEETINGS:
             planned = PLANNED.get(people[0])
-            meeting = Meeting.objects.create(
-                user=self.user, kind=kind, starts_at=self.at(days, hour), length_minutes=minutes,
-                location=where, purpose=purpose, notes=notes, invited_by=invited, paid_by=paid,
-                questions=merge_questions("", planned[2]) if planned else "",
+            meeting = log_meeting(
+                Meeting(
+                    user=self.user, kind=kind, starts_at=self.at(days, hour),
+                    length_minutes=minutes, location=where, purpose=purpose, notes=notes,
+                    invited_by=invited, paid_by=paid,
+                ),
+                [self.contacts[name] for name in people],
+                questions=planned[2] if planned else (),
             )
-            met = [self.contacts[name] for name in people]
-            meeting.contacts.set(met)
             for name in people:
                 self.in_book_by(name, meeting.starts_at)
                 self.meeting_of[name] = meeting
             logged = self.at(planned[0], planned[1]) if planned else meeting.ends_at
             Meeting.objects.filter(pk=meeting.pk).update(created_at=logged)
             self.logged_at[meeting.pk] = logged
-            meeting.touch_contacts()  # a meeting that has happened is a touch
             self.meetings.append(meeting)
 
     def seed_referrals(self) -> None:
@@ -474,11 +475,13 @@ class DemoSeeder:
         for row in REFERRALS:
             meeting = None if row.given else self.meeting_of[row.referrer]
             given = self.at(*row.given) if row.given else meeting.ends_at
-            referral = Referral.objects.create(
-                user=self.user, referrer=self.contacts[row.referrer],
-                referred=self.contacts[row.referred], reason=row.reason,
-                intro_status=row.intro, meeting=meeting,
-                referred_on=self.profile.local_date(given),
+            referral = save_referral(
+                Referral(
+                    user=self.user, referrer=self.contacts[row.referrer],
+                    referred=self.contacts[row.referred], reason=row.reason,
+                    intro_status=row.intro, meeting=meeting,
+                    referred_on=self.profile.local_date(given),
+                )
             )
             Referral.objects.filter(pk=referral.pk).update(created_at=given)
             self.in_book_by(row.referrer, given)
@@ -495,10 +498,8 @@ class DemoSeeder:
         help-backs and prepare reminders for the meetings, and each referral's follow-ups
         (an intro to ask for, a call with a drafted opener, help back for one given
         outside a meeting)."""
-        create_meeting_followups([meeting.pk for meeting in self.meetings])
-        ids = [referral.pk for referral, _ in self.referrals]
-        create_referral_followups(ids)
-        create_referral_help_back_followups(ids)
+        create_followups("meetings.Meeting", [meeting.pk for meeting in self.meetings])
+        create_followups("referrals.Referral", [referral.pk for referral, _ in self.referrals])
 
     def replay_referrals(self) -> None:
         """The user's actions on referrals, then each meeting recorded as logging it does
@@ -510,7 +511,7 @@ class DemoSeeder:
         for meeting in sorted(self.meetings, key=lambda m: self.logged_at[m.pk]):
             moved = Referral.objects.for_user(self.user).record_meeting(meeting)
             self.settle(moved, self.logged_at[meeting.pk])
-        create_meeting_followups([meeting.pk for meeting in self.meetings])
+        create_followups("meetings.Meeting", [meeting.pk for meeting in self.meetings])
         for referral, row in self.referrals:
             for action, days, hour in row.steps:
                 if action.startswith("close_loop"):
@@ -521,13 +522,13 @@ class DemoSeeder:
         if action == "called ahead":  # the referral edited, as the edit page saves it
             Referral.objects.filter(pk=referral.pk).update(intro_status=IntroStatus.CALLED)
             self.settle([referral.pk], moment)
-            create_referral_followups([referral.pk])
+            create_followups("referrals.Referral", [referral.pk])
             return
         subject, verb = action.split()
         kind = {
-            "ask_intro": FollowUpKind.ASK_INTRO,
-            "call": FollowUpKind.REFERRAL_CALL,
-            "close_loop": FollowUpKind.CLOSE_LOOP,
+            "ask_intro": AskIntro.name,
+            "call": ReferralCall.name,
+            "close_loop": CloseLoop.name,
         }[subject]
         followup = FollowUp.objects.get(referral=referral, kind=kind)
         if verb == "snooze":
@@ -540,12 +541,12 @@ class DemoSeeder:
             FollowUp.objects.filter(pk=followup.pk).update(completed_at=moment)
 
     def settle(self, referral_ids: list[int], moment: datetime) -> None:
-        """settle_referral_followups, closed on the day it happened rather than today."""
+        """referrals.followups.settle, closed on the day it happened rather than today."""
         was_open = list(
             FollowUp.objects.filter(referral_id__in=referral_ids).open()
             .values_list("pk", flat=True)
         )
-        if settle_referral_followups(referral_ids):
+        if settle(referral_ids):
             FollowUp.objects.filter(pk__in=was_open, status=Status.DONE).update(
                 completed_at=min(moment, self.now)
             )
@@ -553,7 +554,7 @@ class DemoSeeder:
     def seed_thank_yous(self) -> None:
         """Older thank-you notes sent, two overdue, two due today."""
         states = {meeting.pk: row[-1] for meeting, row in zip(self.meetings, MEETINGS)}
-        thank_yous = FollowUp.objects.for_user(self.user).filter(kind=FollowUpKind.THANK_YOU)
+        thank_yous = FollowUp.objects.for_user(self.user).filter(kind=ThankYou.name)
         for followup in thank_yous:
             state = states[followup.meeting_id]
             if state == DONE:
@@ -563,7 +564,7 @@ class DemoSeeder:
 
     def seed_help_back(self) -> None:
         helped = FollowUp.objects.for_user(self.user).filter(
-            kind=FollowUpKind.RECIPROCATE, inbound_request__isnull=True,
+            kind=HelpBack.name,
             contact__name__in=HELPED_BACK,
         )
         for followup in helped:
@@ -572,7 +573,7 @@ class DemoSeeder:
     def seed_hand_followups(self) -> None:
         for days, name, title, draft, done in HAND_FOLLOWUPS:
             followup = FollowUp.objects.create(
-                user=self.user, kind=FollowUpKind.CUSTOM, due_at=self.morning(days),
+                user=self.user, kind=Custom.name, due_at=self.morning(days),
                 title=title, draft=draft, contact=self.contacts[name],
             )
             if done:
@@ -603,7 +604,7 @@ class DemoSeeder:
                 row.contact, received - timedelta(minutes=10),
                 added=contact.source == Source.INBOUND,
             )
-            create_reply_followups([inbound.pk])
+            create_followups("reciprocity.InboundRequest", [inbound.pk])
             if row.answer:
                 status, days, hour = row.answer
                 answer_request(inbound, status, now=self.past(days, hour))

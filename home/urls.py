@@ -1,0 +1,10 @@
+from django.urls import path
+
+from home import views
+
+app_name = "home"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
+    path("followups/new/", views.add_followup, name="add-followup"),
+]

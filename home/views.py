@@ -1,0 +1,123 @@
+"""The pages that draw on every app: the dashboard, a person's page, and adding a
+follow-up about anyone."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from contacts.models import Contact
+from contacts.pickers import picked_contact, recent_contacts
+from contacts.views import keep_in_touch_context
+from followups.forms import CustomFollowUpForm
+from followups.models import FollowUp, Heartbeat
+from followups.views import queue_context
+from meetings.models import Meeting
+from netcrm.lib.http import form_data, wants_fragment
+from reciprocity.services import ledger_for
+from referrals import graph
+from referrals.forms import ContactReferralForm
+from referrals.models import Referral
+
+TIMELINE_LIMIT = 50
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = queue_context(request.user, request.profile)
+    if wants_fragment(request):
+        return render(request, "followups/dashboard.html#queue", context)
+    context["upcoming_meetings"] = (
+        Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
+    )
+    context["stalled"] = Heartbeat.stale("sweep")
+    context["recent_contacts"] = (
+        Contact.objects.for_user(request.user)
+        .select_related("organization")
+        .order_by("-created_at", "-pk")[:6]
+    )
+    return render(request, "followups/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = (
+        Contact.objects.select_related("organization")
+        .prefetch_related("tags")
+        .get_for_user_or_404(request.user, pk=pk)
+    )
+    meetings = list(
+        Meeting.objects.for_user(request.user)
+        .filter(contacts=contact)
+        .with_contacts()
+        .order_by("-starts_at")[:TIMELINE_LIMIT]
+    )
+    followups = list(
+        FollowUp.objects.for_user(request.user)
+        .filter(contact=contact)
+        .select_related("meeting")
+        .order_by("-due_at")[:TIMELINE_LIMIT]
+    )
+    chains = graph.named_chains(request.user.pk, contact)
+    tree, reached = graph.led_to(request.user.pk, contact)
+    referred_by = list(
+        Referral.objects.for_user(request.user).filter(referred=contact).with_people()
+    )
+    timeline = sorted(
+        [("meeting", m.starts_at, m) for m in meetings]
+        + [("followup", f.due_at, f) for f in followups],
+        key=lambda entry: entry[1],
+        reverse=True,
+    )
+    return render(
+        request,
+        "contacts/detail.html",
+        {
+            "contact": contact,
+            "timeline": timeline,
+            "chains": chains,
+            "tree": tree,
+            "reached": reached,
+            "referred_by": referred_by,
+            "referral_forms": [
+                ContactReferralForm(initial={"direction": d}, contact=contact)
+                for d in (ContactReferralForm.GAVE, ContactReferralForm.RECEIVED)
+            ],
+            "ledger": ledger_for(request.user, contact),
+            "followup_form": CustomFollowUpForm(user=request.user, initial={"contact": contact}),
+            "keep_in_touch": keep_in_touch_context(contact),
+        },
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+def add_followup(request: HttpRequest) -> HttpResponse:
+    """A custom follow-up, by hand, about anyone or nobody; saved at once."""
+    contact = picked_contact(request)  # another user's contact id is a 404
+    compact = contact is not None and (request.POST or request.GET).get("compact") == "1"
+    form = CustomFollowUpForm(form_data(request), user=request.user, initial={"contact": contact})
+    if request.method == "POST" and form.is_valid():
+        followup = form.save()
+        if wants_fragment(request):
+            on_dashboard = request.htmx.current_url_abs_path == reverse("home:dashboard")
+            context = {"followup": followup, "compact": compact, "refresh_queue": on_dashboard}
+            response = render(request, "followups/custom.html#added", context)
+            return trigger_client_event(response, "followupAdded", {"id": followup.pk})
+        messages.success(request, f"Added to your queue: {followup.title}.")
+        return redirect(followup.contact or "home:dashboard")
+    context = {"followup_form": form, "chosen": contact, "compact": compact}
+    if not compact:
+        context["recent"] = recent_contacts(request.user, exclude=[contact])
+    template = "followups/custom.html" + ("#custom-form" if wants_fragment(request) else "")
+    return render(request, template, context, status=422 if form.is_bound else 200)

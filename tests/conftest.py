@@ -118,3 +118,17 @@ def other_user(db) -> User:
 def client_logged_in(client, user):
     client.force_login(user)
     return client
+
+
+# Tests that start real processes or a real Celery worker on a real Redis: what needs
+# a broker to be proven (exactly once through a worker, the resilience runs). The
+# fast set leaves them out: `pytest -m "not worker and not browser"`; CI runs all.
+REAL_PROCESS_FILES = {"test_resilience.py", "test_runstack.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()) or (
+            item.path.name in REAL_PROCESS_FILES
+        ):
+            item.add_marker(pytest.mark.worker)

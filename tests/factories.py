@@ -15,7 +15,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from contacts.models import Contact, Organization
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from meetings.models import Meeting
 
 
@@ -59,7 +59,7 @@ def make_followup(
     *,
     due_at: datetime | None = None,
     title: str = "Send the article",
-    kind: str = Kind.CUSTOM,
+    kind: str = "custom",
     status: str = Status.PENDING,
     contact: Contact | None = None,
     meeting: Meeting | None = None,
@@ -143,7 +143,7 @@ def bulk_followups(
     return FollowUp.objects.bulk_create(
         FollowUp(
             user=user,
-            kind=Kind.CUSTOM,
+            kind="custom",
             due_at=due_at,
             title=f"{title} {i:03d}",
             contact=contacts[i % len(contacts)] if contacts else None,

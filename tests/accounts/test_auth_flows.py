@@ -13,7 +13,7 @@ PASSWORD = "correct-horse-battery"
 
 def test_log_in_and_out(client, user):
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
-    assert response.url == reverse("followups:dashboard")
+    assert response.url == reverse("home:dashboard")
     assert "Today's follow-ups" in client.get("/").text
     response = client.post(reverse("logout"))
     assert response.url == reverse("login")

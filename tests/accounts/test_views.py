@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 SIGNUP = reverse("accounts:signup")
 SETTINGS = reverse("accounts:settings")
-DASHBOARD = reverse("followups:dashboard")
+DASHBOARD = reverse("home:dashboard")
 
 
 def signup_form(**overrides) -> dict:

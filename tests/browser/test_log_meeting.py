@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +42,7 @@ def test_sign_up_log_a_meeting_and_complete_its_thank_you(
     expect(dialog).to_be_hidden()
 
     # The worker drafts the thank-you; the queue shows it once it exists.
-    followup = wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).first())
+    followup = wait_for(lambda: FollowUp.objects.filter(kind="thank_you").first())
     page.reload()
     item = page.locator(f"#followup-{followup.pk}")
     expect(item).to_contain_text("Thank Sara Smith for the coffee")

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from followups.models import FollowUp, Kind
+from followups.models import FollowUp
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import SUGGESTED_QUESTIONS
 from tests.conftest import make_user, wait_for
@@ -94,7 +94,7 @@ def test_pick_questions_for_a_planned_meeting_and_prepare(
     assert Meeting.objects.get().questions.splitlines() == [
         "How did you get into data?", SUGGESTED_QUESTIONS[1], SUGGESTED_QUESTIONS[6],
     ]
-    followup = wait_for(lambda: FollowUp.objects.filter(kind=Kind.PREPARE).first())
+    followup = wait_for(lambda: FollowUp.objects.filter(kind="prepare").first())
     dialog.get_by_role("button", name="Close", exact=True).click()
     page.reload()
     item = page.locator(f"#followup-{followup.pk}")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +19,7 @@ def test_work_through_the_queue(live_server, page: Page, console_errors):
     now = timezone.now()
     items = {
         title: FollowUp.objects.create(
-            user=user, kind=Kind.CUSTOM, title=title, contact=sara, due_at=due,
+            user=user, kind="custom", title=title, contact=sara, due_at=due,
             draft=f"Draft for {title}.",
         )
         for title, due in [

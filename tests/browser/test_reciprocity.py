@@ -4,7 +4,7 @@ add a custom follow-up from the dashboard's modal and from a contact's page."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from reciprocity.models import InboundRequest, RequestStatus
 from tests.conftest import make_user, wait_for
 from tests.factories import make_contact, make_meeting
@@ -77,7 +77,7 @@ def test_add_custom_followups(riley_page: Page, live_server, console_errors):
     dialog.locator(".recent").get_by_label("Sara Smith").check()
     dialog.get_by_role("button", name="Add to my queue").click()
     expect(dialog.get_by_role("heading", name="Follow-up added")).to_be_visible()
-    followup = FollowUp.objects.get(kind=Kind.CUSTOM)
+    followup = FollowUp.objects.get(kind="custom")
     assert followup.contact == sara
     dialog.get_by_role("button", name="Close", exact=True).click()
     expect(page.locator("#queue")).to_contain_text("Send Alan the article")
@@ -87,6 +87,6 @@ def test_add_custom_followups(riley_page: Page, live_server, console_errors):
     form.get_by_label("What to do").fill("Ask Sara about the meetup")
     form.get_by_role("button", name="Add to my queue").click()
     expect(page.locator("#custom-followup-form")).to_contain_text("Follow-up added")
-    assert FollowUp.objects.filter(kind=Kind.CUSTOM, contact=sara).count() == 2
+    assert FollowUp.objects.filter(kind="custom", contact=sara).count() == 2
     fits_phone(page)
     assert console_errors == []

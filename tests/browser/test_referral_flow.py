@@ -4,7 +4,7 @@ and copy the drafted opener for the referral call."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from followups.models import FollowUp, Kind
+from followups.models import FollowUp
 from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def test_referrals_from_a_meeting_to_the_copied_opener(
     expect(graph.first).to_contain_text("Sara Smith")
 
     # The worker drafts "Call John Public, mention Sara Smith" with its opener.
-    call = wait_for(lambda: FollowUp.objects.filter(kind=Kind.REFERRAL_CALL, contact__name="John Public").first())
+    call = wait_for(lambda: FollowUp.objects.filter(kind="referral_call", contact__name="John Public").first())
     page.goto(f"{live_server.url}/followups/{call.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Call John Public, mention Sara Smith")
     page.get_by_role("button", name="Copy").click()

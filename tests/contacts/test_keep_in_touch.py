@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Contact, Note
-from contacts.services import sweep_keep_in_touch, sync_keep_in_touch
-from followups.models import FollowUp, Kind, Status
+from contacts.services import sync_keep_in_touch
+from followups.models import FollowUp, Status
 from followups.tasks import sweep_followups
+from tests.engine import sweep_kinds
 from tests.conftest import make_user, run_task
 from tests.factories import bulk_contacts, make_contact
 from tests.helpers import (
@@ -44,7 +45,7 @@ def cadence_url(contact: Contact) -> str:
 
 
 def reminders(**filters):
-    return FollowUp.objects.filter(kind=Kind.KEEP_IN_TOUCH, **filters)
+    return FollowUp.objects.filter(kind="keep_in_touch", **filters)
 
 
 def open_reminders(**filters):
@@ -91,7 +92,7 @@ def test_the_rule_creates_one_reminder_per_contact_with_a_cadence_and_none_witho
     make_contact(user, "John Public", last_interaction_at=last)  # no cadence
     theirs = make_contact(other_user, "Alan Other", keep_in_touch_days=60, last_interaction_at=last)
 
-    assert sweep_keep_in_touch(NOW) == 2
+    assert sweep_kinds("keep_in_touch", now=NOW) == 2
 
     mine = reminder_of(sara)
     assert mine.user == user
@@ -107,15 +108,15 @@ def test_the_rule_creates_one_reminder_per_contact_with_a_cadence_and_none_witho
     assert reminders().count() == 2
 
     # Exactly once: the next sweeps create nothing.
-    assert sweep_keep_in_touch(NOW) == 0
-    assert sweep_keep_in_touch(NOW + timedelta(minutes=1)) == 0
+    assert sweep_kinds("keep_in_touch", now=NOW) == 0
+    assert sweep_kinds("keep_in_touch", now=NOW + timedelta(minutes=1)) == 0
     assert reminders().count() == 2
 
 
 @pytest.mark.django_db
 def test_without_any_interaction_the_clock_starts_when_the_contact_was_added(user):
     sara = make_contact(user, "Sara Smith", keep_in_touch_days=60)
-    sweep_keep_in_touch(timezone.now())
+    sweep_kinds("keep_in_touch", now=timezone.now())
     reminder = reminder_of(sara)
     assert reminder.due_at == due_after(user, sara.created_at, 60)
     assert "since we were last in touch" in reminder.draft
@@ -131,7 +132,7 @@ def test_due_at_the_users_morning_in_their_own_timezone(user):
     sara = make_contact(
         user, keep_in_touch_days=30, last_interaction_at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
     )
-    sweep_keep_in_touch(NOW)
+    sweep_kinds("keep_in_touch", now=NOW)
     due = reminder_of(sara).due_at.astimezone(profile.tzinfo)
     assert (due.date().isoformat(), due.hour) == ("2026-03-30", 8)
 
@@ -141,7 +142,7 @@ def test_the_unique_constraint_refuses_a_second_open_reminder(user):
     sara = contact_with_cadence(user)
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(
-            user=user, kind=Kind.KEEP_IN_TOUCH, contact=sara, due_at=NOW, title="again"
+            user=user, kind="keep_in_touch", contact=sara, due_at=NOW, title="again"
         )
     assert sync_keep_in_touch([sara.pk]).total == 0
     assert open_reminders().count() == 1
@@ -153,9 +154,10 @@ def test_the_sweep_query_count_holds(user, other_user, django_assert_num_queries
         Contact.objects.filter(
             pk__in=[c.pk for c in bulk_contacts(owner, 1, prefix=f"{owner} one")]
         ).update(keep_in_touch_days=30)
-    # candidates; in a savepoint: close, contacts, open, profiles, insert.
-    with django_assert_num_queries(8) as one:
-        assert sweep_keep_in_touch(NOW) == 2
+    # candidates; in the engine's savepoint and sync's own: close, contacts, open,
+    # profiles, insert; then clearing any problem recorded for these contacts.
+    with django_assert_num_queries(11) as one:
+        assert sweep_kinds("keep_in_touch", now=NOW) == 2
     for owner in (user, other_user):
         Contact.objects.filter(
             pk__in=[c.pk for c in bulk_contacts(owner, 99, prefix=f"{owner} many")]
@@ -163,7 +165,7 @@ def test_the_sweep_query_count_holds(user, other_user, django_assert_num_queries
     # 200 contacts to look at (the first two were just added, so their dates are
     # checked again): one round of queries. (Past services.BATCH, one more round.)
     with django_assert_num_queries(len(one)):
-        assert sweep_keep_in_touch(NOW) == 198
+        assert sweep_kinds("keep_in_touch", now=NOW) == 198
     assert open_reminders().count() == 200
 
 
@@ -180,12 +182,12 @@ def test_the_sweep_repairs_writes_that_bypassed_the_app(user):
     Contact.objects.filter(pk=faster.pk).update(keep_in_touch_days=30, updated_at=now)
     Contact.objects.filter(pk=cleared.pk).update(keep_in_touch_days=None, updated_at=now)
 
-    assert sweep_keep_in_touch(now) == 3
+    assert sweep_kinds("keep_in_touch", now=now) == 3
     assert reminder_of(later).pk == before[later.pk]  # moved, not recreated
     assert reminder_of(later).due_at == due_after(user, now - timedelta(hours=1), 30)
     assert reminder_of(faster).due_at == due_after(user, now - timedelta(days=20), 30)
     assert reminders(contact=cleared).get().status == Status.SKIPPED
-    assert sweep_keep_in_touch(now) == 0
+    assert sweep_kinds("keep_in_touch", now=now) == 0
 
 
 @pytest.mark.django_db
@@ -367,7 +369,7 @@ def test_a_snooze_is_not_undone_by_the_sweep_but_a_later_interaction_moves_it(us
     reminder = reminder_of(sara)
     snoozed_until = now + timedelta(days=7)
     reminder.snooze(snoozed_until)
-    assert sweep_keep_in_touch(now) == 0
+    assert sweep_kinds("keep_in_touch", now=now) == 0
     assert reminder_of(sara).due_at == snoozed_until
 
     sara.touch(now)
@@ -408,7 +410,7 @@ def test_editing_the_cadence_moves_and_clearing_it_closes_the_reminder(client_lo
     assert sara.keep_in_touch_days is None
     assert not open_reminders().exists()
     assert reminders().get().status == Status.SKIPPED
-    assert sweep_keep_in_touch(timezone.now()) == 0  # and the sweep does not bring it back
+    assert sweep_kinds("keep_in_touch", now=timezone.now()) == 0  # and the sweep does not bring it back
 
 
 @pytest.mark.django_db

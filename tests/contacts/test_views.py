@@ -41,7 +41,7 @@ PAGE_SIZE = settings.NETCRM_PAGE_SIZE
 
 
 def contact_url(contact: Contact) -> str:
-    return reverse("contacts:contact-detail", args=[contact.pk])
+    return reverse("home:contact-detail", args=[contact.pk])
 
 
 def edit_contact_url(contact: Contact) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from accounts.models import Profile
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from tests.factories import bulk_contacts, make_contact
 from tests.helpers import (
     HTMX,
@@ -24,8 +24,8 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("followups:add-followup")
-DASHBOARD = reverse("followups:dashboard")
+ADD = reverse("home:add-followup")
+DASHBOARD = reverse("home:dashboard")
 
 
 def followup_form(**overrides) -> dict:
@@ -126,7 +126,7 @@ def test_add_a_followup_about_nobody(client_logged_in, user):
     followup = FollowUp.objects.get()
     assert response.status_code == 302
     assert response["Location"] == DASHBOARD
-    assert (followup.user, followup.kind, followup.status) == (user, Kind.CUSTOM, Status.PENDING)
+    assert (followup.user, followup.kind, followup.status) == (user, "custom", Status.PENDING)
     assert followup.title == "Send Alan the article on data hiring"
     assert followup.due_at == datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     assert followup.draft == "Hi Alan, here is the article I mentioned."

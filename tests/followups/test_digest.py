@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups import digest
-from followups.models import DigestLog, Kind, Status
+from followups.models import DigestLog, Status
 from followups.tasks import send_digest, send_due_digests
 from tests.conftest import make_user, run_task, wait_for
 from tests.factories import bulk_followups, make_contact, make_followup
@@ -294,11 +294,11 @@ def test_the_email_lists_the_queue_in_the_users_local_time(settings, other_user)
     sara = make_contact(user, "Sara O'Brien", organization="Acme & Sons")
     overdue = make_followup(
         user, due_at=local(AUCKLAND, 2026, 1, 14, 9, 0), title="Call John, mention Sara",
-        kind=Kind.REFERRAL_CALL,
+        kind="referral_call",
     )
     today = make_followup(
         user, due_at=local(AUCKLAND, 2026, 1, 15, 9, 30), title="Thank Sara O'Brien",
-        kind=Kind.THANK_YOU, contact=sara,
+        kind="thank_you", contact=sara,
         draft="Hi Sara,\n\nThank you for <coffee> on Tuesday." + " Really." * 60,
     )
     snoozed = make_followup(

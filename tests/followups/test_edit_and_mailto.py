@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
-from followups.models import FollowUp, Kind
+from followups.models import FollowUp
 from tests.helpers import HTMX, assert_fragment, assert_not_allowed, hx_trigger
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def followup(user, **fields) -> FollowUp:
     sara = Contact.objects.create(user=user, name="Sara Smith", email="sara@example.com")
     return FollowUp.objects.create(
-        user=user, kind=Kind.THANK_YOU, due_at=timezone.now() - timedelta(hours=1),
+        user=user, kind="thank_you", due_at=timezone.now() - timedelta(hours=1),
         title="Thank Sara Smith for the coffee", draft="Hi Sara,\n\nThank you & more.", contact=sara,
         **fields,
     )
@@ -50,7 +50,7 @@ def test_edit_without_javascript_and_its_errors(client_logged_in, user):
     assert response.status_code == 422
     assert "kept text" in response.text and "This field is required." in response.text
     response = client_logged_in.post(edit_url(note), {"title": "New title", "draft": ""})
-    assert response.url == reverse("followups:dashboard")
+    assert response.url == reverse("home:dashboard")
     assert FollowUp.objects.get(pk=note.pk).title == "New title"
 
 
@@ -74,7 +74,7 @@ def test_mailto_fills_in_the_draft(client_logged_in, user):
 
 def test_no_mailto_without_an_address_or_for_preparing(user):
     note = followup(user)
-    note.kind = Kind.PREPARE
+    note.kind = "prepare"
     assert note.mailto() == ""  # preparing is a note to yourself
     Contact.objects.filter(pk=note.contact_id).update(email="")
     assert FollowUp.objects.get(pk=note.pk).mailto() == ""

@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
-from followups.models import DigestLog, FollowUp, Heartbeat, Kind
-from followups.tasks import create_meeting_followups, sweep_followups
+from followups.models import DigestLog, FollowUp, Heartbeat
+from followups.tasks import create_followups, sweep_followups
 from meetings.models import Meeting
 from netcrm.celery import app as celery_app
 from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
@@ -114,7 +114,7 @@ def meetings_without_followups(user, count: int, **fields) -> list[Meeting]:
 
 
 def thank_yous_per_meeting() -> Counter:
-    return Counter(FollowUp.objects.filter(kind=Kind.THANK_YOU).values_list("meeting", flat=True))
+    return Counter(FollowUp.objects.filter(kind="thank_you").values_list("meeting", flat=True))
 
 
 # The tests ---------------------------------------------------------------------------
@@ -126,14 +126,14 @@ def test_killing_a_worker_child_mid_task_creates_each_follow_up_exactly_once(use
         wait_for(lambda: "ready" in worker.log.read_text(), timeout=60)
         with followups_locked():
             for meeting in meetings:
-                create_meeting_followups.delay(meeting.pk)
+                create_followups.delay("meetings.Meeting", [meeting.pk])
             # Both children take a task and block on the locked table, mid-transaction.
             wait_for(lambda: worker.log.read_text().count("received") >= 2, timeout=30)
             time.sleep(0.5)
             victim = children_of(worker.pid)[0]
             os.kill(victim, signal.SIGKILL)
             wait_for(lambda: "SIGKILL" in worker.log.read_text(), timeout=30)
-        wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).count() >= 20, timeout=90)
+        wait_for(lambda: FollowUp.objects.filter(kind="thank_you").count() >= 20, timeout=90)
         # Let any redelivered duplicate run before counting.
         wait_for(lambda: worker.log.read_text().count("succeeded") >= 20, timeout=60)
     log = worker.log.read_text()
@@ -163,7 +163,7 @@ def test_fifty_meetings_logged_while_redis_is_down_get_fifty_thank_yous(
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
             run_task(sweep_followups)
             assert run_task(sweep_followups) == 0  # the second sweep finds nothing missing
-        assert FollowUp.objects.filter(kind=Kind.THANK_YOU).count() == 50
+        assert FollowUp.objects.filter(kind="thank_you").count() == 50
         assert set(thank_yous_per_meeting().values()) == {1}
     finally:
         point_broker_at(session_broker)
@@ -180,7 +180,7 @@ def test_two_beats_at_once_create_no_duplicate_and_one_digest_each(
         someone.profile.digest_time = day_time(0, 0)
         someone.profile.save()
         FollowUp.objects.create(
-            user=someone, kind=Kind.CUSTOM, title="Send the portfolio",
+            user=someone, kind="custom", title="Send the portfolio",
             due_at=timezone.now() - timedelta(minutes=5),
         )
     fast = {"SWEEP_INTERVAL_SECONDS": "0.5", "DIGEST_INTERVAL_SECONDS": "0.5"}
@@ -228,6 +228,6 @@ def test_beat_stopped_for_six_hours_every_overdue_item_surfaces_once(
     assert len(overdue) == 8
     assert len({f.pk for f in overdue}) == 8
     assert Counter(f.kind for f in overdue) == {
-        Kind.THANK_YOU: 6, Kind.ASK_INTRO: 1, Kind.REFERRAL_CALL: 1,
+        "thank_you": 6, "ask_intro": 1, "referral_call": 1,
     }
     assert "Reminders are paused" not in page.text

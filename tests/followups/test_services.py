@@ -6,15 +6,15 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Contact
-from followups.models import FollowUp, Kind
-from followups.services import create_meeting_followups, sweep_missing_followups
+from followups.models import FollowUp
+from followups.services import create_followups, sweep
 from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
 
 def thank_yous():
-    return FollowUp.objects.filter(kind=Kind.THANK_YOU)
+    return FollowUp.objects.filter(kind="thank_you")
 
 
 def meeting_with(user, *names, starts_at=None, **fields) -> Meeting:
@@ -30,7 +30,7 @@ def test_due_the_next_morning_in_the_users_own_timezone(user):
     user.profile.save()
     # 23:30 UTC on the 20th is 18:30 on the 20th in New York.
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     followup = thank_yous().get()
     assert followup.due_at == datetime(2026, 11, 21, 14, 0, tzinfo=UTC)  # 09:00 in New York
     assert "coffee on Friday, 20 November." in followup.draft
@@ -41,7 +41,7 @@ def test_the_delay_and_the_hour_are_the_users_to_set(user):
     user.profile.morning_hour = 7
     user.profile.save()
     meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 20, 10, tzinfo=UTC))
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     assert thank_yous().get().due_at == datetime(2026, 11, 22, 7, tzinfo=UTC)
 
 
@@ -50,7 +50,7 @@ def test_a_same_day_thank_you_is_never_due_before_the_meeting_ends(user):
     user.profile.save()
     starts = datetime(2026, 11, 20, 15, tzinfo=UTC)
     meeting = meeting_with(user, "Sara Smith", starts_at=starts, length_minutes=30)
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     assert thank_yous().get().due_at == starts + timedelta(minutes=30)
 
 
@@ -59,7 +59,7 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
         user, "Sara Smith", purpose="how Acme's data team hires",
         notes="Seemed distracted; do not mention the layoffs.",
     )
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     draft = thank_yous().get().draft
     assert "how Acme's data team hires" in draft
     assert "layoffs" not in draft
@@ -68,35 +68,35 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
 def test_a_planned_meeting_is_thanked_once_it_has_happened(user):
     starts = timezone.now() + timedelta(days=2)
     meeting = meeting_with(user, "Alan Ames", starts_at=starts)
-    create_meeting_followups([meeting.pk])
-    sweep_missing_followups()
+    create_followups("meetings.Meeting", [meeting.pk])
+    sweep()
     assert not thank_yous().exists()  # not before it happens
     later = starts + timedelta(hours=1)
-    sweep_missing_followups(now=later)
+    sweep(now=later)
     assert thank_yous().count() == 1
-    assert sweep_missing_followups(now=later) == 0
+    assert sweep(now=later) == 0
     assert thank_yous().get().contact.name == "Alan Ames"
 
 
 def test_the_sweep_repairs_a_backdated_meeting_logged_today(user):
     meeting_with(user, "Sara Smith", starts_at=timezone.now() - timedelta(days=30))
-    sweep_missing_followups()
+    sweep()
     assert thank_yous().count() == 1
-    assert sweep_missing_followups() == 0
+    assert sweep() == 0
 
 
 def test_the_sweep_leaves_old_history_alone(user):
     meeting = meeting_with(user, "Sara Smith", starts_at=timezone.now() - timedelta(days=60))
     Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - timedelta(days=60))
-    assert sweep_missing_followups() == 0
+    assert sweep() == 0
 
 
 def test_a_skipped_thank_you_is_not_recreated(user):
     meeting = meeting_with(user, "Sara Smith")
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     thank_yous().get().skip()
-    sweep_missing_followups()
-    create_meeting_followups([meeting.pk])
+    sweep()
+    create_followups("meetings.Meeting", [meeting.pk])
     assert thank_yous().count() == 1
     assert thank_yous().get().status == "skipped"
 
@@ -105,10 +105,10 @@ def test_the_unique_constraint_refuses_a_second_thank_you(user):
     from django.db import IntegrityError, transaction
 
     meeting = meeting_with(user, "Sara Smith")
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     first = thank_yous().get()
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(
-            user=user, kind=Kind.THANK_YOU, due_at=first.due_at, title="again",
+            user=user, kind="thank_you", due_at=first.due_at, title="again",
             meeting=meeting, contact=first.contact,
         )

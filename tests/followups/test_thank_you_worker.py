@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from followups.models import FollowUp, Kind
+from followups.models import FollowUp
 from followups.tasks import sweep_followups
 from meetings.models import Meeting
 from tests.conftest import broker_unreachable, run_task, wait_for
@@ -26,7 +26,7 @@ def meeting_form(**overrides) -> dict:
 
 
 def thank_yous():
-    return FollowUp.objects.filter(kind=Kind.THANK_YOU)
+    return FollowUp.objects.filter(kind="thank_you")
 
 
 def test_logging_a_meeting_creates_exactly_one_thank_you(celery_worker, client_logged_in, user):

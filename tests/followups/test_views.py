@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Profile
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from tests.factories import (
     bulk_contacts,
     bulk_followups,
@@ -36,7 +36,7 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD = reverse("followups:dashboard")
+DASHBOARD = reverse("home:dashboard")
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -501,7 +501,7 @@ def test_detail_shows_the_followup(client_logged_in, user, profile):
     note = make_followup(
         user,
         title="Thank Sara Smith for the coffee",
-        kind=Kind.THANK_YOU,
+        kind="thank_you",
         contact=sara,
         meeting=coffee,
         due_at=datetime(2026, 3, 4, 8, 0, tzinfo=PARIS),

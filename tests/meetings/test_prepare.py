@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
-from followups.services import create_meeting_followups, sweep_missing_followups
+from followups.models import FollowUp, Status
+from followups.services import create_followups, sweep
 from followups.tasks import sweep_followups
 from meetings.models import Meeting
-from meetings.services import sweep_prepare_followups
+from tests.engine import sweep_kinds
 from tests.conftest import broker_unreachable, make_user, run_task, wait_for
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -27,7 +27,7 @@ def ny(*args) -> datetime:
 
 
 def prepares():
-    return FollowUp.objects.filter(kind=Kind.PREPARE)
+    return FollowUp.objects.filter(kind="prepare")
 
 
 def set_profile(user, **fields) -> None:
@@ -41,7 +41,7 @@ def plan(user, *names, starts_at, **fields) -> Meeting:
 
 
 def prepare_for(meeting: Meeting, now: datetime) -> FollowUp:
-    create_meeting_followups([meeting.pk], now=now)
+    create_followups("meetings.Meeting", [meeting.pk], now=now)
     return prepares().get(meeting=meeting)
 
 
@@ -99,14 +99,14 @@ class TestWhenItFallsDue:
 
     def test_not_for_a_meeting_that_has_begun(self, user):
         meeting = plan(user, "Emily Chen", starts_at=EARLY - timedelta(minutes=1))
-        create_meeting_followups([meeting.pk], now=EARLY)
+        create_followups("meetings.Meeting", [meeting.pk], now=EARLY)
         assert not prepares().exists()
 
     def test_once_however_often_the_meeting_is_saved(self, user):
         meeting = plan(user, "Emily Chen", starts_at=ny(2026, 12, 3, 10, 0))
         first = prepare_for(meeting, EARLY)
         for _ in range(3):
-            create_meeting_followups([meeting.pk], now=EARLY + timedelta(hours=1))
+            create_followups("meetings.Meeting", [meeting.pk], now=EARLY + timedelta(hours=1))
         assert list(prepares()) == [first]
 
     def test_the_database_refuses_a_second_one(self, user):
@@ -114,7 +114,7 @@ class TestWhenItFallsDue:
         prepare_for(meeting, EARLY)
         with pytest.raises(IntegrityError), transaction.atomic():
             FollowUp.objects.create(
-                user=user, kind=Kind.PREPARE, meeting=meeting, due_at=EARLY, title="again"
+                user=user, kind="prepare", meeting=meeting, due_at=EARLY, title="again"
             )
 
 
@@ -276,7 +276,7 @@ def test_the_sweep_creates_what_is_missing_once(user, other_user):
     theirs = plan(other_user, "Ken Sato", starts_at=datetime(2026, 12, 3, 1, 0, tzinfo=UTC))
     plan(user, "Held Already", starts_at=EARLY - timedelta(days=1))
 
-    sweep_missing_followups(EARLY)
+    sweep(EARLY)
 
     assert prepares().get(meeting=mine).due_at == ny(2026, 12, 2, 9, 0)
     # 01:00 UTC on the 3rd is 10:00 in Tokyo: the morning before is 09:00 on the 2nd there.
@@ -285,8 +285,8 @@ def test_the_sweep_creates_what_is_missing_once(user, other_user):
     assert prepares().count() == 2
     rows = FollowUp.objects.count()
 
-    assert sweep_prepare_followups(EARLY) == 0
-    sweep_missing_followups(EARLY)
+    assert sweep_kinds("prepare", now=EARLY) == 0
+    sweep(EARLY)
     assert FollowUp.objects.count() == rows
     assert prepares().count() == 2
 
@@ -294,7 +294,7 @@ def test_the_sweep_creates_what_is_missing_once(user, other_user):
 @pytest.mark.django_db
 def test_the_sweep_leaves_meetings_that_have_begun(user):
     plan(user, "Emily Chen", starts_at=EARLY - timedelta(minutes=5))
-    assert sweep_prepare_followups(EARLY) == 0
+    assert sweep_kinds("prepare", now=EARLY) == 0
     assert not prepares().exists()
 
 
@@ -302,7 +302,7 @@ def test_the_sweep_leaves_meetings_that_have_begun(user):
 def test_the_sweep_query_count_holds(user, other_user):
     plan(user, "Emily Chen", starts_at=ny(2026, 12, 3, 10, 0))
     with CaptureQueriesContext(connection) as one:
-        assert sweep_prepare_followups(EARLY) == 1
+        assert sweep_kinds("prepare", now=EARLY) == 1
 
     for i in range(40):
         owner = user if i % 2 else other_user
@@ -310,7 +310,7 @@ def test_the_sweep_query_count_holds(user, other_user):
         plan(owner, f"Person {i:03d}", f"Other {i:03d}", starts_at=starts)
 
     with CaptureQueriesContext(connection) as many:
-        assert sweep_prepare_followups(EARLY) == 40
+        assert sweep_kinds("prepare", now=EARLY) == 40
     assert len(many) == len(one)
     assert prepares().count() == 41
 
@@ -360,7 +360,7 @@ def test_logging_a_planned_meeting_creates_one_prepare(celery_worker, client_log
     assert followup.title == "Prepare for coffee with Emily Chen"
     assert followup.due_at == ny(starts.year, starts.month, starts.day, 9, 0) - timedelta(days=1)
     assert "Purpose: how Acme's data team hires" in followup.draft
-    assert not FollowUp.objects.filter(kind=Kind.THANK_YOU).exists()  # not held yet
+    assert not FollowUp.objects.filter(kind="thank_you").exists()  # not held yet
 
     # Saving it again (unchanged) and sweeping twice add nothing.
     edit = meeting_form(
@@ -386,7 +386,7 @@ def test_logging_a_past_meeting_creates_no_prepare(celery_worker, client_logged_
     )
     assert response.status_code == 302
 
-    wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).exists())
+    wait_for(lambda: FollowUp.objects.filter(kind="thank_you").exists())
     run_task(sweep_followups)
     assert not prepares().exists()
 

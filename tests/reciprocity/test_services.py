@@ -6,29 +6,23 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from followups.models import FollowUp, Kind, Status
-from followups.services import create_meeting_followups, sweep_missing_followups
+from followups.models import FollowUp, Status
+from followups.services import create_followups, sweep
 from reciprocity.models import Ask, InboundRequest, RequestStatus
-from reciprocity.services import (
-    answer_request,
-    create_help_back_followups,
-    create_referral_help_back_followups,
-    create_reply_followups,
-    ledger_for,
-    sweep_reciprocity_followups,
-)
+from reciprocity.services import answer_request, ledger_for
 from referrals.models import IntroStatus, Progress, Referral
+from tests.engine import run_kind, sweep_kinds
 from tests.factories import make_contact, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 def help_backs():
-    return FollowUp.objects.filter(kind=Kind.RECIPROCATE, inbound_request=None)
+    return FollowUp.objects.filter(kind="help_back")
 
 
 def replies():
-    return FollowUp.objects.filter(kind=Kind.RECIPROCATE, inbound_request__isnull=False)
+    return FollowUp.objects.filter(kind="reply")
 
 
 def ask(user, name="Zoe Carter", **fields) -> InboundRequest:
@@ -50,13 +44,13 @@ def test_a_request_gets_one_reply_due_within_the_reply_window(user):
     received = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)  # a Friday
     inbound = ask(user, organization="Globex", received_at=received)
 
-    assert create_reply_followups([inbound.pk]) == 1
-    assert create_reply_followups([inbound.pk]) == 0
+    assert create_followups("reciprocity.InboundRequest", [inbound.pk]) == 1
+    assert create_followups("reciprocity.InboundRequest", [inbound.pk]) == 0
 
     reply = replies().get()
     assert reply.user == user
     assert reply.contact == inbound.contact
-    assert reply.kind == Kind.RECIPROCATE
+    assert reply.kind == "reply"
     assert reply.title == "Reply to Zoe Carter: 15 minutes of your time"
     assert reply.due_at == received + timedelta(hours=6)
     assert reply.draft.startswith("Hi Zoe,")
@@ -71,7 +65,7 @@ def test_the_reply_proposes_times_in_the_users_timezone(user):
     set_profile(user, timezone="America/New_York")
     # 02:00 UTC on Saturday is still Friday evening in New York.
     inbound = ask(user, ask=Ask.INTRODUCTION, received_at=datetime(2026, 11, 21, 2, tzinfo=UTC))
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
     reply = replies().get()
     assert reply.title == "Reply to Zoe Carter: an introduction"
     assert "happy to help with an introduction" in reply.draft
@@ -80,24 +74,24 @@ def test_the_reply_proposes_times_in_the_users_timezone(user):
 
 def test_an_answered_request_gets_no_reply_followup(user):
     inbound = ask(user, status=RequestStatus.DECLINED)
-    assert create_reply_followups([inbound.pk]) == 0
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    assert create_followups("reciprocity.InboundRequest", [inbound.pk]) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
     assert not replies().exists()
 
 
 def test_the_constraint_refuses_a_second_reply(user):
     inbound = ask(user)
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(
-            user=user, kind=Kind.RECIPROCATE, due_at=timezone.now(), title="again",
+            user=user, kind="reply", due_at=timezone.now(), title="again",
             contact=inbound.contact, inbound_request=inbound,
         )
 
 
 def test_answering_closes_the_reply_followup(user):
     inbound = ask(user)
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
     moment = timezone.now()
 
     assert answer_request(inbound, RequestStatus.HELPED, now=moment) == 1
@@ -110,7 +104,7 @@ def test_answering_closes_the_reply_followup(user):
     assert inbound.contact.last_interaction_at == moment
     # Answering again changes the answer and closes nothing more; nor is a reply recreated.
     assert answer_request(inbound, RequestStatus.REPLIED) == 0
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
     assert replies().count() == 1
 
 
@@ -131,8 +125,8 @@ def test_a_held_meeting_calls_for_one_help_back_per_person(user):
         purpose="how Acme hires",
     )
 
-    create_meeting_followups([meeting.pk])
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
 
     rows = {f.contact.name: f for f in help_backs()}
     assert sorted(rows) == ["John Public", "Sara Smith"]
@@ -144,22 +138,22 @@ def test_a_held_meeting_calls_for_one_help_back_per_person(user):
     assert "our coffee on Friday, 20 November about how Acme hires" in sara_row.draft
     assert "anything I can do for you" in sara_row.draft
     # The thank-you notes are there too, and the two kinds do not collide.
-    assert FollowUp.objects.filter(kind=Kind.THANK_YOU).count() == 2
+    assert FollowUp.objects.filter(kind="thank_you").count() == 2
 
 
 def test_a_planned_meeting_gets_its_help_back_once_it_has_happened(user):
     starts = timezone.now() + timedelta(days=2)
     meeting = make_meeting(user, [make_contact(user, "Alan Ames")], starts_at=starts)
 
-    create_meeting_followups([meeting.pk])
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    create_followups("meetings.Meeting", [meeting.pk])
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
     assert not help_backs().exists()
 
     later = starts + timedelta(hours=1)
-    sweep_missing_followups(now=later)  # the thank-you sweep and this rule, together
+    sweep(now=later)  # the thank-you sweep and this rule, together
     assert help_backs().get().contact.name == "Alan Ames"
-    assert sweep_missing_followups(now=later) == 0
-    assert sweep_reciprocity_followups(later) == 0
+    assert sweep(now=later) == 0
+    assert sweep_kinds("reply", "help_back", now=later) == 0
     assert help_backs().count() == 1
 
 
@@ -167,34 +161,34 @@ def test_the_meeting_rule_skips_meetings_not_yet_held(user):
     meeting = make_meeting(
         user, [make_contact(user)], starts_at=timezone.now() + timedelta(hours=1)
     )
-    assert create_help_back_followups([meeting]) == 0
-    assert create_help_back_followups([meeting], now=meeting.starts_at) == 1
+    assert run_kind("help_back", subject="meetings.Meeting", ids=[meeting.pk]) == 0
+    assert run_kind("help_back", subject="meetings.Meeting", ids=[meeting.pk], now=meeting.starts_at) == 1
 
 
 def test_a_skipped_help_back_is_not_recreated(user):
     meeting = make_meeting(user, [make_contact(user)])
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     help_backs().get().skip()
-    assert sweep_reciprocity_followups(timezone.now()) == 0
-    assert create_meeting_followups([meeting.pk]) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
+    assert create_followups("meetings.Meeting", [meeting.pk]) == 0
     assert help_backs().count() == 1
 
 
 def test_the_constraint_refuses_a_second_help_back_for_a_meeting(user):
     sara = make_contact(user)
     meeting = make_meeting(user, [sara])
-    create_meeting_followups([meeting.pk])
+    create_followups("meetings.Meeting", [meeting.pk])
     with pytest.raises(IntegrityError), transaction.atomic():
         FollowUp.objects.create(
-            user=user, kind=Kind.RECIPROCATE, due_at=timezone.now(), title="again",
+            user=user, kind="help_back", due_at=timezone.now(), title="again",
             contact=sara, meeting=meeting,
         )
 
 
 def test_the_sweep_repairs_a_meeting_missing_its_help_back(user):
     meeting = make_meeting(user, [make_contact(user, "Sara Smith"), make_contact(user, "Bea")])
-    assert sweep_reciprocity_followups(timezone.now()) == 2
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 2
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
     assert set(help_backs().values_list("meeting", flat=True)) == {meeting.pk}
 
 
@@ -204,7 +198,7 @@ def test_the_sweep_leaves_old_history_alone(user):
     long_ago = timezone.now() - timedelta(days=90)
     meeting = make_meeting(user, [make_contact(user)], starts_at=long_ago)
     Meeting.objects.filter(pk=meeting.pk).update(created_at=timezone.now() - timedelta(days=90))
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
 
 
 # Help back after a referral outside any meeting ------------------------------------------
@@ -219,8 +213,8 @@ def test_a_referral_outside_a_meeting_calls_for_one_help_back(user):
         created_at=datetime(2026, 11, 20, 18, tzinfo=UTC)
     )
 
-    assert create_referral_help_back_followups([referral.pk]) == 1
-    assert create_referral_help_back_followups([referral.pk]) == 0
+    assert run_kind("help_back", subject="referrals.Referral", ids=[referral.pk]) == 1
+    assert run_kind("help_back", subject="referrals.Referral", ids=[referral.pk]) == 0
 
     row = help_backs().get()
     assert (row.contact, row.referral, row.meeting) == (sara, referral, None)
@@ -232,8 +226,8 @@ def test_a_referral_outside_a_meeting_calls_for_one_help_back(user):
 def test_the_sweep_finds_a_new_referral_outside_a_meeting_once(user):
     sara, john = make_contact(user, "Sara Smith"), make_contact(user, "John Public")
     Referral.objects.create(user=user, referrer=sara, referred=john)
-    assert sweep_reciprocity_followups(timezone.now()) == 1
-    assert sweep_reciprocity_followups(timezone.now()) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 1
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 0
     assert help_backs().get().contact == sara
 
 
@@ -241,8 +235,8 @@ def test_a_referral_given_at_a_meeting_is_helped_back_through_the_meeting(user):
     sara, john = make_contact(user, "Sara Smith"), make_contact(user, "John Public")
     meeting = make_meeting(user, [sara])
     referral = Referral.objects.create(user=user, referrer=sara, referred=john, meeting=meeting)
-    assert create_referral_help_back_followups([referral.pk]) == 0
-    assert sweep_reciprocity_followups(timezone.now()) == 1  # the meeting's, for Sara
+    assert run_kind("help_back", subject="referrals.Referral", ids=[referral.pk]) == 0
+    assert sweep_kinds("reply", "help_back", now=timezone.now()) == 1  # the meeting's, for Sara
     row = help_backs().get()
     assert (row.meeting, row.referral, row.contact) == (meeting, None, sara)
 
@@ -252,9 +246,9 @@ def test_sweeping_twice_changes_nothing(user):
     make_meeting(user, [sara])
     Referral.objects.create(user=user, referrer=sara, referred=john)
     ask(user, "Zoe Carter")
-    assert sweep_missing_followups() > 0
+    assert sweep() > 0
     before = sorted(FollowUp.objects.values_list("pk", "kind", "due_at", "status"))
-    assert sweep_missing_followups() == 0
+    assert sweep() == 0
     assert sorted(FollowUp.objects.values_list("pk", "kind", "due_at", "status")) == before
     assert replies().count() == 1
     assert help_backs().count() == 2  # the meeting's and the referral's, both for Sara
@@ -277,11 +271,11 @@ def test_the_sweep_queries_hold(user, django_assert_max_num_queries):
 
     world(user, 1)
     with CaptureQueriesContext(connection) as one:
-        assert sweep_reciprocity_followups(timezone.now()) == 3
+        assert sweep_kinds("reply", "help_back", now=timezone.now()) == 3
     for name in ("bob", "carol", "dave"):
         world(make_user(name), 5)
     with django_assert_max_num_queries(len(one)):
-        assert sweep_reciprocity_followups(timezone.now()) == 45
+        assert sweep_kinds("reply", "help_back", now=timezone.now()) == 45
 
 
 # The ledger ---------------------------------------------------------------------------

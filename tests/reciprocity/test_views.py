@@ -15,7 +15,7 @@ from contacts.models import Contact, Source
 from followups.models import FollowUp, Status
 from meetings.models import Invited, Paid
 from reciprocity.models import Ask, InboundRequest, RequestStatus
-from reciprocity.services import create_reply_followups
+from followups.services import create_followups
 from referrals.models import IntroStatus, Progress, Referral
 from tests.factories import bulk_contacts, bulk_meetings, make_contact, make_meeting
 from tests.helpers import (
@@ -97,7 +97,7 @@ def test_list_shows_the_users_requests_newest_first(client_logged_in, user, othe
         status=RequestStatus.HELPED,
     )
     new = make_request(user, received_at=timezone.now() - timedelta(hours=1))
-    create_reply_followups([new.pk])
+    create_followups("reciprocity.InboundRequest", [new.pk])
     make_request(other_user, make_contact(other_user, "Mallory Secret"))
 
     response = client_logged_in.get(REQUESTS)
@@ -145,12 +145,12 @@ def test_list_wrong_method(client_logged_in, method):
 def test_list_query_count_holds(client_logged_in, user, django_assert_num_queries):
     people = bulk_contacts(user, 3)
     first = bulk_requests(user, people, 1)
-    create_reply_followups([r.pk for r in first])
+    create_followups("reciprocity.InboundRequest", [r.pk for r in first])
     one, response = count_queries(client_logged_in, REQUESTS)
     assert listed(response) == ["Person 000"]
 
     more = bulk_requests(user, people, 199, start=timezone.now() - timedelta(days=3))
-    create_reply_followups([r.pk for r in more])
+    create_followups("reciprocity.InboundRequest", [r.pk for r in more])
 
     with django_assert_num_queries(one):
         response = client_logged_in.get(REQUESTS)
@@ -346,7 +346,7 @@ def test_log_htmx_errors_return_the_form_fragment(client_logged_in):
 
 def test_detail_shows_the_request_and_its_drafted_reply(client_logged_in, user):
     inbound = make_request(user, details="Moving into data engineering.")
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
     reply = FollowUp.objects.get()
 
     response = client_logged_in.get(detail_url(inbound))
@@ -378,7 +378,7 @@ def test_detail_wrong_method(client_logged_in, user, method):
 
 def test_answer_closes_the_reply_and_goes_back_to_the_request(client_logged_in, user):
     inbound = make_request(user)
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
 
     response = client_logged_in.post(answer_url(inbound), {"status": "helped"})
 
@@ -395,7 +395,7 @@ def test_answer_closes_the_reply_and_goes_back_to_the_request(client_logged_in, 
 
 def test_htmx_answer_returns_the_status_fragment(client_logged_in, user):
     inbound = make_request(user)
-    create_reply_followups([inbound.pk])
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
 
     response = client_logged_in.post(answer_url(inbound), {"status": "declined"}, headers=HTMX)
 
@@ -443,11 +443,11 @@ def test_answer_query_count_holds(client_logged_in, user, django_assert_num_quer
     from django.test.utils import CaptureQueriesContext
 
     first = make_request(user)
-    create_reply_followups([first.pk])
+    create_followups("reciprocity.InboundRequest", [first.pk])
     with CaptureQueriesContext(connection) as one:
         client_logged_in.post(answer_url(first), {"status": "helped"}, headers=HTMX)
     busy = make_request(user, make_contact(user, "Busy Bee"))
-    create_reply_followups([busy.pk])
+    create_followups("reciprocity.InboundRequest", [busy.pk])
     bulk_requests(user, [busy.contact], 200)
     with django_assert_num_queries(len(one)):
         client_logged_in.post(answer_url(busy), {"status": "helped"}, headers=HTMX)
@@ -495,7 +495,7 @@ def test_search_query_count_holds(client_logged_in, user, django_assert_num_quer
 
 
 def contact_url(contact: Contact) -> str:
-    return reverse("contacts:contact-detail", args=[contact.pk])
+    return reverse("home:contact-detail", args=[contact.pk])
 
 
 def test_the_contact_page_shows_the_ledger(client_logged_in, user):

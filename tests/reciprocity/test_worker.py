@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from followups.tasks import sweep_followups
 from meetings.models import Meeting
 from reciprocity.models import InboundRequest, RequestStatus
@@ -37,11 +37,11 @@ def request_form(user, **overrides) -> dict:
 
 
 def replies():
-    return FollowUp.objects.filter(kind=Kind.RECIPROCATE, inbound_request__isnull=False)
+    return FollowUp.objects.filter(kind="reply")
 
 
 def help_backs():
-    return FollowUp.objects.filter(kind=Kind.RECIPROCATE, inbound_request=None)
+    return FollowUp.objects.filter(kind="help_back")
 
 
 def test_logging_a_request_creates_one_priority_reply(celery_worker, client_logged_in, user):
@@ -60,7 +60,7 @@ def test_logging_a_request_creates_one_priority_reply(celery_worker, client_logg
     assert reply.due_at <= timezone.now() + timedelta(hours=2)
     assert reply.draft.startswith("Hi Zoe,")
     # It is in the queue (today's, or tomorrow's just after midnight).
-    queue = client_logged_in.get(reverse("followups:dashboard")).context
+    queue = client_logged_in.get(reverse("home:dashboard")).context
     assert [reply] == queue["overdue"] + queue["due_today"] + queue["upcoming"]
 
     # The sweep, twice, creates nothing more.
@@ -83,7 +83,7 @@ def test_answering_the_request_closes_its_reply(celery_worker, client_logged_in,
     inbound.refresh_from_db()
     assert inbound.status == RequestStatus.REPLIED
     assert reply.status == Status.DONE
-    assert client_logged_in.get(reverse("followups:dashboard")).context["total"] == 0
+    assert client_logged_in.get(reverse("home:dashboard")).context["total"] == 0
     assert run_task(sweep_followups) == 0
     assert replies().count() == 1
 

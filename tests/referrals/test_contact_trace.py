@@ -21,7 +21,7 @@ def refer(user, *pairs, **fields) -> None:
 
 
 def page(client, contact) -> str:
-    return client.get(reverse("contacts:contact-detail", args=[contact.pk])).text
+    return client.get(reverse("home:contact-detail", args=[contact.pk])).text
 
 
 def chain_texts(html: str) -> list[str]:
@@ -69,7 +69,7 @@ def test_another_users_referrals_never_show(client_logged_in, user, other_user):
     refer(other_user, (mine, theirs))
     html = page(client_logged_in, sara)
     assert "Mallory" not in html and "Trent" not in html
-    assert client_logged_in.get(reverse("contacts:contact-detail", args=[theirs.pk])).status_code == 404
+    assert client_logged_in.get(reverse("home:contact-detail", args=[theirs.pk])).status_code == 404
 
 
 def test_the_query_count_does_not_grow_with_the_network(client_logged_in, user):

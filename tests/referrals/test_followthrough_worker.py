@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from followups.tasks import sweep_followups
 from referrals.models import IntroStatus, Progress, Referral
 from tests.conftest import broker_unreachable, run_task, wait_for
@@ -31,15 +31,15 @@ def test_a_referral_given_at_a_meeting_creates_its_follow_ups_once(
     ))
     # Thank Sara, offer her help back later, ask her to call ahead, call John.
     wait_for(lambda: FollowUp.objects.count() == 4)
-    assert kinds() == [Kind.ASK_INTRO, Kind.RECIPROCATE, Kind.REFERRAL_CALL, Kind.THANK_YOU]
+    assert kinds() == ["ask_intro", "help_back", "referral_call", "thank_you"]
 
     referral = Referral.objects.get()
-    ask = FollowUp.objects.get(kind=Kind.ASK_INTRO)
+    ask = FollowUp.objects.get(kind="ask_intro")
     assert ask.title == "Ask Sara Smith to call John Public ahead"
     assert ask.contact.name == "Sara Smith" and ask.referral == referral
     assert "give John a quick call" in ask.draft
 
-    call = FollowUp.objects.get(kind=Kind.REFERRAL_CALL)
+    call = FollowUp.objects.get(kind="referral_call")
     assert call.title == "Call John Public, mention Sara Smith"
     assert call.contact.name == "John Public"
     assert call.draft.startswith("Hi John, this is Dana Doe. Sara Smith suggested I give you a call.")
@@ -60,9 +60,9 @@ def test_no_ask_for_an_intro_when_it_was_asked_already(celery_worker, client_log
     client_logged_in.post(LOG, meeting_with_referrals(
         {"name": "John Public", "intro_status": IntroStatus.CALLED},
     ))
-    wait_for(lambda: FollowUp.objects.filter(kind=Kind.REFERRAL_CALL).exists())
+    wait_for(lambda: FollowUp.objects.filter(kind="referral_call").exists())
     assert run_task(sweep_followups) == 0
-    assert kinds() == [Kind.RECIPROCATE, Kind.REFERRAL_CALL, Kind.THANK_YOU]
+    assert kinds() == ["help_back", "referral_call", "thank_you"]
 
 
 def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
@@ -80,17 +80,17 @@ def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
         new_contact_name="", new_contact_organization="", contacts=[john.pk],
         purpose="how Acme's data team hires",
     ))
-    loop = wait_for(lambda: FollowUp.objects.filter(kind=Kind.CLOSE_LOOP).first())
+    loop = wait_for(lambda: FollowUp.objects.filter(kind="close_loop").first())
     referral.refresh_from_db()
     assert referral.progress == Progress.MET
     assert loop.title == "Tell Sara Smith how it went with John Public"
     assert loop.contact == sara and loop.referral == referral
     assert "I met John Public on Friday, 20 November" in loop.draft
     # Meeting John made the call moot: it closed itself.
-    assert FollowUp.objects.get(kind=Kind.REFERRAL_CALL).status == Status.DONE
-    wait_for(lambda: FollowUp.objects.filter(kind=Kind.THANK_YOU).exists())
+    assert FollowUp.objects.get(kind="referral_call").status == Status.DONE
+    wait_for(lambda: FollowUp.objects.filter(kind="thank_you").exists())
     assert run_task(sweep_followups) == 0
-    assert FollowUp.objects.filter(kind=Kind.CLOSE_LOOP).count() == 1
+    assert FollowUp.objects.filter(kind="close_loop").count() == 1
 
 
 def test_lost_messages_are_repaired_by_the_sweep(celery_worker, client_logged_in, user, tmp_path):
@@ -103,4 +103,4 @@ def test_lost_messages_are_repaired_by_the_sweep(celery_worker, client_logged_in
     # A thank-you and help back for Sara; ask + call for each referral.
     assert run_task(sweep_followups) == 6
     assert run_task(sweep_followups) == 0
-    assert kinds().count(Kind.REFERRAL_CALL) == 2
+    assert kinds().count("referral_call") == 2

@@ -35,7 +35,7 @@ def children_url(contact: Contact) -> str:
 
 
 def contact_url(contact: Contact) -> str:
-    return reverse("contacts:contact-detail", args=[contact.pk])
+    return reverse("home:contact-detail", args=[contact.pk])
 
 
 def words(html: str) -> str:

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.models import Contact, Source
-from followups.models import FollowUp, Kind, Status
+from followups.models import FollowUp, Status
 from referrals.models import IntroStatus, Progress, Referral
 from tests.helpers import assert_not_allowed
 from tests.referrals.test_contact_trace import chain_texts
@@ -57,7 +57,7 @@ def test_edit_moves_the_referral_on_and_settles_its_follow_ups(client_logged_in,
     sara = Contact.objects.create(user=user, name="Sara Smith")
     john = Contact.objects.create(user=user, name="John Public")
     referral = Referral.objects.create(user=user, referrer=sara, referred=john)
-    ask = FollowUp.objects.create(user=user, kind=Kind.ASK_INTRO, referral=referral,
+    ask = FollowUp.objects.create(user=user, kind="ask_intro", referral=referral,
                                   due_at=referral.created_at, title="Ask Sara")
     url = reverse("referrals:edit-referral", args=[referral.pk])
     assert "Sara Smith → John Public" in client_logged_in.get(url).text
@@ -78,7 +78,7 @@ def test_delete_removes_the_edge_and_its_follow_ups_not_the_people(client_logged
     sara = Contact.objects.create(user=user, name="Sara Smith")
     john = Contact.objects.create(user=user, name="John Public")
     referral = Referral.objects.create(user=user, referrer=sara, referred=john)
-    FollowUp.objects.create(user=user, kind=Kind.REFERRAL_CALL, referral=referral,
+    FollowUp.objects.create(user=user, kind="referral_call", referral=referral,
                             due_at=referral.created_at, title="Call John")
     response = client_logged_in.post(reverse("referrals:delete-referral", args=[referral.pk]))
     assert response.url == john.get_absolute_url()

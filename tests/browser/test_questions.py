@@ -57,9 +57,12 @@ def test_edit_delete_and_restore_the_library_in_place(live_server, page: Page, c
     page.get_by_role("button", name="Add question").click()
     expect(page.get_by_text("Write the question.")).to_be_visible()
 
-    # Delete them all: the library stays empty and offers the suggestions back.
-    for _ in range(len(SUGGESTED_QUESTIONS)):
+    # Delete them all: the library stays empty and offers the suggestions back. After the
+    # first delete the status already says "Question deleted.", so each tap waits for its
+    # own row to go before the next one.
+    for remaining in reversed(range(len(SUGGESTED_QUESTIONS))):
         rows.first.get_by_role("button", name="Delete").click()
+        expect(rows).to_have_count(remaining)
         expect(page.get_by_role("status")).to_contain_text("Question deleted.")
     expect(page.get_by_text("Your question library is empty.")).to_be_visible()
     page.reload()

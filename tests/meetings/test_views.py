@@ -170,6 +170,17 @@ def test_log_page_lets_htmx_swap_the_422_form(client_logged_in):
     ), handling
 
 
+def test_swapped_content_is_live_the_moment_it_shows(client_logged_in):
+    """htmx 2 wires swapped-in content (hx-get, hx-trigger) only when it settles, 20 ms
+    after the swap by default. In that window the modal's search field ignores typing,
+    a type-ahead result or a tree node ignores a tap: no settle delay, no such window."""
+    response = client_logged_in.get(LOG)
+    config = json.loads(
+        re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", text(response)).group(1)
+    )
+    assert config.get("defaultSettleDelay") == 0, config
+
+
 # --- log a meeting: POST ------------------------------------------------------------------
 
 

@@ -271,3 +271,17 @@ class Problem(OwnedModel):
     @property
     def kind_label(self) -> str:
         return kinds.get(self.kind).label
+
+    @property
+    def reason(self) -> str:
+        """The error in a person's words (the technical text stays beside it)."""
+        name = self.error.split(":", 1)[0]
+        return REASONS.get(name, "Something in what this is about could not be handled.")
+
+
+# Errors in a person's words, by the exception's name.
+REASONS = {
+    "OverflowError": "A date is out of range: check the dates of what this is about.",
+    "DataError": "Some text is too long or holds characters that cannot be stored.",
+    "ZoneInfoNotFoundError": "Your timezone is not one netcrm knows: pick it again in Settings.",
+}

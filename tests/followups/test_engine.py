@@ -100,6 +100,7 @@ def test_one_users_bad_row_never_stops_another_users_thank_you(client, tmp_path)
     problems_page = client.get(reverse("followups:problem-list")).text
     assert "Thank-you note" in problems_page and "Help back" in problems_page
     assert "OverflowError" in problems_page
+    assert "A date is out of range" in problems_page
 
     # Fixed (the meeting moved to a real date) and saved: the retry clears the record.
     bad.starts_at = timezone.now() - timedelta(days=1)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import Contact
 from followups import kinds
 from followups.models import TITLE_LENGTH, FollowUp, Problem, Status
 from followups.services import create_followups, sweep
@@ -177,18 +175,6 @@ def test_a_side_effect_that_fails_leaves_the_follow_up_open(user, monkeypatch) -
         reminder.mark_done()
     reminder.refresh_from_db()
     assert reminder.status == Status.PENDING
-
-
-def test_reply_and_help_back_are_two_kinds_with_their_own_constraint(user) -> None:
-    sara = make_contact(user)
-    meeting = make_meeting(user, [sara])
-    create_followups("meetings.Meeting", [meeting.pk])
-    with pytest.raises(IntegrityError), transaction.atomic():
-        FollowUp.objects.create(
-            user=user, kind="help_back", due_at=timezone.now(), title="again",
-            contact=sara, meeting=meeting,
-        )
-    assert Contact.objects.get().followups.filter(kind="help_back").count() == 1
 
 
 def test_the_problem_page_needs_a_login(client) -> None:

@@ -29,7 +29,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(form_data(request), instance=Profile.for_user(request.user))
+    form = ProfileForm(form_data(request), instance=request.profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Settings saved.")

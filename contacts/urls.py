@@ -6,6 +6,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="contact-list"),
     path("new/", views.contact_create, name="create-contact"),
+    path("search/", views.contact_search, name="contact-search"),
     path("<int:pk>/edit/", views.contact_edit, name="edit-contact"),
     path("<int:pk>/notes/", views.log_note, name="log-note"),
     path("<int:pk>/keep-in-touch/", views.set_keep_in_touch, name="set-keep-in-touch"),

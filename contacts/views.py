@@ -19,7 +19,8 @@ from contacts.forms import (
 )
 from contacts.models import Contact, Organization
 from contacts.services import set_cadence
-from netcrm.lib.http import form_data, wants_fragment
+from contacts.pickers import search_contacts
+from netcrm.lib.http import form_data, ids_from, wants_fragment
 
 @login_required
 @vary_on_headers("HX-Request")
@@ -218,3 +219,18 @@ def bulk_keep_in_touch(request: HttpRequest) -> HttpResponse:
         changes = [f"{n} open reminder{pluralize(n)} closed"] if n else []
     messages.success(request, f"{note} ({', '.join(changes)})." if changes else f"{note}.")
     return redirect("contacts:contact-list")
+
+
+@login_required
+@require_GET
+def contact_search(request: HttpRequest) -> HttpResponse:
+    """The type-ahead of every contact picker (HTMX): pick one person, or with
+    pick=many add people to those chosen already (`contacts`, left out)."""
+    query = request.GET.get("q", "")
+    many = request.GET.get("pick") == "many"
+    chosen = ids_from(request.GET.getlist("contacts")) if many else []
+    results = search_contacts(request.user, query, exclude_ids=chosen)
+    partial = "pick-many-results" if many else "pick-one-results"
+    return render(
+        request, f"contacts/_picker.html#{partial}", {"results": results, "query": query.strip()}
+    )

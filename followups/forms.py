@@ -30,7 +30,7 @@ class CustomFollowUpForm(forms.ModelForm):
             "draft": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, profile: Profile | None = None, **kwargs):
         kwargs.setdefault("auto_id", "followup_%s")  # unique ids beside a contact page's forms
         super().__init__(*args, **kwargs)
         self.user = user
@@ -39,7 +39,7 @@ class CustomFollowUpForm(forms.ModelForm):
         self.fields["due_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
         if not self.is_bound and "due_at" not in self.initial:
             # Tomorrow, at the hour the user's follow-ups fall due.
-            profile = Profile.for_user(user)
+            profile = profile or Profile.for_user(user)
             tomorrow = profile.today() + timedelta(days=1)
             self.initial["due_at"] = timezone.localtime(profile.morning_of(tomorrow))
 

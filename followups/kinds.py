@@ -43,9 +43,14 @@ class Source:
 class FollowUpKind:
     name: ClassVar[str]
     label: ClassVar[str]
-    badge: ClassVar[str] = ""  # a short word for the queue's badge; the label if empty
+    badge: ClassVar[str] = ""  # the queue's badge; the label unless a kind says shorter
     email_subject: ClassVar[str] = ""  # "" means the follow-up's title
     mailto: ClassVar[bool] = True  # offer "email it" when the contact has an address
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("badge") and "label" in cls.__dict__:
+            cls.badge = cls.label
 
     # The usual single source: override `subject`, `pending` and `repair`.
     subject: ClassVar[str] = ""

@@ -93,7 +93,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for d in (ContactReferralForm.GAVE, ContactReferralForm.RECEIVED)
             ],
             "ledger": ledger_for(request.user, contact),
-            "followup_form": CustomFollowUpForm(user=request.user, initial={"contact": contact}),
+            "followup_form": CustomFollowUpForm(
+                user=request.user, profile=request.profile, initial={"contact": contact}
+            ),
             "keep_in_touch": keep_in_touch_context(contact),
         },
     )
@@ -106,7 +108,10 @@ def add_followup(request: HttpRequest) -> HttpResponse:
     """A custom follow-up, by hand, about anyone or nobody; saved at once."""
     contact = picked_contact(request)  # another user's contact id is a 404
     compact = contact is not None and (request.POST or request.GET).get("compact") == "1"
-    form = CustomFollowUpForm(form_data(request), user=request.user, initial={"contact": contact})
+    form = CustomFollowUpForm(
+        form_data(request), user=request.user, profile=request.profile,
+        initial={"contact": contact},
+    )
     if request.method == "POST" and form.is_valid():
         followup = form.save()
         if wants_fragment(request):

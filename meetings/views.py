@@ -11,13 +11,13 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from contacts.models import Contact
-from contacts.pickers import recent_contacts, search_contacts
+from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
-from netcrm.lib.http import form_data, id_from, ids_from, wants_fragment
+from netcrm.lib.http import form_data, id_from, wants_fragment
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
@@ -79,18 +79,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.for_user(request.user).with_contacts().order_by("-starts_at", "-pk")
     page = Paginator(meetings, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "meetings/list.html", {"page": page})
-
-
-@login_required
-@require_GET
-def participant_search(request: HttpRequest) -> HttpResponse:
-    """Type-ahead over the user's contacts for the log-a-meeting form."""
-    query = request.GET.get("q", "").strip()
-    chosen = ids_from(request.GET.getlist("contacts"))
-    results = search_contacts(request.user, query, exclude_ids=chosen)
-    return render(
-        request, "meetings/log.html#participant-results", {"results": results, "query": query}
-    )
 
 
 @login_required

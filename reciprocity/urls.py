@@ -8,5 +8,4 @@ urlpatterns = [
     path("new/", views.log_request, name="log-request"),
     path("<int:pk>/", views.request_detail, name="request-detail"),
     path("<int:pk>/answer/", views.answer_request, name="answer-request"),
-    path("contacts/", views.contact_search, name="contact-search"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from contacts.pickers import picked_contact, recent_contacts, search_contacts
+from contacts.pickers import picked_contact, recent_contacts
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
 from reciprocity import services
@@ -120,15 +120,3 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
         return trigger_client_event(response, "requestAnswered", {"id": inbound.pk})
     messages.success(request, note)
     return redirect("reciprocity:request-detail", pk=inbound.pk)
-
-
-@login_required
-@require_GET
-def contact_search(request: HttpRequest) -> HttpResponse:
-    """Type-ahead over the user's contacts for the pick-one-person fields (HTMX)."""
-    query = request.GET.get("q", "").strip()
-    results = search_contacts(request.user, query)
-    return render(
-        request, "reciprocity/_contact_picker.html#contact-results",
-        {"results": results, "query": query},
-    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from followups.services import signature
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
 
@@ -116,7 +117,7 @@ class Referral(OwnedModel):
             {
                 "referral": self,
                 "reason": reason_to_you(self.reason),
-                "user_name": self.user.get_full_name() or self.user.get_username(),
+                "user_name": signature(self.user),
             },
         ).strip()
 

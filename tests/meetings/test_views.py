@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 
 LOG = reverse("meetings:log-meeting")
 MEETINGS = reverse("meetings:meeting-list")
-SEARCH = reverse("meetings:participant-search")
+SEARCH = reverse("contacts:contact-search")  # with pick=many: the chips' type-ahead
 PAGE_SIZE = settings.NETCRM_PAGE_SIZE
 
 
@@ -104,7 +104,7 @@ def test_log_page_shows_the_form_with_recent_contacts(client_logged_in, user, ot
     assert recent_box(sara) in body
     assert "Mallory Secret" not in body and f'value="{theirs.pk}"' not in body
     assert 'name="new_contact_name"' in body
-    assert f'hx-get="{SEARCH}"' in body
+    assert f'hx-get="{SEARCH}?pick=many"' in body
 
 
 def test_log_page_starts_now_in_the_users_timezone(client_logged_in, user):
@@ -634,21 +634,21 @@ def crowd(user):
 
 
 def test_participant_search_finds_by_name_organization_email_tag(client_logged_in, crowd):
-    response = client_logged_in.get(SEARCH, {"q": "ac"}, headers=HTMX)
+    response = client_logged_in.get(SEARCH, {"pick": "many", "q": "ac"}, headers=HTMX)
 
     body = assert_fragment(response, f'hx-get="{chip_url(crowd["sara"])}"')
     assert sorted(results(response)) == ["Bea Arthur", "Sam Acker", "Sara Smith"]
     assert "Sara Smith · Acme" in body
     assert 'hx-target="#chosen"' in body
     assert "John Public" not in body
-    assert results(client_logged_in.get(SEARCH, {"q": "initech"})) == ["Sam Acker"]
-    assert results(client_logged_in.get(SEARCH, {"q": "GLOBEX"})) == ["John Public"]
+    assert results(client_logged_in.get(SEARCH, {"pick": "many", "q": "initech"})) == ["Sam Acker"]
+    assert results(client_logged_in.get(SEARCH, {"pick": "many", "q": "GLOBEX"})) == ["John Public"]
 
 
 def test_participant_search_leaves_out_who_is_chosen(client_logged_in, crowd):
     response = client_logged_in.get(
         SEARCH,
-        {"q": "ac", "contacts": [crowd["sara"].pk, crowd["bea"].pk, "junk"]},
+        {"pick": "many", "q": "ac", "contacts": [crowd["sara"].pk, crowd["bea"].pk, "junk"]},
         headers=HTMX,
     )
 
@@ -662,22 +662,22 @@ def test_participant_search_never_finds_other_users_contacts(
     client_logged_in, other_user, crowd
 ):
     make_contact(other_user, "Acme Spy", organization="Acme")
-    assert "Acme Spy" not in results(client_logged_in.get(SEARCH, {"q": "acme"}))
+    assert "Acme Spy" not in results(client_logged_in.get(SEARCH, {"pick": "many", "q": "acme"}))
 
 
 def test_participant_search_offers_at_most_eight(client_logged_in, user):
     bulk_contacts(user, 12)
-    response = client_logged_in.get(SEARCH, {"q": "person"}, headers=HTMX)
+    response = client_logged_in.get(SEARCH, {"pick": "many", "q": "person"}, headers=HTMX)
     assert len(results(response)) == 8
     assert text(response).count("<li><button") == 8
 
 
 def test_participant_search_empty_and_unmatched(client_logged_in, crowd):
-    empty = client_logged_in.get(SEARCH, {"q": "  "}, headers=HTMX)
+    empty = client_logged_in.get(SEARCH, {"pick": "many", "q": "  "}, headers=HTMX)
     assert results(empty) == []
     assert "<li>" not in text(empty)
 
-    none = client_logged_in.get(SEARCH, {"q": "zz-nobody"}, headers=HTMX)
+    none = client_logged_in.get(SEARCH, {"pick": "many", "q": "zz-nobody"}, headers=HTMX)
     assert_fragment(none, "No contact matches “zz-nobody”. Add them as a new person below.")
 
 
@@ -687,20 +687,20 @@ def test_participant_search_login_required(client):
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])
 def test_participant_search_wrong_method(client_logged_in, crowd, method):
-    assert_not_allowed(getattr(client_logged_in, method)(SEARCH, {"q": "ac"}), "GET")
+    assert_not_allowed(getattr(client_logged_in, method)(SEARCH, {"pick": "many", "q": "ac"}), "GET")
 
 
 def test_participant_search_query_count_holds(client_logged_in, user, django_assert_num_queries):
     orgs = bulk_organizations(user, 2)
     bulk_contacts(user, 1, organizations=orgs, tag="met")
-    client_logged_in.get(SEARCH, {"q": "person"})  # warm the content-type cache
-    one, response = count_queries(client_logged_in, SEARCH, data={"q": "person"})
+    client_logged_in.get(SEARCH, {"pick": "many", "q": "person"})  # warm the content-type cache
+    one, response = count_queries(client_logged_in, SEARCH, data={"pick": "many", "q": "person"})
     assert results(response) == ["Person 000"]
 
     bulk_contacts(user, 199, prefix="Person X", organizations=orgs, tag="met")
 
     with django_assert_num_queries(one):
-        response = client_logged_in.get(SEARCH, {"q": "person"})
+        response = client_logged_in.get(SEARCH, {"pick": "many", "q": "person"})
     assert len(results(response)) == 8
 
 
@@ -732,7 +732,8 @@ def test_log_page_ignores_a_contact_that_is_no_id(client_logged_in, user, given)
 @pytest.mark.parametrize("given", NOT_AN_ID)
 def test_participant_search_ignores_a_chosen_id_that_is_no_id(client_logged_in, user, given):
     make_contact(user, "Sara Smith")
-    response = client_logged_in.get(SEARCH, {"q": "sara", "contacts": [given]}, headers=HTMX)
+    data = {"pick": "many", "q": "sara", "contacts": [given]}
+    response = client_logged_in.get(SEARCH, data, headers=HTMX)
     assert response.status_code == 200
     assert results(response) == ["Sara Smith"]
 

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 REQUESTS = reverse("reciprocity:request-list")
 LOG = reverse("reciprocity:log-request")
-SEARCH = reverse("reciprocity:contact-search")
+SEARCH = reverse("contacts:contact-search")
 PAGE_SIZE = settings.NETCRM_PAGE_SIZE
 
 

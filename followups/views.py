@@ -87,15 +87,17 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SnoozeForm(forms.Form):
-    """Snooze for one of the choices, or until a date after today."""
+    """Snooze for one of the choices (counted from the later of today and the day it
+    is due: snoozing never brings a follow-up earlier), or until a date after today."""
 
     days = forms.TypedChoiceField(choices=SNOOZE_CHOICES, coerce=int, required=False)
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, profile: Profile, **kwargs):
+    def __init__(self, *args, profile: Profile, due_at: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
         self.today = profile.today()
+        self.from_day = max(self.today, profile.local_date(due_at)) if due_at else self.today
 
     def clean(self):
         cleaned = super().clean()
@@ -106,7 +108,8 @@ class SnoozeForm(forms.Form):
         return cleaned
 
     def due_at(self) -> datetime:
-        day = self.cleaned_data["until"] or self.today + timedelta(days=self.cleaned_data["days"])
+        days = timedelta(days=self.cleaned_data["days"] or 0)
+        day = self.cleaned_data["until"] or self.from_day + days
         return self.profile.morning_of(day)
 
 
@@ -116,7 +119,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
     if not followup.is_open:
         return _closed_already(request, followup)
-    form = SnoozeForm(request.POST, profile=request.profile)
+    form = SnoozeForm(request.POST, profile=request.profile, due_at=followup.due_at)
     if not form.is_valid():
         if not wants_fragment(request):
             return HttpResponseBadRequest(" ".join(form.non_field_errors()) or "Invalid snooze.")

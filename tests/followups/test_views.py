@@ -379,6 +379,15 @@ def test_snooze_a_week(client_logged_in, queue):
     )
 
 
+def test_snooze_counts_from_the_day_it_is_due_when_that_is_later(client_logged_in, queue):
+    """"Snooze 1 day" on something due in six days moves it to the seventh, never earlier."""
+    note = queue["next_week"]
+
+    client_logged_in.post(snooze_url(note), {"days": "1"})
+
+    assert (reload(note).status, reload(note).due_at) == (Status.SNOOZED, morning(7))
+
+
 def test_snooze_follows_the_users_morning_hour(client_logged_in, user, queue):
     Profile.objects.filter(user=user).update(timezone="America/Chicago", morning_hour=6)
 

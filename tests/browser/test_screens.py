@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, Organization
@@ -34,13 +35,13 @@ def assert_fits_phone(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
-def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_errors):
-    page = demo_page
-    contact = Contact.objects.filter(meetings__isnull=False).first()
-    organization = Organization.objects.first()
-    meeting = Meeting.objects.first()
-    followup = FollowUp.objects.filter(draft__gt="").first()
-    screens = {
+def screens() -> dict[str, str]:
+    """Every screen of the demo account: its path and its heading."""
+    contact = Contact.objects.filter(meetings__isnull=False).order_by("pk").first()
+    organization = Organization.objects.order_by("pk").first()
+    meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
+    followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
+    return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
         "/contacts/new/": "New contact",
@@ -61,7 +62,11 @@ def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_e
         "/referrals/graph/": "Network graph",
         "/accounts/password_change/": "Change password",
     }
-    for path, heading in screens.items():
+
+
+def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_errors):
+    page = demo_page
+    for path, heading in screens().items():
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_fits_phone(page)
@@ -112,3 +117,25 @@ def test_log_a_meeting_with_someone_you_know_through_the_type_ahead(
     assert list(meeting.contacts.all()) == [someone]
     assert meeting.kind == "call"
     assert console_errors == []
+
+
+def test_a_long_unbroken_name_wraps_on_every_screen(demo_page: Page, live_server):
+    """A 200-character name with no space (and such an organization) never widens a
+    phone page, and the log form's Save button stays in reach."""
+    page = demo_page
+    contact = Contact.objects.filter(meetings__isnull=False).order_by("pk").first()
+    Contact.objects.filter(pk=contact.pk).update(
+        name="Bartholomew" * 18, last_interaction_at=timezone.now()
+    )
+    Organization.objects.filter(contacts=contact).update(name="Incorporated" * 16)
+    for path, heading in screens().items():
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_fits_phone(page)
+    page.goto(live_server.url + "/meetings/new/")
+    expect(page.get_by_text("Bartholomew" * 18).first).to_be_visible()
+    assert_fits_phone(page)
+    save = page.get_by_role("button", name="Save")
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    assert box and box["x"] + box["width"] <= page.viewport_size["width"]

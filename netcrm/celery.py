@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netcrm.settings")
 
 app = Celery("netcrm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@beat_init.connect
+def sweep_at_start(sender, **kwargs) -> None:
+    """Beat's first tick comes a whole interval after it starts: run the sweep once
+    now, so a fresh start repairs at once and the dashboard never says the scheduler
+    has stopped while it is only starting."""
+    sender.app.send_task("followups.tasks.sweep_followups")

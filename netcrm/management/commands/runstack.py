@@ -24,6 +24,14 @@ from netcrm.lib.redis import EmbeddedRedis, ping
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 
+def site_url_for(addr: str) -> str:
+    """http://host:port for a runserver address; all interfaces are reached locally."""
+    host, _, port = addr.rpartition(":") if not addr.isdigit() else ("", "", addr)
+    if host in {"", "0.0.0.0", "[::]", "0"}:
+        host = "localhost"
+    return f"http://{host}:{port or '8000'}"
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -34,17 +42,22 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, no_seed: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
-        if not no_seed and not get_user_model().objects.exists():
-            call_command("seed_demo")
 
-        redis = None
+        redis = None  # before the seed: what it logs is sent to the worker, not lost
         if settings.REDIS_EMBEDDED:
             redis = EmbeddedRedis(settings.REDIS_SOCKET).start()
             self.stdout.write(f"Embedded Redis listening on {redis.socket_path}")
         elif not ping(settings.REDIS_URL):
             self.stderr.write(f"Redis at {settings.REDIS_URL} does not answer yet; Celery will retry.")
+        if not no_seed and not get_user_model().objects.exists():
+            call_command("seed_demo")
 
-        env = os.environ | {"REDIS_URL": settings.REDIS_URL, "PYTHONUNBUFFERED": "1"}
+        env = os.environ | {
+            "REDIS_URL": settings.REDIS_URL,
+            "PYTHONUNBUFFERED": "1",
+            # Links in emails point at where this server listens, unless SITE_URL says.
+            "SITE_URL": os.environ.get("SITE_URL") or site_url_for(addr),
+        }
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         commands = {

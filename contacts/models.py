@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
@@ -55,6 +59,33 @@ class Organization(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("contacts:organization-detail", args=[self.pk])
+
+
+# Links may open a page, write an email or call: nothing that runs code.
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+def link_href(text: str) -> str | None:
+    """Where a line of a contact's links may point: itself when its scheme is safe,
+    https:// in front of a bare address ("linkedin.com/in/sara"), else None (shown
+    as plain text: javascript:, data:, vbscript:…)."""
+    text = text.strip()
+    scheme = urlsplit(text).scheme.lower()
+    if scheme in LINK_SCHEMES:
+        return text
+    if not scheme and "." in text.split("/")[0] and not any(c.isspace() for c in text):
+        return f"https://{text}"
+    return None
+
+
+def validate_links(value: str) -> None:
+    bad = [line.strip() for line in value.splitlines() if line.strip() and not link_href(line)]
+    if bad:
+        shown = Truncator(bad[0]).chars(60)
+        raise ValidationError(
+            f"“{shown}” is not a link netcrm can open: use http://, https://, mailto: or tel:.",
+            code="unsafe_link",
+        )
 
 
 # The follow-up kind that keeps a contact warm (contacts/followups.py).
@@ -117,7 +148,10 @@ class Contact(OwnedModel):
     title = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    links = models.TextField(blank=True, help_text="LinkedIn, a website… one per line.")
+    links = models.TextField(
+        blank=True, validators=[validate_links],
+        help_text="LinkedIn, a website, mailto: or tel:… one per line.",
+    )
     source = models.CharField(
         "how you met", max_length=20, choices=Source, default=Source.KNEW
     )
@@ -152,8 +186,9 @@ class Contact(OwnedModel):
         return self.name.split()[0] if self.name.strip() else self.name
 
     @property
-    def link_list(self) -> list[str]:
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+    def link_list(self) -> list[tuple[str, str | None]]:
+        """(text, href) for each line; href is None for one that must not be a link."""
+        return [(line.strip(), link_href(line)) for line in self.links.splitlines() if line.strip()]
 
     def save_with_organization(self) -> Contact:
         """Save a new person; an organization not saved yet is found or created by name

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -758,3 +759,37 @@ def test_contact_detail_timeline_shows_followup_status(client_logged_in, user):
     make_followup(user, title="Send the article", contact=sara, status=Status.DONE)
     response = client_logged_in.get(contact_url(sara))
     assertContains(response, 'Send the article</a> <span class="badge">Done</span>')
+
+
+# --- links: nothing that runs code ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)",
+     "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"],
+)
+def test_a_link_that_could_run_code_is_refused_and_what_was_typed_stays(client_logged_in, bad):
+    links = f"https://example.com/sara\n{bad}"
+    response = client_logged_in.post(NEW_CONTACT, contact_form(links=links))
+
+    assert response.status_code == 422
+    assert "is not a link netcrm can open" in response.text
+    assert escape(links) in response.text  # the textarea keeps what was typed
+    assert not Contact.objects.exists()
+
+
+def test_safe_links_are_links_and_an_old_bad_one_is_plain_text(client_logged_in, user):
+    good = "https://example.com/sara\nmailto:sara@acme.example\ntel:+15550100\nlinkedin.com/in/sara"
+    response = client_logged_in.post(NEW_CONTACT, contact_form(links=good))
+    contact = Contact.objects.get()
+    assert response.status_code == 302
+    page = client_logged_in.get(contact.get_absolute_url()).text
+    for href in ("https://example.com/sara", "mailto:sara@acme.example", "tel:+15550100",
+                 "https://linkedin.com/in/sara"):
+        assert f'<a href="{href}"' in page
+    # A value saved before links were checked (or by the admin) is shown, never linked.
+    Contact.objects.filter(pk=contact.pk).update(links="javascript:alert(1)")
+    page = client_logged_in.get(contact.get_absolute_url()).text
+    assert '<span class="unsafe-link">javascript:alert(1)</span>' in page
+    assert 'href="javascript' not in page

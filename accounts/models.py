@@ -13,6 +13,11 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+# Follow-ups due at a set time (a reply within hours) never fall due at night:
+# from this hour until the morning hour they wait for the morning.
+EVENING_HOUR = 21
+
+
 class ProfileQuerySet(models.QuerySet):
     def for_users(self, user_ids) -> dict[int, Profile]:
         """Each user's Profile by user id, in one query (created for a user without one)."""
@@ -94,6 +99,16 @@ class Profile(models.Model):
 
     def morning_after(self, moment: datetime, days: int) -> datetime:
         return self.morning_of(self.local_date(moment) + timedelta(days=days))
+
+    def waking(self, moment: datetime) -> datetime:
+        """`moment`, or when it falls at night (before the morning hour or from
+        EVENING_HOUR on, in this user's timezone), the next morning hour."""
+        local = moment.astimezone(self.tzinfo)
+        if local.hour < self.morning_hour:
+            return self.morning_of(local.date())
+        if local.hour >= max(EVENING_HOUR, self.morning_hour + 1):
+            return self.morning_of(local.date() + timedelta(days=1))
+        return moment
 
     def today(self) -> date:
         return timezone.localdate(timezone=self.tzinfo)

@@ -46,6 +46,7 @@ class FollowUpKind:
     badge: ClassVar[str] = ""  # the queue's badge; the label unless a kind says shorter
     email_subject: ClassVar[str] = ""  # "" means the follow-up's title
     mailto: ClassVar[bool] = True  # offer "email it" when the contact has an address
+    priority: ClassVar[bool] = False  # first in the queue, marked as a priority
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -94,6 +95,10 @@ def register(cls: type[FollowUpKind]) -> type[FollowUpKind]:
 def get(name: str) -> FollowUpKind:
     """The kind called `name`; an unknown name (a kind since removed) does nothing."""
     return REGISTRY.get(name) or Unknown()
+
+
+def priority_kinds() -> list[str]:
+    return [kind.name for kind in REGISTRY.values() if kind.priority]
 
 
 def choices() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 from django.db import transaction
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,8 +38,14 @@ class FollowUpQuerySet(OwnedQuerySet):
 
     def queue(self, profile, day: date) -> FollowUpQuerySet:
         """The day's queue: open and due by the end of `day` in the user's timezone
-        (overdue included), earliest first."""
-        return self.due_by(profile.day_start(day + timedelta(days=1)) - TICK)
+        (overdue included); priorities (a reply to someone who asked for help) first,
+        then earliest first."""
+        priority_first = Case(
+            When(kind__in=kinds.priority_kinds(), then=Value(0)), default=Value(1)
+        )
+        return self.due_by(profile.day_start(day + timedelta(days=1)) - TICK).order_by(
+            priority_first, "due_at", "pk"
+        )
 
     def queue_counts(self, profile, day: date, days_ahead: int = 0) -> dict[str, int]:
         """How many of the open follow-ups are overdue, due on `day`, and due in the

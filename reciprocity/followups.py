@@ -50,11 +50,17 @@ def proposed_times(inbound: InboundRequest, profile: Profile) -> list[datetime]:
     ]
 
 
+def reply_due(inbound: InboundRequest, profile: Profile) -> datetime:
+    """Within the user's reply window, in their waking hours (never at 02:00)."""
+    return profile.waking(inbound.received_at + timedelta(hours=profile.reply_within_hours))
+
+
 @register
 class Reply(FollowUpKind):
     name = "reply"
     label = "Reply"
     email_subject = "Following up"
+    priority = True  # when a nervous stranger asks for 15 minutes, make it a priority
     subject = "reciprocity.InboundRequest"
 
     def lacking(self) -> QuerySet[InboundRequest]:
@@ -76,7 +82,7 @@ class Reply(FollowUpKind):
         return FollowUp(
             user_id=inbound.user_id,
             kind=self.name,
-            due_at=inbound.received_at + timedelta(hours=profile.reply_within_hours),
+            due_at=reply_due(inbound, profile),
             title=f"Reply to {contact.name}: {ASKED_FOR.get(inbound.ask, 'a favour')}",
             draft=draft(
                 "reply.txt", profile,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +17,7 @@ from contacts.pickers import picked_contact, recent_contacts
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
 from reciprocity import services
-from reciprocity.followups import Reply
+from reciprocity.followups import Reply, reply_due
 from reciprocity.forms import AnswerForm, InboundRequestForm
 from reciprocity.models import InboundRequest
 
@@ -61,16 +60,16 @@ def log_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         inbound = form.save()
         profile = request.profile
-        reply_due = inbound.received_at + timedelta(hours=profile.reply_within_hours)
+        due = reply_due(inbound, profile)
         if wants_fragment(request):
             response = render(
-                request, "reciprocity/log.html#logged", {"inbound": inbound, "reply_due": reply_due}
+                request, "reciprocity/log.html#logged", {"inbound": inbound, "reply_due": due}
             )
             return trigger_client_event(response, "requestLogged", {"id": inbound.pk})
         messages.success(
             request,
             f"Logged: {inbound}. Make it a priority: your reply is due by "
-            f"{dateformat.format(reply_due.astimezone(profile.tzinfo), 'D j M, H:i')}.",
+            f"{dateformat.format(due.astimezone(profile.tzinfo), 'D j M, H:i')}.",
         )
         return redirect("reciprocity:request-detail", pk=inbound.pk)
     context = {

@@ -142,6 +142,22 @@ def test_dashboard_sorts_the_queue(client_logged_in, queue):
     assert "Nothing due today." not in body
 
 
+def test_a_reply_to_someone_who_asked_for_help_comes_first_as_a_priority(
+    client_logged_in, user, queue
+):
+    reply = make_followup(
+        user, kind="reply", title="Reply to Zoe Carter", due_at=today_start() + timedelta(hours=2)
+    )
+
+    response = client_logged_in.get(DASHBOARD)
+
+    assert response.context["due_today"] == [reply, queue["today"], queue["snoozed_today"]]
+    body = response.text
+    item = body[body.index(f'id="followup-{reply.pk}"'):body.index(f'id="followup-{queue["today"].pk}"')]
+    assert '<span class="badge priority">priority</span>' in item
+    assert '<span class="badge priority">' not in body[body.index(f'id="followup-{queue["today"].pk}"'):]
+
+
 def test_dashboard_items_carry_their_actions(client_logged_in, queue):
     body = text(client_logged_in.get(DASHBOARD))
     overdue = queue["overdue"]

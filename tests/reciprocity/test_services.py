@@ -1,6 +1,7 @@
 """The reciprocation rules: a priority reply to whoever asks, help back to whoever helped."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -317,3 +318,25 @@ def test_the_ledger_counts_who_helped_whom(user, other_user):
     assert len(ledger.recent_requests) == 3
     # Another user's view of their own Sara is theirs alone.
     assert ledger_for(other_user, sara).they_helped == 0
+
+
+# Waking hours ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received_local", "due_local"),
+    [
+        ("2026-11-24 10:00", "2026-11-24 14:00"),  # four hours later, in the day
+        ("2026-11-24 22:30", "2026-11-25 08:00"),  # 02:30 at night: the next morning
+        ("2026-11-24 01:00", "2026-11-24 08:00"),  # 05:00: that morning
+        ("2026-11-24 18:00", "2026-11-25 08:00"),  # 22:00: the next morning
+    ],
+)
+def test_a_reply_falls_due_in_waking_hours(user, received_local, due_local):
+    set_profile(user, timezone="Europe/Paris", morning_hour=8, reply_within_hours=4)
+    paris = ZoneInfo("Europe/Paris")
+    received = datetime.fromisoformat(received_local).replace(tzinfo=paris)
+    inbound = ask(user, received_at=received)
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
+    due = replies().get().due_at.astimezone(paris)
+    assert due == datetime.fromisoformat(due_local).replace(tzinfo=paris)

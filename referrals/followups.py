@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from followups.kinds import FollowUpKind, register
-from followups.models import FollowUp, Status
-from followups.services import SWEEP_WINDOW, draft, save_new, signature
-from referrals.models import IntroStatus, Progress, Referral
+from followups.models import OPEN, FollowUp, Status
+from followups.services import SWEEP_WINDOW, clip_title, draft, save_new, signature
+from referrals.models import IntroStatus, Progress, Referral, names, opener
 
 
 class ReferralKind(FollowUpKind):
@@ -89,24 +89,71 @@ class AskIntro(ReferralKind):
 
 @register
 class ReferralCall(ReferralKind):
+    """One call per person, however many people referred you to them: its opener
+    names every referrer (the seeds: one call, "Sara Smith suggested I call")."""
+
     name = "referral_call"
     label = "Referral call"
     calls_for = Q(progress=Progress.NOT_CONTACTED)
 
-    def row(self, referral: Referral, profile: Profile) -> FollowUp:
+    def open_calls(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.filter(kind=self.name).open()
+
+    def pending(self, now: datetime) -> QuerySet[Referral]:
+        """Those whose person has no open call yet (another referral's covers them)."""
+        return super().pending(now).exclude(
+            Exists(self.open_calls().filter(contact_id=OuterRef("referred_id")))
+        )
+
+    def repair(self, ids: list[int], now: datetime) -> int:
+        """A call for each person these referrals name; a person with an open call
+        already gets that call's title and opener redrafted to name every referrer."""
+        lacking = set(
+            Referral.objects.filter(self.calls_for, pk__in=ids)
+            .exclude(Exists(FollowUp.objects.filter(referral=OuterRef("pk"), kind=self.name)))
+            .values_list("pk", flat=True)
+        )
+        if not lacking:
+            return 0
+        waiting: dict[int, list[Referral]] = {}
+        for referral in (
+            Referral.objects.filter(
+                self.calls_for,
+                referred__in=Referral.objects.filter(pk__in=lacking).values("referred_id"),
+            )
+            .select_related("user", "referrer", "referred", "meeting")
+            .order_by("created_at", "pk")
+        ):
+            waiting.setdefault(referral.referred_id, []).append(referral)
+        calls = {f.contact_id: f for f in self.open_calls().filter(contact_id__in=waiting)}
+        profiles = Profile.objects.for_users(group[0].user_id for group in waiting.values())
+        rows, redrafted = [], 0
+        for person, group in waiting.items():
+            referrers = names(r.referrer for r in group)
+            title = clip_title(f"Call {group[0].referred.name}, mention {referrers}")
+            text = opener(group)
+            call = calls.get(person)
+            if call is None:
+                anchor = next(r for r in group if r.pk in lacking)
+                rows.append(self.row(anchor, profiles[anchor.user_id], title, text))
+            elif (call.title, call.draft) != (title, text):
+                redrafted += FollowUp.objects.filter(pk=call.pk, status__in=OPEN).update(
+                    title=title, draft=text
+                )
+        return save_new(rows) + redrafted
+
+    def row(self, referral: Referral, profile: Profile, title: str, text: str) -> FollowUp:
         return FollowUp(
             user_id=referral.user_id, kind=self.name, referral=referral,
             due_at=profile.morning_after(referral.created_at, profile.referral_call_delay_days),
-            title=f"Call {referral.referred.name}, mention {referral.referrer.name}",
-            draft=referral.opener(),
-            contact=referral.referred,
-            meeting=referral.meeting,
+            title=title, draft=text, contact=referral.referred, meeting=referral.meeting,
         )
 
     def done(self, followup: FollowUp, now: datetime) -> None:
-        """The call was made: the person is contacted."""
+        """The call was made: the person is contacted, whoever referred you to them."""
         Referral.objects.filter(
-            pk=followup.referral_id, progress=Progress.NOT_CONTACTED
+            user_id=followup.user_id, referred_id=followup.contact_id,
+            progress=Progress.NOT_CONTACTED,
         ).update(progress=Progress.CONTACTED)
 
     def subject_line(self, followup: FollowUp) -> str:

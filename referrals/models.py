@@ -112,14 +112,33 @@ class Referral(OwnedModel):
 
     def opener(self) -> str:
         """The first words of the call: drop the referrer's name, give their reason."""
-        return render_to_string(
-            "referrals/drafts/opener.txt",
-            {
-                "referral": self,
-                "reason": reason_to_you(self.reason),
-                "user_name": signature(self.user),
-            },
-        ).strip()
+        return opener([self])
+
+
+def names(people) -> str:
+    """"Sara Smith", "Sara Smith and Tom Lee", "Sara Smith, Tom Lee and Ann Bay"."""
+    people = [p.name for p in people]
+    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+
+
+def opener(referrals: list[Referral]) -> str:
+    """The opener of a call to the person these referrals (of one user) name: every
+    referrer dropped by name, each with the reason they gave."""
+    first = referrals[0]
+    told = [
+        f"{r.referrer.first_name} told me {reason}"
+        for r in referrals
+        if (reason := reason_to_you(r.reason))
+    ]
+    return render_to_string(
+        "referrals/drafts/opener.txt",
+        {
+            "referred": first.referred,
+            "referrers": names(r.referrer for r in referrals),
+            "told": ", ".join(told),
+            "user_name": signature(first.user),
+        },
+    ).strip()
 
 
 THIRD_TO_SECOND = {"is": "are", "'s": "'re", "has": "have", "was": "were", "does": "do"}

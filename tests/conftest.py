@@ -67,8 +67,11 @@ def run_task(task, *args, timeout: float = 20.0):
 def celery_worker(redis_url: str, transactional_db) -> Iterator[object]:
     """A real Celery worker (a thread of this process) consuming from real Redis.
 
-    Tests that use it see committed data only, hence transactional_db.
+    Tests that use it see committed data only, hence transactional_db. The queue is
+    emptied first: messages other tests left (saves made in transactional tests,
+    with no worker running) are not this test's to wait for.
     """
+    celery_app.control.purge()
     with start_worker(
         celery_app,
         pool="solo",

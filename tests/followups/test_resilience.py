@@ -50,6 +50,12 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.fixture(autouse=True)
+def empty_queue(redis_url: str) -> None:
+    """Start from an empty queue: other tests' unconsumed messages are not ours."""
+    celery_app.control.purge()
+
+
 @contextmanager
 def celery_process(kind: str, tmp_path: Path, *args: str, **env: str):
     """`celery worker` or `celery beat` as a child process on the test database and Redis."""

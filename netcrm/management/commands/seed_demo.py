@@ -530,14 +530,12 @@ class DemoSeeder:
             "call": ReferralCall.name,
             "close_loop": CloseLoop.name,
         }[subject]
-        followup = FollowUp.objects.get(referral=referral, kind=kind)
+        # One call covers a person however many referred you to them.
+        covers = Q(referral=referral) | Q(kind=ReferralCall.name, contact=referral.referred)
+        followup = FollowUp.objects.filter(covers, kind=kind).order_by("pk").first()
         if verb == "snooze":
             followup.snooze(self.morning(days))
-        else:
-            if verb == "skip":
-                followup.skip()
-            else:
-                followup.mark_done()
+        elif followup.skip() if verb == "skip" else followup.mark_done():
             FollowUp.objects.filter(pk=followup.pk).update(completed_at=moment)
 
     def settle(self, referral_ids: list[int], moment: datetime) -> None:

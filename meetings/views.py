@@ -61,7 +61,9 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         meeting = form.save()  # a participant added now still gets a thank-you
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
-    context = _form_context(form, request.user) | {"meeting": meeting}
+    context = _form_context(form, request.user) | {
+        "meeting": meeting, "given": meeting.referrals.with_people().order_by("pk"),
+    }
     return render(request, "meetings/edit.html", context, status=422 if form.is_bound else 200)
 
 
@@ -70,7 +72,11 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.with_contacts().get_for_user_or_404(request.user, pk=pk)
     followups = FollowUp.objects.for_user(request.user).filter(meeting=meeting).with_subjects()
-    return render(request, "meetings/detail.html", {"meeting": meeting, "followups": followups})
+    given = meeting.referrals.with_people().order_by("pk")
+    return render(
+        request, "meetings/detail.html",
+        {"meeting": meeting, "followups": followups, "given": given},
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from contacts.models import Contact
-from netcrm.lib.http import form_data, id_from, wants_fragment
+from netcrm.lib.http import next_url, form_data, id_from, wants_fragment
 from referrals import graph as referral_graph
 from referrals import network as queries
 from referrals.layout import (
@@ -228,12 +228,13 @@ def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
 def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
     form = ReferralForm(form_data(request), instance=referral)
+    back = next_url(request) or referral.referred.get_absolute_url()
     if request.method == "POST" and form.is_valid():
         referral = form.save()
         messages.success(request, f"Saved: {referral}.")
-        return redirect(referral.referred)
+        return redirect(back)
     return render(
-        request, "referrals/edit.html", {"form": form, "referral": referral},
+        request, "referrals/edit.html", {"form": form, "referral": referral, "back": back},
         status=422 if form.is_bound else 200,
     )
 
@@ -244,4 +245,4 @@ def delete_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
     referral.delete()  # its open follow-ups go with it
     messages.success(request, f"Removed: {referral}.")
-    return redirect(referral.referred)
+    return redirect(next_url(request) or referral.referred.get_absolute_url())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_ID = 2**63 - 1
 
@@ -32,3 +33,11 @@ def wants_fragment(request: HttpRequest) -> bool:
 def form_data(request: HttpRequest):
     """POST data for a form, None on GET: an empty POST is still a (bound) submission."""
     return request.POST if request.method == "POST" else None
+
+
+def next_url(request: HttpRequest) -> str:
+    """Where to go back to (`next` in the form or the query), if it is on this site."""
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
+        return value
+    return ""

@@ -116,3 +116,26 @@ class Profile(models.Model):
     def day_start(self, day: date) -> datetime:
         """Midnight at the start of `day`, in this user's timezone."""
         return datetime.combine(day, time.min, tzinfo=self.tzinfo)
+
+
+class Submission(models.Model):
+    """A create form's submission key, claimed by the first POST that carries it, with
+    the response that POST got: a second POST with the key (a double tap, a retry, a
+    phone replaying what it logged offline) creates nothing and gets that response."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.PositiveSmallIntegerField(default=0)
+    location = models.CharField(max_length=2000, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_one_per_user_key"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="submission_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Submission {self.key} by {self.user}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from accounts.submissions import create_once
 from contacts.forms import (
     CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
 )
@@ -41,6 +42,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(form_data(request), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -97,6 +99,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@create_once
 def organization_create(request: HttpRequest) -> HttpResponse:
     return _organization_form(request, Organization())
 
@@ -167,6 +170,7 @@ def _keep_in_touch_response(
 
 @login_required
 @require_POST
+@create_once
 def log_note(request: HttpRequest, pk: int) -> HttpResponse:
     contact = Contact.objects.get_for_user_or_404(request.user, pk=pk)
     form = NoteForm(request.POST)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from accounts.submissions import create_once
 from contacts.models import Contact
 from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
@@ -104,6 +105,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@create_once
 def add_followup(request: HttpRequest) -> HttpResponse:
     """A custom follow-up, by hand, about anyone or nobody; saved at once."""
     contact = picked_contact(request)  # another user's contact id is a 404

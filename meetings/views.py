@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from accounts.submissions import create_once
 from contacts.models import Contact
 from contacts.pickers import recent_contacts
 from followups.models import FollowUp
@@ -27,6 +28,7 @@ def _form_context(form: MeetingForm, user) -> dict:
 @login_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@create_once
 def log_meeting(request: HttpRequest) -> HttpResponse:
     """One form, in a modal with HTMX or as a plain page, saved in one transaction."""
     contact_id = id_from(request.GET.get("contact"))

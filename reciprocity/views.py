@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from accounts.submissions import create_once
 from contacts.pickers import picked_contact, recent_contacts
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
@@ -53,6 +54,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
+@create_once
 def log_request(request: HttpRequest) -> HttpResponse:
     """One form, in a modal with HTMX or as a plain page; the reply is scheduled on commit."""
     contact = picked_contact(request)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.submissions import create_once
 from contacts.models import Contact
 from netcrm.lib.http import next_url, form_data, id_from, wants_fragment
 from referrals import graph as referral_graph
@@ -210,6 +211,7 @@ def band_label(layer: int, focus: Contact | None) -> str:
 
 @login_required
 @require_POST
+@create_once
 def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Someone this contact suggested, or someone who suggested them (form on their page)."""
     contact = Contact.objects.get_for_user_or_404(request.user, pk=contact_id)

@@ -15,9 +15,9 @@ from accounts.models import Profile
 from contacts.models import Contact, Note
 from contacts.services import sync_keep_in_touch
 from followups.models import FollowUp, Status
-from followups.tasks import sweep_followups
+from followups.services import sweep
 from tests.engine import sweep_kinds
-from tests.conftest import make_user, run_task
+from tests.conftest import make_user
 from tests.factories import bulk_contacts, make_contact
 from tests.helpers import (
     HTMX,
@@ -309,8 +309,8 @@ def test_a_note_for_a_contact_without_cadence_creates_no_reminder(client_logged_
 # Done, skipped, snoozed -------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_completing_schedules_the_next_exactly_once(celery_worker, client, user):
+@pytest.mark.django_db
+def test_completing_schedules_the_next_exactly_once(client, user):
     client.force_login(user)
     now = timezone.now()
     sara = contact_with_cadence(user, days=30, last=now - timedelta(days=31))
@@ -329,9 +329,9 @@ def test_completing_schedules_the_next_exactly_once(celery_worker, client, user)
     assert following.due_at == due_after(user, first.completed_at, 30)
     assert following.due_at > now + timedelta(days=29)
 
-    # The real worker's sweep, twice: nothing more, nothing moved.
-    run_task(sweep_followups)
-    run_task(sweep_followups)
+    # The sweep, twice: nothing more, nothing moved.
+    sweep()
+    sweep()
     assert open_reminders(contact=sara).count() == 1
     assert reminder_of(sara).pk == following.pk
     assert reminder_of(sara).due_at == following.due_at
@@ -347,14 +347,14 @@ def test_completing_twice_still_leaves_one_open(user):
     assert open_reminders(contact=sara).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_skipped_reminder_comes_back_a_cadence_later_not_at_once(celery_worker, user):
+@pytest.mark.django_db
+def test_a_skipped_reminder_comes_back_a_cadence_later_not_at_once(user):
     now = timezone.now()
     sara = contact_with_cadence(user, days=30, last=now - timedelta(days=45))
     first = reminder_of(sara)
     first.skip()
-    run_task(sweep_followups)
-    run_task(sweep_followups)
+    sweep()
+    sweep()
     following = reminder_of(sara)
     assert following.due_at == due_after(user, first.completed_at, 30)
     sara.refresh_from_db()

@@ -3,12 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
 from followups.models import FollowUp
 from followups.services import create_followups, sweep
 from meetings.models import Meeting
+from tests.engine import run_enqueued
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,21 @@ def meeting_with(user, *names, starts_at=None, **fields) -> Meeting:
     )
     meeting.contacts.set(Contact.objects.create(user=user, name=n) for n in names)
     return meeting
+
+
+def meeting_form(**overrides) -> dict:
+    """The log-meeting form: coffee with Sara Smith, new, of Acme."""
+    data = {
+        "new_contact_name": "Sara Smith",
+        "new_contact_organization": "Acme",
+        "starts_at": "2026-11-20T10:00",
+        "kind": "coffee",
+        "length_minutes": 15,
+        "purpose": "how networking works in this town",
+        "invited_by": "me",
+        "paid_by": "me",
+    }
+    return data | overrides
 
 
 def test_due_the_next_morning_in_the_users_own_timezone(user):
@@ -112,3 +129,17 @@ def test_the_unique_constraint_refuses_a_second_thank_you(user):
             user=user, kind="thank_you", due_at=first.due_at, title="again",
             meeting=meeting, contact=first.contact,
         )
+
+
+def test_each_person_met_gets_one_thank_you(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
+    john = Contact.objects.create(user=user, name="John Public")
+    with django_capture_on_commit_callbacks() as enqueued:
+        client_logged_in.post(reverse("meetings:log-meeting"), meeting_form(contacts=[john.pk]))
+    run_enqueued(enqueued)
+    assert thank_yous().count() == 2
+    assert sorted(thank_yous().values_list("contact__name", flat=True)) == [
+        "John Public", "Sara Smith",
+    ]
+    assert sweep() == 0

@@ -1,5 +1,7 @@
 """The prepare follow-up: one per planned meeting, the morning before in the user's
-timezone, moved when the meeting moves; created by the real worker and by the sweep."""
+timezone, moved when the meeting moves; created after a save and by the sweep. The
+path through a real worker is test_thank_you_worker's (the same message makes both);
+a lost message, repaired by the worker's sweep, is proven here."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,8 +18,8 @@ from followups.models import FollowUp, Status
 from followups.services import create_followups, sweep
 from followups.tasks import sweep_followups
 from meetings.models import Meeting
-from tests.engine import sweep_kinds
-from tests.conftest import broker_unreachable, make_user, run_task, wait_for
+from tests.engine import run_enqueued, sweep_kinds
+from tests.conftest import broker_unreachable, make_user, run_task
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -342,17 +344,21 @@ def local(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_logging_a_planned_meeting_creates_one_prepare(celery_worker, client_logged_in, user):
+@pytest.mark.django_db
+def test_logging_a_planned_meeting_creates_one_prepare(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
     set_profile(user, timezone="America/New_York")
     starts = days_ahead(3)
 
-    response = client_logged_in.post(
-        reverse("meetings:log-meeting"), meeting_form(starts_at=local(starts))
-    )
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client_logged_in.post(
+            reverse("meetings:log-meeting"), meeting_form(starts_at=local(starts))
+        )
     assert response.status_code == 302
+    run_enqueued(enqueued)
 
-    followup = wait_for(lambda: prepares().first())
+    followup = prepares().get()
     meeting = Meeting.objects.get()
     assert meeting.starts_at == starts
     assert followup.meeting == meeting
@@ -367,49 +373,65 @@ def test_logging_a_planned_meeting_creates_one_prepare(celery_worker, client_log
         new_contact_name="", new_contact_organization="", contacts=[followup.contact_id],
         starts_at=local(starts), notes="bring the portfolio",
     )
-    response = client_logged_in.post(reverse("meetings:edit-meeting", args=[meeting.pk]), edit)
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client_logged_in.post(
+            reverse("meetings:edit-meeting", args=[meeting.pk]), edit
+        )
     assert response.status_code == 302
-    run_task(sweep_followups)
+    run_enqueued(enqueued)
+    sweep()
     rows = FollowUp.objects.count()
-    run_task(sweep_followups)
+    sweep()
     assert FollowUp.objects.count() == rows
     assert list(prepares()) == [followup]
     followup.refresh_from_db()
     assert followup.due_at == ny(starts.year, starts.month, starts.day, 9, 0) - timedelta(days=1)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_logging_a_past_meeting_creates_no_prepare(celery_worker, client_logged_in, user):
-    response = client_logged_in.post(
-        reverse("meetings:log-meeting"),
-        meeting_form(starts_at=local(timezone.localtime() - timedelta(days=1))),
-    )
+@pytest.mark.django_db
+def test_logging_a_past_meeting_creates_no_prepare(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client_logged_in.post(
+            reverse("meetings:log-meeting"),
+            meeting_form(starts_at=local(timezone.localtime() - timedelta(days=1))),
+        )
     assert response.status_code == 302
+    run_enqueued(enqueued)
 
-    wait_for(lambda: FollowUp.objects.filter(kind="thank_you").exists())
-    run_task(sweep_followups)
+    assert FollowUp.objects.filter(kind="thank_you").exists()
+    sweep()
     assert not prepares().exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_moving_a_planned_meeting_moves_its_prepare(celery_worker, client_logged_in, user):
+@pytest.mark.django_db
+def test_moving_a_planned_meeting_moves_its_prepare(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
     set_profile(user, timezone="America/New_York")
     starts = days_ahead(3)
-    client_logged_in.post(reverse("meetings:log-meeting"), meeting_form(starts_at=local(starts)))
-    followup = wait_for(lambda: prepares().first())
+    with django_capture_on_commit_callbacks() as enqueued:
+        client_logged_in.post(
+            reverse("meetings:log-meeting"), meeting_form(starts_at=local(starts))
+        )
+    run_enqueued(enqueued)
+    followup = prepares().get()
     later = days_ahead(10)
 
-    response = client_logged_in.post(
-        reverse("meetings:edit-meeting", args=[followup.meeting_id]),
-        meeting_form(
-            new_contact_name="", new_contact_organization="", contacts=[followup.contact_id],
-            starts_at=local(later),
-        ),
-    )
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = client_logged_in.post(
+            reverse("meetings:edit-meeting", args=[followup.meeting_id]),
+            meeting_form(
+                new_contact_name="", new_contact_organization="", contacts=[followup.contact_id],
+                starts_at=local(later),
+            ),
+        )
     assert response.status_code == 302
+    run_enqueued(enqueued)
 
     expected = ny(later.year, later.month, later.day, 9, 0) - timedelta(days=1)
-    wait_for(lambda: prepares().get().due_at == expected)
+    assert prepares().get().due_at == expected
     assert prepares().get().pk == followup.pk
 
 
@@ -433,15 +455,15 @@ def test_broker_outage_the_sweep_creates_the_prepare_once(
     assert prepares().get().meeting == Meeting.objects.get()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_planned_meetings_of_two_users_in_one_sweep(celery_worker):
+@pytest.mark.django_db
+def test_planned_meetings_of_two_users_in_one_sweep():
     alice, bob = make_user("alice"), make_user("bob")
     set_profile(bob, timezone="America/New_York")
     starts = days_ahead(4)
     plan(alice, "Emily Chen", starts_at=starts)
     plan(bob, "John Public", starts_at=starts)
 
-    run_task(sweep_followups)
+    sweep()
 
     day_before = starts.date() - timedelta(days=1)
     assert prepares().get(user=alice).due_at == datetime.combine(

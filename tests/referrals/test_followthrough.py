@@ -1,0 +1,62 @@
+"""Referral follow-through: what logging a meeting calls for, run here as the worker
+would run it (the path through a real worker is test_followthrough_worker's)."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact
+from followups.models import FollowUp, Status
+from followups.services import sweep
+from referrals.models import IntroStatus, Progress, Referral
+from tests.engine import run_enqueued
+from tests.referrals.test_capture import meeting_with_referrals
+
+pytestmark = pytest.mark.django_db
+LOG = reverse("meetings:log-meeting")
+
+
+def kinds() -> list[str]:
+    return sorted(FollowUp.objects.values_list("kind", flat=True))
+
+
+def test_no_ask_for_an_intro_when_it_was_asked_already(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as enqueued:
+        client_logged_in.post(LOG, meeting_with_referrals(
+            {"name": "John Public", "intro_status": IntroStatus.CALLED},
+        ))
+    run_enqueued(enqueued)
+    assert FollowUp.objects.filter(kind="referral_call").exists()
+    assert sweep() == 0
+    assert kinds() == ["help_back", "referral_call", "thank_you"]
+
+
+def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
+    client_logged_in, user, django_capture_on_commit_callbacks
+):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(
+        user=user, referrer=sara, referred=john, intro_status=IntroStatus.CALLED
+    )
+    # The call to John (the intro was made), and help back to Sara later.
+    assert sweep() == 2
+
+    with django_capture_on_commit_callbacks() as enqueued:
+        client_logged_in.post(LOG, meeting_with_referrals(
+            new_contact_name="", new_contact_organization="", contacts=[john.pk],
+            purpose="how Acme's data team hires",
+        ))
+    run_enqueued(enqueued)
+    loop = FollowUp.objects.filter(kind="close_loop").get()
+    referral.refresh_from_db()
+    assert referral.progress == Progress.MET
+    assert loop.title == "Tell Sara Smith how it went with John Public"
+    assert loop.contact == sara and loop.referral == referral
+    assert "I met John Public on Friday, 20 November" in loop.draft
+    # Meeting John made the call moot: it closed itself.
+    assert FollowUp.objects.get(kind="referral_call").status == Status.DONE
+    assert FollowUp.objects.filter(kind="thank_you").exists()
+    assert sweep() == 0
+    assert FollowUp.objects.filter(kind="close_loop").count() == 1

@@ -47,7 +47,7 @@ from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import log_meeting, normalize_question
 from reciprocity.followups import HelpBack
 from reciprocity.models import Ask, InboundRequest, RequestStatus
-from reciprocity.services import answer_request
+from reciprocity.services import answer_request, log_request
 from referrals.followups import AskIntro, CloseLoop, ReferralCall, settle
 from referrals.models import IntroStatus, Referral
 from referrals.services import save_referral
@@ -593,9 +593,11 @@ class DemoSeeder:
                 else self.now - timedelta(hours=row.hours_ago)
             )
             contact = self.contacts[row.contact]
-            inbound = InboundRequest.objects.create(
-                user=self.user, contact=contact, ask=row.ask, details=row.details,
-                received_at=received,
+            inbound = log_request(
+                InboundRequest(
+                    user=self.user, contact=contact, ask=row.ask, details=row.details,
+                    received_at=received,
+                )
             )
             InboundRequest.objects.filter(pk=inbound.pk).update(created_at=received)
             self.in_book_by(

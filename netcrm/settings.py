@@ -136,6 +136,8 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if env.bool("BEHIND_HTTPS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -153,23 +155,32 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Email: the console by default; SMTP (or any backend) when EMAIL_BACKEND says so.
-# The EMAIL_* variables fill Django's MAILERS setting.
+# Email: the console by default; an SMTP server when EMAIL_URL
+# (smtp+tls://user:password@host:587) or EMAIL_HOST names one, or any backend
+# EMAIL_BACKEND names. The EMAIL_* variables override the parts of EMAIL_URL and
+# fill Django's MAILERS setting.
+_email_url = env.email_url_config(env.str("EMAIL_URL")) if env.str("EMAIL_URL", default="") else {}
+_email_host = env.str("EMAIL_HOST", default=_email_url.get("EMAIL_HOST") or "")
 MAILERS = {
     "default": {
         "BACKEND": env.str(
-            "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+            "EMAIL_BACKEND",
+            default=_email_url.get("EMAIL_BACKEND")
+            or ("django.core.mail.backends.smtp.EmailBackend" if _email_host else
+                "django.core.mail.backends.console.EmailBackend"),
         ),
     }
 }
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
-        "host": env.str("EMAIL_HOST", default="localhost"),
-        "port": env.int("EMAIL_PORT", default=25),
-        "username": env.str("EMAIL_HOST_USER", default=""),
-        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "host": _email_host or "localhost",
+        "port": env.int("EMAIL_PORT", default=_email_url.get("EMAIL_PORT") or 25),
+        "username": env.str("EMAIL_HOST_USER", default=_email_url.get("EMAIL_HOST_USER") or ""),
+        "password": env.str(
+            "EMAIL_HOST_PASSWORD", default=_email_url.get("EMAIL_HOST_PASSWORD") or ""
+        ),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=_email_url.get("EMAIL_USE_TLS", False)),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=_email_url.get("EMAIL_USE_SSL", False)),
         "timeout": env.int("EMAIL_TIMEOUT", default=30),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="netcrm <netcrm@localhost>")

@@ -9,6 +9,7 @@ page gives holds.
 from __future__ import annotations
 
 import ipaddress
+import math
 from datetime import datetime
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
@@ -21,6 +22,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.timesince import timeuntil
+from django.utils.translation import ngettext
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -64,7 +66,15 @@ def lockout_message(until: datetime | None) -> str:
     if until is None:
         return f"{message} Please try again later."
     local = timezone.localtime(until)
-    return f"{message} Try again after {local:%H:%M} {local:%Z}, in {timeuntil(until)}."
+    return f"{message} Try again after {local:%H:%M} {local:%Z}, in {wait_until(until)}."
+
+
+def wait_until(until: datetime) -> str:
+    """"15 minutes" for 14 minutes 59 seconds: a wait rounded up, never promised short."""
+    minutes = math.ceil((until - timezone.now()).total_seconds() / 60)
+    if minutes > 60:
+        return timeuntil(until)
+    return ngettext("%(n)d\xa0minute", "%(n)d\xa0minutes", minutes) % {"n": max(minutes, 1)}
 
 
 def lockout_response(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
@@ -42,7 +42,9 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def lockout_ends_at(username: str | None, ip_address: str | None, limit: int, cool_off) -> datetime | None:
+def lockout_ends_at(
+    username: str | None, ip_address: str | None, limit: int, cool_off: timedelta
+) -> datetime | None:
     """When the lock on this username or address lifts: for each, the newest failures
     that still make up the limit expire one cool-off after the oldest of them."""
     since = timezone.now() - cool_off

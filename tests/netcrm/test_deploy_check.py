@@ -29,6 +29,7 @@ def run(args: list[str], env: dict[str, str], data_dir: Path) -> subprocess.Comp
     base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
     return subprocess.run(
         [sys.executable, *args],
+        check=False,
         cwd=ROOT,
         env=base | {"DATA_DIR": str(data_dir)} | env,
         capture_output=True,

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
@@ -6,19 +7,38 @@ from accounts.models import Profile, timezone_choices
 
 
 class SignupForm(UserCreationForm):
+    """A new account. An email address that has an account already is no error:
+    saying so would tell anyone who has one (accounts.services.sign_up)."""
+
+    first_name = forms.CharField(
+        max_length=150, required=False, help_text="Your drafted notes are signed with your name."
+    )
+    last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(
         required=True, help_text="For password resets and your morning digest."
     )
+    timezone = forms.ChoiceField(
+        choices=timezone_choices, required=False, initial=settings.TIME_ZONE,
+        help_text="Follow-ups fall due in your own mornings.",
+    )
+
+    field_order = [
+        "username", "first_name", "last_name", "email", "timezone", "password1", "password2",
+    ]
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email"]
+        fields = ["username", "first_name", "last_name", "email"]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address exists already.")
-        return email
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # Untouched: static/js/app.js may put the browser's timezone in (a choice
+            # made, and sent back with a mistake, is left alone).
+            self.fields["timezone"].widget.attrs["data-browser-timezone"] = ""
+
+    def clean_timezone(self) -> str:
+        return self.cleaned_data["timezone"] or settings.TIME_ZONE
 
 
 class ProfileForm(forms.ModelForm):

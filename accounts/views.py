@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, SignupForm
-from accounts.models import Profile
+from accounts.services import sign_up
 from netcrm.lib.http import form_data
 
 
@@ -16,8 +16,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home:dashboard")
     form = SignupForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        Profile.objects.create(user=user)
+        user = sign_up(form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to netcrm. Log your first meeting to get started.")
         return redirect("home:dashboard")

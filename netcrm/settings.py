@@ -6,6 +6,7 @@ local machine unless ALLOWED_HOSTS says otherwise. README.md lists them all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "taggit",
+    "axes",
     "netcrm",
     "accounts",
     "contacts",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "netcrm.lib.middleware.HtmxLoginRedirectMiddleware",
+    # Last: turns a locked-out log-in into the lockout page, inside CSP and the rest.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "netcrm.urls"
@@ -113,6 +117,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The throttle first: it refuses a locked-out log-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -136,8 +145,13 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-if env.bool("BEHIND_HTTPS_PROXY", default=False):
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of Django that append the client's address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_HTTPS_PROXY else 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -153,23 +167,46 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Email: the console by default; SMTP (or any backend) when EMAIL_BACKEND says so.
-# The EMAIL_* variables fill Django's MAILERS setting.
+# Log-in throttling (django-axes, hooked in accounts/lockout.py): AXES_FAILURE_LIMIT
+# failures for one username, or from one address, lock it for AXES_COOLOFF_MINUTES.
+# Tries while locked are not counted (the page's "try again after" holds); a successful
+# log-in clears that user's own failures from that address only.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Email: the console by default; an SMTP server when EMAIL_URL
+# (smtp+tls://user:password@host:587) or EMAIL_HOST names one, or any backend
+# EMAIL_BACKEND names. The EMAIL_* variables override the parts of EMAIL_URL and
+# fill Django's MAILERS setting.
+_email_url = env.email_url_config(env.str("EMAIL_URL")) if env.str("EMAIL_URL", default="") else {}
+_email_host = env.str("EMAIL_HOST", default=_email_url.get("EMAIL_HOST") or "")
 MAILERS = {
     "default": {
         "BACKEND": env.str(
-            "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+            "EMAIL_BACKEND",
+            default=_email_url.get("EMAIL_BACKEND")
+            or ("django.core.mail.backends.smtp.EmailBackend" if _email_host else
+                "django.core.mail.backends.console.EmailBackend"),
         ),
     }
 }
 if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
-        "host": env.str("EMAIL_HOST", default="localhost"),
-        "port": env.int("EMAIL_PORT", default=25),
-        "username": env.str("EMAIL_HOST_USER", default=""),
-        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "host": _email_host or "localhost",
+        "port": env.int("EMAIL_PORT", default=_email_url.get("EMAIL_PORT") or 25),
+        "username": env.str("EMAIL_HOST_USER", default=_email_url.get("EMAIL_HOST_USER") or ""),
+        "password": env.str(
+            "EMAIL_HOST_PASSWORD", default=_email_url.get("EMAIL_HOST_PASSWORD") or ""
+        ),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=_email_url.get("EMAIL_USE_TLS", False)),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=_email_url.get("EMAIL_USE_SSL", False)),
         "timeout": env.int("EMAIL_TIMEOUT", default=30),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="netcrm <netcrm@localhost>")

@@ -40,6 +40,16 @@
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 
+  // Sign-up: while the timezone still shows the server's default, put in the
+  // browser's own (a choice the browser restored, or the person made, stays).
+  const zone = document.querySelector("select[data-browser-timezone]");
+  if (zone && zone.selectedOptions[0] && zone.selectedOptions[0].defaultSelected) {
+    const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (name && Array.from(zone.options).some((option) => option.value === name)) {
+      zone.value = name;
+    }
+  }
+
   // Remove a chosen participant chip.
   document.addEventListener("click", (event) => {
     const remove = event.target.closest("[data-remove-chip]");

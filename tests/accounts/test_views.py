@@ -1,14 +1,18 @@
 """Views of accounts/: sign up, settings."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Profile
+from followups.services import signature
 from tests.factories import make_contact, make_meeting
 from tests.helpers import assert_login_redirect, assert_not_allowed, text
 
@@ -45,37 +49,131 @@ def save_settings(client, **changes):
 def test_signup_page_shows_the_form(client):
     response = client.get(SIGNUP)
     assertContains(response, "<h1>Sign up</h1>", html=True)
-    for field in ("username", "email", "password1", "password2"):
+    for field in ("username", "first_name", "last_name", "email", "password1", "password2"):
         assertContains(response, f'name="{field}"')
     assertContains(response, "Create account")
+    # The timezone: the server's default, marked for the page's script to replace with
+    # the browser's own (static/js/app.js); without JavaScript it stays UTC.
+    select = re.search(r"<select[^>]*name=\"timezone\"[^>]*>", response.text).group(0)
+    assert "data-browser-timezone" in select
+    assertContains(response, '<option value="UTC" selected>UTC</option>', html=True)
+    assertContains(response, '<option value="Europe/Berlin">Europe/Berlin</option>', html=True)
 
 
 def test_signup_creates_user_and_profile_and_logs_in(client):
-    response = client.post(SIGNUP, signup_form())
+    response = client.post(SIGNUP, signup_form(
+        first_name="Sara", last_name="Smith", timezone="Europe/Berlin",
+    ))
 
     assert response.status_code == 302
     assert response["Location"] == DASHBOARD
     user = User.objects.get(username="sara")
-    assert user.email == "sara@example.com"
+    assert (user.email, user.first_name, user.last_name) == ("sara@example.com", "Sara", "Smith")
     assert user.check_password("a-long-unusual-passphrase")
     profile = Profile.objects.get(user=user)
-    assert (profile.timezone, profile.morning_hour, profile.thank_you_delay_days) == ("UTC", 9, 1)
+    assert (profile.timezone, profile.morning_hour, profile.thank_you_delay_days) == (
+        "Europe/Berlin", 9, 1,
+    )
     assert int(client.session["_auth_user_id"]) == user.pk
+    # Drafted notes are signed with the name given.
+    assert signature(user) == "Sara Smith"
+    # The address gets a welcome that names the account.
+    assert [m.to for m in mail.outbox] == [["sara@example.com"]]
+    assert "Welcome to netcrm" in mail.outbox[0].subject
+    assert "Your username is sara." in mail.outbox[0].body
     # The dashboard, now reachable, greets the new user.
     dashboard = client.get(DASHBOARD)
     assertContains(dashboard, "Welcome to netcrm.")
     assertContains(dashboard, "Log out sara")
 
 
-def test_signup_rejects_an_email_in_use_whatever_its_case(client, user):
-    response = client.post(SIGNUP, signup_form(email=user.email.upper()))
+def test_signup_without_a_name_or_timezone_signs_with_the_username_in_utc(client):
+    response = client.post(SIGNUP, signup_form())
 
-    assert response.status_code != 302
-    assertContains(response, "An account with this email address exists already.", status_code=422)
-    assertContains(response, 'value="sara"', status_code=422)  # what was typed is kept
-    assert not User.objects.filter(username="sara").exists()
-    assert Profile.objects.count() == 1
-    assert "_auth_user_id" not in client.session
+    assert response["Location"] == DASHBOARD
+    user = User.objects.get(username="sara")
+    assert (user.first_name, user.last_name, user.profile.timezone) == ("", "", "UTC")
+    assert signature(user) == "sara"
+
+
+def test_signup_with_a_first_name_only_signs_with_it(client):
+    client.post(SIGNUP, signup_form(first_name="  Cher "))
+    assert signature(User.objects.get(username="sara")) == "Cher"
+
+
+def test_signup_rejects_an_unknown_timezone_and_keeps_the_choice_made(client):
+    response = client.post(SIGNUP, signup_form(timezone="Mars/Olympus_Mons"))
+    assertContains(response, "Select a valid choice.", status_code=422)
+    assert not User.objects.exists()
+
+    response = client.post(SIGNUP, signup_form(timezone="Asia/Tokyo", password2="different-9"))
+    assertContains(
+        response, '<option value="Asia/Tokyo" selected>Asia/Tokyo</option>', html=True,
+        status_code=422,
+    )
+    # A choice made is the person's: the script must not replace it with the browser's.
+    select = re.search(r"<select[^>]*name=\"timezone\"[^>]*>", response.text).group(0)
+    assert "data-browser-timezone" not in select
+
+
+# --- sign up does not tell who has an account --------------------------------------------
+
+
+def without_tokens(html: str) -> str:
+    """A page with its per-request secrets (CSRF token, CSP nonce) blanked."""
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1-", html)
+    html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1-", html)
+    return re.sub(r'nonce="[^"]+"', 'nonce="-"', html)
+
+
+def sign_up_and_look(client, **overrides) -> dict:
+    """Everything a person signing up sees: the response, its cookies, the next page."""
+    response = client.post(SIGNUP, signup_form(**overrides))
+    username = overrides.get("username", "sara")
+    return {
+        "status": response.status_code,
+        "location": response.get("Location"),
+        "cookies": sorted(response.cookies),
+        "body": response.content,
+        "next page": without_tokens(text(client.get(DASHBOARD))).replace(username, "USERNAME"),
+        "settings": without_tokens(text(client.get(SETTINGS))).replace(username, "USERNAME"),
+    }
+
+
+@pytest.mark.parametrize("email", ["alice@example.com", "ALICE@example.com"])
+def test_signup_with_a_registered_email_looks_exactly_like_a_fresh_one(client, user, email):
+    fresh = sign_up_and_look(Client(), username="sara", email="new.person@example.com")
+    mail.outbox.clear()
+
+    taken = sign_up_and_look(client, username="sam", email=email)
+
+    assert fresh["status"] == 302
+    assert taken == fresh | {"settings": fresh["settings"].replace("new.person@example.com", email)}
+    # An account is made either way; the existing one is untouched.
+    sam = User.objects.get(username="sam")
+    assert sam.email == email and sam.profile.timezone == "UTC"
+    user.refresh_from_db()
+    assert user.check_password("correct-horse-battery") and user.email == "alice@example.com"
+    # The address gets one email either way: here a notice to the owner it already has.
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == [email]
+    assert "already" in notice.subject
+    assert "your account alice" in notice.body
+    assert "sam" in notice.body
+    assert "/accounts/password_reset/" in notice.body
+
+
+def test_a_mistake_looks_the_same_whether_or_not_the_email_is_registered(client, user):
+    fresh = client.post(SIGNUP, signup_form(email="new@example.com", password2="oops-no"))
+    taken = client.post(SIGNUP, signup_form(email="alice@example.com", password2="oops-no"))
+
+    assert fresh.status_code == taken.status_code == 422
+    assertContains(taken, "The two password fields didn", status_code=422)
+    assert without_tokens(fresh.text.replace("new@example.com", "alice@example.com")) == (
+        without_tokens(taken.text)
+    )
+    assert mail.outbox == []
 
 
 def test_signup_rejects_a_username_in_use(client, user):

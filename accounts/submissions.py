@@ -11,10 +11,13 @@ again works. A POST without a key (an older page, a script) is served as before.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from accounts.models import Submission
 
@@ -68,3 +71,9 @@ def create_once(view):
         return response
 
     return wrapper
+
+
+def purge_old(now=None) -> int:
+    """Forget the submission keys older than SUBMISSION_KEEP_DAYS; returns how many."""
+    since = (now or timezone.now()) - timedelta(days=settings.SUBMISSION_KEEP_DAYS)
+    return Submission.objects.filter(created_at__lt=since).delete()[0]

@@ -251,7 +251,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.send_due_digests",
         "schedule": env.float("DIGEST_INTERVAL_SECONDS", default=60.0),
     },
+    # Submission keys older than SUBMISSION_KEEP_DAYS are forgotten, hourly.
+    "purge-old-submissions": {
+        "task": "accounts.tasks.purge_old_submissions",
+        "schedule": 3600.0,
+    },
 }
+# How long a create form's submission key is remembered (a phone replaying what it
+# logged offline must come back within it).
+SUBMISSION_KEEP_DAYS = env.int("SUBMISSION_KEEP_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -131,3 +131,18 @@ def test_ten_identical_posts_at_once_make_one_meeting_and_one_new_person():
     assert statuses == [302] * 10
     assert Meeting.objects.count() == 1
     assert Contact.objects.filter(name="Sara Smith").count() == 1
+
+
+@pytest.mark.django_db
+def test_old_submission_keys_are_forgotten(user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.submissions import purge_old
+
+    settings.SUBMISSION_KEEP_DAYS = 30
+    old, recent = (Submission.objects.create(user=user, key=uuid.uuid4()) for _ in range(2))
+    Submission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert purge_old() == 1
+    assert list(Submission.objects.all()) == [recent]

@@ -1,5 +1,7 @@
 """Every model is in the Django admin, and its pages open."""
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -10,6 +12,7 @@ from django.utils.html import escape
 
 from django.utils.timezone import now
 
+from accounts.models import Submission
 from followups import kinds
 from followups.services import record_problem
 from followups.tasks import sweep_followups
@@ -33,6 +36,8 @@ def test_changelists_and_change_pages_open(client):
     # Nor a Problem, which only data the engine cannot handle makes: record one.
     meeting = Meeting.objects.first()
     record_problem(kinds.get("thank_you"), "meetings.Meeting", meeting.pk, ValueError("odd"), now())
+    # Nor a Submission, which only a create form's POST makes.
+    Submission.objects.create(user=meeting.user, key=uuid.uuid4(), status=302, location="/")
     staff = User.objects.create_superuser("root", "root@example.com", "root-pass-123")
     client.force_login(staff)
     for app in OURS:

@@ -3,9 +3,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
 from accounts.models import Profile, timezone_choices
+from netcrm.lib.forms import CheckedFormMixin
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(CheckedFormMixin, UserCreationForm):
     email = forms.EmailField(
         required=True, help_text="For password resets and your morning digest."
     )
@@ -21,7 +22,7 @@ class SignupForm(UserCreationForm):
         return email
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CheckedFormMixin, forms.ModelForm):
     timezone = forms.ChoiceField(choices=timezone_choices)
 
     class Meta:

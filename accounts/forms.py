@@ -4,9 +4,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
 from accounts.models import Profile, timezone_choices
+from netcrm.lib.forms import CheckedFormMixin
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(CheckedFormMixin, UserCreationForm):
     """A new account. An email address that has an account already is no error:
     saying so would tell anyone who has one (accounts.services.sign_up)."""
 
@@ -41,7 +42,7 @@ class SignupForm(UserCreationForm):
         return self.cleaned_data["timezone"] or settings.TIME_ZONE
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CheckedFormMixin, forms.ModelForm):
     timezone = forms.ChoiceField(choices=timezone_choices)
 
     class Meta:

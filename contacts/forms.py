@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 
 from contacts.models import Contact, Note, Organization
 from contacts.services import sync_keep_in_touch
+from netcrm.lib.forms import CheckedFormMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CADENCES = [
@@ -44,7 +45,7 @@ class CadenceField(forms.TypedChoiceField):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(CheckedFormMixin, forms.ModelForm):
     organization_name = forms.CharField(
         label="Organization", required=False, max_length=200,
         help_text="Typed once; netcrm reuses an organization of the same name.",
@@ -84,7 +85,7 @@ class ContactForm(forms.ModelForm):
         return contact
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "website", "is_target", "quiet_hours", "notes"]
@@ -103,7 +104,7 @@ class OrganizationForm(forms.ModelForm):
         return name
 
 
-class CadenceForm(forms.Form):
+class CadenceForm(CheckedFormMixin, forms.Form):
     """The cadence alone, set from the contact's page."""
 
     keep_in_touch_days = CadenceField()
@@ -116,7 +117,7 @@ class CadenceForm(forms.Form):
         )
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(CheckedFormMixin, forms.ModelForm):
     """Log a call, an email or a note: it counts as being in touch."""
 
     class Meta:
@@ -147,7 +148,7 @@ class NoteForm(forms.ModelForm):
         return happened_at
 
 
-class KeepInTouchByTagForm(forms.Form):
+class KeepInTouchByTagForm(CheckedFormMixin, forms.Form):
     """Keep in touch with everyone tagged [tag] every [N] days."""
 
     tag = forms.ChoiceField(label="Keep in touch with everyone tagged")

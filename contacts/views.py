@@ -21,13 +21,13 @@ from contacts.forms import (
 from contacts.models import Contact, Organization
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
-from netcrm.lib.http import form_data, ids_from, wants_fragment
+from netcrm.lib.http import form_data, ids_from, query_text, wants_fragment
 
 @login_required
 @vary_on_headers("HX-Request")
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = query_text(request)
     contacts = (
         Contact.objects.for_user(request.user)
         .search(query)
@@ -230,11 +230,11 @@ def bulk_keep_in_touch(request: HttpRequest) -> HttpResponse:
 def contact_search(request: HttpRequest) -> HttpResponse:
     """The type-ahead of every contact picker (HTMX): pick one person, or with
     pick=many add people to those chosen already (`contacts`, left out)."""
-    query = request.GET.get("q", "")
+    query = query_text(request)
     many = request.GET.get("pick") == "many"
     chosen = ids_from(request.GET.getlist("contacts")) if many else []
     results = search_contacts(request.user, query, exclude_ids=chosen)
     partial = "pick-many-results" if many else "pick-one-results"
     return render(
-        request, f"contacts/_picker.html#{partial}", {"results": results, "query": query.strip()}
+        request, f"contacts/_picker.html#{partial}", {"results": results, "query": query}
     )

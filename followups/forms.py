@@ -8,11 +8,12 @@ from django.utils import timezone
 from accounts.models import Profile
 from followups.kinds import Custom
 from followups.models import FollowUp, Status
+from netcrm.lib.forms import CheckedFormMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class CustomFollowUpForm(forms.ModelForm):
+class CustomFollowUpForm(CheckedFormMixin, forms.ModelForm):
     """A follow-up added by hand: what to do, when, optionally a note and a person.
 
     Never render `contact` with its widget (it would list every contact): the page

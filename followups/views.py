@@ -15,6 +15,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Profile
 from followups.models import TICK, FollowUp, Problem
+from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import form_data, wants_fragment
 
 QUEUE_LIMIT = 50
@@ -86,7 +87,7 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_action(request, followup, "followupSkipped", f"Skipped: {followup.title}.")
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(CheckedFormMixin, forms.Form):
     """Snooze for one of the choices (counted from the later of today and the day it
     is due: snoozing never brings a follow-up earlier), or until a date after today."""
 
@@ -132,7 +133,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class EditFollowUpForm(forms.ModelForm):
+class EditFollowUpForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["title", "draft"]

@@ -20,7 +20,7 @@ from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp, Heartbeat
 from followups.views import queue_context
 from meetings.models import Meeting
-from netcrm.lib.http import form_data, wants_fragment
+from netcrm.lib.http import current_path, form_data, wants_fragment
 from reciprocity.services import ledger_for
 from referrals import graph
 from referrals.forms import ContactReferralForm
@@ -117,7 +117,7 @@ def add_followup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         followup = form.save()
         if wants_fragment(request):
-            on_dashboard = request.htmx.current_url_abs_path == reverse("home:dashboard")
+            on_dashboard = current_path(request) == reverse("home:dashboard")
             context = {"followup": followup, "compact": compact, "refresh_queue": on_dashboard}
             response = render(request, "followups/custom.html#added", context)
             return trigger_client_event(response, "followupAdded", {"id": followup.pk})

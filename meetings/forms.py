@@ -4,6 +4,7 @@ from django.utils import timezone
 from contacts.models import Contact, Organization, Source
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
+from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
 from referrals.forms import ReferralRowFormSet, check_referral_rows
 
@@ -36,7 +37,7 @@ class PickedQuestionsField(forms.MultipleChoiceField):
         return 0 < len(normalize_question(value)) <= longest
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(CheckedFormMixin, forms.ModelForm):
     """Log a meeting: who (existing contacts and/or one new person), when, notes, who paid."""
 
     contacts = ContactsField(
@@ -159,7 +160,7 @@ class MeetingForm(forms.ModelForm):
         ]
 
 
-class QuestionTemplateForm(forms.ModelForm):
+class QuestionTemplateForm(CheckedFormMixin, forms.ModelForm):
     """A question in the library: one line (it is added to a meeting one per line)."""
 
     class Meta:

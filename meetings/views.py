@@ -18,7 +18,7 @@ from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
-from netcrm.lib.http import form_data, id_from, wants_fragment
+from netcrm.lib.http import form_data, id_from, wants_fragment, whole_number
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
@@ -93,12 +93,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def referral_row(request: HttpRequest) -> HttpResponse:
     """One more empty referral row for the log-a-meeting form (HTMX)."""
-    index = request.GET.get("index", "")
-    if not (index.isascii() and index.isdigit()) or int(index) >= ReferralRowFormSet.max_num:
+    index = whole_number(request.GET.get("index", ""))
+    if index is None or index >= ReferralRowFormSet.max_num:
         return HttpResponse(status=204)
     row = ReferralRowFormSet(prefix="referrals").form(prefix=f"referrals-{index}")
     return render(
-        request, "meetings/log.html#new-referral-row", {"row": row, "next_index": int(index) + 1}
+        request, "meetings/log.html#new-referral-row", {"row": row, "next_index": index + 1}
     )
 
 

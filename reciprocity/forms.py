@@ -8,6 +8,7 @@ from django.utils import timezone
 from contacts.models import Contact, Organization, Source
 from reciprocity.models import InboundRequest
 from reciprocity.services import ANSWERS, log_request
+from netcrm.lib.forms import CheckedFormMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -15,7 +16,7 @@ DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-class InboundRequestForm(forms.ModelForm):
+class InboundRequestForm(CheckedFormMixin, forms.ModelForm):
     """Someone asked for help: who (a contact, or a new person typed once), what, when."""
 
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
@@ -86,5 +87,5 @@ class InboundRequestForm(forms.ModelForm):
         return log_request(inbound)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CheckedFormMixin, forms.Form):
     status = forms.ChoiceField(choices=[(s.value, s.label) for s in ANSWERS])

@@ -5,9 +5,10 @@ from django import forms
 from contacts.models import Contact, Organization, Source
 from referrals.models import IntroStatus, Referral
 from referrals.services import save_referral
+from netcrm.lib.forms import CheckedFormMixin
 
 
-class ReferralRowForm(forms.Form):
+class ReferralRowForm(CheckedFormMixin, forms.Form):
     """One person they suggested you talk to: someone you know, or someone new."""
 
     name = forms.CharField(label="Who should you talk to?", max_length=200, required=False)
@@ -119,7 +120,7 @@ class ContactReferralForm(ReferralRowForm):
         )
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(CheckedFormMixin, forms.ModelForm):
     def save(self, commit: bool = True) -> Referral:
         return save_referral(super().save(commit=False))
 

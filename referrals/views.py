@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.submissions import create_once
 from contacts.models import Contact
-from netcrm.lib.http import next_url, form_data, id_from, wants_fragment
+from netcrm.lib.http import form_data, id_from, next_url, query_text, wants_fragment
 from referrals import graph as referral_graph
 from referrals import network as queries
 from referrals.layout import (
@@ -57,7 +57,7 @@ def contact_from_query(request: HttpRequest, param: str) -> Contact | None:
 def network(request: HttpRequest) -> HttpResponse:
     """The whole network as a forest of first links, a search, chains, best connectors."""
     user = request.user
-    query = request.GET.get("q", "").strip()
+    query = query_text(request)
     results = (
         list(Contact.objects.for_user(user).search(query).select_related("organization")[
             :SEARCH_LIMIT

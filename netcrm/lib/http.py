@@ -7,16 +7,26 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from netcrm.lib.text import clean_text
+
 MAX_ID = 2**63 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
+QUERY_LENGTH = 200
+
+
+def whole_number(value) -> int | None:
+    """A query or form value as a number from 0 to MAX_ID; None for anything else
+    (a sign, a space inside, non-ASCII digits, 5,000 digits)."""
+    value = str(value).strip()
+    if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
+        number = int(value)
+        return number if number <= MAX_ID else None
+    return None
 
 
 def ids_from(values: Iterable[str]) -> list[int]:
     """The valid primary keys among query or form values; anything else is dropped."""
-    ids = []
-    for value in values:
-        value = str(value).strip()
-        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
-            ids.append(int(value))
+    ids = [number for value in values if (number := whole_number(value))]
     return list(dict.fromkeys(ids))
 
 
@@ -41,3 +51,18 @@ def next_url(request: HttpRequest) -> str:
     if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
         return value
     return ""
+
+
+def query_text(request: HttpRequest, name: str = "q", max_length: int = QUERY_LENGTH) -> str:
+    """Text typed into a search box (?q=…): no control characters (PostgreSQL refuses
+    NUL), no longer than any column it is compared with, stripped."""
+    return clean_text(request.GET.get(name, ""), max_length).strip()
+
+
+def current_path(request: HttpRequest) -> str | None:
+    """The path of the page an htmx request came from (HX-Current-URL), or None when
+    the header is missing, names another site, or is no URL at all."""
+    try:
+        return request.htmx.current_url_abs_path
+    except ValueError:  # "http://[": urlsplit refuses it
+        return None

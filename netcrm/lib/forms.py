@@ -1,0 +1,102 @@
+"""What every form of netcrm shares: the dates it accepts, and the characters no
+text may carry.
+
+`CheckedFormMixin` goes first in every form's bases. It gives each date and
+date-time field the accepted range (and says so in its help text and in the
+browser's date picker), and refuses NUL and other control characters in every
+field that takes text, whatever its class: a choice, a tag list, a field that
+skips Django's own NUL check. PostgreSQL refuses NUL in text; a year out of range
+overflows when it is converted to UTC or shown in another timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from taggit.forms import TagField
+from taggit.models import Tag
+
+from netcrm.lib.text import CONTROL_CHARACTERS
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+DATE_RANGE = f"Any date from {EARLIEST.year} to {LATEST.year}."
+
+# A tag's name and the slug taggit makes from it (which may grow: "ﷺ" is 18 letters
+# once normalised; a clash adds "_1") fit their 100-character columns with room.
+TAG_LENGTH = 90
+MAX_TAGS = 50
+
+
+def check_no_control_characters(value) -> None:
+    """A validator for any field: text, or a list of texts (a multiple choice)."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(v, str) and CONTROL_CHARACTERS.search(v) for v in values):
+        raise ValidationError(
+            "This contains a control character (such as NUL) that cannot be saved: "
+            "remove it and try again.",
+            code="control_characters",
+        )
+
+
+def check_date_range(value) -> None:
+    """The date, in the timezone it was typed in, lies in the accepted range."""
+    if isinstance(value, (date, datetime)):
+        day = value.date() if isinstance(value, datetime) else value
+        if not EARLIEST <= day <= LATEST:
+            raise ValidationError(
+                f"Pick a date from {EARLIEST.year} to {LATEST.year}.", code="date_range"
+            )
+
+
+def check_tags(names: list[str]) -> None:
+    """Each tag fits taggit's columns (its name, and the slug made from it)."""
+    if len(names) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags.", code="too_many_tags")
+    for name in names:
+        if len(name) > TAG_LENGTH or len(Tag().slugify(name)) > TAG_LENGTH:
+            raise ValidationError(
+                f"“{name[:40]}…” is too long for a tag: keep each to {TAG_LENGTH} characters.",
+                code="tag_too_long",
+            )
+
+
+class CheckedFormMixin:
+    """Checks every field of the form for what its column or the clock cannot hold."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            checked(form_field)
+
+    def full_clean(self) -> None:
+        for form_field in self.fields.values():  # a field the form's __init__ swapped in
+            checked(form_field)
+        super().full_clean()
+
+
+def checked(form_field: forms.Field) -> forms.Field:
+    """Add the shared checks to one field (also for fields a form adds later)."""
+    if check_no_control_characters not in form_field.validators:
+        form_field.validators.append(check_no_control_characters)
+    if isinstance(form_field, (forms.DateField, forms.DateTimeField)):
+        if check_date_range not in form_field.validators:
+            form_field.validators.append(check_date_range)
+            form_field.help_text = " ".join(filter(None, [str(form_field.help_text), DATE_RANGE]))
+            if isinstance(form_field, forms.DateTimeField):
+                bounds = {"min": f"{EARLIEST}T00:00", "max": f"{LATEST}T23:59"}
+            else:
+                bounds = {"min": str(EARLIEST), "max": str(LATEST)}
+            form_field.widget.attrs = bounds | form_field.widget.attrs
+    if isinstance(form_field, TagField) and not isinstance(form_field, CheckedTagField):
+        form_field.__class__ = CheckedTagField
+    return form_field
+
+
+class CheckedTagField(TagField):
+    def clean(self, value):
+        names = super().clean(value)
+        check_tags(names)
+        return names

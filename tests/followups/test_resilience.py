@@ -212,7 +212,10 @@ def test_beat_stopped_for_six_hours_every_overdue_item_surfaces_once(
 ):
     six_hours_ago = timezone.now() - timedelta(hours=6)
     Heartbeat.beat("sweep", six_hours_ago)
-    user.profile.thank_you_delay_days = 0  # thank-yous fall due as the meeting ends
+    # Thank-yous fall due as the meeting ends (no delay, and a morning that starts at
+    # midnight: at any hour of the day the test runs, all of it is due by now).
+    user.profile.thank_you_delay_days = 0
+    user.profile.morning_hour = 0
     user.profile.save()
     # While beat was stopped, meetings were logged and their messages were lost.
     meetings = meetings_without_followups(user, 6, starts_at=six_hours_ago)

@@ -46,11 +46,11 @@ def form_data(request: HttpRequest):
 
 
 def next_url(request: HttpRequest) -> str:
-    """Where to go back to (`next` in the form or the query), if it is on this site."""
+    """Where to go back to (`next` in the form or the query): a path on this site,
+    else "" (another site, or anything that is no path at all)."""
     value = request.POST.get("next") or request.GET.get("next") or ""
-    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure()):
-        return value
-    return ""
+    on_this_site = url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure())
+    return value if value.startswith("/") and on_this_site else ""
 
 
 def query_text(request: HttpRequest, name: str = "q", max_length: int = QUERY_LENGTH) -> str:

@@ -74,3 +74,13 @@ def test_removing_one_comes_back_to_the_meeting_and_another_site_is_never_next(
         reverse("referrals:delete-referral", args=[other.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == referral.referred.get_absolute_url()
+
+
+@pytest.mark.parametrize("bad", ["a b", "0816-12-26T08:00", "//evil.example/", "javascript:x"])
+def test_a_next_that_is_no_path_on_this_site_is_ignored(client_logged_in, given, bad):
+    meeting, referral = given
+    response = client_logged_in.post(
+        reverse("referrals:delete-referral", args=[referral.pk]), {"next": bad}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == referral.referred.get_absolute_url()

@@ -527,8 +527,8 @@ def bench_pages(user: User, info: dict, repeat: int, full: bool) -> list[Row]:
         measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
         measure("GET /meetings/", get("/meetings/"), repeat),
         measure(
-            f"GET /meetings/participants/?q={PARTICIPANT_QUERY}",
-            get(f"/meetings/participants/?q={PARTICIPANT_QUERY}", htmx),
+            f"GET /contacts/search/?pick=many&q={PARTICIPANT_QUERY}",
+            get(f"/contacts/search/?pick=many&q={PARTICIPANT_QUERY}", htmx),
             repeat,
         ),
         measure("GET /meetings/<id>/", get(f"/meetings/{info['meeting_id']}/"), repeat),

@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import ngettext
 
+from netcrm.lib.text import clean_text
+
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: with TRUSTED_PROXY_COUNT proxies in front of Django, the
@@ -111,3 +113,14 @@ def forgive_own_mistakes(sender, request: HttpRequest | None, user, **kwargs) ->
     ip_address = client_ip(request) if request is not None else None
     if settings.AXES_ENABLED and ip_address:
         AccessAttempt.objects.filter(username=user.get_username(), ip_address=ip_address).delete()
+
+
+USERNAME_LENGTH = 150  # the longest username there can be (User.username)
+
+
+def client_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a log-in tried, as axes keeps it: no control characters, no longer
+    than a username can be (a 100,000-character guess overflows no column)."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    value = source.get("username")
+    return None if value is None else clean_text(str(value), USERNAME_LENGTH)

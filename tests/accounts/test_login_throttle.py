@@ -170,3 +170,17 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_counted(client, user, s
     response = client.post(LOGIN, {"username": "alice", "password": PASSWORD},
                            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert response.url == reverse("home:dashboard")
+
+
+@pytest.mark.parametrize(
+    ("guess", "recorded"),
+    [("x" * 100_000, ["x" * 150]), ("ali\x00ce", [])],  # NUL: the form refuses it first
+)
+def test_an_outsize_or_odd_username_is_refused_not_an_error(client, guess, recorded):
+    """Axes records the username a failed log-in tried: it must fit its column (and
+    PostgreSQL refuses NUL), so it is kept cleaned and cut to a username's length."""
+    response = client.post(reverse("login"), {"username": guess, "password": "wrong"})
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert [a.username for a in AccessAttempt.objects.all()] == recorded

@@ -83,13 +83,13 @@ def held_lately(now: datetime) -> QuerySet[Meeting]:
 
 
 def create_per_participant(
-    kind: str, ids: list[int], now: datetime,
+    kind: str, meetings: list[Meeting], now: datetime,
     schedule: Callable[[Meeting, Profile], datetime],
     title: Callable[[Contact, Meeting], str], template: str,
 ) -> int:
-    """For each held meeting of `ids`, one `kind` per person met that has none yet,
-    due at `schedule(meeting, profile)`."""
-    held = [m for m in load(ids) if m.starts_at <= now]
+    """For each of these meetings (loaded by `load`) that has begun, one `kind` per
+    person met that has none yet, due at `schedule(meeting, profile)`."""
+    held = [m for m in meetings if m.starts_at <= now]
     if not held:
         return 0
     done = set(
@@ -116,12 +116,11 @@ class ThankYou(FollowUpKind):
         return held_lately(now).filter(participants_lacking(self.name))
 
     def repair(self, ids: list[int], now: datetime) -> int:
-        for meeting in Meeting.objects.filter(pk__in=ids, starts_at__lte=now).prefetch_related(
-            "contacts"
-        ):
+        meetings = load(ids)
+        for meeting in meetings:
             meeting.touch_contacts()  # a meeting planned ahead is a touch once it has happened
         return create_per_participant(
-            self.name, ids, now, thank_you_due,
+            self.name, meetings, now, thank_you_due,
             lambda contact, meeting: f"Thank {contact.name} for the {meeting.kind_name}",
             "thank_you.txt",
         )

@@ -17,7 +17,7 @@ from accounts.models import Profile
 from followups.kinds import FollowUpKind, Source, register
 from followups.models import FollowUp
 from followups.services import SWEEP_WINDOW, draft, save_new, signature
-from meetings.followups import create_per_participant, held_lately, participants_lacking
+from meetings.followups import create_per_participant, held_lately, load, participants_lacking
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from referrals.models import Referral
 
@@ -125,7 +125,7 @@ class HelpBack(FollowUpKind):
 
     def repair_meetings(self, ids: list[int], now: datetime) -> int:
         return create_per_participant(
-            self.name, ids, now,
+            self.name, load(ids), now,
             lambda meeting, profile: profile.morning_after(
                 meeting.ends_at, profile.help_back_delay_days
             ),

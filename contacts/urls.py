@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.contact_create, name="create-contact"),
     path("search/", views.contact_search, name="contact-search"),
     path("<int:pk>/edit/", views.contact_edit, name="edit-contact"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete-contact"),
     path("<int:pk>/notes/", views.log_note, name="log-note"),
     path("<int:pk>/keep-in-touch/", views.set_keep_in_touch, name="set-keep-in-touch"),
     path("keep-in-touch/", views.bulk_keep_in_touch, name="bulk-keep-in-touch"),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("organizations/new/", views.organization_create, name="create-organization"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="edit-organization"),
+    path("organizations/<int:pk>/delete/", views.organization_delete, name="delete-organization"),
 ]

@@ -22,6 +22,7 @@ from contacts.models import Contact, Organization
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
 from netcrm.lib.http import form_data, ids_from, query_text, wants_fragment
+from trash.views import delete_owned
 
 @login_required
 @vary_on_headers("HX-Request")
@@ -237,4 +238,51 @@ def contact_search(request: HttpRequest) -> HttpResponse:
     partial = "pick-many-results" if many else "pick-one-results"
     return render(
         request, f"contacts/_picker.html#{partial}", {"results": results, "query": query}
+    )
+
+
+# Deleting: into the Trash, with what goes with it said first -----------------------
+
+CONTACT_PHRASES = {
+    "referrals.referral": (
+        "1 referral chain through {name} will break",
+        "{count} referral chains through {name} will break",
+    ),
+    "meetings.meeting_contacts": (
+        "1 meeting with {name} keeps its notes, without them",
+        "{count} meetings with {name} keep their notes, without them",
+    ),
+    "contacts.note": ("1 note about {name} goes with them", "{count} notes about {name} go with them"),
+    "reciprocity.inboundrequest": (
+        "1 request for help from {name} goes with them",
+        "{count} requests for help from {name} go with them",
+    ),
+    "followups.followup": (
+        "1 follow-up about {name} goes with them", "{count} follow-ups about {name} go with them"
+    ),
+}
+ORGANIZATION_PHRASES = {
+    "contacts.contact.organization": (
+        "1 contact at {name} stays, without an organization",
+        "{count} contacts at {name} stay, without an organization",
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return delete_owned(
+        request, Contact.objects.all(), pk, kind="contact", label=lambda c: c.name,
+        phrases=CONTACT_PHRASES, done="contacts:contact-list",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return delete_owned(
+        request, Organization.objects.all(), pk, kind="organization",
+        label=lambda o: o.name, phrases=ORGANIZATION_PHRASES,
+        done="contacts:organization-list",
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.log_meeting, name="log-meeting"),
     path("<int:pk>/", views.meeting_detail, name="meeting-detail"),
     path("<int:pk>/edit/", views.edit_meeting, name="edit-meeting"),
+    path("<int:pk>/delete/", views.delete_meeting, name="delete-meeting"),
     path("participants/<int:pk>/", views.participant_chip, name="participant-chip"),
     path("referral-row/", views.referral_row, name="referral-row"),
     path("questions/", views.question_list, name="question-list"),

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -18,6 +20,7 @@ from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
+from trash.views import delete_owned
 from netcrm.lib.http import form_data, id_from, wants_fragment, whole_number
 
 def _form_context(form: MeetingForm, user) -> dict:
@@ -194,3 +197,32 @@ def restore_questions(request: HttpRequest) -> HttpResponse:
         "Every suggested question is in your library already."
     )
     return _library_changed(request, note)
+
+
+MEETING_PHRASES = {
+    "referrals.referral.meeting": (
+        "1 referral given there stays, no longer tied to a meeting",
+        "{count} referrals given there stay, no longer tied to a meeting",
+    ),
+    "referrals.referral.met_meeting": (
+        "1 referral you followed up there stays, without it",
+        "{count} referrals you followed up there stay, without it",
+    ),
+    "followups.followup": (
+        "1 follow-up about it goes with it", "{count} follow-ups about it go with it"
+    ),
+    "meetings.meeting_contacts": (
+        "1 contact met there stays in your contacts",
+        "{count} contacts met there stay in your contacts",
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    return delete_owned(
+        request, Meeting.objects.with_contacts(), pk, kind="meeting",
+        label=lambda m: f"{m.title}, {date_format(timezone.localtime(m.starts_at), 'j M Y')}",
+        phrases=MEETING_PHRASES, done="meetings:meeting-list",
+    )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "netcrm",
     "accounts",
+    "trash",
     "contacts",
     "meetings",
     "referrals",
@@ -257,10 +258,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_old_submissions",
         "schedule": 3600.0,
     },
+    # What has been in the Trash over TRASH_KEEP_DAYS is deleted for good, hourly.
+    "empty-old-trash": {
+        "task": "trash.tasks.empty_old_trash",
+        "schedule": 3600.0,
+    },
 }
 # How long a create form's submission key is remembered (a phone replaying what it
 # logged offline must come back within it).
 SUBMISSION_KEEP_DAYS = env.int("SUBMISSION_KEEP_DAYS", default=30)
+# How long deleted things wait in the Trash, and how long Undo is offered after
+# done, skip, snooze or delete (seconds).
+TRASH_KEEP_DAYS = env.int("TRASH_KEEP_DAYS", default=30)
+UNDO_SECONDS = env.int("UNDO_SECONDS", default=20)
 
 LOGGING = {
     "version": 1,

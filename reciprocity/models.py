@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -39,3 +40,6 @@ class InboundRequest(OwnedModel):
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.get_ask_display().lower()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reciprocity:request-detail", args=[self.pk])

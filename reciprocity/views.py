@@ -21,6 +21,7 @@ from reciprocity import services
 from reciprocity.followups import Reply, reply_due
 from reciprocity.forms import AnswerForm, InboundRequestForm
 from reciprocity.models import InboundRequest
+from trash.views import delete_owned
 
 ANSWER_BUTTONS = [("replied", "I replied"), ("helped", "I helped them"), ("declined", "I declined")]
 
@@ -121,3 +122,16 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
         return trigger_client_event(response, "requestAnswered", {"id": inbound.pk})
     messages.success(request, note)
     return redirect("reciprocity:request-detail", pk=inbound.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_request(request: HttpRequest, pk: int) -> HttpResponse:
+    return delete_owned(
+        request, InboundRequest.objects.select_related("contact"), pk, kind="request",
+        label=lambda r: f"{r.contact.name}'s request ({r.get_ask_display().lower()})",
+        phrases={"followups.followup": (
+            "1 follow-up about it goes with it", "{count} follow-ups about it go with it"
+        )},
+        done="reciprocity:request-list",
+    )

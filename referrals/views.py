@@ -30,6 +30,8 @@ from referrals.layout import (
     text_width,
 )
 from referrals.forms import ContactReferralForm, ReferralForm
+from netcrm.lib.undo import offer
+from trash.services import move_to_trash
 from referrals.models import Referral
 
 SEARCH_LIMIT = 8
@@ -244,7 +246,8 @@ def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    """Removed at once, into the Trash (its follow-ups go with it), with Undo."""
     referral = Referral.objects.with_people().get_for_user_or_404(request.user, pk=pk)
-    referral.delete()  # its open follow-ups go with it
-    messages.success(request, f"Removed: {referral}.")
+    entry = move_to_trash(referral, kind="referral", label=str(referral))
+    offer(request, f"Removed: {referral}.", entry.get_restore_url())
     return redirect(next_url(request) or referral.referred.get_absolute_url())

@@ -61,6 +61,10 @@ def screens() -> dict[str, str]:
         f"/referrals/graph/?contact={contact.pk}": contact.name,
         "/referrals/graph/": "Network graph",
         "/accounts/password_change/": "Change password",
+        "/trash/": "Trash",
+        f"/contacts/{contact.pk}/delete/": f"Delete {contact.name}?",
+        f"/contacts/organizations/{organization.pk}/delete/": f"Delete {organization.name}?",
+        f"/followups/{followup.pk}/delete/": "Skip it instead?",
     }
 
 

@@ -30,6 +30,21 @@ class KeepInTouch(FollowUpKind):
     def repair(self, ids: list[int], now: datetime) -> int:
         return sync_keep_in_touch(ids, now).total
 
-    def done(self, followup: FollowUp, now: datetime) -> None:
+    def done(self, followup: FollowUp, now: datetime) -> dict:
         """Keeping in touch is a touch, and schedules the next reminder a cadence on."""
+        last = Contact.objects.filter(pk=followup.contact_id).values_list(
+            "last_interaction_at", flat=True
+        ).first()
         keep_in_touch_done(followup)
+        return {"last_interaction_at": last.isoformat() if last else None}
+
+    def undo_done(self, followup: FollowUp, changed: dict) -> None:
+        """The next reminder that doing it made goes; the touch it was goes too, unless
+        a later one has come since."""
+        FollowUp.objects.filter(
+            kind=self.name, contact_id=followup.contact_id, created_at__gte=followup.completed_at
+        ).open().delete()
+        last = changed.get("last_interaction_at")
+        Contact.objects.filter(
+            pk=followup.contact_id, last_interaction_at=followup.completed_at
+        ).update(last_interaction_at=datetime.fromisoformat(last) if last else None)

@@ -71,11 +71,27 @@ class FollowUpKind:
     def repair(self, ids: list[int], now: datetime) -> int:
         raise NotImplementedError
 
-    def done(self, followup: FollowUp, now: datetime) -> None:
-        """What doing it changes in its subject (nothing by default)."""
+    @property
+    def made_by_hand(self) -> bool:
+        """No source: only a person makes these (the engine would not make one again)."""
+        return not self.sources()
 
-    def skipped(self, followup: FollowUp, now: datetime) -> None:
+    # Doing or skipping one may change its subject. What a kind changes it returns
+    # (JSON-able, or None): Undo hands that back to `undo_done` / `undo_skipped`, which
+    # take back exactly that change, and only if nothing has changed it since.
+    def done(self, followup: FollowUp, now: datetime) -> dict | None:
+        """What doing it changes in its subject (nothing by default)."""
+        return None
+
+    def undo_done(self, followup: FollowUp, changed: dict) -> None:
+        """Take back what `done` changed."""
+
+    def skipped(self, followup: FollowUp, now: datetime) -> dict | None:
         """What skipping it changes in its subject (nothing by default)."""
+        return None
+
+    def undo_skipped(self, followup: FollowUp, changed: dict) -> None:
+        """Take back what `skipped` changed."""
 
     def subject_line(self, followup: FollowUp) -> str:
         return self.email_subject or followup.title

@@ -93,6 +93,9 @@ class FollowUp(OwnedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = FollowUpQuerySet.as_manager()
+    # The engine derives follow-ups: restoring from the Trash keeps an equal one the
+    # engine made since, rather than failing on it.
+    trash_derived = True
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -170,6 +173,9 @@ class FollowUp(OwnedModel):
         return self._close(Status.SKIPPED, now or timezone.now())
 
     def _close(self, status: str, now: datetime) -> bool:
+        """Close it, if still open. `self.before` keeps what Undo needs: the status and
+        due time it had, and what closing it changed in its subject."""
+        before = {"status": self.status, "due_at": self.due_at}
         with transaction.atomic():
             if not FollowUp.objects.filter(pk=self.pk, status__in=OPEN).update(
                 status=status, completed_at=now
@@ -178,19 +184,44 @@ class FollowUp(OwnedModel):
                 return False  # closed meanwhile (another tab, a double tap)
             self.status, self.completed_at = status, now
             if status == Status.DONE:
-                self.spec.done(self, now)
+                before["changed"] = self.spec.done(self, now)
             else:
-                self.spec.skipped(self, now)
+                before["changed"] = self.spec.skipped(self, now)
+        self.before = before
         return True
 
     def snooze(self, until: datetime) -> bool:
         """Move it to `until`, if still open."""
+        before = {"status": self.status, "due_at": self.due_at}
         if not FollowUp.objects.filter(pk=self.pk, status__in=OPEN).update(
             status=Status.SNOOZED, due_at=until
         ):
             self.refresh_from_db(fields=["status", "completed_at", "due_at"])
             return False
         self.status, self.due_at = Status.SNOOZED, until
+        self.before = before
+        return True
+
+    def undo(self, before: dict, after: datetime) -> bool:
+        """Put it back as it was `before` done, skip or snooze (`after`: the moment it
+        was closed, or the time it was snoozed to), with what that changed in its
+        subject, if nothing has touched it since. True if it was put back."""
+        as_left = (
+            Q(status=Status.SNOOZED, due_at=after) if self.status == Status.SNOOZED
+            else Q(status=self.status, completed_at=after)
+        )
+        with transaction.atomic():
+            if not FollowUp.objects.select_for_update().filter(as_left, pk=self.pk).exists():
+                return False
+            if before.get("changed") is not None:
+                if self.status == Status.DONE:
+                    self.spec.undo_done(self, before["changed"])
+                elif self.status == Status.SKIPPED:
+                    self.spec.undo_skipped(self, before["changed"])
+            FollowUp.objects.filter(pk=self.pk).update(
+                status=before["status"], due_at=before["due_at"], completed_at=None
+            )
+        self.status, self.due_at, self.completed_at = before["status"], before["due_at"], None
         return True
 
 

@@ -9,5 +9,7 @@ urlpatterns = [
     path("followups/<int:pk>/snooze/", views.snooze, name="snooze"),
     path("followups/<int:pk>/skip/", views.skip, name="skip"),
     path("followups/<int:pk>/edit/", views.edit_followup, name="edit-followup"),
+    path("followups/<int:pk>/delete/", views.delete_followup, name="delete-followup"),
+    path("followups/undo/", views.undo_action, name="undo"),
     path("followups/problems/", views.problem_list, name="problem-list"),
 ]

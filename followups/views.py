@@ -6,8 +6,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.apps import apps
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,8 +16,12 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Profile
 from followups.models import TICK, FollowUp, Problem
+from followups.undo import CannotUndo, token, undo
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import form_data, wants_fragment
+from netcrm.lib.text import clean_text
+from netcrm.lib.undo import offer
+from trash.views import delete_owned
 
 QUEUE_LIMIT = 50
 UPCOMING_LIMIT = 20
@@ -54,11 +59,21 @@ def render_queue(request: HttpRequest, status: int = 200, **context) -> HttpResp
     return render(request, "followups/dashboard.html#queue", context, status=status)
 
 
-def _after_action(request: HttpRequest, followup: FollowUp, event: str, note: str) -> HttpResponse:
-    """HTMX gets the refreshed queue; a plain form post goes back to the dashboard."""
-    if wants_fragment(request):
-        return trigger_client_event(render_queue(request, flash=note), event, {"id": followup.pk})
-    messages.success(request, note)
+def _after_action(
+    request: HttpRequest, followup: FollowUp, event: str, note: str, undoable: bool = False
+) -> HttpResponse:
+    """HTMX gets the refreshed queue; a plain form post goes back to the dashboard.
+    Done, skip and snooze come with Undo, in the queue or on the page redirected to."""
+    fragment = wants_fragment(request)
+    undo = offer(
+        request, note, reverse("followups:undo"), target="#queue" if fragment else "",
+        token=token(followup),
+    ) if undoable else None
+    if fragment:
+        response = render_queue(request, flash="" if undo else note, undo=undo)
+        return trigger_client_event(response, event, {"id": followup.pk})
+    if not undo:
+        messages.success(request, note)
     return redirect("home:dashboard")
 
 
@@ -75,7 +90,7 @@ def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
     if not followup.mark_done():
         return _closed_already(request, followup)
-    return _after_action(request, followup, "followupDone", f"Done: {followup.title}.")
+    return _after_action(request, followup, "followupDone", f"Done: {followup.title}.", True)
 
 
 @login_required
@@ -84,7 +99,9 @@ def skip(request: HttpRequest, pk: int) -> HttpResponse:
     followup = FollowUp.objects.get_for_user_or_404(request.user, pk=pk)
     if not followup.skip():
         return _closed_already(request, followup)
-    return _after_action(request, followup, "followupSkipped", f"Skipped: {followup.title}.")
+    return _after_action(
+        request, followup, "followupSkipped", f"Skipped: {followup.title}.", True
+    )
 
 
 class SnoozeForm(CheckedFormMixin, forms.Form):
@@ -122,14 +139,55 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         return _closed_already(request, followup)
     form = SnoozeForm(request.POST, profile=request.profile, due_at=followup.due_at)
     if not form.is_valid():
-        if not wants_fragment(request):
-            return HttpResponseBadRequest(" ".join(form.non_field_errors()) or "Invalid snooze.")
-        return render_queue(request, status=422, flash=" ".join(form.non_field_errors()))
+        # Said where it was asked (the queue, or the follow-up's page), with the date
+        # typed still in its box.
+        error = " ".join(form.non_field_errors()) or " ".join(
+            str(e) for errors in form.errors.values() for e in errors
+        )
+        typed = {"pk": followup.pk, "until": clean_text(request.POST.get("until", ""), 100)}
+        if wants_fragment(request):
+            return render_queue(request, status=422, flash=error, typed=typed)
+        return render(request, "followups/detail.html", {
+            "followup": FollowUp.objects.with_subjects().get(pk=followup.pk),
+            "snooze_choices": SNOOZE_CHOICES, "flash": error, "typed": typed,
+        }, status=422)
     if not followup.snooze(form.due_at()):
         return _closed_already(request, followup)
     until = date_format(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
     return _after_action(
-        request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}."
+        request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}.", True
+    )
+
+
+@login_required
+@require_POST
+def undo_action(request: HttpRequest) -> HttpResponse:
+    """Undo done, skip or snooze (the token says which, and what it was before)."""
+    try:
+        followup = undo(request.user, request.POST.get("token", ""))
+        note = f"Undone: {followup.title} is back in your queue."
+    except CannotUndo as error:
+        note = str(error)
+    if wants_fragment(request):
+        return render_queue(request, flash=note)
+    messages.info(request, note)
+    return redirect("home:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_followup(request: HttpRequest, pk: int) -> HttpResponse:
+    """A follow-up you added goes to the Trash. One netcrm made would only be made
+    again from its meeting, referral or contact: that page says so and offers Skip."""
+    followup = FollowUp.objects.with_subjects().filter(user=request.user, pk=pk).first()
+    if followup is not None and not followup.spec.made_by_hand:
+        return render(
+            request, "followups/delete_made.html", {"followup": followup},
+            status=409 if request.method == "POST" else 200,
+        )
+    return delete_owned(
+        request, FollowUp.objects.all(), pk, kind="follow-up", label=lambda f: f.title,
+        phrases={}, done="home:dashboard",
     )
 
 

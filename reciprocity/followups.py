@@ -93,11 +93,17 @@ class Reply(FollowUpKind):
             inbound_request=inbound,
         )
 
-    def done(self, followup: FollowUp, now: datetime) -> None:
+    def done(self, followup: FollowUp, now: datetime) -> dict:
         """Answering someone who asked for help is a reply."""
-        InboundRequest.objects.filter(
+        return {"replied": InboundRequest.objects.filter(
             pk=followup.inbound_request_id, status=RequestStatus.OPEN
-        ).update(status=RequestStatus.REPLIED)
+        ).update(status=RequestStatus.REPLIED)}
+
+    def undo_done(self, followup: FollowUp, changed: dict) -> None:
+        if changed.get("replied"):
+            InboundRequest.objects.filter(
+                pk=followup.inbound_request_id, status=RequestStatus.REPLIED
+            ).update(status=RequestStatus.OPEN)
 
 
 @register

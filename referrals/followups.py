@@ -80,11 +80,17 @@ class AskIntro(ReferralKind):
             meeting=referral.meeting,
         )
 
-    def done(self, followup: FollowUp, now: datetime) -> None:
+    def done(self, followup: FollowUp, now: datetime) -> dict:
         """Asking is done: the referral moves on to "asked to call ahead"."""
-        Referral.objects.filter(
+        return {"asked": Referral.objects.filter(
             pk=followup.referral_id, intro_status=IntroStatus.NOT_ASKED
-        ).update(intro_status=IntroStatus.ASKED)
+        ).update(intro_status=IntroStatus.ASKED)}
+
+    def undo_done(self, followup: FollowUp, changed: dict) -> None:
+        if changed.get("asked"):
+            Referral.objects.filter(
+                pk=followup.referral_id, intro_status=IntroStatus.ASKED
+            ).update(intro_status=IntroStatus.NOT_ASKED)
 
 
 @register
@@ -149,12 +155,20 @@ class ReferralCall(ReferralKind):
             title=title, draft=text, contact=referral.referred, meeting=referral.meeting,
         )
 
-    def done(self, followup: FollowUp, now: datetime) -> None:
+    def done(self, followup: FollowUp, now: datetime) -> dict:
         """The call was made: the person is contacted, whoever referred you to them."""
-        Referral.objects.filter(
+        waiting = Referral.objects.filter(
             user_id=followup.user_id, referred_id=followup.contact_id,
             progress=Progress.NOT_CONTACTED,
-        ).update(progress=Progress.CONTACTED)
+        )
+        ids = list(waiting.values_list("pk", flat=True))
+        waiting.filter(pk__in=ids).update(progress=Progress.CONTACTED)
+        return {"contacted": ids}
+
+    def undo_done(self, followup: FollowUp, changed: dict) -> None:
+        Referral.objects.filter(
+            pk__in=changed.get("contacted", []), progress=Progress.CONTACTED
+        ).update(progress=Progress.NOT_CONTACTED)
 
     def subject_line(self, followup: FollowUp) -> str:
         return f"{followup.referral.referrer.name} suggested I get in touch"

@@ -38,7 +38,7 @@ def test_work_through_the_queue(live_server, page: Page, console_errors):
 
     item = page.locator(f"#followup-{items['Snooze me'].pk}")
     item.get_by_role("button", name="Snooze 1 day").click()
-    expect(page.locator(".flash")).to_contain_text("Snoozed until")
+    expect(page.locator("form.undo")).to_contain_text("Snoozed until")
     expect(count("overdue")).to_have_text("3")
     expect(count("upcoming")).to_have_text("1")
 

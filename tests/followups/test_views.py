@@ -358,7 +358,8 @@ def test_htmx_done_and_skip_return_the_queue(
 
     body = assert_fragment(response, 'id="queue"')
     assert hx_trigger(response) == {event: {"id": note.pk}}
-    assert f'<p class="flash" role="status">{flash}</p>' in body
+    assert f'<span>{flash}</span>' in body  # said in the Undo bar
+    assert 'class="undo"' in body
     assert f'id="followup-{note.pk}"' not in body
     assert "Snoozed till today" in body and "Overdue note" in body
     assert '<span class="count" data-count="today">1</span>' in body
@@ -420,7 +421,7 @@ def test_htmx_snooze_returns_the_queue(client_logged_in, queue):
     body = assert_fragment(response, 'id="queue"')
     assert hx_trigger(response) == {"followupSnoozed": {"id": note.pk}}
     flash = f"Snoozed until {date_format(morning(1), 'l j F')}: Today note."
-    assert f'<p class="flash" role="status">{flash}</p>' in body
+    assert f'<span>{flash}</span>' in body and 'class="undo"' in body
     assert body.index("<h2>Coming up</h2>") < body.index(f'id="followup-{note.pk}"')
     assert reload(note).due_at == morning(1)
 
@@ -432,8 +433,9 @@ def test_snooze_rejects_other_lengths(client_logged_in, queue, days):
 
     response = client_logged_in.post(snooze_url(note), data)
 
-    assert response.status_code == 400
-    assert b"Snooze for a number of days, or until a date." in response.content
+    assert response.status_code == 422  # the follow-up's page, saying why
+    assert "Snooze for a number of days, or until a date." in text(response)
+    assert "Today note" in text(response)
     assert unchanged(note)
 
 
@@ -455,11 +457,15 @@ def test_snooze_until_today_or_the_past_is_refused(client_logged_in, queue, offs
     note = queue["today"]
     day = morning(offset).date().isoformat()
     response = client_logged_in.post(snooze_url(note), {"until": day})
-    assert response.status_code == 400
-    assert b"Pick a date after today." in response.content
+    assert response.status_code == 422
+    page = text(response)
+    assert "Pick a date after today." in page
+    assert f'name="until" aria-label="Snooze until" required value="{day}"' in page  # kept
     response = client_logged_in.post(snooze_url(note), {"until": day}, headers=HTMX)
     assert response.status_code == 422
-    assert "Pick a date after today." in assert_fragment(response, 'id="queue"', status=422)
+    body = assert_fragment(response, 'id="queue"', status=422)
+    assert "Pick a date after today." in body
+    assert f'required value="{day}"' in body
     assert unchanged(note)
 
 

@@ -205,9 +205,13 @@ def set_keep_in_touch(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk_keep_in_touch(request: HttpRequest) -> HttpResponse:
     """Keep in touch with everyone tagged [tag] every [N] days (or never)."""
     form = KeepInTouchByTagForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, "Pick one of your tags, and how often to keep in touch.")
-        return redirect("contacts:contact-list")
+    if not form.is_valid():  # back with what was picked and what to fix
+        template = (
+            "contacts/list.html#bulk-keep-in-touch"
+            if wants_fragment(request)
+            else "contacts/bulk_keep_in_touch.html"
+        )
+        return render(request, template, {"bulk_form": form}, status=422)
     tag, days = form.cleaned_data["tag"], form.cleaned_data["keep_in_touch_days"]
     count, synced = set_cadence(form.contacts(), days)
     people = f"{count} contact{pluralize(count)} tagged “{tag}”"

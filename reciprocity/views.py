@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -97,6 +97,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _with_replies(inbound: InboundRequest) -> InboundRequest:
+    """The request read again as its page shows it: contact, organization, replies."""
+    return (
+        InboundRequest.objects.select_related("contact", "contact__organization")
+        .prefetch_related(replies())
+        .get(pk=inbound.pk)
+    )
+
+
 @login_required
 @require_POST
 def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,16 +114,14 @@ def answer_request(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk=pk
     )
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Answer with replied, helped or declined.")
+    if not form.is_valid():  # the request as it stands, with the answer refused and why
+        part = "#request-status" if wants_fragment(request) else ""
+        context = {"inbound": _with_replies(inbound), "answers": ANSWER_BUTTONS, "refused": form}
+        return render(request, f"reciprocity/detail.html{part}", context, status=422)
     services.answer_request(inbound, form.cleaned_data["status"])
     note = f"{inbound.contact.name}'s request: {inbound.get_status_display().lower()}."
     if wants_fragment(request):
-        inbound = (
-            InboundRequest.objects.select_related("contact", "contact__organization")
-            .prefetch_related(replies())
-            .get(pk=inbound.pk)
-        )
+        inbound = _with_replies(inbound)
         response = render(
             request, "reciprocity/detail.html#request-status",
             {"inbound": inbound, "answers": ANSWER_BUTTONS, "flash": note},

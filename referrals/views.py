@@ -215,13 +215,13 @@ def band_label(layer: int, focus: Contact | None) -> str:
 @require_POST
 @create_once
 def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
-    """Someone this contact suggested, or someone who suggested them (form on their page)."""
+    """Someone this contact suggested, or someone who suggested them (form on their page;
+    a mistake comes back on a page of the form alone, or as the form with htmx)."""
     contact = Contact.objects.get_for_user_or_404(request.user, pk=contact_id)
     form = ContactReferralForm(request.POST, contact=contact)
-    if not form.is_valid():
-        errors = " ".join(e for errors in form.errors.values() for e in errors)
-        messages.error(request, f"The referral was not saved: {errors}")
-        return redirect(contact)
+    if not form.is_valid():  # what was typed comes back, with what to fix
+        template = "referrals/add.html" + ("#referral-form" if wants_fragment(request) else "")
+        return render(request, template, {"form": form, "contact": contact}, status=422)
     referral = form.save()
     messages.success(request, f"Saved: {referral.referrer.name} → {referral.referred.name}.")
     return redirect(contact)

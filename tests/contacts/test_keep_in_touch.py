@@ -522,14 +522,37 @@ def test_bulk_sets_the_cadence_of_the_users_contacts_with_that_tag_only(
 
 
 @pytest.mark.django_db
-def test_bulk_refuses_another_users_tag(client_logged_in, user, other_user):
+def test_bulk_refuses_another_users_tag_with_422_and_keeps_what_was_picked(
+    client_logged_in, user, other_user
+):
     make_contact(user, "Mine", tags=["alumni"])
     make_contact(other_user, "Theirs", tags=["secret"])
-    response = client_logged_in.post(BULK, {"tag": "secret", "keep_in_touch_days": "30"})
-    assert response.status_code == 302
-    assert flash(response) == ["Pick one of your tags, and how often to keep in touch."]
+    picked = {"tag": "secret", "keep_in_touch_days": "90"}
+
+    response = client_logged_in.post(BULK, picked)
+    body = assert_full_page(response, "Pick one of your tags, and how often", status=422)
+    assert "Select a valid choice. secret is not one of the available choices." in body
+    assert '<details class="bulk-keep-in-touch" id="bulk-keep-in-touch" open>' in body
+    assert f'action="{BULK}"' in body and '<option value="alumni">alumni</option>' in body
+    assert '<option value="90" selected>' in body  # the cadence picked stays picked
+    assert f'href="{CONTACTS}"' in body  # the way back
+    assert flash(response) == []
+
+    response = client_logged_in.post(BULK, picked, headers=HTMX)
+    fragment = assert_fragment(response, 'id="bulk-keep-in-touch"', status=422)
+    assert "secret is not one of the available choices" in fragment
+    assert '<option value="90" selected>' in fragment
     assert not Contact.objects.filter(keep_in_touch_days__isnull=False).exists()
     assert not reminders().exists()
+
+
+@pytest.mark.django_db
+def test_bulk_refuses_a_cadence_not_offered_with_422(client_logged_in, user):
+    make_contact(user, "Mine", tags=["alumni"])
+    response = client_logged_in.post(BULK, {"tag": "alumni", "keep_in_touch_days": "3"})
+    body = assert_full_page(response, "Select a valid choice", status=422)
+    assert '<option value="alumni" selected>alumni</option>' in body
+    assert not Contact.objects.filter(keep_in_touch_days__isnull=False).exists()
 
 
 @pytest.mark.django_db

@@ -407,12 +407,30 @@ def test_htmx_answer_returns_the_status_fragment(client_logged_in, user):
     assert hx_trigger(response) == {"requestAnswered": {"id": inbound.pk}}
 
 
-@pytest.mark.parametrize("status", ["open", "maybe", ""])
-def test_answer_refuses_other_statuses(client_logged_in, user, status):
-    inbound = make_request(user)
+@pytest.mark.parametrize("status, why", [
+    ("open", "Select a valid choice. open is not one of the available choices."),
+    ("maybe", "Select a valid choice. maybe is not one of the available choices."),
+    ("", "This field is required."),
+])
+def test_answer_refuses_other_statuses_with_422_and_the_request_page(
+    client_logged_in, user, status, why
+):
+    inbound = make_request(user, details="Moving into data engineering.")
+    create_followups("reciprocity.InboundRequest", [inbound.pk])
+    reply = FollowUp.objects.get()
+
     response = client_logged_in.post(answer_url(inbound), {"status": status})
-    assert response.status_code == 400
-    assert unchanged(inbound)
+    body = assert_full_page(response, "That answer was not saved", status=422)
+    assert why in body
+    assert "Moving into data engineering." in body and reply.title in body
+    for value in ("replied", "helped", "declined"):  # the answers, to answer again
+        assert f'<input type="hidden" name="status" value="{value}">' in body
+
+    response = client_logged_in.post(answer_url(inbound), {"status": status}, headers=HTMX)
+    fragment = assert_fragment(response, 'id="request-status"', status=422)
+    assert "That answer was not saved" in fragment and why in fragment
+    assert "HX-Trigger" not in response
+    assert unchanged(inbound) and FollowUp.objects.get().status == Status.PENDING
 
 
 def test_answer_another_users_request_is_404(client_logged_in, other_user):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from contacts.models import Contact, Source
 from followups.models import FollowUp, Status
 from referrals.models import IntroStatus, Progress, Referral
-from tests.helpers import assert_not_allowed
+from tests.factories import make_contact
+from tests.helpers import HTMX, assert_fragment, assert_full_page, assert_not_allowed
 from tests.referrals.test_contact_trace import chain_texts
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,10 @@ pytestmark = pytest.mark.django_db
 
 def add(client, contact, **data):
     return client.post(reverse("referrals:add-referral", args=[contact.pk]), data)
+
+
+def add_htmx(client, contact, **data):
+    return client.post(reverse("referrals:add-referral", args=[contact.pk]), data, headers=HTMX)
 
 
 def test_add_someone_they_suggested_and_someone_who_suggested_them(client_logged_in, user):
@@ -43,14 +48,47 @@ def test_add_someone_they_suggested_and_someone_who_suggested_them(client_logged
     ("John Public", "Sara Smith referred you to John Public already."),
     ("", "This field is required."),
 ])
-def test_mistakes_are_explained_and_nothing_is_saved(client_logged_in, user, name, message):
+def test_mistakes_are_422_keep_what_was_typed_and_save_nothing(
+    client_logged_in, user, name, message
+):
     sara = Contact.objects.create(user=user, name="Sara Smith")
-    john = Contact.objects.create(user=user, name="John Public")
+    john = make_contact(user, "John Public", organization="Acme & Sons")
     Referral.objects.create(user=user, referrer=sara, referred=john)
-    response = add(client_logged_in, sara, direction="gave", name=name, intro_status="not_asked")
-    assert response.url == sara.get_absolute_url()
-    assert message in client_logged_in.get(response.url).text
+    typed = {"direction": "gave", "name": name, "organization": "Acme & Sons",
+             "reason": "runs the <data> meetup", "intro_status": "asked"}
+
+    body = assert_full_page(add(client_logged_in, sara, **typed), message, status=422)
+    assert "The referral was not saved" in body
+    assert f'value="{name}"' in body if name else 'name="name"' in body
+    assert 'value="Acme &amp; Sons"' in body and 'value="runs the &lt;data&gt; meetup"' in body
+    assert '<option value="asked" selected>' in body
+    assert '<input type="hidden" name="direction" value="gave"' in body
+    assert f'action="{reverse("referrals:add-referral", args=[sara.pk])}"' in body
+    assert f'href="{sara.get_absolute_url()}"' in body  # the way back
+
+    fragment = assert_fragment(add_htmx(client_logged_in, sara, **typed), message, status=422)
+    assert 'value="Acme &amp; Sons"' in fragment and 'name="submission_key"' in fragment
     assert Referral.objects.count() == 1 and Contact.objects.count() == 2
+
+
+def test_a_mistake_on_the_received_side_keeps_its_question(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    response = add(client_logged_in, sara, direction="received", name="  ", intro_status="x")
+    body = assert_full_page(response, "Who suggested you talk to Sara?", status=422)
+    assert "Select a valid choice. x is not one of the available choices." in body
+    assert '<input type="hidden" name="direction" value="received"' in body
+    assert not Referral.objects.exists()
+
+
+def test_a_fixed_mistake_saves_with_the_same_submission_key(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    key = "6b0d1c1e-64c4-4a84-9f55-2f3b0b9e6c11"
+    bad = add(client_logged_in, sara, direction="gave", name="", submission_key=key)
+    assert bad.status_code == 422 and f'name="submission_key" value="{key}"' in bad.text
+    good = add(client_logged_in, sara, direction="gave", name="John Public",
+               intro_status="not_asked", submission_key=key)
+    assert good.status_code == 302 and good.url == sara.get_absolute_url()
+    assert Referral.objects.get().referred.name == "John Public"
 
 
 def test_edit_moves_the_referral_on_and_settles_its_follow_ups(client_logged_in, user):

@@ -86,18 +86,6 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
-    contacts = organization.contacts.order_by(Lower("name"), "pk")[:200]
-    return render(
-        request,
-        "contacts/organization_detail.html",
-        {"organization": organization, "contacts": contacts},
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 @create_once
 def organization_create(request: HttpRequest) -> HttpResponse:

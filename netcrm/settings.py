@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "referrals",
     "reciprocity",
     "followups",
+    "jobs",
     "home",
 ]
 

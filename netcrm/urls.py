@@ -10,5 +10,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("referrals/", include("referrals.urls")),
     path("requests/", include("reciprocity.urls")),
+    path("leads/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,8 +13,8 @@ shown to the user as a reason:
 - **gave referrals before**: 1 for each person they referred you to, at most 3;
 - **the reciprocity ledger** (reciprocity/services.py's sides): +1 when you have
   helped them at least as often as they have helped you (with something on the
-  ledger), -1 when they have helped you two or more times more than you have helped
-  them (ask lightly: you owe them).
+  ledger), -1 when they have helped you three or more times more than you have
+  helped them (offer help back before asking for more).
 
 One-hop people rank by their own warmth; a person one referral away and an intro
 path rank by the warmth of the person you would ask (the bridge; on a path, the one
@@ -39,6 +39,7 @@ from referrals.models import Referral
 PEOPLE_LIMIT = 50
 BRIDGES_LIMIT = 50
 PATHS_LIMIT = 10
+OWED = 3  # times more they helped you than you helped them: offer help back first
 
 
 def _count(queryset, column: str) -> Coalesce:
@@ -100,9 +101,9 @@ def warmth(contact: Contact, now: datetime | None = None) -> Warmth:
     if you_helped and you_helped >= they_helped:
         score += 1
         reasons.append(f"you helped them {'once' if you_helped == 1 else f'{you_helped} times'}")
-    elif they_helped - you_helped >= 2:
+    elif they_helped - you_helped >= OWED:
         score -= 1
-        reasons.append("you owe them: ask lightly")
+        reasons.append("offer help back before you ask")
     return Warmth(score, tuple(reasons))
 
 

@@ -45,7 +45,7 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         self.user = user
         self.fields["contacts"].queryset = Contact.objects.for_user(user)
         self.fields["organization_name"].widget.attrs.update(
-            list="organization-names", autocomplete="off"
+            list="organization-names", autocomplete="off", autofocus=True
         )
         self.fields["found_on"].input_formats = ["%Y-%m-%d"]
         if self.instance.pk:

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
+from jobs.models import Lead
 from meetings.models import Meeting
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -41,6 +42,7 @@ def screens() -> dict[str, str]:
     organization = Organization.objects.order_by("pk").first()
     meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
+    lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -61,6 +63,10 @@ def screens() -> dict[str, str]:
         f"/referrals/graph/?contact={contact.pk}": contact.name,
         "/referrals/graph/": "Network graph",
         "/accounts/password_change/": "Change password",
+        "/leads/": "Leads",
+        "/leads/new/": "Add a lead",
+        f"/leads/{lead.pk}/": lead.role,
+        f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
     }
 
 

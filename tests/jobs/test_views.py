@@ -570,6 +570,20 @@ def test_the_organization_page_query_count_holds(client_logged_in, user, django_
     assert len(response.context["contacts"]) == 110
 
 
+def test_a_contacts_page_adds_a_lead_with_them(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    body = text(client_logged_in.get(sara.get_absolute_url()))
+    link = f"{NEW_LEAD}?contact={sara.pk}&amp;organization={sara.organization_id}"
+    assert f'hx-get="{link}"' in body
+
+    form = client_logged_in.get(NEW_LEAD, {"contact": sara.pk, "organization": sara.organization_id})
+    assert response_has_chip(form, sara)
+
+
+def response_has_chip(response, contact) -> bool:
+    return f'name="contacts" value="{contact.pk}" checked' in text(response)
+
+
 def test_the_nav_links_to_leads(client_logged_in):
     body = text(client_logged_in.get(reverse("home:dashboard")))
     assert f'href="{LEADS}"' in body

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Profile
+from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
@@ -279,6 +280,7 @@ def world(user, other_user):
     InboundRequest.objects.create(user=user, contact=john, details="15 minutes?")
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
+    Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
     return user, sara
 
 
@@ -389,7 +391,9 @@ def assert_found(site: Site) -> None:
         "meetings:log-meeting", "meetings:edit-meeting", "contacts:create-contact",
         "contacts:log-note", "home:add-followup", "reciprocity:log-request",
         "referrals:add-referral", "accounts:settings", "followups:snooze",
+        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
     } <= actions, actions
+    assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

@@ -58,7 +58,7 @@ class Organization(OwnedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("contacts:organization-detail", args=[self.pk])
+        return reverse("home:organization-detail", args=[self.pk])
 
 
 # Links may open a page, write an email or call: nothing that runs code.

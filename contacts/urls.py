@@ -14,7 +14,6 @@ urlpatterns = [
     path("keep-in-touch/", views.bulk_keep_in_touch, name="bulk-keep-in-touch"),
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/new/", views.organization_create, name="create-organization"),
-    path("organizations/<int:pk>/", views.organization_detail, name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="edit-organization"),
     path("organizations/<int:pk>/delete/", views.organization_delete, name="delete-organization"),
 ]

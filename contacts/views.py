@@ -87,18 +87,6 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
-    contacts = organization.contacts.order_by(Lower("name"), "pk")[:200]
-    return render(
-        request,
-        "contacts/organization_detail.html",
-        {"organization": organization, "contacts": contacts},
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 @create_once
 def organization_create(request: HttpRequest) -> HttpResponse:
@@ -264,8 +252,14 @@ CONTACT_PHRASES = {
     "followups.followup": (
         "1 follow-up about {name} goes with them", "{count} follow-ups about {name} go with them"
     ),
+    "jobs.lead_contacts": (
+        "1 lead keeps going, without {name}", "{count} leads keep going, without {name}"
+    ),
 }
 ORGANIZATION_PHRASES = {
+    "jobs.lead": (
+        "1 lead at {name} goes with it", "{count} leads at {name} go with it",
+    ),
     "contacts.contact.organization": (
         "1 contact at {name} stays, without an organization",
         "{count} contacts at {name} stay, without an organization",

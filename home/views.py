@@ -1,10 +1,11 @@
-"""The pages that draw on every app: the dashboard, a person's page, and adding a
-follow-up about anyone."""
+"""The pages that draw on every app: the dashboard, a person's page, an
+organization's page, and adding a follow-up about anyone."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,12 +14,14 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts.submissions import create_once
-from contacts.models import Contact
+from contacts.models import Contact, Organization
 from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp, Heartbeat
 from followups.views import queue_context
+from jobs.models import Lead
+from jobs.reach import who_i_know_at
 from meetings.models import Meeting
 from netcrm.lib.http import current_path, form_data, wants_fragment
 from reciprocity.services import ledger_for
@@ -98,6 +101,29 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, profile=request.profile, initial={"contact": contact}
             ),
             "keep_in_touch": keep_in_touch_context(contact),
+        },
+    )
+
+
+ORGANIZATION_PEOPLE_LIMIT = 200
+ORGANIZATION_LEADS_LIMIT = 50
+
+
+@login_required
+@require_GET
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An organization: its people, your leads there, and who you know there."""
+    organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
+    contacts = organization.contacts.order_by(Lower("name"), "pk")[:ORGANIZATION_PEOPLE_LIMIT]
+    leads = Lead.objects.for_user(request.user).filter(organization=organization)
+    return render(
+        request,
+        "contacts/organization_detail.html",
+        {
+            "organization": organization,
+            "contacts": contacts,
+            "leads": leads[:ORGANIZATION_LEADS_LIMIT],
+            "reach": who_i_know_at(request.user, organization),
         },
     )
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("requests/", include("reciprocity.urls")),
     path("trash/", include("trash.urls")),
+    path("leads/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

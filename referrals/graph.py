@@ -17,6 +17,7 @@ from referrals.models import Referral
 MAX_DEPTH = 12
 MAX_CHAINS = 25
 TABLE = Referral._meta.db_table
+CONTACTS = Contact._meta.db_table
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -64,11 +65,28 @@ def chains_to(
     contact you knew already), someone whose every referrer is on the chain
     already (a loop), or the depth cap. Shortest chains first.
     """
+    return _chains("SELECT CAST(%s AS BIGINT) AS id", [contact_id], user_id, max_depth, limit)
+
+
+def chains_to_organization(
+    user_id: int, organization_id: int, max_depth: int = MAX_DEPTH, limit: int = MAX_CHAINS
+) -> list[list[int]]:
+    """chains_to for everyone at an organization at once (one query): every way you
+    reached someone who works there, shortest first."""
+    people = f"SELECT id FROM {CONTACTS} WHERE user_id = %s AND organization_id = %s"
+    return _chains(people, [user_id, organization_id], user_id, max_depth, limit)
+
+
+def _chains(
+    seed: str, seed_params: list, user_id: int, max_depth: int, limit: int
+) -> list[list[int]]:
+    """The chain walk of chains_to, from every contact the `seed` query selects (`id`)."""
     not_on_path = "walk.path NOT LIKE '%%,' || CAST(r.referrer_id AS TEXT) || ',%%'"
     rows = _fetch(
         f"""
         WITH RECURSIVE walk(head, path, depth) AS (
-            SELECT CAST(%s AS BIGINT), ',' || CAST(%s AS TEXT) || ',', 0
+            SELECT CAST(seed.id AS BIGINT), ',' || CAST(seed.id AS TEXT) || ',', 0
+            FROM ({seed}) seed
             UNION ALL
             SELECT r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',', walk.depth + 1
             FROM walk JOIN {TABLE} r ON r.referred_id = walk.head
@@ -82,7 +100,7 @@ def chains_to(
         ORDER BY walk.depth, walk.path
         LIMIT %s
         """,
-        [contact_id, contact_id, user_id, max_depth, max_depth, user_id, limit],
+        [*seed_params, user_id, max_depth, max_depth, user_id, limit],
     )
     return [[int(i) for i in reversed(path.strip(",").split(","))] for (path,) in rows]
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
+from jobs.models import Lead
 from meetings.models import Meeting
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -41,6 +42,7 @@ def screens() -> dict[str, str]:
     organization = Organization.objects.order_by("pk").first()
     meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
+    lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -65,6 +67,10 @@ def screens() -> dict[str, str]:
         f"/contacts/{contact.pk}/delete/": f"Delete {contact.name}?",
         f"/contacts/organizations/{organization.pk}/delete/": f"Delete {organization.name}?",
         f"/followups/{followup.pk}/delete/": "Skip it instead?",
+        "/leads/": "Leads",
+        "/leads/new/": "Add a lead",
+        f"/leads/{lead.pk}/": lead.role,
+        f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
     }
 
 

@@ -50,7 +50,7 @@ def edit_contact_url(contact: Contact) -> str:
 
 
 def organization_url(organization: Organization) -> str:
-    return reverse("contacts:organization-detail", args=[organization.pk])
+    return reverse("home:organization-detail", args=[organization.pk])
 
 
 def edit_organization_url(organization: Organization) -> str:

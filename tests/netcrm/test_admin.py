@@ -19,7 +19,9 @@ from followups.tasks import sweep_followups
 from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
-OURS = ["accounts", "contacts", "meetings", "referrals", "reciprocity", "followups", "home"]
+OURS = [
+    "accounts", "contacts", "meetings", "referrals", "reciprocity", "followups", "jobs", "home",
+]
 
 
 def test_every_model_of_ours_is_registered():

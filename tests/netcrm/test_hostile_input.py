@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Profile
+from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
@@ -281,6 +282,7 @@ def world(user, other_user):
     InboundRequest.objects.create(user=user, contact=john, details="15 minutes?")
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
+    Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
     return user, sara
 
 
@@ -401,7 +403,9 @@ def assert_found(site: Site) -> None:
         "referrals:add-referral", "accounts:settings", "followups:snooze",
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
+        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
     } <= actions, actions
+    assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

@@ -20,6 +20,8 @@ from contacts.services import keep_in_touch_due
 from followups import kinds
 from followups.models import OPEN, DigestLog, FollowUp, Heartbeat, Status
 from followups.services import sweep
+from jobs.models import Lead, LeadMove, Status as LeadStatus
+from jobs.reach import who_i_know_at
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import SUGGESTED_QUESTIONS
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, LIBRARY_QUESTION
@@ -30,7 +32,10 @@ from referrals.models import IntroStatus, Progress, Referral
 
 pytestmark = pytest.mark.django_db
 
-OWNED = (Organization, Contact, Meeting, FollowUp, Referral, Note, InboundRequest, DigestLog)
+OWNED = (
+    Organization, Contact, Meeting, FollowUp, Referral, Note, InboundRequest, DigestLog, Lead,
+    LeadMove,
+)
 
 
 def seed(*args: str) -> str:
@@ -210,6 +215,27 @@ def test_referrals_form_chains_and_trees():
             assert referral.met_meeting is None
     assert referrals.filter(meeting__isnull=False).count() >= 8
     assert referrals.filter(met_meeting__isnull=False).count() >= 5
+
+
+def test_leads_in_every_stage_at_organizations_a_chain_reaches():
+    seed()
+    demo = demo_user()
+    leads = Lead.objects.for_user(demo).select_related("organization")
+
+    assert 5 <= leads.count() <= 10
+    assert len(set(leads.values_list("status", flat=True))) >= 5
+    assert leads.filter(status=LeadStatus.CLOSED).exclude(outcome="").exists()
+    profile = Profile.for_user(demo)
+    for lead in leads:
+        moves = list(lead.moves.order_by("at", "pk"))
+        assert moves[0].from_status == "" and moves[-1].to_status == lead.status
+        assert [m.from_status for m in moves[1:]] == [m.to_status for m in moves[:-1]]
+        assert moves[0].at.date() <= moves[-1].at.date() and lead.moved_at == moves[-1].at
+        assert lead.found_on == profile.local_date(moves[0].at)
+        assert lead.posting_url.startswith(lead.organization.website)
+    # Most leads are where a referral chain reaches someone: an intro path to show.
+    with_paths = [lead for lead in leads if who_i_know_at(demo, lead.organization).paths]
+    assert len(with_paths) >= 4
 
 
 def test_keep_in_touch_notes_and_requests_for_help():

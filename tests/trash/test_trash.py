@@ -18,6 +18,7 @@ from referrals.models import Referral
 from tests.engine import sweep_kinds
 from tests.factories import make_contact, make_followup, make_meeting
 from tests.helpers import assert_not_allowed, text
+from jobs.models import Lead, Status
 from trash.models import TrashEntry
 from trash.services import CannotRestore, move_to_trash, purge, restore
 from trash.tasks import empty_old_trash
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 MODELS = [
     "contacts.organization", "contacts.contact", "contacts.note", "meetings.meeting",
     "meetings.meeting_contacts", "referrals.referral", "reciprocity.inboundrequest",
-    "followups.followup", "taggit.taggeditem",
+    "followups.followup", "taggit.taggeditem", "jobs.lead", "jobs.leadmove", "jobs.lead_contacts",
 ]
 
 
@@ -55,6 +56,8 @@ def alan(user):
     Referral.objects.create(user=user, referrer=alan, referred=john, meeting=meetings[1])
     InboundRequest.objects.create(user=user, contact=alan, details="15 minutes?")
     make_followup(user, contact=alan, title="Send Alan the article")
+    lead = Lead(user=user, organization=alan.organization, role="Data Analyst").save_new([alan])
+    lead.move(Status.REACHED_OUT)
     sweep_kinds("keep_in_touch", "referral_call", "thank_you", "reply")
     return alan
 
@@ -103,6 +106,7 @@ def test_deleting_an_organization_keeps_its_people(client_logged_in, user, alan)
     before = snapshot()
     page = text(client_logged_in.get(reverse("contacts:delete-organization", args=[acme.pk])))
     assert "1 contact at Acme stays, without an organization" in page
+    assert "1 lead at Acme goes with it" in page
     client_logged_in.post(reverse("contacts:delete-organization", args=[acme.pk]))
     alan.refresh_from_db()
     assert alan.organization is None
@@ -116,6 +120,18 @@ def test_deleting_a_request_takes_its_reply_and_brings_it_back(client_logged_in,
     before = snapshot()
     client_logged_in.post(reverse("reciprocity:delete-request", args=[inbound.pk]))
     assert not FollowUp.objects.filter(kind="reply").exists()
+    restore(TrashEntry.objects.get())
+    assert snapshot() == before
+
+
+def test_a_deleted_lead_comes_back_with_its_history_and_people(client_logged_in, user, alan):
+    lead = Lead.objects.get()
+    before = snapshot()
+    page = text(client_logged_in.get(reverse("jobs:delete-lead", args=[lead.pk])))
+    assert "Delete Data Analyst at Acme?" in page
+    assert "its history (2 status moves) goes with it" in page
+    client_logged_in.post(reverse("jobs:delete-lead", args=[lead.pk]))
+    assert not Lead.objects.exists()
     restore(TrashEntry.objects.get())
     assert snapshot() == before
 

@@ -42,6 +42,7 @@ from contacts.services import keep_in_touch_done, set_cadence
 from followups.kinds import Custom
 from followups.models import DigestLog, FollowUp, Status
 from followups.services import create_followups
+from jobs.models import Lead, Outcome, Source as LeadSource, Status as LeadStatus
 from meetings.followups import ThankYou
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import log_meeting, normalize_question
@@ -354,6 +355,49 @@ HAND_FOLLOWUPS: tuple[tuple[int, str, str, str, bool], ...] = (
      "Hi Alan, here is the article on data contracts I mentioned on our call.", False),
 )
 
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A job lead: found on (days from today), at an organization a referral chain
+    reaches, with the people involved and its moves (target, days from today, hour)."""
+
+    organization: str
+    role: str
+    source: LeadSource
+    found: int
+    posting: str
+    people: tuple[str, ...]
+    notes: str = ""
+    moves: tuple[tuple[str, int, int], ...] = ()
+
+
+LEADS: tuple[LeadRow, ...] = (
+    LeadRow("acme", "Data Analyst, Growth", LeadSource.CONTACT, -33, "careers/data-analyst-growth",
+            ("Sara Smith", "Priya Raman"),
+            "Sara mentioned it over coffee; Priya runs the hiring.",
+            (("reached_out", -30, 10), ("introduced", -29, 16), ("applied", -27, 9),
+             ("interviewing", -12, 14))),
+    LeadRow("juniper", "Platform Data Engineer", LeadSource.COMPANY_SITE, -26,
+            "jobs/platform-data-engineer", ("Alan Park", "Rosa Alvarez"),
+            "The data squad hires through referrals first (Alan).",
+            (("reached_out", -24, 11), ("introduced", -20, 17))),
+    LeadRow("greenleaf", "Analytics Consultant (contract)", LeadSource.RECRUITER, -6,
+            "careers/analytics-consultant", ("Fatima Noor",),
+            "Contract first; Rachel Stone staffs every analytics project.",
+            (("reached_out", -4, 15),)),
+    LeadRow("brightline", "Clinical Data Analyst", LeadSource.JOB_BOARD, -2,
+            "jobs/clinical-data-analyst", (),
+            "Needs someone who can talk to clinicians. Grace said Luis Ortega would know."),
+    LeadRow("cobalt", "Supply Chain Analyst", LeadSource.JOB_BOARD, -15,
+            "jobs/supply-chain-analyst", ("Sam Patel",), "",
+            (("applied", -14, 20),)),
+    LeadRow("northwind", "Model Validation Analyst", LeadSource.EVENT, -24,
+            "careers/model-validation", ("Michael Brown",),
+            "Michael says model validation is the way in.",
+            (("applied", -22, 9), ("lost", -9, 12))),
+)
+
 # The morning digest: on, at 07:00; yesterday's went out (today's is beat's to send).
 DIGEST_TIME = time(7, 0)
 DIGEST_SEND_SECONDS = 4
@@ -404,6 +448,7 @@ class DemoSeeder:
         self.seed_requests()
         self.seed_keep_in_touch()
         self.seed_notes()
+        self.seed_leads()
         self.seed_digest()
 
     # What the user logged -------------------------------------------------------------
@@ -629,6 +674,25 @@ class DemoSeeder:
             note = Contact.objects.get(pk=self.contacts[name].pk).log_note(body, happened)
             Note.objects.filter(pk=note.pk).update(created_at=happened)
 
+    def seed_leads(self) -> None:
+        """Job leads, each added the day it was found and moved on as the user tapped."""
+        for row in LEADS:
+            organization = self.organizations[row.organization]
+            found = self.at(row.found, 19)
+            lead = Lead(
+                user=self.user, organization=organization, role=row.role, source=row.source,
+                found_on=self.today + timedelta(days=row.found),
+                posting_url=f"{organization.website}{row.posting}", notes=row.notes,
+                moved_at=found,
+            ).save_new([self.contacts[name] for name in row.people])
+            Lead.objects.filter(pk=lead.pk).update(created_at=found)
+            for target, days, hour in row.moves:
+                closing = target in Outcome.values
+                lead.move(
+                    LeadStatus.CLOSED if closing else target, target if closing else "",
+                    at=self.past(days, hour),
+                )
+
     def seed_digest(self) -> None:
         """Digest on at 07:00; yesterday's was claimed and sent at 07:00. Its count is what
         was open and due by the end of yesterday as the morning began."""
@@ -655,6 +719,7 @@ class DemoSeeder:
             "referrals": Referral.objects.for_user(self.user).count(),
             "notes": Note.objects.for_user(self.user).count(),
             "requests for help": InboundRequest.objects.for_user(self.user).count(),
+            "leads": Lead.objects.for_user(self.user).count(),
             "follow-ups": FollowUp.objects.for_user(self.user).count(),
             "open follow-ups": FollowUp.objects.for_user(self.user).open().count(),
         }

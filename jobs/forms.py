@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from contacts.models import Contact, Organization
+from jobs.models import TARGETS, Lead, Outcome, Status
+from meetings.forms import ContactsField
+from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.http import ids_from
+
+ORGANIZATION_CHOICES_LIMIT = 200
+
+
+class LeadForm(CheckedFormMixin, forms.ModelForm):
+    """Add or edit a lead: the organization typed (an existing one is reused, whatever
+    its case) and the people involved picked from your contacts."""
+
+    organization_name = forms.CharField(
+        label="Organization", max_length=200,
+        help_text="Typed once; netcrm reuses an organization of the same name.",
+        error_messages={"required": "Which organization is it at?"},
+    )
+    contacts = ContactsField(
+        queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="People involved",
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["role", "posting_url", "source", "found_on", "status", "notes"]
+        labels = {"status": "Where it stands"}
+        error_messages = {"role": {"required": "Which role? “Data Analyst” is enough."}}
+        widgets = {
+            "role": forms.TextInput(attrs={"placeholder": "Data Analyst", "autocomplete": "off"}),
+            "posting_url": forms.URLInput(attrs={"placeholder": "https://…"}),
+            "found_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["contacts"].queryset = Contact.objects.for_user(user)
+        self.fields["organization_name"].widget.attrs.update(
+            list="organization-names", autocomplete="off", autofocus=True
+        )
+        self.fields["found_on"].input_formats = ["%Y-%m-%d"]
+        if self.instance.pk:
+            # Editing: the status moves with the lead's buttons, each move recorded.
+            del self.fields["status"]
+            self.fields["organization_name"].initial = self.instance.organization.name
+        else:
+            self.fields["status"].choices = [
+                (value, label) for value, label in Status.choices if value != Status.CLOSED
+            ]
+            self.fields["found_on"].initial = timezone.localdate()
+        self.order_fields(["organization_name", "role"])
+
+    @cached_property
+    def organization_names(self) -> list[str]:
+        """For the organization box's suggestions (one query, when the page shows it)."""
+        return list(
+            Organization.objects.for_user(self.user)
+            .order_by(Lower("name"))
+            .values_list("name", flat=True)[:ORGANIZATION_CHOICES_LIMIT]
+        )
+
+    def selected_contacts(self) -> list[Contact]:
+        """The people ticked so far, in the order given, to redraw the chips."""
+        if self.is_bound:
+            ids = ids_from(self.data.getlist("contacts"))
+        elif self.instance.pk:
+            return list(self.instance.contacts.select_related("organization"))
+        else:
+            ids = ids_from(self.initial.get("contacts", []))
+        if not ids:
+            return []
+        found = Contact.objects.for_user(self.user).select_related("organization").in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+
+    def clean_organization_name(self) -> str:
+        name = " ".join(self.cleaned_data["organization_name"].split())
+        if not name:
+            raise forms.ValidationError("Which organization is it at?", code="required")
+        return name
+
+    def clean_role(self) -> str:
+        return " ".join(self.cleaned_data["role"].split())
+
+    def save(self, commit: bool = True) -> Lead:
+        lead = super().save(commit=False)
+        lead.user = self.user
+        lead.organization = Organization.objects.named(
+            self.user, self.cleaned_data["organization_name"]
+        )
+        people = list(self.cleaned_data["contacts"])
+        if lead.pk is None:
+            return lead.save_new(people)
+        lead.save()
+        lead.contacts.set(people)
+        return lead
+
+
+class MoveForm(CheckedFormMixin, forms.Form):
+    """One tap: `to` a status (or an outcome, which closes the lead), from the
+    status and outcome the card showed (so a double tap moves it once)."""
+
+    to = forms.ChoiceField(choices=[(key, key) for key in TARGETS])
+    from_status = forms.ChoiceField(choices=Status.choices)
+    from_outcome = forms.ChoiceField(choices=[("", ""), *Outcome.choices], required=False)
+
+    def target(self) -> tuple[str, str]:
+        return TARGETS[self.cleaned_data["to"]]
+
+    def seen(self) -> tuple[str, str]:
+        status, outcome = self.cleaned_data["from_status"], self.cleaned_data["from_outcome"]
+        return status, outcome if status == Status.CLOSED else ""

@@ -1,0 +1,204 @@
+"""Who I know there: the people at an organization, the people one referral away from
+it, and the intro paths that reach it, ranked by warmth.
+
+Four queries whatever the size of the network: the people there, the referrals with
+one end there, the chains to anyone there (referrals/graph.py's recursive walk,
+seeded with the organization's people), and the people on those chains and referrals.
+
+Warmth (a whole number, higher is warmer) is the sum of three plain parts, each
+shown to the user as a reason:
+
+- **in touch lately** (`Contact.last_interaction_at`: a meeting, a note, a reply):
+  3 within 30 days, 2 within 90, 1 within a year, else 0;
+- **gave referrals before**: 1 for each person they referred you to, at most 3;
+- **the reciprocity ledger** (reciprocity/services.py's sides): +1 when you have
+  helped them at least as often as they have helped you (with something on the
+  ledger), -1 when they have helped you three or more times more than you have
+  helped them (offer help back before asking for more).
+
+One-hop people rank by their own warmth; a person one referral away and an intro
+path rank by the warmth of the person you would ask (the bridge; on a path, the one
+who referred you to the person there), then by shorter paths, then by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+
+from contacts.models import Contact, Organization
+from meetings.models import Meeting
+from reciprocity.models import InboundRequest, RequestStatus
+from referrals import graph
+from referrals.models import Referral
+
+PEOPLE_LIMIT = 50
+BRIDGES_LIMIT = 50
+PATHS_LIMIT = 10
+OWED = 3  # times more they helped you than you helped them: offer help back first
+
+
+def _count(queryset, column: str) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` rows whose `column` is the outer contact."""
+    counted = (
+        queryset.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_warmth(contacts, user, now: datetime | None = None):
+    """Contacts annotated with what warmth is made of (no query of its own):
+    `gave_referrals`, `meetings_held`, `helped_them`."""
+    now = now or timezone.now()
+    return contacts.select_related("organization").annotate(
+        gave_referrals=_count(Referral.objects.filter(user=user), "referrer"),
+        meetings_held=_count(
+            Meeting.contacts.through.objects.filter(
+                meeting__user=user, meeting__starts_at__lte=now
+            ),
+            "contact",
+        ),
+        helped_them=_count(
+            InboundRequest.objects.filter(user=user, status=RequestStatus.HELPED), "contact"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Warmth:
+    score: int
+    reasons: tuple[str, ...]
+
+
+def warmth(contact: Contact, now: datetime | None = None) -> Warmth:
+    """The score of a contact annotated by `with_warmth` (see the module's docstring)."""
+    now = now or timezone.now()
+    score, reasons = 0, []
+    last = contact.last_interaction_at
+    if last is not None:
+        age = now - last
+        recency = 3 if age <= timedelta(days=30) else 2 if age <= timedelta(days=90) else (
+            1 if age <= timedelta(days=365) else 0
+        )
+        if recency:
+            score += recency
+            days = max(age.days, 0)
+            reasons.append("in touch today" if days == 0 else f"in touch {days} day{'s' if days != 1 else ''} ago")
+    given = contact.gave_referrals
+    if given:
+        score += min(given, 3)
+        reasons.append(f"referred you to {given} {'person' if given == 1 else 'people'}")
+    they_helped = contact.meetings_held + given
+    you_helped = contact.helped_them
+    if you_helped and you_helped >= they_helped:
+        score += 1
+        reasons.append(f"you helped them {'once' if you_helped == 1 else f'{you_helped} times'}")
+    elif they_helped - you_helped >= OWED:
+        score -= 1
+        reasons.append("offer help back before you ask")
+    return Warmth(score, tuple(reasons))
+
+
+@dataclass
+class Person:
+    contact: Contact
+    warmth: Warmth
+
+
+@dataclass
+class Bridge:
+    """Someone not there, one referral from someone who is."""
+
+    person: Person  # the bridge
+    insider: Contact  # the person there
+    referred_you: bool  # True: the bridge referred you to the insider; False: the other way
+
+
+@dataclass
+class IntroPath:
+    """You → first link → … → the person there."""
+
+    people: list[Contact]
+    asker: Person  # whom you would ask: the one who referred you to the person there
+
+    @property
+    def target(self) -> Contact:
+        return self.people[-1]
+
+
+@dataclass
+class Reach:
+    organization: Organization
+    people: list[Person] = field(default_factory=list)
+    bridges: list[Bridge] = field(default_factory=list)
+    paths: list[IntroPath] = field(default_factory=list)
+    more_people: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.people or self.bridges or self.paths)
+
+
+def _by_warmth(person: Person) -> tuple:
+    return (-person.warmth.score, person.contact.name.lower(), person.contact.pk)
+
+
+def who_i_know_at(user, organization: Organization, now: datetime | None = None) -> Reach:
+    """Everyone through whom you could reach `organization`, warmest first."""
+    now = now or timezone.now()
+    reach = Reach(organization)
+    mine = Contact.objects.for_user(user)
+    there = list(
+        with_warmth(mine.filter(organization=organization), user, now)
+        .order_by(Lower("name"), "pk")[: PEOPLE_LIMIT + 1]
+    )
+    reach.more_people = len(there) > PEOPLE_LIMIT
+    reach.people = sorted(
+        (Person(c, warmth(c, now)) for c in there[:PEOPLE_LIMIT]), key=_by_warmth
+    )
+
+    at_org = Q(referred__organization=organization) & ~Q(referrer__organization=organization)
+    from_org = Q(referrer__organization=organization) & ~Q(referred__organization=organization)
+    edges = list(
+        Referral.objects.for_user(user)
+        .filter(at_org | from_org)
+        .select_related("referrer__organization", "referred__organization")
+        .order_by("-referred_on", "-pk")[:BRIDGES_LIMIT]
+    )
+    chains = graph.chains_to_organization(user.pk, organization.pk, limit=graph.MAX_CHAINS)
+
+    bridge_ids = {
+        e.referrer_id if e.referred.organization_id == organization.pk else e.referred_id
+        for e in edges
+    }
+    on_chains = {pk for chain in chains for pk in chain}
+    wanted = bridge_ids | on_chains
+    warm = {c.pk: c for c in with_warmth(mine.filter(pk__in=wanted), user, now)} if wanted else {}
+
+    seen: set[tuple[int, int]] = set()
+    for edge in edges:
+        referred_you = edge.referred.organization_id == organization.pk
+        bridge, insider = (edge.referrer, edge.referred) if referred_you else (
+            edge.referred, edge.referrer
+        )
+        if (bridge.pk, insider.pk) in seen:
+            continue
+        seen.add((bridge.pk, insider.pk))
+        contact = warm[bridge.pk]
+        reach.bridges.append(Bridge(Person(contact, warmth(contact, now)), insider, referred_you))
+    reach.bridges.sort(key=lambda b: (_by_warmth(b.person), b.insider.name.lower()))
+
+    for chain in chains:
+        asker = warm[chain[-2]]
+        reach.paths.append(IntroPath([warm[pk] for pk in chain], Person(asker, warmth(asker, now))))
+    reach.paths.sort(key=lambda p: (-p.asker.warmth.score, len(p.people), [c.name.lower() for c in p.people]))
+    reach.paths = reach.paths[:PATHS_LIMIT]
+    return reach

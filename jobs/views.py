@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from accounts.submissions import create_once
+from contacts.models import Organization
+from contacts.pickers import recent_contacts
+from jobs.forms import LeadForm, MoveForm
+from jobs.models import STATUS_ORDER, Lead, Status
+from jobs.reach import who_i_know_at
+from trash.views import delete_owned
+from netcrm.lib.http import (
+    current_path, form_data, id_from, next_url, query_text, wants_fragment,
+)
+
+COLUMN_LIMIT = 20
+ORGANIZATION_FILTER_LIMIT = 200
+HISTORY_LIMIT = 50
+
+
+def _form_context(form: LeadForm, user) -> dict:
+    chosen = form.selected_contacts()
+    return {"form": form, "chosen": chosen, "recent": recent_contacts(user, exclude=chosen)}
+
+
+class Column:
+    """One status of the board: its leads (at most COLUMN_LIMIT), and how many in all."""
+
+    def __init__(self, status: str, leads: list[Lead], count: int) -> None:
+        self.status, self.label = status, Status(status).label
+        self.leads, self.count = leads, count
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.leads)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def lead_list(request: HttpRequest) -> HttpResponse:
+    """The leads by status: a board of columns (a list on a phone), filtered; with one
+    status picked, that status alone, page by page."""
+    query = query_text(request)
+    status = request.GET.get("status", "")
+    status = status if status in STATUS_ORDER else ""
+    organization_id = id_from(request.GET.get("organization"))
+    leads = Lead.objects.for_user(request.user).search(query)
+    if organization_id:
+        leads = leads.filter(organization_id=organization_id)
+    context = {"query": query, "status": status, "organization_id": organization_id}
+    cards = leads.select_related("organization").prefetch_related("contacts")
+    if status:
+        page = Paginator(cards.filter(status=status), settings.NETCRM_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page"] = page
+        context["columns"] = [Column(status, list(page), page.paginator.count)]
+    else:
+        counts = leads.status_counts()
+        by_status: dict[str, list[Lead]] = {s: [] for s in STATUS_ORDER}
+        for lead in cards.on_board(COLUMN_LIMIT):
+            by_status[lead.status].append(lead)
+        context["columns"] = [Column(s, by_status[s], counts[s]) for s in STATUS_ORDER]
+    context["total"] = sum(c.count for c in context["columns"])
+    if wants_fragment(request):
+        return render(request, "jobs/list.html#lead-board", context)
+    context["organizations"] = (
+        Organization.objects.for_user(request.user)
+        .filter(leads__isnull=False)
+        .distinct()
+        .order_by(Lower("name"), "pk")[:ORGANIZATION_FILTER_LIMIT]
+    )
+    context["statuses"] = Status.choices
+    context["any_leads"] = bool(context["total"]) or Lead.objects.for_user(request.user).exists()
+    return render(request, "jobs/list.html", context)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@create_once
+def add_lead(request: HttpRequest) -> HttpResponse:
+    """One form, in a modal with HTMX or as a plain page; `?organization=` or
+    `?contact=` fill it in from the page it was opened on."""
+    initial = {}
+    organization_id = id_from(request.GET.get("organization"))
+    if organization_id:
+        organization = Organization.objects.for_user(request.user).filter(pk=organization_id)
+        initial["organization_name"] = organization.values_list("name", flat=True).first() or ""
+    if contact_id := id_from(request.GET.get("contact")):
+        initial["contacts"] = [contact_id]
+    form = LeadForm(form_data(request), user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        lead = form.save()
+        if wants_fragment(request):
+            response = render(request, "jobs/add.html#added", {"lead": lead})
+            return trigger_client_event(response, "leadAdded", {"id": lead.pk})
+        messages.success(request, f"Added the lead: {lead}.")
+        return redirect(lead)
+    template = "jobs/add.html#lead-form" if wants_fragment(request) else "jobs/add.html"
+    status = 422 if form.is_bound else 200
+    return render(request, template, _form_context(form, request.user), status=status)
+
+
+@login_required
+@require_GET
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = (
+        Lead.objects.select_related("organization")
+        .prefetch_related("contacts__organization")
+        .get_for_user_or_404(request.user, pk=pk)
+    )
+    return render(
+        request, "jobs/detail.html",
+        {
+            "lead": lead,
+            "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
+            "reach": who_i_know_at(request.user, lead.organization),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = Lead.objects.select_related("organization").get_for_user_or_404(request.user, pk=pk)
+    form = LeadForm(form_data(request), user=request.user, instance=lead)
+    if request.method == "POST" and form.is_valid():
+        lead = form.save()
+        messages.success(request, "Lead saved.")
+        return redirect(lead)
+    context = _form_context(form, request.user) | {"lead": lead}
+    return render(request, "jobs/edit.html", context, status=422 if form.is_bound else 200)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_POST
+def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap moves a lead on; HTMX gets its card back, a plain post goes back."""
+    lead = (
+        Lead.objects.select_related("organization")
+        .prefetch_related("contacts")
+        .get_for_user_or_404(request.user, pk=pk)
+    )
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        if wants_fragment(request):
+            context = {"lead": lead, "flash": "That move is not one netcrm knows.",
+                       "next": current_path(request) or ""}
+            return render(request, "jobs/list.html#lead-card", context, status=422)
+        messages.error(request, "That move is not one netcrm knows.")
+        return redirect(next_url(request) or lead)
+    status, outcome = form.target()
+    moved = lead.move(status, outcome, seen=form.seen())
+    flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."
+    if wants_fragment(request):
+        context = {"lead": lead, "flash": flash, "next": current_path(request) or ""}
+        response = render(request, "jobs/list.html#lead-card", context)
+        return trigger_client_event(response, "leadMoved", {"id": lead.pk}) if moved else response
+    messages.success(request, f"{lead}: {flash}")
+    return redirect(next_url(request) or "jobs:lead-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    return delete_owned(
+        request, Lead.objects.select_related("organization"), pk, kind="lead",
+        label=lambda lead: f"{lead.role} at {lead.organization.name}",
+        phrases={"jobs.leadmove": (
+            "its history (1 status move) goes with it",
+            "its history ({count} status moves) goes with it",
+        )},
+        done="jobs:lead-list",
+    )

@@ -23,6 +23,7 @@ from followups.views import queue_context
 from jobs.models import Lead
 from jobs.reach import who_i_know_at
 from meetings.models import Meeting
+from insights.services import weekly_progress
 from netcrm.lib.http import current_path, form_data, wants_fragment
 from reciprocity.services import ledger_for
 from referrals import graph
@@ -43,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
     )
     context["stalled"] = Heartbeat.stale("sweep")
+    context["progress"] = weekly_progress(request.user, request.profile)
     context["recent_contacts"] = (
         Contact.objects.for_user(request.user)
         .select_related("organization")

@@ -120,14 +120,15 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("contacts__organization")
         .get_for_user_or_404(request.user, pk=pk)
     )
-    return render(
-        request, "jobs/detail.html",
-        {
-            "lead": lead,
-            "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
-            "reach": who_i_know_at(request.user, lead.organization),
-        },
-    )
+    return render(request, "jobs/detail.html", detail_context(request, lead))
+
+
+def detail_context(request: HttpRequest, lead: Lead, **extra) -> dict:
+    return {
+        "lead": lead,
+        "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
+        "reach": who_i_know_at(request.user, lead.organization),
+    } | extra
 
 
 @login_required
@@ -159,8 +160,10 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
             context = {"lead": lead, "flash": "That move is not one netcrm knows.",
                        "next": current_path(request) or ""}
             return render(request, "jobs/list.html#lead-card", context, status=422)
-        messages.error(request, "That move is not one netcrm knows.")
-        return redirect(next_url(request) or lead)
+        return render(  # the lead's page, saying why
+            request, "jobs/detail.html",
+            detail_context(request, lead, flash="That move is not one netcrm knows."), status=422,
+        )
     status, outcome = form.target()
     moved = lead.move(status, outcome, seen=form.seen())
     flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."

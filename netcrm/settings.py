@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reciprocity",
     "followups",
     "jobs",
+    "insights",
     "home",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("requests/", include("reciprocity.urls")),
     path("trash/", include("trash.urls")),
+    path("insights/", include("insights.urls")),
     path("leads/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -64,6 +64,8 @@ def screens() -> dict[str, str]:
         "/referrals/graph/": "Network graph",
         "/accounts/password_change/": "Change password",
         "/trash/": "Trash",
+        "/insights/": "Is it working?",
+        "/insights/goals/": "Weekly goals",
         f"/contacts/{contact.pk}/delete/": f"Delete {contact.name}?",
         f"/contacts/organizations/{organization.pk}/delete/": f"Delete {organization.name}?",
         f"/followups/{followup.pk}/delete/": "Skip it instead?",

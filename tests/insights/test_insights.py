@@ -1,0 +1,218 @@
+"""/insights/: the funnel week by week, where meetings come from, findings citing the
+rules, weekly goals and their progress on the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Profile
+from contacts.models import Organization, Source
+from followups.models import FollowUp, Status as FollowUpStatus
+from insights.models import WeeklyGoal
+from insights.services import insights, week_start, weekly_progress
+from jobs.models import Lead, Status as LeadStatus
+from reciprocity.models import InboundRequest
+from referrals.models import IntroStatus, Progress, Referral
+from tests.factories import bulk_contacts, make_contact, make_meeting
+from tests.helpers import assert_login_redirect, assert_not_allowed, text
+
+pytestmark = pytest.mark.django_db
+
+PAGE = reverse("insights:insights")
+GOALS = reverse("insights:edit-goals")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def profile(user) -> Profile:
+    Profile.objects.filter(user=user).update(timezone="Europe/Paris")
+    return Profile.objects.get(user=user)
+
+
+def at(profile: Profile, days_ago: int, hour: int = 10) -> datetime:
+    day = profile.today() - timedelta(days=days_ago)
+    return datetime.combine(day, time(hour), tzinfo=PARIS)
+
+
+def week_index(profile: Profile, moment: datetime, weeks: int = 8) -> int:
+    first = week_start(profile.today()) - timedelta(weeks=weeks - 1)
+    return (profile.local_date(moment) - first).days // 7
+
+
+def test_the_funnel_counts_each_stage_in_its_week(user, profile):
+    sara, john, alan = (make_contact(user, name) for name in ["Sara Smith", "John Public", "Alan Park"])
+    two_weeks = at(profile, 14)
+    meeting = make_meeting(user, [sara], starts_at=two_weeks)
+    make_meeting(user, [john], starts_at=at(profile, 7))
+    Referral.objects.create(user=user, referrer=sara, referred=john, meeting=meeting,
+                            referred_on=two_weeks.date(), intro_status=IntroStatus.CALLED)
+    Referral.objects.create(user=user, referrer=sara, referred=alan, meeting=meeting,
+                            referred_on=two_weeks.date())
+    acme = Organization.objects.named(user, "Acme", create=True)
+    lead = Lead(user=user, organization=acme, role="Analyst", found_on=two_weeks.date()).save_new()
+    lead.move(LeadStatus.APPLIED, at=at(profile, 7))
+    lead.move(LeadStatus.INTERVIEWING, at=at(profile, 1))
+
+    found = insights(user, profile)
+    stages = {stage.key: stage for stage in found.stages}
+    i = week_index(profile, two_weeks)
+    assert stages["met"].weeks[i] == 1 and stages["met"].total == 2
+    assert stages["referrals"].weeks[i] == 2 and stages["warm"].total == 1
+    assert stages["leads"].weeks[i] == 1
+    assert stages["applied"].weeks[week_index(profile, at(profile, 7))] == 1
+    assert stages["interviews"].total == 1 and stages["offers"].total == 0
+    assert "1.0 referrals a meeting" in found.steps()
+    assert "50% of referrals came with a warm intro" in found.steps()
+    assert found.barren_count == 1 and found.met_count == 2
+
+
+def test_meetings_from_groups_that_give_no_referral_are_named(user, profile):
+    people = [make_contact(user, f"Member {i}", source=Source.GROUP) for i in range(4)]
+    friend = make_contact(user, "Old Friend", source=Source.KNEW)
+    named = make_contact(user, "Named")
+    for i, person in enumerate(people):
+        make_meeting(user, [person], starts_at=at(profile, i + 1))
+    for i in range(2):
+        m = make_meeting(user, [friend], starts_at=at(profile, 10 + i))
+        Referral.objects.create(user=user, referrer=friend, referred=make_contact(user, f"R{i}"),
+                                meeting=m, progress=Progress.MET, intro_status=IntroStatus.CALLED)
+    found = insights(user, profile)
+    texts = [f.text for f in found.findings]
+    assert any(
+        t.startswith("4 of your last 6 meetings came from “group or meetup” and gave no referral: "
+                     "try a business networking group or a volunteer board") for t in texts
+    ), texts
+    rows = {row.label: row for row in found.sources}
+    assert (rows["Group or meetup"].meetings, rows["Group or meetup"].barren) == (4, 4)
+    assert rows["Someone I already knew"].per_meeting == 1.0
+    assert any("Rule 5" in f.rule for f in found.findings)  # 4 of 6 gave nothing
+    assert named  # unused on purpose: a contact met nowhere changes nothing
+
+
+def test_findings_for_thank_yous_calls_requests_and_cold_leads(user, profile):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    meeting = make_meeting(user, [sara], starts_at=at(profile, 3))
+    FollowUp.objects.create(user=user, kind="thank_you", meeting=meeting, contact=sara,
+                            title="Thank Sara", due_at=at(profile, 2))
+    for i in range(2):
+        Referral.objects.create(user=user, referrer=sara, referred=make_contact(user, f"P{i}"),
+                                referred_on=profile.today() - timedelta(days=10))
+    InboundRequest.objects.create(user=user, contact=sara)
+    Lead(user=user, organization=sara.organization, role="Analyst").save_new()
+    rules = {f.rule.split(":")[0]: f.text for f in insights(user, profile).findings}
+    assert rules["Rule 6 of the eight rules"].startswith("1 thank-you note is waiting")
+    assert rules["Rule 2 of the eight rules"].startswith(
+        "2 people you were referred to more than 7 days ago haven't heard from you"
+    )
+    assert rules["Rule 7 of the eight rules"].startswith("1 request for help is waiting")
+    assert rules["Rule 8 of the eight rules"].startswith(
+        "1 lead at an organization where you know someone is still at “found”"
+    )
+
+
+def test_when_all_is_well_nothing_stands_out(client_logged_in, user, profile):
+    friend = make_contact(user, "Old Friend")
+    for i in range(3):
+        m = make_meeting(user, [friend], starts_at=at(profile, i + 1))
+        Referral.objects.create(user=user, referrer=friend, referred=make_contact(user, f"R{i}"),
+                                meeting=m, progress=Progress.MET, intro_status=IntroStatus.CALLED)
+    assert insights(user, profile).findings == []
+    assert "Nothing stands out" in text(client_logged_in.get(PAGE))
+
+
+def test_a_new_user_sees_what_the_page_is_for(client_logged_in, user, profile):
+    page = text(client_logged_in.get(PAGE))
+    assert "Nothing to measure yet." in page
+    assert "0 of 3 meetings" in page
+
+
+def test_the_page_draws_its_charts_with_their_numbers(client_logged_in, user, profile):
+    sara = make_contact(user, "Sara Smith")
+    make_meeting(user, [sara], starts_at=at(profile, 1))
+    page = text(client_logged_in.get(PAGE))
+    assert page.count('<svg class="chart"') == 2
+    assert 'role="img"' in page and "<title" in page
+    assert page.count("<table>") >= 3  # the numbers behind each chart, and the sources
+    assert "Coffee with Sara Smith" in page  # a meeting that gave no referral
+
+
+def test_query_count_does_not_grow_with_the_data(client_logged_in, user, profile, django_assert_num_queries):
+    def grow(n: int) -> None:
+        people = bulk_contacts(user, n)
+        for i, person in enumerate(people):
+            m = make_meeting(user, [person], starts_at=at(profile, i % 50))
+            Referral.objects.create(user=user, referrer=person, referred=people[i - 1],
+                                    meeting=m, referred_on=at(profile, i % 50).date())
+        acme = Organization.objects.named(user, f"Org {n}", create=True)
+        for i in range(n // 5):
+            Lead(user=user, organization=acme, role=f"Role {i}").save_new().move(LeadStatus.APPLIED)
+
+    grow(10)
+    client_logged_in.get(PAGE)  # makes the goal row
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client_logged_in.get(PAGE).status_code == 200
+    grow(100)
+    with django_assert_num_queries(len(small)):
+        assert client_logged_in.get(PAGE).status_code == 200
+
+
+def test_weekly_progress_counts_held_planned_and_referrals(user, profile):
+    now = timezone.now()
+    sara = make_contact(user, "Sara Smith")
+    monday = week_start(profile.today())
+    start = profile.day_start(monday)
+    held = [make_meeting(user, [sara], starts_at=max(start, now - timedelta(hours=h)) + timedelta(seconds=1))
+            for h in (1, 2)]
+    make_meeting(user, [sara], starts_at=now + timedelta(minutes=30))
+    make_meeting(user, [sara], starts_at=start - timedelta(days=1))  # last week
+    Referral.objects.create(user=user, referrer=sara, referred=make_contact(user, "Alan"),
+                            meeting=held[0], referred_on=profile.today())
+    progress = weekly_progress(user, profile, now + timedelta(seconds=5))
+    assert (progress.held, progress.referrals) == (2, 1)
+    assert progress.planned in (0, 1)  # 0 when this week ends within the half hour
+    assert progress.goal.meetings == 3
+    assert progress.meetings_left == 1 and not progress.meetings_met
+
+
+def test_the_dashboard_shows_the_week_against_the_goal(client_logged_in, user, profile):
+    WeeklyGoal.objects.create(user=user, meetings=2)
+    make_meeting(user, [make_contact(user, "Sara Smith")], starts_at=timezone.now() - timedelta(minutes=5))
+    page = text(client_logged_in.get(reverse("home:dashboard")))
+    if week_start(profile.today()) == profile.today() and timezone.localtime(timezone=PARIS).hour == 0:
+        pytest.skip("the meeting five minutes ago fell in last week")
+    assert "1 of 2 meetings" in page
+
+
+def test_goals_are_changed_and_bad_ones_keep_what_was_typed(client_logged_in, user):
+    response = client_logged_in.post(GOALS, {"meetings": "0", "referrals_per_meeting": "abc"})
+    assert response.status_code == 422
+    assert 'value="0"' in text(response) and 'value="abc"' in text(response)
+    response = client_logged_in.post(GOALS, {"meetings": "5", "referrals_per_meeting": "1.5"})
+    assert response.url == PAGE
+    goal = WeeklyGoal.objects.get(user=user)
+    assert (goal.meetings, str(goal.referrals_per_meeting)) == (5, "1.5")
+
+
+def test_login_required(client):
+    assert_login_redirect(client.get(PAGE), PAGE)
+    assert_login_redirect(client.get(GOALS), GOALS)
+
+
+def test_methods(client_logged_in):
+    assert_not_allowed(client_logged_in.post(PAGE), "GET")
+    assert_not_allowed(client_logged_in.put(GOALS), "GET, POST")
+
+
+def test_another_users_rows_count_for_nothing(client, user, other_user, profile):
+    sara = make_contact(other_user, "Sara Smith")
+    make_meeting(other_user, [sara], starts_at=at(profile, 1))
+    client.force_login(user)
+    assert "Nothing to measure yet." in text(client.get(PAGE))

@@ -272,6 +272,8 @@ SUBMISSION_KEEP_DAYS = env.int("SUBMISSION_KEEP_DAYS", default=30)
 # How long deleted things wait in the Trash, and how long Undo is offered after
 # done, skip, snooze or delete (seconds).
 TRASH_KEEP_DAYS = env.int("TRASH_KEEP_DAYS", default=30)
+# The country a phone number without a country code is read in (imports, duplicates).
+NETCRM_PHONE_REGION = env.str("PHONE_REGION", default="US")
 UNDO_SECONDS = env.int("UNDO_SECONDS", default=20)
 
 LOGGING = {

@@ -1,0 +1,222 @@
+"""Who is who: what says two contact records are the same person, and which names
+only look alike.
+
+The same person is the same email address, the same phone number or the same
+profile URL, each compared in a normal form (case, spaces, country codes, the many
+spellings of a LinkedIn address). A similar name is never enough to call two records
+one person — two John Smiths are two people — but a similar name at the same
+organization is worth asking the user about (rapidfuzz scores the likeness).
+
+Imports use it to never create anyone twice; the duplicates page and merging use it
+to find who already is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import phonenumbers
+from django.conf import settings
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+# Names at least this alike (0-100, token order ignored) at one organization are worth a question.
+SIMILAR_NAME_SCORE = 88
+MIN_PHONE_DIGITS = 7
+
+EMAIL = "email"
+PHONE = "phone"
+URL = "profile"
+REASONS = {EMAIL: "same email", PHONE: "same phone", URL: "same profile URL"}
+
+
+def normal_email(value: str) -> str:
+    value = (value or "").strip().strip("<>").lower()
+    if value.startswith("mailto:"):
+        value = value[len("mailto:"):]
+    return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) else ""
+
+
+def normal_phone(value: str, region: str | None = None) -> str:
+    """E.164 (+14155550123) when the number parses, for the user's region when it has
+    no country code; else its digits, if there are enough to be a number."""
+    value = (value or "").strip()
+    if value.lower().startswith("tel:"):
+        value = value[4:]
+    try:
+        number = phonenumbers.parse(value, region or settings.NETCRM_PHONE_REGION)
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    digits = re.sub(r"\D", "", value)
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def normal_url(value: str) -> str:
+    """A profile address without scheme, "www.", query, fragment or trailing slash, in
+    lower case; LinkedIn's country hosts (uk.linkedin.com) and /pub/ forms folded."""
+    value = (value or "").strip()
+    if not value or value.lower().startswith(("mailto:", "tel:")):
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if not host or "." not in host:
+        return ""
+    host = host.removeprefix("www.")
+    path = re.sub(r"/+", "/", parts.path).rstrip("/").lower()
+    if host.endswith("linkedin.com"):
+        host = "linkedin.com"
+        path = re.sub(r"^/(pub|profile/view)/", "/in/", path)
+    return f"{host}{path}"
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str  # EMAIL, PHONE or URL
+    value: str
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.kind]
+
+
+def keys_of(
+    emails: Iterable[str] = (), phones: Iterable[str] = (), urls: Iterable[str] = (),
+    region: str | None = None,
+) -> set[Key]:
+    keys = {Key(EMAIL, e) for e in map(normal_email, emails) if e}
+    keys |= {Key(PHONE, p) for p in (normal_phone(v, region) for v in phones) if p}
+    keys |= {Key(URL, u) for u in map(normal_url, urls) if u}
+    return keys
+
+
+def link_lines(links: str) -> list[str]:
+    return [line.strip() for line in (links or "").splitlines() if line.strip()]
+
+
+def contact_keys(email: str, phone: str, links: str, region: str | None = None) -> set[Key]:
+    """A saved contact's keys: its email, phone, and the web addresses among its links
+    (a mailto: or tel: link counts as an email or a phone)."""
+    lines = link_lines(links)
+    return keys_of(
+        [email] + [line for line in lines if line.lower().startswith("mailto:")],
+        [phone] + [line for line in lines if line.lower().startswith("tel:")],
+        lines, region,
+    )
+
+
+def name_key(name: str) -> str:
+    return default_process(name or "")
+
+
+def organization_key(name: str) -> str:
+    return re.sub(r"\s+", " ", (name or "").strip().lower())
+
+
+@dataclass
+class Person:
+    """A contact as identity sees it."""
+
+    id: int
+    name: str
+    organization: str = ""
+    keys: set[Key] = field(default_factory=set)
+
+
+class Index:
+    """A user's people, looked up by key and by name within an organization; rows met
+    later (a file's own rows) are added as they come."""
+
+    def __init__(self, people: Iterable[Person] = ()):
+        self.people: list[Person] = []
+        self.by_key: dict[Key, Person] = {}
+        self.by_org: dict[str, list[Person]] = defaultdict(list)
+        for person in people:
+            self.add(person)
+
+    @classmethod
+    def for_user(cls, user, region: str | None = None) -> Index:
+        """One query, whatever the number of contacts."""
+        from contacts.models import Contact
+
+        rows = Contact.objects.for_user(user).values_list(
+            "pk", "name", "organization__name", "email", "phone", "links"
+        )
+        return cls(
+            Person(pk, name, org or "", contact_keys(email, phone, links, region))
+            for pk, name, org, email, phone, links in rows.order_by("pk")
+        )
+
+    def add(self, person: Person) -> None:
+        self.people.append(person)
+        for key in person.keys:
+            self.by_key.setdefault(key, person)
+        if person.organization:
+            self.by_org[organization_key(person.organization)].append(person)
+
+    def same(self, keys: Iterable[Key]) -> tuple[Person, Key] | None:
+        """The person with one of these keys, and the key: email first, then profile, then phone."""
+        order = {EMAIL: 0, URL: 1, PHONE: 2}
+        for key in sorted(keys, key=lambda k: (order[k.kind], k.value)):
+            if key in self.by_key:
+                return self.by_key[key], key
+        return None
+
+    def similar(self, name: str, organization: str, limit: int = 3) -> list[tuple[Person, int]]:
+        """People at the same organization whose name is alike (never the name alone)."""
+        people = self.by_org.get(organization_key(organization), [])
+        if not people or not name_key(name):
+            return []
+        found = process.extract(
+            name_key(name), [name_key(p.name) for p in people], scorer=fuzz.token_sort_ratio,
+            processor=None, score_cutoff=SIMILAR_NAME_SCORE, limit=limit,
+        )
+        return [(people[index], round(score)) for _, score, index in found]
+
+
+@dataclass
+class Pair:
+    first: int
+    second: int
+    reason: str  # "same email", "similar name at Acme (92%)"
+    sure: bool  # a shared key: the same person; a similar name: a question
+
+
+def likely_duplicates(user, region: str | None = None) -> list[Pair]:
+    """Pairs of a user's contacts that are, or may be, one person: a shared email,
+    phone or profile URL (sure), or a similar name at one organization (a question).
+    One query; the name comparison is within each organization."""
+    index = Index.for_user(user, region)
+    pairs: dict[tuple[int, int], Pair] = {}
+    owners: dict[Key, list[int]] = defaultdict(list)
+    for person in index.people:
+        for key in person.keys:
+            owners[key].append(person.id)
+    for key, ids in owners.items():
+        ids = sorted(set(ids))
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:]:
+                pairs.setdefault((first, second), Pair(first, second, key.reason, True))
+    for org, group in index.by_org.items():
+        if len(group) < 2:
+            continue
+        names = [name_key(p.name) for p in group]
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                score = fuzz.token_sort_ratio(names[i], names[j], processor=None)
+                if score >= SIMILAR_NAME_SCORE:
+                    a, b = sorted((group[i].id, group[j].id))
+                    pairs.setdefault((a, b), Pair(
+                        a, b, f"similar name at {group[i].organization} ({round(score)}%)", False,
+                    ))
+    return sorted(pairs.values(), key=lambda p: (not p.sure, p.first, p.second))

@@ -1,0 +1,85 @@
+"""contacts/identity.py: the same person by email, phone or profile URL in their
+normal forms; a similar name only at the same organization, and only as a question."""
+
+import pytest
+
+from contacts.identity import (
+    EMAIL, PHONE, URL, Index, Key, Person, contact_keys, likely_duplicates, normal_email,
+    normal_phone, normal_url,
+)
+from tests.factories import make_contact
+
+
+@pytest.mark.parametrize("value, expected", [
+    (" Sara.Smith@Example.COM ", "sara.smith@example.com"),
+    ("mailto:sara@example.com", "sara@example.com"),
+    ("<sara@example.com>", "sara@example.com"),
+    ("not an address", ""), ("", ""), ("a@b", ""),
+])
+def test_emails(value, expected):
+    assert normal_email(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("(415) 555-0123", "+14155550123"),
+    ("+1 415 555 0123", "+14155550123"),
+    ("tel:+14155550123", "+14155550123"),
+    ("+44 20 7946 0958", "+442079460958"),
+    ("12", ""), ("", ""), ("call me", ""),
+])
+def test_phones(value, expected):
+    assert normal_phone(value, "US") == expected
+
+
+def test_a_phone_without_country_code_is_read_in_the_region(settings):
+    settings.NETCRM_PHONE_REGION = "GB"
+    assert normal_phone("020 7946 0958") == "+442079460958"
+    assert normal_phone("0044 20 7946 0958") == "+442079460958"  # 00: Britain's way out
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("https://www.linkedin.com/in/SaraSmith/", "linkedin.com/in/sarasmith"),
+    ("http://linkedin.com/in/sarasmith?trk=abc#x", "linkedin.com/in/sarasmith"),
+    ("uk.linkedin.com/in/sarasmith", "linkedin.com/in/sarasmith"),
+    ("https://www.linkedin.com/pub/sarasmith", "linkedin.com/in/sarasmith"),
+    ("sarasmith.dev", "sarasmith.dev"),
+    ("mailto:sara@example.com", ""), ("not a url", ""), ("https://[", ""),
+])
+def test_profile_urls(value, expected):
+    assert normal_url(value) == expected
+
+
+def test_a_contacts_keys_come_from_email_phone_and_links():
+    keys = contact_keys("Sara@example.com", "415-555-0123",
+                        "https://linkedin.com/in/sara\nmailto:sara@work.example\ntel:+1 415 555 0199")
+    assert keys == {
+        Key(EMAIL, "sara@example.com"), Key(EMAIL, "sara@work.example"),
+        Key(PHONE, "+14155550123"), Key(PHONE, "+14155550199"), Key(URL, "linkedin.com/in/sara"),
+    }
+
+
+def test_the_index_finds_the_same_person_and_asks_about_similar_names():
+    sara = Person(1, "Sara Smith", "Acme", {Key(EMAIL, "sara@example.com")})
+    john = Person(2, "John Public", "Acme", set())
+    index = Index([sara, john])
+    assert index.same({Key(EMAIL, "sara@example.com")}) == (sara, Key(EMAIL, "sara@example.com"))
+    assert index.same({Key(EMAIL, "other@example.com")}) is None
+    assert [p for p, _ in index.similar("Jon Public", "acme ")] == [john]
+    assert index.similar("John Public", "Globex") == []  # a name alone is never enough
+    assert index.similar("Alan Park", "Acme") == []
+
+
+@pytest.mark.django_db
+def test_likely_duplicates_in_one_query(user, other_user, django_assert_num_queries):
+    a = make_contact(user, "Sara Smith", email="sara@example.com")
+    b = make_contact(user, "S. Smith", links="mailto:SARA@example.com")
+    c = make_contact(user, "John Public", organization="Acme")
+    d = make_contact(user, "Jon Public", organization="Acme")
+    make_contact(user, "John Public", organization="Globex")  # same name, elsewhere: not a pair
+    make_contact(user, "Sara Smith")  # same name, nothing shared: not a pair
+    make_contact(other_user, "Sara Smith", email="sara@example.com")  # another user's
+    with django_assert_num_queries(1):
+        pairs = likely_duplicates(user)
+    assert [(p.first, p.second, p.sure) for p in pairs] == [(a.pk, b.pk, True), (c.pk, d.pk, False)]
+    assert pairs[0].reason == "same email"
+    assert pairs[1].reason.startswith("similar name at Acme")

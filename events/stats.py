@@ -65,8 +65,8 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 def outcomes(user, events: QuerySet | None = None) -> QuerySet:
     """`events` (the user's; all of them by default) annotated, in one query, with
-    `first_visit` and `last_visit` (None if never), `since` (the first visit, or 1900)
-    and the OUTCOMES counts: people_count, meeting_count, referral_count, lead_count."""
+    `first_visit` and `last_visit` (None if never), `since` (the first visit, or 1900),
+    `visit_count` and the OUTCOMES counts: people_count, meeting_count, referral_count, lead_count."""
     events = (Event.objects.all() if events is None else events).filter(user=user)
     visits = EventVisit.objects.filter(event=OuterRef("pk")).order_by()
     events = events.annotate(
@@ -79,6 +79,7 @@ def outcomes(user, events: QuerySet | None = None) -> QuerySet:
     # The people, as a subquery one level below a meeting's or referral's subquery.
     people_below = Contact.objects.filter(user=user).filter(met_there("pk", depth=2))
     counts = {
+        "visit_count": _count(EventVisit.objects.filter(event=OuterRef("pk"))),
         "people_count": _count(Contact.objects.filter(user=user).filter(met_there("pk", 1))),
         "meeting_count": _count(Meeting.objects.filter(
             user=user, contacts__in=people_below, starts_at__date__gte=OuterRef("since"),

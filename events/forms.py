@@ -116,6 +116,7 @@ class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):
         self.fields["contacts"].queryset = Contact.objects.for_user(user)
         choices = [(v.pk, dateformat.format(v.on, "D j M Y")) for v in visits]
         self.fields["visit"].choices = choices or [("", "Today (a new visit)")]
+        self.fields["visit"].initial = visits[0].pk if visits else ""
 
     def clean(self):
         cleaned = super().clean()

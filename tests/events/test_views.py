@@ -543,3 +543,14 @@ def test_the_lead_form_names_the_event_where_it_was_found(client_logged_in, user
 
 def test_the_nav_links_to_events(client_logged_in):
     assertContains(client_logged_in.get(reverse("home:dashboard")), f'href="{EVENTS}"')
+
+
+def test_deleting_a_contact_says_the_events_keep_going(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    event = make_event(user)
+    visit(event, days_ago=7, people=[sara])
+    visit(event, days_ago=1, people=[sara])
+    page = client_logged_in.get(reverse("contacts:delete-contact", args=[sara.pk]))
+    assertContains(page, "2 times you went to events keep their notes, without Sara Smith")
+    client_logged_in.post(reverse("contacts:delete-contact", args=[sara.pk]))
+    assert event.visits.count() == 2 and not EventVisit.people.through.objects.exists()

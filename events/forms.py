@@ -82,7 +82,9 @@ class VisitForm(CheckedFormMixin, forms.ModelForm):
         fields = ["on", "notes"]
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 2, "placeholder": "Who spoke, what you talked about…"}),
+            "notes": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "Who spoke, what you talked about…"}
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -66,7 +66,8 @@ def _count(queryset: QuerySet) -> Coalesce:
 def outcomes(user, events: QuerySet | None = None) -> QuerySet:
     """`events` (the user's; all of them by default) annotated, in one query, with
     `first_visit` and `last_visit` (None if never), `since` (the first visit, or 1900),
-    `visit_count` and the OUTCOMES counts: people_count, meeting_count, referral_count, lead_count."""
+    `visit_count` and the OUTCOMES counts: people_count, meeting_count, referral_count,
+    lead_count."""
     events = (Event.objects.all() if events is None else events).filter(user=user)
     visits = EventVisit.objects.filter(event=OuterRef("pk")).order_by()
     events = events.annotate(

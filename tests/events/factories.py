@@ -14,7 +14,9 @@ def make_event(user, name="Tuesday Job Club", kind=Kind.SUPPORT_GROUP, **fields)
     return Event.objects.create(user=user, name=name, kind=kind, **fields)
 
 
-def visit(event: Event, on: date | None = None, people=(), days_ago: int | None = None) -> EventVisit:
+def visit(
+    event: Event, on: date | None = None, people=(), days_ago: int | None = None
+) -> EventVisit:
     if days_ago is not None:
         on = timezone.localdate() - timedelta(days=days_ago)
     return event.went(on=on, people=people)

@@ -250,7 +250,8 @@ def test_event_detail_shows_visits_people_and_what_came_of_it(client_logged_in, 
     assert came.meetings == [meeting]
     assert [r.referred for r in came.referrals] == [john]
     assert came.leads == [lead]
-    assert f'href="{sara.get_absolute_url()}"' in body and f'href="{alan.get_absolute_url()}"' in body
+    for person in (sara, alan):
+        assert f'href="{person.get_absolute_url()}"' in body
     assert f'href="{meeting.get_absolute_url()}"' in body
     assert "he knows everyone" in body and lead.get_absolute_url() in body
     assert "<strong>2</strong> people met" in body and "<strong>1</strong> referral" in body
@@ -303,7 +304,8 @@ def test_event_detail_query_count_holds(client_logged_in, user, django_assert_nu
     event = make_event(user)
 
     def grow(count: int, prefix: str) -> None:
-        people = bulk_contacts(user, count, prefix=prefix, organizations=[make_organization(user, prefix)])
+        where = [make_organization(user, prefix)]
+        people = bulk_contacts(user, count, prefix=prefix, organizations=where)
         for i in range(0, count, 5):
             visit(event, days_ago=40 - i % 30, people=people[i:i + 5])
         for person in people[: count // 2]:
@@ -401,7 +403,9 @@ def test_add_people_you_know_to_the_latest_visit(client_logged_in, user):
     assert 'hx-get="/contacts/search/?pick=many"' in page
     assert f'<option value="{latest.pk}" selected>' in page
 
-    response = client_logged_in.post(url("add-people", event), {"contacts": [sara.pk, john.pk], "visit": latest.pk})
+    response = client_logged_in.post(
+        url("add-people", event), {"contacts": [sara.pk, john.pk], "visit": latest.pk}
+    )
 
     assert response.status_code == 302 and response["Location"] == event.get_absolute_url()
     assert set(latest.people.all()) == {sara, john}
@@ -436,8 +440,9 @@ def test_add_people_refuses_another_users_contact_or_visit(client_logged_in, use
     theirs = visit(make_event(other_user), days_ago=1)
     mallory = make_contact(other_user, "Mallory")
     sara = make_contact(user, "Sara Smith")
-    assert client_logged_in.post(url("add-people", event), {"contacts": [mallory.pk]}).status_code == 422
-    response = client_logged_in.post(url("add-people", event), {"contacts": [sara.pk], "visit": theirs.pk})
+    people = url("add-people", event)
+    assert client_logged_in.post(people, {"contacts": [mallory.pk]}).status_code == 422
+    response = client_logged_in.post(people, {"contacts": [sara.pk], "visit": theirs.pk})
     assert response.status_code == 422
     assert not mine.people.exists() and not theirs.people.exists()
 
@@ -479,7 +484,9 @@ def test_delete_says_what_goes_and_the_trash_brings_it_back(client_logged_in, us
     sara.refresh_from_db()
     lead.refresh_from_db()
     assert sara.met_at_id == event.pk and lead.event_id == event.pk
-    assert list(Event.objects.get(pk=event.pk).visits.get(on__lt=timezone.localdate() - timedelta(days=2)).people.all()) == [sara]
+    restored = Event.objects.get(pk=event.pk)
+    week_ago = restored.visits.get(on__lt=timezone.localdate() - timedelta(days=2))
+    assert list(week_ago.people.all()) == [sara]
 
 
 # --- the contact form and the lead form ---------------------------------------------------
@@ -500,7 +507,8 @@ def test_the_contact_form_names_the_event_where_you_met(client_logged_in, user, 
     alan = Contact.objects.get(name="Alan Park")
     assert alan.met_at == event
     page = client_logged_in.get(alan.get_absolute_url())
-    assertContains(page, f'Group or meetup: <a href="{event.get_absolute_url()}">Business Breakfast</a>')
+    link = f'<a href="{event.get_absolute_url()}">Business Breakfast</a>'
+    assertContains(page, f"Group or meetup: {link}")
 
 
 def test_the_contact_form_drops_the_event_for_another_source(client_logged_in, user):
@@ -529,14 +537,15 @@ def test_the_lead_form_names_the_event_where_it_was_found(client_logged_in, user
     page = client_logged_in.get(new_lead)
     assertContains(page, f'<option value="{event.pk}">Business Breakfast</option>', html=False)
     assertNotContains(page, "Secret Club")
-    data = {"organization_name": "Acme", "role": "Analyst", "source": "event", "found_on": "2026-11-20",
-            "status": "found"}
+    data = {"organization_name": "Acme", "role": "Analyst", "source": "event",
+            "found_on": "2026-11-20", "status": "found"}
 
     refused = client_logged_in.post(new_lead, data | {"event": theirs.pk})
     assert refused.status_code == 422 and not Lead.objects.exists()
     client_logged_in.post(new_lead, data | {"event": event.pk})
     assert Lead.objects.get().event == event
-    client_logged_in.post(new_lead, data | {"role": "Elsewhere", "source": "job_board", "event": event.pk})
+    elsewhere = {"role": "Elsewhere", "source": "job_board", "event": event.pk}
+    client_logged_in.post(new_lead, data | elsewhere)
     assert Lead.objects.get(role="Elsewhere").event is None
     assert [e.lead_count for e in client_logged_in.get(EVENTS).context["page"]] == [1]
 

@@ -373,7 +373,9 @@ def test_where_you_network_and_what_came_of_it():
     assert set(events) >= {Kind.SUPPORT_GROUP, Kind.BUSINESS_GROUP, Kind.VOLUNTEERING}
     support = events[Kind.SUPPORT_GROUP]
     assert support.visit_count == 6  # weekly
-    visits = list(EventVisit.objects.filter(event=support).order_by("on").values_list("on", flat=True))
+    visits = list(
+        EventVisit.objects.filter(event=support).order_by("on").values_list("on", flat=True)
+    )
     assert {(b - a).days for a, b in zip(visits, visits[1:])} == {7}
     assert support.people_count >= 2 and (support.meeting_count, support.referral_count) == (0, 0)
     breakfast = events[Kind.BUSINESS_GROUP]

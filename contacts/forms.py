@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from contacts.models import Contact, Note, Organization
+from contacts.models import EVENT_SOURCES, Contact, Note, Organization
 from contacts.services import sync_keep_in_touch
 from netcrm.lib.forms import CheckedFormMixin
 
@@ -45,6 +45,19 @@ class CadenceField(forms.TypedChoiceField):
         )
 
 
+def events_of(user):
+    """The user's events and groups, for a "where you met" choice: the model is the one
+    Contact.met_at names (contacts imports nothing of events, which sits above it)."""
+    Event = Contact._meta.get_field("met_at").related_model
+    return Event.objects.for_user(user).order_by("name", "pk")
+
+
+def shows_with(field: str, values) -> dict[str, str]:
+    """Widget attributes: static/js/app.js shows the field only while `field` has one
+    of `values` (without JavaScript it always shows)."""
+    return {"data-shows-with": field, "data-shows-with-values": ",".join(values)}
+
+
 class ContactForm(CheckedFormMixin, forms.ModelForm):
     organization_name = forms.CharField(
         label="Organization", required=False, max_length=200,
@@ -54,8 +67,8 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "name", "title", "email", "phone", "links", "source", "tags", "keep_in_touch_days",
-            "notes",
+            "name", "title", "email", "phone", "links", "source", "met_at", "tags",
+            "keep_in_touch_days", "notes",
         ]
         widgets = {
             "links": forms.Textarea(attrs={"rows": 2}),
@@ -69,7 +82,18 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
         if self.instance.organization_id:
             self.fields["organization_name"].initial = self.instance.organization.name
         self.fields["keep_in_touch_days"] = CadenceField(current=self.instance.keep_in_touch_days)
+        met_at = self.fields["met_at"]
+        met_at.queryset = events_of(user)
+        met_at.label, met_at.empty_label = "Where you met", "Not one you logged"
+        met_at.help_text = "The event or group, for an event, a group or volunteering."
+        met_at.widget.attrs.update(shows_with("source", EVENT_SOURCES))
         self.order_fields(["name", "organization_name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") not in EVENT_SOURCES:
+            cleaned["met_at"] = None  # hidden for another "how you met": not where you met
+        return cleaned
 
     def save(self, commit: bool = True) -> Contact:
         contact = super().save(commit=False)

@@ -103,6 +103,10 @@ class Source(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# A "how you met" that can name the event or group (Contact.met_at).
+EVENT_SOURCES = (Source.EVENT, Source.GROUP, Source.VOLUNTEERING)
+
+
 class ContactQuerySet(OwnedQuerySet):
     def search(self, query: str) -> ContactQuerySet:
         """Name, organization, email or tag containing `query`, case-insensitively."""
@@ -154,6 +158,10 @@ class Contact(OwnedModel):
     )
     source = models.CharField(
         "how you met", max_length=20, choices=Source, default=Source.KNEW
+    )
+    met_at = models.ForeignKey(  # by name: events sit above contacts
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="people_met", verbose_name="met at",
     )
     tags = TaggableManager(blank=True, help_text="Separate tags with commas.")
     notes = models.TextField(blank=True)

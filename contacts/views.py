@@ -252,6 +252,10 @@ CONTACT_PHRASES = {
     "followups.followup": (
         "1 follow-up about {name} goes with them", "{count} follow-ups about {name} go with them"
     ),
+    "events.eventvisit_people": (
+        "1 time you went to an event keeps its notes, without {name}",
+        "{count} times you went to events keep their notes, without {name}",
+    ),
     "jobs.lead_contacts": (
         "1 lead keeps going, without {name}", "{count} leads keep going, without {name}"
     ),

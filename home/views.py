@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = (
-        Contact.objects.select_related("organization")
+        Contact.objects.select_related("organization", "met_at")
         .prefetch_related("tags")
         .get_for_user_or_404(request.user, pk=pk)
     )

@@ -5,8 +5,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from contacts.forms import events_of, shows_with
 from contacts.models import Contact, Organization
-from jobs.models import TARGETS, Lead, Outcome, Status
+from jobs.models import TARGETS, Lead, Outcome, Source, Status
 from meetings.forms import ContactsField
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
@@ -30,8 +31,8 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Lead
-        fields = ["role", "posting_url", "source", "found_on", "status", "notes"]
-        labels = {"status": "Where it stands"}
+        fields = ["role", "posting_url", "source", "event", "found_on", "status", "notes"]
+        labels = {"status": "Where it stands", "event": "Found at"}
         error_messages = {"role": {"required": "Which role? “Data Analyst” is enough."}}
         widgets = {
             "role": forms.TextInput(attrs={"placeholder": "Data Analyst", "autocomplete": "off"}),
@@ -48,6 +49,11 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
             list="organization-names", autocomplete="off", autofocus=True
         )
         self.fields["found_on"].input_formats = ["%Y-%m-%d"]
+        event = self.fields["event"]
+        event.queryset = events_of(user)
+        event.empty_label = "Not one you logged"
+        event.help_text = "The event or group where you heard of it."
+        event.widget.attrs.update(shows_with("source", [Source.EVENT]))
         if self.instance.pk:
             # Editing: the status moves with the lead's buttons, each move recorded.
             del self.fields["status"]
@@ -89,6 +95,12 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
 
     def clean_role(self) -> str:
         return " ".join(self.cleaned_data["role"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") != Source.EVENT:
+            cleaned["event"] = None  # found elsewhere: at no event
+        return cleaned
 
     def save(self, commit: bool = True) -> Lead:
         lead = super().save(commit=False)

@@ -115,6 +115,10 @@ class Lead(OwnedModel):
     source = models.CharField(
         "where you found it", max_length=20, choices=Source, default=Source.JOB_BOARD
     )
+    event = models.ForeignKey(  # where it was found (Source.EVENT)
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="leads", verbose_name="found at",
+    )
     found_on = models.DateField("found on", default=timezone.localdate)
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.FOUND)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "referrals",
     "reciprocity",
     "followups",
+    "events",
     "jobs",
     "insights",
     "home",

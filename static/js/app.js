@@ -50,6 +50,25 @@
     }
   }
 
+  // A field that matters only for some answers of another ("where you met" for an
+  // event, a group or volunteering) shows only while that field has one of them.
+  // Without JavaScript it always shows; the server ignores it for the other answers.
+  const syncShowsWith = (root) => {
+    root.querySelectorAll("[data-shows-with]").forEach((field) => {
+      const form = field.form;
+      const control = form && form.elements.namedItem(field.dataset.showsWith);
+      if (!control) return;
+      const shown = field.dataset.showsWithValues.split(",").includes(control.value);
+      const wrapper = field.closest("div") || field;
+      wrapper.hidden = !shown;
+    });
+  };
+  document.addEventListener("change", (event) => {
+    if (event.target.form) syncShowsWith(event.target.form);
+  });
+  document.addEventListener("htmx:afterSwap", (event) => syncShowsWith(event.detail.target));
+  syncShowsWith(document);
+
   // Remove a chosen participant chip.
   document.addEventListener("click", (event) => {
     const remove = event.target.closest("[data-remove-chip]");

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, Organization
+from events.models import Event, Kind
 from followups.models import FollowUp
 from jobs.models import Lead
 from meetings.models import Meeting
@@ -43,6 +44,7 @@ def screens() -> dict[str, str]:
     meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
     lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
+    event = Event.objects.filter(kind=Kind.BUSINESS_GROUP).order_by("pk").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -73,6 +75,12 @@ def screens() -> dict[str, str]:
         "/leads/new/": "Add a lead",
         f"/leads/{lead.pk}/": lead.role,
         f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
+        "/events/": "Events & groups",
+        "/events/new/": "Add an event or group",
+        f"/events/{event.pk}/": event.name,
+        f"/events/{event.pk}/edit/": f"Edit {event.name}",
+        f"/events/{event.pk}/people/": f"Whom you met at {event.name}",
+        f"/events/{event.pk}/delete/": f"Delete {event.name}?",
     }
 
 
@@ -92,6 +100,69 @@ def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_e
         page.set_viewport_size({"width": 1280, "height": 900})
         page.reload()
         page.screenshot(path=SCREENSHOTS / "dashboard.png")
+    assert console_errors == []
+
+
+EVENT_SCREENS = Path(os.environ.get("EVENT_SCREENSHOTS", "/tmp/events-screens"))
+
+
+def test_events_screens_on_a_phone_and_a_desktop(demo_page: Page, live_server, console_errors):
+    """Where you network, in pictures (EVENT_SCREENSHOTS, /tmp by default): the list,
+    the new form in its modal, an event's page; each fits, with no browser error."""
+    page = demo_page
+    event = Event.objects.filter(kind=Kind.BUSINESS_GROUP).get()
+    EVENT_SCREENS.mkdir(parents=True, exist_ok=True)
+    for size, viewport in {"phone": {"width": 390, "height": 844},
+                           "desktop": {"width": 1280, "height": 900}}.items():
+        page.set_viewport_size(viewport)
+        page.goto(live_server.url + "/events/")
+        expect(page.locator(".rows.events > li")).to_have_count(Event.objects.count())
+        assert_fits_phone(page)
+        page.screenshot(path=EVENT_SCREENS / f"events-{size}.png", full_page=True)
+        page.get_by_role("button", name="+ Add an event or group").click()
+        dialog = page.locator("dialog#modal")
+        expect(dialog.get_by_role("heading", name="Add an event or group")).to_be_visible()
+        page.screenshot(path=EVENT_SCREENS / f"events-new-{size}.png")
+        dialog.get_by_role("button", name="Close dialog").click()
+        page.goto(live_server.url + event.get_absolute_url())
+        expect(page.get_by_role("heading", level=1)).to_have_text(event.name)
+        assert_fits_phone(page)
+        page.screenshot(path=EVENT_SCREENS / f"event-{size}.png", full_page=True)
+    assert console_errors == []
+
+
+def test_add_an_event_in_the_modal_then_go_again(demo_page: Page, live_server, console_errors):
+    page = demo_page
+    page.goto(live_server.url + "/events/")
+    page.get_by_role("button", name="+ Add an event or group").click()
+    dialog = page.locator("dialog#modal")
+    dialog.get_by_label("Name:").fill("Women in Data breakfast")
+    dialog.get_by_label("Kind:").select_option("business_group")
+    someone = Contact.objects.order_by("pk").first()
+    dialog.get_by_placeholder("Type a name, organization or email…").fill(someone.name[:5])
+    dialog.locator("#participant-results").get_by_role("button", name=someone.name).first.click()
+    expect(dialog.locator("#chosen .chip")).to_contain_text(someone.name)
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("heading", name="Women in Data breakfast added")).to_be_visible()
+    event = Event.objects.get(name="Women in Data breakfast")
+    assert [list(v.people.all()) for v in event.visits.all()] == [[someone]]
+    dialog.get_by_role("button", name="See its page").click()
+    page.get_by_role("button", name="I went again").click()
+    expect(page.locator(".messages")).to_contain_text("Whom did you meet there?")
+    assert event.visits.count() == 2
+    assert console_errors == []
+
+
+def test_where_you_met_shows_only_for_events_groups_and_volunteering(
+    demo_page: Page, live_server, console_errors
+):
+    page = demo_page
+    page.goto(live_server.url + "/contacts/new/")
+    where = page.get_by_label("Where you met")
+    page.get_by_label("How you met").select_option("referral")
+    expect(where).to_be_hidden()
+    page.get_by_label("How you met").select_option("volunteering")
+    expect(where).to_be_visible()
     assert console_errors == []
 
 

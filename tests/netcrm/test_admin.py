@@ -20,7 +20,8 @@ from meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
 OURS = [
-    "accounts", "contacts", "meetings", "referrals", "reciprocity", "followups", "jobs", "home",
+    "accounts", "contacts", "meetings", "referrals", "reciprocity", "followups", "events", "jobs",
+    "home",
 ]
 
 

@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Profile
+from events.models import Event
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from reciprocity.models import InboundRequest
@@ -283,6 +284,7 @@ def world(user, other_user):
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
     Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
+    Event.objects.create(user=user, name="Business Breakfast").went(people=[sara])
     return user, sara
 
 
@@ -404,8 +406,10 @@ def assert_found(site: Site) -> None:
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "events:add-event", "events:edit-event", "events:went-again", "events:add-people",
     } <= actions, actions
     assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {"events:event-list", "events:event-detail", "events:add-people"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

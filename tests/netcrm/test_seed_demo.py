@@ -17,6 +17,8 @@ from django.utils import timezone
 from accounts.models import Profile
 from contacts.models import Contact, Note, Organization
 from contacts.services import keep_in_touch_due
+from events.models import Event, EventVisit, Kind
+from events.stats import outcomes
 from followups import kinds
 from followups.models import OPEN, DigestLog, FollowUp, Heartbeat, Status
 from followups.services import sweep
@@ -34,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 OWNED = (
     Organization, Contact, Meeting, FollowUp, Referral, Note, InboundRequest, DigestLog, Lead,
-    LeadMove,
+    LeadMove, Event, EventVisit,
 )
 
 
@@ -48,6 +50,7 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (*OWNED, QuestionTemplate)} | {
         "users": User.objects.count(),
         "meeting participants": Meeting.contacts.through.objects.count(),
+        "people met at events": EventVisit.people.through.objects.count(),
         "tagged contacts": Contact.tags.through.objects.count(),
     }
 
@@ -355,3 +358,34 @@ def test_reset_without_a_demo_user_just_seeds():
 
     assert "Demo account ready" in output
     assert Meeting.objects.filter(user__username=DEMO_USERNAME).count() == 15
+
+
+def test_where_you_network_and_what_came_of_it():
+    """The article's point, in the demo: the support group gave no referral, the
+    business breakfast one meeting and its referral (and a lead), the volunteer board
+    a meeting."""
+    seed()
+    demo = demo_user()
+    profile = Profile.for_user(demo)
+    today = timezone.localdate(timezone=profile.tzinfo)
+    events = {e.kind: e for e in outcomes(demo)}
+
+    assert set(events) >= {Kind.SUPPORT_GROUP, Kind.BUSINESS_GROUP, Kind.VOLUNTEERING}
+    support = events[Kind.SUPPORT_GROUP]
+    assert support.visit_count == 6  # weekly
+    visits = list(
+        EventVisit.objects.filter(event=support).order_by("on").values_list("on", flat=True)
+    )
+    assert {(b - a).days for a, b in zip(visits, visits[1:])} == {7}
+    assert support.people_count >= 2 and (support.meeting_count, support.referral_count) == (0, 0)
+    breakfast = events[Kind.BUSINESS_GROUP]
+    assert (breakfast.meeting_count, breakfast.referral_count, breakfast.lead_count) == (1, 1, 1)
+    assert events[Kind.VOLUNTEERING].meeting_count >= 1
+    for event in events.values():  # all within the last six weeks
+        assert today - timedelta(days=42) <= event.first_visit <= event.last_visit < today
+    # "How you met" names the event for people met at one, where it is how they met.
+    named = Contact.objects.for_user(demo).exclude(met_at=None)
+    assert named.count() >= 4
+    assert all(c.source in ("event", "group", "volunteering") for c in named)
+    assert not named.exclude(met_at__user=demo).exists()
+    assert not EventVisit.people.through.objects.exclude(contact__user=demo).exists()

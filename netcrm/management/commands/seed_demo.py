@@ -39,6 +39,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from contacts.models import Contact, Note, Organization, Source
 from contacts.services import keep_in_touch_done, set_cadence
+from events import demo as events_demo
 from followups.kinds import Custom
 from followups.models import DigestLog, FollowUp, Status
 from followups.services import create_followups
@@ -761,6 +762,7 @@ class Command(BaseCommand):
             user = create_demo_user()
             seeder = DemoSeeder(user, Profile.for_user(user))
             seeder.seed()
+            events_demo.seed(user, seeder.contacts, seeder.now)
             counts = seeder.counts()
         self.stdout.write(
             self.style.SUCCESS(f"Demo account ready: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}")

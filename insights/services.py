@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Contact, Source
+from events.models import Kind as EventKind
+from events.stats import outcomes as event_outcomes
 from followups.models import FollowUp, Status as FollowUpStatus
 from insights.models import WeeklyGoal
 from jobs.models import Lead, LeadMove, Status as LeadStatus
@@ -45,11 +47,26 @@ RULES = {
 # Where a meeting came from, by how you met the person, and what to try instead when
 # those meetings give no referral.
 ADVICE = {
+    f"event:{EventKind.SUPPORT_GROUP}": "try a business networking group or a volunteer board",
+    f"event:{EventKind.ONLINE}": "meet in person: a coffee beats a chat",
     Source.GROUP: "try a business networking group or a volunteer board",
     Source.EVENT: "set up a coffee outside the event, where you can really talk",
     Source.ONLINE: "meet in person: a coffee beats a chat",
 }
 DEFAULT_ADVICE = "end each one by asking whom else you could talk to"
+EVENTS_SHOWN = 10
+
+
+def source_key(source: str, event_kind: str | None) -> str:
+    """Where a person came from: the kind of event or group you met them at, when
+    their "how you met" names one, else how you met."""
+    return f"event:{event_kind}" if event_kind else source
+
+
+def source_label(key: str) -> str:
+    if key.startswith("event:"):
+        return EventKind(key.removeprefix("event:")).label
+    return Source(key).label if key else "Nobody recorded"
 
 
 def week_start(day: date) -> date:
@@ -154,6 +171,7 @@ class Insights:
     weeks: list[date]
     stages: list[Stage]
     sources: list[SourceRow]
+    events: list  # events.Event annotated with their outcomes (events.stats.outcomes)
     barren: list[Meeting]
     barren_count: int
     met_count: int
@@ -230,10 +248,10 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     given = {pk: n for pk, _, n in meetings}
     barren_ids = [pk for pk, _, n in meetings if n == 0]
     sources_of: dict[int, set[str]] = {}
-    for meeting_id, source in Meeting.contacts.through.objects.filter(
+    for meeting_id, source, event_kind in Meeting.contacts.through.objects.filter(
         meeting_id__in=given
-    ).values_list("meeting_id", "contact__source"):
-        sources_of.setdefault(meeting_id, set()).add(source)
+    ).values_list("meeting_id", "contact__source", "contact__met_at__kind"):
+        sources_of.setdefault(meeting_id, set()).add(source_key(source, event_kind))
 
     referrals = list(
         Referral.objects.for_user(user).filter(referred_on__gte=first_day)
@@ -261,7 +279,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     rows: dict[str, SourceRow] = {}
     for pk, _, n in meetings:
         for source in sources_of.get(pk, {""}):
-            row = rows.setdefault(source, SourceRow(Source(source).label if source else "Nobody recorded"))
+            row = rows.setdefault(source, SourceRow(source_label(source)))
             row.meetings += 1
             row.referrals += n
             row.barren += n == 0
@@ -311,8 +329,9 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         meetings=meetings, sources_of=sources_of, stages=stages, thank_yous=thank_yous,
         follow=follow, reciprocity=reciprocity, cold_leads=cold_leads,
     )
+    events = list(event_outcomes(user).order_by("-last_visit", "name")[:EVENTS_SHOWN])
     return Insights(
-        weeks=week_days, stages=stages, sources=sources, barren=barren,
+        weeks=week_days, stages=stages, sources=sources, events=events, barren=barren,
         barren_count=len(barren_ids), met_count=len(meetings), thank_yous=thank_yous,
         follow_through=follow, reciprocity=reciprocity, findings=findings,
         progress=weekly_progress(user, profile, now),
@@ -333,7 +352,7 @@ def find(*, meetings, sources_of, stages, thank_yous, follow, reciprocity, cold_
     if len(last) >= 3 and barren_by_source:
         source, n = barren_by_source.most_common(1)[0]
         if n * 2 >= len(last):
-            where = Source(source).label.lower()
+            where = source_label(source).lower()
             found.append(Finding(
                 f"{n} of your last {len(last)} meetings came from “{where}” and gave no "
                 f"referral: {ADVICE.get(source, DEFAULT_ADVICE)}.",

@@ -216,3 +216,27 @@ def test_another_users_rows_count_for_nothing(client, user, other_user, profile)
     make_meeting(other_user, [sara], starts_at=at(profile, 1))
     client.force_login(user)
     assert "Nothing to measure yet." in text(client.get(PAGE))
+
+
+def test_meetings_from_job_seeker_groups_are_named_by_the_group(user, profile):
+    """The seed article's finding, in its words: people met at a job-seeker support
+    group gave no referral; try a business networking group or a volunteer board."""
+    from events.models import Event, Kind
+
+    group = Event.objects.create(user=user, name="Tuesday job club", kind=Kind.SUPPORT_GROUP)
+    for i in range(4):
+        person = make_contact(user, f"Member {i}", source=Source.GROUP, met_at=group)
+        make_meeting(user, [person], starts_at=at(profile, i + 1))
+    friend = make_contact(user, "Old Friend")
+    for i in range(2):
+        m = make_meeting(user, [friend], starts_at=at(profile, 10 + i))
+        Referral.objects.create(user=user, referrer=friend, referred=make_contact(user, f"R{i}"),
+                                meeting=m, progress=Progress.MET, intro_status=IntroStatus.CALLED)
+    found = insights(user, profile)
+    assert found.findings[0].text == (
+        "4 of your last 6 meetings came from “job-seeker support group” and gave no referral: "
+        "try a business networking group or a volunteer board."
+    )
+    assert found.findings[0].rule.startswith("“Networking Not Working? Think Again!”")
+    assert {row.label for row in found.sources} == {"Job-seeker support group", "Someone I already knew"}
+    assert [(e.name, e.people_count) for e in found.events] == [("Tuesday job club", 4)]

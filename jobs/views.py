@@ -14,6 +14,8 @@ from django_htmx.http import trigger_client_event
 from accounts.submissions import create_once
 from contacts.models import Organization
 from contacts.pickers import recent_contacts
+from followups.models import FollowUp, open_first
+from jobs import services
 from jobs.forms import LeadForm, MoveForm
 from jobs.models import STATUS_ORDER, Lead, Status
 from jobs.reach import who_i_know_at
@@ -126,6 +128,10 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lead": lead,
             "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
             "reach": who_i_know_at(request.user, lead.organization),
+            "followups": list(
+                FollowUp.objects.for_user(request.user).filter(lead=lead)
+                .select_related("contact").order_by(open_first(), "due_at", "pk")
+            ),
         },
     )
 
@@ -162,7 +168,7 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "That move is not one netcrm knows.")
         return redirect(next_url(request) or lead)
     status, outcome = form.target()
-    moved = lead.move(status, outcome, seen=form.seen())
+    moved = services.move_lead(lead, status, outcome, seen=form.seen())
     flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."
     if wants_fragment(request):
         context = {"lead": lead, "flash": flash, "next": current_path(request) or ""}

@@ -229,6 +229,11 @@ class Coverage:
         return self.people[:COVERAGE_PEOPLE]
 
     @property
+    def others(self) -> int:
+        """How many people there `top_people` leaves out."""
+        return self.known - len(self.top_people)
+
+    @property
     def best(self) -> Person | IntroPath | None:
         """Whom to ask about the organization: the warmest person there, or the warmest
         intro path's asker when warmer (then ask them for an intro); None if nobody."""

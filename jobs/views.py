@@ -19,6 +19,7 @@ from jobs import services
 from jobs.forms import LeadForm, MoveForm
 from jobs.models import STATUS_ORDER, Lead, Status
 from jobs.reach import who_i_know_at
+from jobs.targets import targets_for
 from trash.views import delete_owned
 from netcrm.lib.http import (
     current_path, form_data, id_from, next_url, query_text, wants_fragment,
@@ -190,3 +191,11 @@ def delete_lead(request: HttpRequest, pk: int) -> HttpResponse:
         )},
         done="jobs:lead-list",
     )
+
+
+@login_required
+@require_GET
+def target_list(request: HttpRequest) -> HttpResponse:
+    """The target companies, each with its coverage and the next step netcrm suggests."""
+    targets, more = targets_for(request.user)
+    return render(request, "jobs/targets.html", {"targets": targets, "more": more})

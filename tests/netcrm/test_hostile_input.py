@@ -403,9 +403,11 @@ def assert_found(site: Site) -> None:
         "referrals:add-referral", "accounts:settings", "followups:snooze",
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
-        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead", "contacts:set-target",
     } <= actions, actions
-    assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {
+        "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "jobs:targets",
+    } <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

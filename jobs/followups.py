@@ -217,10 +217,10 @@ class ApplicationCheckin(LeadKind):
         return [Q(status=Status.APPLIED)]
 
     def rows(self, leads: list[Lead], profiles: dict[int, Profile], now: datetime) -> list[FollowUp]:
-        covered = coverages([lead for lead in leads if not lead.contacts.all()], now)
+        covered = coverages(leads, now)
         rows = []
         for lead in leads:
-            person = introducer(lead, covered.get(lead.organization_id))
+            person = introducer(lead, covered[lead.organization_id])
             profile = profiles[lead.user_id]
             about = f"your {lead.organization.name} application"
             rows.append(FollowUp(
@@ -236,15 +236,18 @@ class ApplicationCheckin(LeadKind):
         return rows
 
 
-def introducer(lead: Lead, cover: Coverage | None) -> Contact | None:
+def introducer(lead: Lead, cover: Coverage) -> Contact | None:
     """Who introduced you for this lead: one of its people (someone outside the
-    organization first: they made the introduction), else the one who referred you to
-    someone there on the warmest intro path."""
+    organization first: they made the introduction; else the warmest of them there),
+    else the one who referred you to someone there on the warmest intro path."""
     people = list(lead.contacts.all())
+    outside = [p for p in people if p.organization_id != lead.organization_id]
+    if outside:
+        return outside[0]
     if people:
-        outside = [p for p in people if p.organization_id != lead.organization_id]
-        return (outside or people)[0]
-    if cover and cover.paths:
+        rank = {person.contact.pk: i for i, person in enumerate(cover.people)}
+        return min(people, key=lambda p: (rank.get(p.pk, len(rank)), p.name.lower(), p.pk))
+    if cover.paths:
         return cover.paths[0].asker.contact
     return None
 

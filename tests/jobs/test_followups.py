@@ -339,3 +339,12 @@ def test_the_lead_page_shows_its_follow_ups_with_the_drafted_ask(client_logged_i
     assert "I came across the Data Analyst role" in body
     followup_page = client_logged_in.get(ask.get_absolute_url()).content.decode()
     assert f'href="{lead.get_absolute_url()}"' in followup_page
+
+
+def test_among_the_people_there_the_check_in_goes_to_the_warmest(user, acme):
+    priya = make_contact(user, "Priya Raman", organization=acme)
+    sara = make_contact(user, "Sara Smith", organization=acme)
+    sara.touch(timezone.now() - timedelta(days=1))
+    lead = make_lead(user, acme, status=Status.APPLIED, people=[priya, sara])
+    run_kind("application_checkin", [lead.pk])
+    assert lead_followups(lead).get().contact == sara

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -133,6 +134,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 FollowUp.objects.for_user(request.user).filter(lead=lead)
                 .select_related("contact").order_by(open_first(), "due_at", "pk")
             ),
+            "now": timezone.now(),
         },
     )
 

@@ -71,6 +71,7 @@ def screens() -> dict[str, str]:
         "/leads/new/": "Add a lead",
         f"/leads/{lead.pk}/": lead.role,
         f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
+        "/leads/targets/": "Target companies",
     }
 
 

@@ -348,3 +348,11 @@ def test_among_the_people_there_the_check_in_goes_to_the_warmest(user, acme):
     lead = make_lead(user, acme, status=Status.APPLIED, people=[priya, sara])
     run_kind("application_checkin", [lead.pk])
     assert lead_followups(lead).get().contact == sara
+
+
+def test_an_overdue_check_in_says_so_on_the_lead_page(client_logged_in, user, acme):
+    lead = make_lead(user, acme, status=Status.APPLIED, moved_at=timezone.now() - timedelta(days=9))
+    run_kind("application_checkin", [lead.pk])
+    body = client_logged_in.get(lead.get_absolute_url()).content.decode()
+    assert "Check in on your Acme Analytics application (Data Analyst)" in body
+    assert 'class="badge overdue"' in body

@@ -50,11 +50,12 @@ class ProfileForm(CheckedFormMixin, forms.ModelForm):
         fields = [
             "timezone", "morning_hour", "digest_enabled", "digest_time",
             "thank_you_delay_days", "referral_call_delay_days", "prepare_days_before",
-            "reply_within_hours", "help_back_delay_days",
+            "reply_within_hours", "help_back_delay_days", "application_checkin_days",
         ]
         widgets = {
             "digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "morning_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),
             "thank_you_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
             "referral_call_delay_days": forms.NumberInput(attrs={"min": 0, "max": 30}),
+            "application_checkin_days": forms.NumberInput(attrs={"min": 1, "max": 60}),
         }

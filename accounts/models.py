@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -67,6 +67,12 @@ class Profile(models.Model):
         default=3, validators=[MaxValueValidator(30)],
         help_text="Days after a referral that calling the person falls due "
         "(time for the referrer to call ahead).",
+    )
+    application_checkin_days = models.PositiveSmallIntegerField(
+        "check in on an application after (days)",
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Days without news after you apply before netcrm suggests checking in "
+        "with the person who introduced you.",
     )
 
     objects = ProfileQuerySet.as_manager()

@@ -192,3 +192,14 @@ class KeepInTouchByTagForm(CheckedFormMixin, forms.Form):
 
     def contacts(self):
         return Contact.objects.for_user(self.user).tagged(self.cleaned_data["tag"])
+
+
+class TargetForm(CheckedFormMixin, forms.Form):
+    """Mark an organization as a target company, or not: the state wanted, so a double
+    tap changes it once."""
+
+    is_target = forms.TypedChoiceField(
+        choices=[("1", "A target"), ("0", "Not a target")], coerce=lambda value: value == "1",
+        error_messages={"required": "Say whether it is a target.",
+                        "invalid_choice": "Say whether it is a target."},
+    )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/new/", views.organization_create, name="create-organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="edit-organization"),
+    path("organizations/<int:pk>/target/", views.set_target, name="set-target"),
     path("organizations/<int:pk>/delete/", views.organization_delete, name="delete-organization"),
 ]

@@ -16,6 +16,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.submissions import create_once
 from contacts.forms import (
+    TargetForm,
     CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
 )
 from contacts.models import Contact, Organization
@@ -288,3 +289,34 @@ def organization_delete(request: HttpRequest, pk: int) -> HttpResponse:
         label=lambda o: o.name, phrases=ORGANIZATION_PHRASES,
         done="contacts:organization-list",
     )
+
+
+@login_required
+@require_POST
+def set_target(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap marks an organization as a target company, or not. HTMX gets the toggle
+    back; a plain post goes back to the organization's page."""
+    organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
+    form = TargetForm(request.POST)
+    if not form.is_valid():
+        context = {"organization": organization, "flash": "That is not a choice netcrm knows."}
+        template = (
+            "contacts/organization_detail.html#target-toggle" if wants_fragment(request)
+            else "contacts/target.html"
+        )
+        return render(request, template, context, status=422)
+    wanted = form.cleaned_data["is_target"]
+    Organization.objects.filter(pk=organization.pk).update(is_target=wanted)
+    organization.is_target = wanted
+    note = (
+        f"{organization.name} is a target company." if wanted
+        else f"{organization.name} is no longer a target."
+    )
+    if wants_fragment(request):
+        response = render(
+            request, "contacts/organization_detail.html#target-toggle",
+            {"organization": organization, "flash": note},
+        )
+        return trigger_client_event(response, "targetChanged", {"id": organization.pk})
+    messages.success(request, note)
+    return redirect(organization)

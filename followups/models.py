@@ -25,6 +25,11 @@ OPEN = [Status.PENDING, Status.SNOOZED]
 TICK = timedelta(microseconds=1)
 
 
+def open_first() -> Case:
+    """An ordering that puts open follow-ups before closed ones."""
+    return Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
+
+
 class FollowUpQuerySet(OwnedQuerySet):
     def open(self) -> FollowUpQuerySet:
         return self.filter(status__in=OPEN)
@@ -62,7 +67,7 @@ class FollowUpQuerySet(OwnedQuerySet):
     def with_subjects(self) -> FollowUpQuerySet:
         return self.select_related(
             "contact", "contact__organization", "meeting",
-            "referral__referrer", "referral__referred",
+            "referral__referrer", "referral__referred", "lead__organization",
         )
 
 
@@ -88,6 +93,10 @@ class FollowUp(OwnedModel):
     )
     inbound_request = models.ForeignKey(
         "reciprocity.InboundRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    # By name: the engine knows no domain app (jobs registers its kinds with it).
+    lead = models.ForeignKey(
+        "jobs.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -132,6 +141,12 @@ class FollowUp(OwnedModel):
                 fields=["meeting"],
                 condition=Q(kind="prepare"),
                 name="followup_one_prepare_per_meeting",
+            ),
+            # Each job lead calls for at most one follow-up of each kind.
+            models.UniqueConstraint(
+                fields=["lead", "kind"],
+                condition=Q(lead__isnull=False),
+                name="followup_one_per_lead_kind",
             ),
             # Keep in touch: never two open at once for a contact.
             models.UniqueConstraint(

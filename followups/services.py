@@ -52,9 +52,11 @@ def signature(user) -> str:
 
 
 def draft(template: str, profile: Profile, **context) -> str:
-    """A drafted note from `followups/drafts/<template>`, dated in the user's timezone."""
+    """A drafted note from `followups/drafts/<template>`, or from an app's own folder
+    when named with it ("jobs/drafts/ask_about_lead.txt"), dated in the user's timezone."""
+    name = template if "/" in template else f"followups/drafts/{template}"
     with timezone.override(profile.tzinfo):  # "on Tuesday" in the user's own week
-        return render_to_string(f"followups/drafts/{template}", context).strip()
+        return render_to_string(name, context).strip()
 
 
 def clip_title(title: str) -> str:

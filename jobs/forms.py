@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from contacts.forms import events_of, shows_with
 from contacts.models import Contact, Organization
 from jobs.models import TARGETS, Lead, Outcome, Source, Status
+from jobs.services import save_lead
 from meetings.forms import ContactsField
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
@@ -108,12 +109,7 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         lead.organization = Organization.objects.named(
             self.user, self.cleaned_data["organization_name"]
         )
-        people = list(self.cleaned_data["contacts"])
-        if lead.pk is None:
-            return lead.save_new(people)
-        lead.save()
-        lead.contacts.set(people)
-        return lead
+        return save_lead(lead, self.cleaned_data["contacts"])
 
 
 class MoveForm(CheckedFormMixin, forms.Form):

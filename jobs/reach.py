@@ -1,6 +1,9 @@
 """Who I know there: the people at an organization, the people one referral away from
 it, and the intro paths that reach it, ranked by warmth.
 
+`coverage` sums the same up for many organizations at once (the target companies
+page), in four queries whatever their number.
+
 Four queries whatever the size of the network: the people there, the referrals with
 one end there, the chains to anyone there (referrals/graph.py's recursive walk,
 seeded with the organization's people), and the people on those chains and referrals.
@@ -26,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
@@ -202,3 +205,90 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     reach.paths.sort(key=lambda p: (-p.asker.warmth.score, len(p.people), [c.name.lower() for c in p.people]))
     reach.paths = reach.paths[:PATHS_LIMIT]
     return reach
+
+
+# Many organizations at once (the target companies page, the lead follow-ups) -----------
+
+COVERAGE_PEOPLE = 3  # names shown per organization
+
+
+@dataclass
+class Coverage:
+    """How well you can reach one organization: a summary of `who_i_know_at` for pages
+    and follow-ups that handle many organizations at once."""
+
+    organization: Organization
+    known: int = 0  # people you know there
+    last_touch: datetime | None = None  # the latest interaction with any of them
+    people: list[Person] = field(default_factory=list)  # warmest first (of the first PEOPLE_LIMIT)
+    paths: list[IntroPath] = field(default_factory=list)  # warmest first, at most PATHS_LIMIT
+    path_count: int = 0  # intro paths found (at most graph.MAX_CHAINS)
+
+    @property
+    def top_people(self) -> list[Person]:
+        return self.people[:COVERAGE_PEOPLE]
+
+    @property
+    def others(self) -> int:
+        """How many people there `top_people` leaves out."""
+        return self.known - len(self.top_people)
+
+    @property
+    def best(self) -> Person | IntroPath | None:
+        """Whom to ask about the organization: the warmest person there, or the warmest
+        intro path's asker when warmer (then ask them for an intro); None if nobody."""
+        person = self.people[0] if self.people else None
+        path = self.paths[0] if self.paths else None
+        if path is not None and (person is None or path.asker.warmth.score > person.warmth.score):
+            return path
+        return person
+
+
+def coverage(user, organizations, now: datetime | None = None) -> dict[int, Coverage]:
+    """{organization id: Coverage} for each of `organizations` (the user's own), in
+    four queries whatever their number: counts and last touch, the people there with
+    their warmth, the chains to them (one recursive query for all), and the people on
+    those chains."""
+    now = now or timezone.now()
+    found = {org.pk: Coverage(org) for org in organizations}
+    if not found:
+        return found
+    mine = Contact.objects.for_user(user)
+    there = mine.filter(organization__in=list(found))
+    for row in there.order_by().values("organization").annotate(
+        known=Count("pk"), last_touch=Max("last_interaction_at")
+    ):
+        cover = found[row["organization"]]
+        cover.known, cover.last_touch = row["known"], row["last_touch"]
+
+    first = with_warmth(there, user, now).annotate(
+        place=Window(
+            RowNumber(), partition_by=[F("organization_id")], order_by=[Lower("name"), F("pk")]
+        )
+    ).filter(place__lte=PEOPLE_LIMIT)
+    for contact in first:
+        found[contact.organization_id].people.append(Person(contact, warmth(contact, now)))
+    for cover in found.values():
+        cover.people.sort(key=_by_warmth)
+
+    chains = graph.chains_to_organizations(user.pk, list(found), limit=graph.MAX_CHAINS)
+    on_chains = {pk for group in chains.values() for chain in group for pk in chain}
+    warm = (
+        {c.pk: c for c in with_warmth(mine.filter(pk__in=on_chains), user, now)}
+        if on_chains else {}
+    )
+    for organization_id, group in chains.items():
+        cover = found[organization_id]
+        cover.path_count = len(group)
+        for chain in group:
+            asker = warm[chain[-2]]
+            cover.paths.append(
+                IntroPath([warm[pk] for pk in chain], Person(asker, warmth(asker, now)))
+            )
+        cover.paths.sort(
+            key=lambda p: (
+                -p.asker.warmth.score, len(p.people), [c.name.lower() for c in p.people]
+            )
+        )
+        del cover.paths[PATHS_LIMIT:]
+    return found

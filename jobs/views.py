@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -14,9 +15,12 @@ from django_htmx.http import trigger_client_event
 from accounts.submissions import create_once
 from contacts.models import Organization
 from contacts.pickers import recent_contacts
+from followups.models import FollowUp, open_first
+from jobs import services
 from jobs.forms import LeadForm, MoveForm
 from jobs.models import STATUS_ORDER, Lead, Status
 from jobs.reach import who_i_know_at
+from jobs.targets import targets_for
 from trash.views import delete_owned
 from netcrm.lib.http import (
     current_path, form_data, id_from, next_url, query_text, wants_fragment,
@@ -128,6 +132,11 @@ def detail_context(request: HttpRequest, lead: Lead, **extra) -> dict:
         "lead": lead,
         "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
         "reach": who_i_know_at(request.user, lead.organization),
+        "followups": list(
+            FollowUp.objects.for_user(request.user).filter(lead=lead)
+            .select_related("contact").order_by(open_first(), "due_at", "pk")
+        ),
+        "now": timezone.now(),
     } | extra
 
 
@@ -165,7 +174,7 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
             detail_context(request, lead, flash="That move is not one netcrm knows."), status=422,
         )
     status, outcome = form.target()
-    moved = lead.move(status, outcome, seen=form.seen())
+    moved = services.move_lead(lead, status, outcome, seen=form.seen())
     flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."
     if wants_fragment(request):
         context = {"lead": lead, "flash": flash, "next": current_path(request) or ""}
@@ -187,3 +196,11 @@ def delete_lead(request: HttpRequest, pk: int) -> HttpResponse:
         )},
         done="jobs:lead-list",
     )
+
+
+@login_required
+@require_GET
+def target_list(request: HttpRequest) -> HttpResponse:
+    """The target companies, each with its coverage and the next step netcrm suggests."""
+    targets, more = targets_for(request.user)
+    return render(request, "jobs/targets.html", {"targets": targets, "more": more})

@@ -65,7 +65,8 @@ def chains_to(
     contact you knew already), someone whose every referrer is on the chain
     already (a loop), or the depth cap. Shortest chains first.
     """
-    return _chains("SELECT CAST(%s AS BIGINT) AS id", [contact_id], user_id, max_depth, limit)
+    seed = "SELECT CAST(%s AS BIGINT) AS id, 0 AS grp"
+    return _chains(seed, [contact_id], user_id, max_depth, limit).get(0, [])
 
 
 def chains_to_organization(
@@ -73,36 +74,64 @@ def chains_to_organization(
 ) -> list[list[int]]:
     """chains_to for everyone at an organization at once (one query): every way you
     reached someone who works there, shortest first."""
-    people = f"SELECT id FROM {CONTACTS} WHERE user_id = %s AND organization_id = %s"
-    return _chains(people, [user_id, organization_id], user_id, max_depth, limit)
+    return chains_to_organizations(user_id, [organization_id], max_depth, limit).get(
+        organization_id, []
+    )
+
+
+def chains_to_organizations(
+    user_id: int, organization_ids: list[int], max_depth: int = MAX_DEPTH,
+    limit: int = MAX_CHAINS,
+) -> dict[int, list[list[int]]]:
+    """chains_to_organization for many organizations in one query: {organization id:
+    its chains, shortest first, at most `limit` each}; an organization no chain
+    reaches is absent."""
+    organization_ids = list(organization_ids)
+    if not organization_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(organization_ids))
+    people = (
+        f"SELECT id, organization_id AS grp FROM {CONTACTS} "
+        f"WHERE user_id = %s AND organization_id IN ({marks})"
+    )
+    return _chains(people, [user_id, *organization_ids], user_id, max_depth, limit)
 
 
 def _chains(
     seed: str, seed_params: list, user_id: int, max_depth: int, limit: int
-) -> list[list[int]]:
-    """The chain walk of chains_to, from every contact the `seed` query selects (`id`)."""
+) -> dict[int, list[list[int]]]:
+    """The chain walk of chains_to, from every contact the `seed` query selects (`id`),
+    grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}."""
     not_on_path = "walk.path NOT LIKE '%%,' || CAST(r.referrer_id AS TEXT) || ',%%'"
     rows = _fetch(
         f"""
-        WITH RECURSIVE walk(head, path, depth) AS (
-            SELECT CAST(seed.id AS BIGINT), ',' || CAST(seed.id AS TEXT) || ',', 0
+        WITH RECURSIVE walk(grp, head, path, depth) AS (
+            SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
+                   ',' || CAST(seed.id AS TEXT) || ',', 0
             FROM ({seed}) seed
             UNION ALL
-            SELECT r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',', walk.depth + 1
+            SELECT walk.grp, r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',',
+                   walk.depth + 1
             FROM walk JOIN {TABLE} r ON r.referred_id = walk.head
             WHERE r.user_id = %s AND walk.depth < %s AND {not_on_path}
+        ), ends AS (
+            SELECT walk.grp, walk.path, walk.depth, ROW_NUMBER() OVER (
+                PARTITION BY walk.grp ORDER BY walk.depth, walk.path
+            ) AS place
+            FROM walk
+            WHERE walk.depth >= 1 AND (walk.depth = %s OR NOT EXISTS (
+                SELECT 1 FROM {TABLE} r
+                WHERE r.user_id = %s AND r.referred_id = walk.head AND {not_on_path}
+            ))
         )
-        SELECT walk.path FROM walk
-        WHERE walk.depth >= 1 AND (walk.depth = %s OR NOT EXISTS (
-            SELECT 1 FROM {TABLE} r
-            WHERE r.user_id = %s AND r.referred_id = walk.head AND {not_on_path}
-        ))
-        ORDER BY walk.depth, walk.path
-        LIMIT %s
+        SELECT grp, path FROM ends WHERE place <= %s ORDER BY grp, depth, path
         """,
         [*seed_params, user_id, max_depth, max_depth, user_id, limit],
     )
-    return [[int(i) for i in reversed(path.strip(",").split(","))] for (path,) in rows]
+    chains: dict[int, list[list[int]]] = {}
+    for grp, path in rows:
+        chains.setdefault(grp, []).append([int(i) for i in reversed(path.strip(",").split(","))])
+    return chains
 
 
 # For pages: the same answers with the people filled in, in a fixed number of queries.

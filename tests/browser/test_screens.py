@@ -81,6 +81,7 @@ def screens() -> dict[str, str]:
         f"/events/{event.pk}/edit/": f"Edit {event.name}",
         f"/events/{event.pk}/people/": f"Whom you met at {event.name}",
         f"/events/{event.pk}/delete/": f"Delete {event.name}?",
+        "/leads/targets/": "Target companies",
     }
 
 

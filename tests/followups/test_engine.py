@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED_KINDS = {
     "custom", "keep_in_touch", "thank_you", "prepare", "ask_intro", "referral_call",
-    "close_loop", "reply", "help_back",
+    "close_loop", "reply", "help_back", "ask_about_lead", "ask_connectors", "application_checkin",
 }
 
 
@@ -34,6 +34,9 @@ def test_every_kind_is_registered_once_by_the_app_that_owns_it() -> None:
     assert owners["keep_in_touch"] == "contacts.followups"
     assert {owners[k] for k in ("ask_intro", "referral_call", "close_loop")} == {
         "referrals.followups"
+    }
+    assert {owners[k] for k in ("ask_about_lead", "ask_connectors", "application_checkin")} == {
+        "jobs.followups"
     }
     assert dict(FollowUp._meta.get_field("kind").choices).keys() == EXPECTED_KINDS
 

@@ -405,10 +405,12 @@ def assert_found(site: Site) -> None:
         "referrals:add-referral", "accounts:settings", "followups:snooze",
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
-        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead", "contacts:set-target",
         "events:add-event", "events:edit-event", "events:went-again", "events:add-people",
     } <= actions, actions
-    assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {
+        "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "jobs:targets",
+    } <= set(site.pages)
     assert {"events:event-list", "events:event-detail", "events:add-people"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 

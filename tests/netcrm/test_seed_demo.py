@@ -103,7 +103,7 @@ def test_seeds_a_believable_network_for_the_demo_user(user):
     assert (demo.email, demo.get_full_name()) == ("demo@example.com", "Dana Demo")
     assert 35 <= Contact.objects.for_user(demo).count() <= 45
     assert Organization.objects.for_user(demo).count() >= 10
-    assert Organization.objects.for_user(demo).filter(is_target=True).count() in (2, 3)
+    assert Organization.objects.for_user(demo).filter(is_target=True).count() in (3, 4)
     assert Organization.objects.for_user(demo).exclude(quiet_hours="").exists()
     meetings = Meeting.objects.for_user(demo)
     assert meetings.count() == 15
@@ -389,3 +389,24 @@ def test_where_you_network_and_what_came_of_it():
     assert all(c.source in ("event", "group", "volunteering") for c in named)
     assert not named.exclude(met_at__user=demo).exists()
     assert not EventVisit.people.through.objects.exclude(contact__user=demo).exists()
+
+
+def test_leads_show_their_follow_ups_and_targets_their_next_step():
+    """The demo shows each lead kind: an application long without news (check in), a
+    lead where you know someone (ask them), one where you know nobody (ask connectors)."""
+    from jobs.targets import targets_for
+
+    seed()
+    demo = demo_user()
+    followups = FollowUp.objects.for_user(demo).open().select_related("lead", "contact")
+    checkin = followups.get(kind="application_checkin")
+    assert checkin.lead.role == "Supply Chain Analyst" and checkin.contact.name == "Sam Patel"
+    assert checkin.due_at < timezone.now()
+    assert followups.get(kind="ask_about_lead").lead.role == "Clinical Data Analyst"
+    connectors = followups.get(kind="ask_connectors")
+    assert connectors.lead.organization.name == "Summit Energy"
+    assert connectors.title.startswith("Ask ") and "whom they know at Summit Energy" in connectors.title
+
+    steps = {t.organization.name: t.next_step.text for t in targets_for(demo)[0]}
+    assert steps["Summit Energy"] == "Find someone who knows Summit Energy: ask your connectors"
+    assert len(set(steps.values())) >= 3

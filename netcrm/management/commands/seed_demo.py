@@ -44,6 +44,7 @@ from followups.kinds import Custom
 from followups.models import DigestLog, FollowUp, Status
 from followups.services import create_followups
 from jobs.models import Lead, Outcome, Source as LeadSource, Status as LeadStatus
+from jobs.services import move_lead, save_lead
 from meetings.followups import ThankYou
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import log_meeting, normalize_question
@@ -82,6 +83,9 @@ ORGANIZATIONS: tuple[tuple[str, str, str, bool, str, str], ...] = (
     ("alumni", "State University Alumni Association", "alumni.stateu.example", False, "", ""),
     ("greenleaf", "Greenleaf Consulting", "greenleaf.example", False, "", ""),
     ("harbor", "Harbor Design Co.", "harbordesign.example", False, "", ""),
+    ("summit", "Summit Energy", "summitenergy.example", True, "",
+     "Grid analytics group; nobody I know works there yet."),
+    ("meridian", "Meridian Insurance", "meridianinsurance.example", False, "", ""),
 )
 
 # (name, organization key or "", title, source, tags, a phone (+…) or a link (https…) or "")
@@ -397,6 +401,11 @@ LEADS: tuple[LeadRow, ...] = (
             "careers/model-validation", ("Michael Brown",),
             "Michael says model validation is the way in.",
             (("applied", -22, 9), ("lost", -9, 12))),
+    # Where nobody is known yet: ask the best connectors whom they know there.
+    LeadRow("summit", "Grid Analytics Analyst", LeadSource.JOB_BOARD, -1,
+            "careers/grid-analytics-analyst", ()),
+    LeadRow("meridian", "Pricing Analyst", LeadSource.JOB_BOARD, -10, "jobs/pricing-analyst", (),
+            "Linda knew someone in their actuarial team.", (("reached_out", -8, 11),)),
 )
 
 # The morning digest: on, at 07:00; yesterday's went out (today's is beat's to send).
@@ -676,23 +685,27 @@ class DemoSeeder:
             Note.objects.filter(pk=note.pk).update(created_at=happened)
 
     def seed_leads(self) -> None:
-        """Job leads, each added the day it was found and moved on as the user tapped."""
+        """Job leads, each added the day it was found and moved on as the user tapped;
+        the engine makes what each step calls for (an ask, a check-in) as it happens."""
         for row in LEADS:
             organization = self.organizations[row.organization]
             found = self.at(row.found, 19)
-            lead = Lead(
+            lead = save_lead(Lead(
                 user=self.user, organization=organization, role=row.role, source=row.source,
                 found_on=self.today + timedelta(days=row.found),
                 posting_url=f"{organization.website}{row.posting}", notes=row.notes,
                 moved_at=found,
-            ).save_new([self.contacts[name] for name in row.people])
+            ), [self.contacts[name] for name in row.people])
             Lead.objects.filter(pk=lead.pk).update(created_at=found)
+            create_followups("jobs.Lead", [lead.pk], now=found)
             for target, days, hour in row.moves:
                 closing = target in Outcome.values
-                lead.move(
-                    LeadStatus.CLOSED if closing else target, target if closing else "",
-                    at=self.past(days, hour),
+                moved = self.past(days, hour)
+                move_lead(
+                    lead, LeadStatus.CLOSED if closing else target, target if closing else "",
+                    at=moved,
                 )
+                create_followups("jobs.Lead", [lead.pk], now=moved)
 
     def seed_digest(self) -> None:
         """Digest on at 07:00; yesterday's was claimed and sent at 07:00. Its count is what

@@ -1,5 +1,6 @@
 """On a phone: add a lead at an organization a referral chain reaches, see the intro
-path, move the lead on with one tap on the board, and see it recorded."""
+path and the drafted ask (made by a real worker), move the lead on with one tap on the
+board, see it recorded, and see the funnel on /insights/ change."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -7,12 +8,21 @@ from playwright.sync_api import Page, expect
 from contacts.models import Contact, Organization
 from jobs.models import Lead, Status
 from referrals.models import Referral
-from tests.conftest import make_user
+from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_add_a_lead_see_who_you_know_and_move_it(live_server, page: Page, console_errors):
+def applications(page: Page, live_server) -> str:
+    """The funnel's "Applications" total, as /insights/ shows it."""
+    page.goto(live_server.url + "/insights/")
+    row = page.locator("section[aria-labelledby=funnel-title] tr", has_text="Applications")
+    return row.locator("td").text_content(timeout=5000)  # in the closed "The numbers"
+
+
+def test_add_a_lead_see_who_you_know_and_move_it(
+    live_server, page: Page, console_errors, celery_worker
+):
     user = make_user("jordan", "a-long-pass-phrase-42")
     acme = Organization.objects.create(user=user, name="Acme Analytics")
     sara = Contact.objects.create(user=user, name="Sara Smith")
@@ -40,6 +50,15 @@ def test_add_a_lead_see_who_you_know_and_move_it(live_server, page: Page, consol
     # Its page: the intro path through the referral chain.
     expect(page.get_by_role("heading", level=1)).to_have_text("Data Analyst")
     expect(page.locator(".intro-paths")).to_contain_text("You → Sara Smith → John Public, Acme Analytics")
+    # The drafted ask, made by the worker once the lead was saved: insight and an
+    # introduction, never a job (rule 1).
+    wait_for(lambda: Lead.objects.get().followups.exists())
+    page.reload()
+    ask = page.locator(".lead-followups .followup").first
+    expect(ask).to_contain_text("Data Analyst role at Acme Analytics")
+    draft = ask.locator("pre.draft").inner_text()
+    assert "introduc" in draft and "not expecting anyone to have an opening" in draft
+    before = applications(page, live_server)
 
     # One tap on the board moves it, in place.
     page.goto(live_server.url + "/leads/")
@@ -57,4 +76,6 @@ def test_add_a_lead_see_who_you_know_and_move_it(live_server, page: Page, consol
     assert [m.to_status for m in lead.moves.order_by("at", "pk")] == [
         "found", "reached_out", "applied",
     ]
+    # The funnel counts the application.
+    assert (before, applications(page, live_server)) == ("0", "1")
     assert console_errors == []

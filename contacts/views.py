@@ -252,6 +252,10 @@ CONTACT_PHRASES = {
     "followups.followup": (
         "1 follow-up about {name} goes with them", "{count} follow-ups about {name} go with them"
     ),
+    "outreach.outreach": (
+        "1 request for a meeting with {name} goes with them",
+        "{count} requests for a meeting with {name} go with them",
+    ),
     "jobs.lead_contacts": (
         "1 lead keeps going, without {name}", "{count} leads keep going, without {name}"
     ),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reciprocity",
     "followups",
     "jobs",
+    "outreach",
     "home",
 ]
 
@@ -285,3 +286,5 @@ LOGGING = {
 # Product defaults a user can change on their settings page.
 NETCRM_DEFAULT_MORNING_HOUR = 9
 NETCRM_PAGE_SIZE = 25
+# A request for a meeting with no answer after this many days gets one gentle nudge.
+NETCRM_NUDGE_AFTER_DAYS = env.int("NUDGE_AFTER_DAYS", default=5)

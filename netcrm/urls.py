@@ -12,5 +12,6 @@ urlpatterns = [
     path("requests/", include("reciprocity.urls")),
     path("trash/", include("trash.urls")),
     path("leads/", include("jobs.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,6 +46,7 @@ from jobs.models import Lead, Outcome, Source as LeadSource, Status as LeadStatu
 from meetings.followups import ThankYou
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import log_meeting, normalize_question
+from outreach import demo as outreach_demo
 from reciprocity.followups import HelpBack
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from reciprocity.services import answer_request, log_request
@@ -761,6 +762,7 @@ class Command(BaseCommand):
             user = create_demo_user()
             seeder = DemoSeeder(user, Profile.for_user(user))
             seeder.seed()
+            outreach_demo.seed(user, seeder.contacts, seeder.now)
             counts = seeder.counts()
         self.stdout.write(
             self.style.SUCCESS(f"Demo account ready: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}")

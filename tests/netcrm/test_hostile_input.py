@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from accounts.models import Profile
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
+from outreach.models import Answer, Outreach
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
@@ -283,6 +284,11 @@ def world(user, other_user):
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
     Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
+    referral = Referral.objects.get(referrer=sara, referred=john)
+    Outreach.objects.create(
+        user=user, contact=john, purpose="how Acme hires", referral=referral,
+        answer=Answer.ACCEPTED,
+    )
     return user, sara
 
 
@@ -404,8 +410,11 @@ def assert_found(site: Site) -> None:
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "outreach:add-outreach", "outreach:edit-outreach", "outreach:answer-outreach",
+        "outreach:plan-meeting",
     } <= actions, actions
     assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {"outreach:outreach-list", "outreach:outreach-detail"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

@@ -61,12 +61,16 @@ def length_phrase(minutes: int) -> str:
 
 class OutreachQuerySet(OwnedQuerySet):
     def waiting_first(self) -> OutreachQuerySet:
-        """Those still waiting first (the longest waiting first), then the latest asked."""
+        """Those still waiting first (the longest waiting first), then the rest, the
+        latest asked first."""
         waiting = Case(
             When(answer=Answer.PENDING, then=Value(0)), default=Value(1),
             output_field=IntegerField(),
         )
-        return self.annotate(waiting=waiting).order_by("waiting", "asked_at", "pk")
+        waiting_since = Case(When(answer=Answer.PENDING, then="asked_at"))
+        return self.annotate(waiting=waiting).order_by(
+            "waiting", waiting_since.asc(nulls_last=True), "-asked_at", "-pk"
+        )
 
     def with_people(self) -> OutreachQuerySet:
         return self.select_related(

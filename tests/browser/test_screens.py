@@ -14,6 +14,7 @@ from contacts.models import Contact, Organization
 from followups.models import FollowUp
 from jobs.models import Lead
 from meetings.models import Meeting
+from outreach.models import Outreach
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +44,8 @@ def screens() -> dict[str, str]:
     meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
     lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
+    ask = Outreach.objects.select_related("contact").filter(answer="not_hiring").first()
+    waiting = Outreach.objects.select_related("contact").filter(answer="pending").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -71,6 +74,13 @@ def screens() -> dict[str, str]:
         "/leads/new/": "Add a lead",
         f"/leads/{lead.pk}/": lead.role,
         f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
+        "/outreach/": "Asking for meetings",
+        "/outreach/new/": "Ask for a meeting",
+        f"/outreach/{ask.pk}/": f"Your request to {ask.contact.name}",
+        f"/outreach/{waiting.pk}/": f"Your request to {waiting.contact.name}",
+        f"/outreach/{ask.pk}/edit/": f"Edit your request to {ask.contact.name}",
+        f"/outreach/{waiting.pk}/plan/": f"Plan the meeting with {waiting.contact.name}",
+        f"/outreach/{ask.pk}/delete/": f"Delete your request to {ask.contact.name}?",
     }
 
 

@@ -93,16 +93,21 @@ def test_the_list_shows_waiting_first_with_how_long(client_logged_in, user, othe
     make_outreach(user, alan, days_ago=20, answer=Answer.DECLINED)
     make_outreach(user, jo, days_ago=2)
     make_outreach(user, alan, days_ago=6)
+    make_outreach(user, jo, days_ago=10, answer=Answer.ACCEPTED)
     make_outreach(other_user, make_contact(other_user, "Secret Person"), days_ago=1)
 
     response = client_logged_in.get(LIST)
 
     body = assert_full_page(response, 'id="outreach-rows"')
     rows = [(o.contact.name, o.answer) for o in response.context["page"]]
-    assert rows == [("Alan Park", "pending"), ("Jo Lee", "pending"), ("Alan Park", "declined")]
+    # Waiting, the longest first; then the rest, the latest asked first.
+    assert rows == [
+        ("Alan Park", "pending"), ("Jo Lee", "pending"),
+        ("Jo Lee", "accepted"), ("Alan Park", "declined"),
+    ]
     assert "Waiting 6 days" in body and "Waiting 2 days" in body
     assert "Secret Person" not in body
-    assert "3 requests" in body
+    assert "4 requests" in body
     assert 'href="?answer=declined"' in body  # a filter for each answer there is
 
 

@@ -50,7 +50,10 @@ class Nudge(FollowUpKind):
         return self.due(now).filter(asked_at__gte=now - nudge_after() - SWEEP_WINDOW)
 
     def repair(self, ids: list[int], now: datetime) -> int:
-        waiting = list(self.due(now).filter(pk__in=ids).select_related("user", "contact"))
+        waiting = list(
+            self.due(now).filter(pk__in=ids)
+            .select_related("user", "contact__organization", "referral__referrer")
+        )
         profiles = Profile.objects.for_users(o.user_id for o in waiting)
         return save_new([self.row(o, profiles[o.user_id]) for o in waiting])
 

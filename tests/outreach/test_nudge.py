@@ -140,3 +140,18 @@ def test_deleting_a_request_takes_its_nudge(user, alan):
     sweep_kinds("nudge")
     ask.delete()
     assert not nudges().exists()
+
+
+def test_making_nudges_takes_the_same_queries_for_10_or_100(
+    user, alan, django_assert_max_num_queries
+):
+    from referrals.models import Referral
+
+    sara = make_contact(user, "Sara Smith")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=alan)
+    first = [make_outreach(user, alan, days_ago=6, referral=referral).pk for _ in range(10)]
+    with django_assert_max_num_queries(6) as captured:
+        assert run_kind("nudge", first) == 10
+    more = [make_outreach(user, alan, days_ago=6, referral=referral).pk for _ in range(100)]
+    with django_assert_max_num_queries(len(captured)):
+        assert run_kind("nudge", more) == 100

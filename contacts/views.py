@@ -257,6 +257,10 @@ CONTACT_PHRASES = {
         "1 time you went to an event keeps its notes, without {name}",
         "{count} times you went to events keep their notes, without {name}",
     ),
+    "outreach.outreach": (
+        "1 request for a meeting with {name} goes with them",
+        "{count} requests for a meeting with {name} go with them",
+    ),
     "jobs.lead_contacts": (
         "1 lead keeps going, without {name}", "{count} leads keep going, without {name}"
     ),

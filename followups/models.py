@@ -98,6 +98,9 @@ class FollowUp(OwnedModel):
     lead = models.ForeignKey(
         "jobs.Lead", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
+    outreach = models.ForeignKey(
+        "outreach.Outreach", null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -129,6 +132,12 @@ class FollowUp(OwnedModel):
                 fields=["inbound_request", "kind"],
                 condition=Q(inbound_request__isnull=False),
                 name="followup_one_per_inbound_request_kind",
+            ),
+            # A request for a meeting: at most one follow-up of each kind (one gentle nudge).
+            models.UniqueConstraint(
+                fields=["outreach", "kind"],
+                condition=Q(outreach__isnull=False),
+                name="followup_one_per_outreach_kind",
             ),
             # Someone met you: one "offer help back / send an update" per meeting and person.
             models.UniqueConstraint(

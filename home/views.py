@@ -25,12 +25,14 @@ from jobs.reach import who_i_know_at
 from meetings.models import Meeting
 from insights.services import weekly_progress
 from netcrm.lib.http import current_path, form_data, wants_fragment
+from outreach.models import Outreach
 from reciprocity.services import ledger_for
 from referrals import graph
 from referrals.forms import ContactReferralForm
 from referrals.models import Referral
 
 TIMELINE_LIMIT = 50
+OUTREACH_LIMIT = 10
 
 
 @login_required
@@ -78,6 +80,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referred_by = list(
         Referral.objects.for_user(request.user).filter(referred=contact).with_people()
     )
+    outreach = list(
+        Outreach.objects.for_user(request.user).filter(contact=contact)
+        .select_related("meeting")[:OUTREACH_LIMIT]
+    )
     timeline = sorted(
         [("meeting", m.starts_at, m) for m in meetings]
         + [("followup", f.due_at, f) for f in followups],
@@ -103,6 +109,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, profile=request.profile, initial={"contact": contact}
             ),
             "keep_in_touch": keep_in_touch_context(contact),
+            "outreach": outreach,
         },
     )
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "followups",
     "events",
     "jobs",
+    "outreach",
     "insights",
     "home",
 ]
@@ -289,3 +290,5 @@ LOGGING = {
 # Product defaults a user can change on their settings page.
 NETCRM_DEFAULT_MORNING_HOUR = 9
 NETCRM_PAGE_SIZE = 25
+# A request for a meeting with no answer after this many days gets one gentle nudge.
+NETCRM_NUDGE_AFTER_DAYS = env.int("NUDGE_AFTER_DAYS", default=5)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("leads/", include("jobs.urls")),
     path("events/", include("events.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

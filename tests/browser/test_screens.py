@@ -15,6 +15,7 @@ from events.models import Event, Kind
 from followups.models import FollowUp
 from jobs.models import Lead
 from meetings.models import Meeting
+from outreach.models import Outreach
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +46,8 @@ def screens() -> dict[str, str]:
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
     lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
     event = Event.objects.filter(kind=Kind.BUSINESS_GROUP).order_by("pk").first()
+    ask = Outreach.objects.select_related("contact").filter(answer="not_hiring").first()
+    waiting = Outreach.objects.select_related("contact").filter(answer="pending").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -82,6 +85,13 @@ def screens() -> dict[str, str]:
         f"/events/{event.pk}/people/": f"Whom you met at {event.name}",
         f"/events/{event.pk}/delete/": f"Delete {event.name}?",
         "/leads/targets/": "Target companies",
+        "/outreach/": "Asking for meetings",
+        "/outreach/new/": "Ask for a meeting",
+        f"/outreach/{ask.pk}/": f"Your request to {ask.contact.name}",
+        f"/outreach/{waiting.pk}/": f"Your request to {waiting.contact.name}",
+        f"/outreach/{ask.pk}/edit/": f"Edit your request to {ask.contact.name}",
+        f"/outreach/{waiting.pk}/plan/": f"Plan the meeting with {waiting.contact.name}",
+        f"/outreach/{ask.pk}/delete/": f"Delete your request to {ask.contact.name}?",
     }
 
 

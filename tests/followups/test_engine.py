@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED_KINDS = {
     "custom", "keep_in_touch", "thank_you", "prepare", "ask_intro", "referral_call",
     "close_loop", "reply", "help_back", "ask_about_lead", "ask_connectors", "application_checkin",
+    "nudge",
 }
 
 
@@ -32,6 +33,7 @@ def test_every_kind_is_registered_once_by_the_app_that_owns_it() -> None:
     assert owners["thank_you"] == owners["prepare"] == "meetings.followups"
     assert owners["reply"] == owners["help_back"] == "reciprocity.followups"
     assert owners["keep_in_touch"] == "contacts.followups"
+    assert owners["nudge"] == "outreach.followups"
     assert {owners[k] for k in ("ask_intro", "referral_call", "close_loop")} == {
         "referrals.followups"
     }

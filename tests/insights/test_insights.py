@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from contacts.models import Organization, Source
-from followups.models import FollowUp, Status as FollowUpStatus
+from followups.models import FollowUp
 from insights.models import WeeklyGoal
 from insights.services import insights, week_start, weekly_progress
 from jobs.models import Lead, Status as LeadStatus

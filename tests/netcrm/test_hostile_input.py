@@ -42,6 +42,7 @@ from accounts.models import Profile
 from events.models import Event
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
+from outreach.models import Answer, Outreach
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
@@ -285,6 +286,11 @@ def world(user, other_user):
     sara.log_note("Called Sara")
     Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
     Event.objects.create(user=user, name="Business Breakfast").went(people=[sara])
+    referral = Referral.objects.get(referrer=sara, referred=john)
+    Outreach.objects.create(
+        user=user, contact=john, purpose="how Acme hires", referral=referral,
+        answer=Answer.ACCEPTED,
+    )
     return user, sara
 
 
@@ -407,11 +413,14 @@ def assert_found(site: Site) -> None:
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead", "contacts:set-target",
         "events:add-event", "events:edit-event", "events:went-again", "events:add-people",
+        "outreach:add-outreach", "outreach:edit-outreach", "outreach:answer-outreach",
+        "outreach:plan-meeting",
     } <= actions, actions
     assert {
         "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "jobs:targets",
     } <= set(site.pages)
     assert {"events:event-list", "events:event-detail", "events:add-people"} <= set(site.pages)
+    assert {"outreach:outreach-list", "outreach:outreach-detail"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

@@ -27,6 +27,7 @@ from jobs.reach import who_i_know_at
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import SUGGESTED_QUESTIONS
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME, LIBRARY_QUESTION
+from outreach.models import Answer, Outreach
 from reciprocity.followups import reply_due
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from referrals.graph import chains_to
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 OWNED = (
     Organization, Contact, Meeting, FollowUp, Referral, Note, InboundRequest, DigestLog, Lead,
-    LeadMove, Event, EventVisit,
+    LeadMove, Event, EventVisit, Outreach,
 )
 
 
@@ -280,6 +281,33 @@ def test_keep_in_touch_notes_and_requests_for_help():
     for answered in (helped, declined):
         assert not answered.followups.open().exists()
         assert answered.followups.filter(status=Status.DONE).exists()
+
+
+def test_requests_for_a_meeting_in_every_answer_with_a_nudge_open_and_one_sent():
+    seed()
+    demo = demo_user()
+    asks = Outreach.objects.for_user(demo).select_related("contact", "referral__referrer")
+
+    assert set(asks.values_list("answer", flat=True)) == set(Answer.values)
+    assert all(a.contact.user == demo and a.purpose for a in asks)
+    accepted = asks.get(answer=Answer.ACCEPTED)
+    assert accepted.meeting.is_upcoming and accepted.contact in accepted.meeting.contacts.all()
+    assert accepted.referral.referrer.name == "Alan Park"
+    assert "Alan Park suggested I get in touch" in accepted.draft_request()
+    assert "stable team" in asks.get(answer=Answer.NOT_HIRING).draft_not_hiring()
+    # Spread over the last weeks; every answer after its asking.
+    ages = [timezone.now() - a.asked_at for a in asks]
+    assert min(ages) < timedelta(days=3) and max(ages) > timedelta(days=20)
+    assert all(a.answered_at >= a.asked_at for a in asks.exclude(answer=Answer.PENDING))
+    # The engine nudged: one open for the one waiting longest, and some sent before.
+    nudges = FollowUp.objects.for_user(demo).filter(kind="nudge")
+    open_nudge = nudges.open().get()
+    assert open_nudge.outreach.answer == Answer.PENDING
+    assert open_nudge.title == f"Nudge {open_nudge.contact.name} about coffee"
+    assert nudges.filter(status=Status.DONE).count() >= 1
+    sent = asks.filter(nudged_at__isnull=False)
+    assert sorted(a.contact.name for a in sent) == ["Tom Becker", "Wei Zhang"]
+    assert all(a.followups.get(kind="nudge").completed_at == a.nudged_at for a in sent)
 
 
 def test_question_library_prepared_meetings_and_the_digest():

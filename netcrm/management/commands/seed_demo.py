@@ -48,6 +48,7 @@ from jobs.services import move_lead, save_lead
 from meetings.followups import ThankYou
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import log_meeting, normalize_question
+from outreach import demo as outreach_demo
 from reciprocity.followups import HelpBack
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from reciprocity.services import answer_request, log_request
@@ -776,6 +777,7 @@ class Command(BaseCommand):
             seeder = DemoSeeder(user, Profile.for_user(user))
             seeder.seed()
             events_demo.seed(user, seeder.contacts, seeder.now)
+            outreach_demo.seed(user, seeder.contacts, seeder.now)
             counts = seeder.counts()
         self.stdout.write(
             self.style.SUCCESS(f"Demo account ready: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}")

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from contacts.models import Contact, Organization, Source
+from netcrm.lib.forms import CheckedFormMixin
+from outreach.models import Answer, Outreach
+from outreach.services import log_outreach
+from referrals.models import Referral
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+# A request logged a little ahead of the server's clock is still "now".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+class ReferralChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, referral: Referral) -> str:
+        reason = f": “{referral.reason}”" if referral.reason else ""
+        return f"{referral.referrer.name}{reason}"
+
+
+class OutreachForm(CheckedFormMixin, forms.ModelForm):
+    """Whom you asked (a contact, or a new person typed once), how, when, why, for
+    how long, and whose name you dropped."""
+
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+    new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
+    new_contact_organization = forms.CharField(
+        label="Their organization", required=False, max_length=200
+    )
+    referral = ReferralChoiceField(
+        queryset=Referral.objects.none(), required=False, label="Name-drop",
+        empty_label="Nobody: no name to drop",
+        help_text="Who suggested you talk to them: their name opens the request.",
+    )
+
+    class Meta:
+        model = Outreach
+        fields = ["contact", "channel", "asked_at", "purpose", "length_minutes", "referral"]
+        labels = {"channel": "How did you ask?", "asked_at": "When"}
+        error_messages = {
+            "purpose": {"required": "Give a positive reason to meet: what do you hope to learn?"}
+        }
+        widgets = {
+            "asked_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+            "length_minutes": forms.NumberInput(attrs={"min": 5, "max": 600, "step": 5}),
+            "purpose": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "how Acme's data team hires"}
+            ),
+        }
+
+    def __init__(self, *args, user, contact: Contact | None = None, **kwargs):
+        kwargs.setdefault("auto_id", "outreach_%s")  # unique ids in a modal over any page
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.contact = contact
+        self.fields["contact"].queryset = Contact.objects.for_user(user)
+        self.fields["asked_at"].input_formats = DATETIME_FORMATS
+        # The referrals that name this person: the names the request can drop.
+        self.fields["referral"].queryset = (
+            Referral.objects.for_user(user).filter(referred=contact).select_related("referrer")
+            if contact else Referral.objects.none()
+        )
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault(
+                "asked_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+            if contact:  # the latest referral to them, unless the user picks none
+                latest = self.fields["referral"].queryset.order_by("-created_at", "-pk").first()
+                self.initial.setdefault("referral", latest.pk if latest else None)
+
+    @property
+    def offers_referral(self) -> bool:
+        return self.contact is not None and self.fields["referral"].queryset.exists()
+
+    def clean_asked_at(self):
+        asked_at = self.cleaned_data["asked_at"]
+        if asked_at > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError("That is still to come: when did you ask?")
+        return asked_at
+
+    def clean_length_minutes(self) -> int:
+        minutes = self.cleaned_data["length_minutes"]
+        if not 1 <= minutes <= 600:
+            raise forms.ValidationError("Between 1 and 600 minutes: 15 is the usual ask.")
+        return minutes
+
+    def clean_purpose(self) -> str:
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if not purpose:
+            raise forms.ValidationError(
+                "Give a positive reason to meet: what do you hope to learn?", code="required"
+            )
+        return purpose
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = cleaned.get("contact")
+        name = " ".join(cleaned.get("new_contact_name", "").split())
+        cleaned["new_contact_name"] = name
+        if contact and name:
+            self.add_error(
+                "new_contact_name",
+                f"You picked {contact.name} already: clear this name, or pick “someone new”.",
+            )
+        elif not contact and not name and "contact" not in self.errors:
+            self.add_error("contact", "Whom did you ask? Pick a contact or add a new person.")
+        if cleaned.get("new_contact_organization") and not name and not contact:
+            self.add_error("new_contact_name", "Give the new person's name too.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> Outreach:
+        outreach = super().save(commit=False)
+        outreach.user = self.user
+        if outreach.contact_id is None:
+            outreach.contact = Contact(
+                user=self.user,
+                name=self.cleaned_data["new_contact_name"],
+                organization=Organization.objects.named(
+                    self.user, self.cleaned_data["new_contact_organization"], create=False
+                ),
+                source=Source.OTHER,
+            )
+        elif "referral" not in self.data and outreach.referral_id is None:
+            # Picked in the type-ahead, so no name-drop was offered: drop the latest.
+            outreach.referral = (
+                Referral.objects.for_user(self.user).filter(referred=outreach.contact)
+                .order_by("-created_at", "-pk").first()
+            )
+        return log_outreach(outreach)
+
+
+class AnswerForm(CheckedFormMixin, forms.Form):
+    """One tap: their answer, from the answer the page showed (a double tap records it once)."""
+
+    answer = forms.ChoiceField(choices=Answer.choices)
+    seen = forms.ChoiceField(choices=Answer.choices, required=False)

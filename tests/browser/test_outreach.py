@@ -1,0 +1,44 @@
+"""Asking for a meeting in real Chromium on a phone: ask someone new in the modal,
+see the drafted request, tap their answer and get the reply to “we're not hiring”
+without a reload."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from outreach.models import Answer, Outreach
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_ask_in_the_modal_then_answer_with_one_tap(live_server, page: Page, console_errors):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(DEMO_USERNAME)
+    page.get_by_label("Password:").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(live_server.url + "/outreach/")
+    page.locator("main").get_by_role("button", name="+ Ask for a meeting").click()
+    dialog = page.locator("dialog#modal")
+    expect(dialog.get_by_role("heading", name="Ask for a meeting")).to_be_visible()
+    dialog.get_by_label("New person's name").fill("Priya Natarajan")
+    dialog.get_by_label("How did you ask?").select_option("phone")
+    dialog.get_by_label("Purpose").fill("how the city's open-data team works")
+    dialog.get_by_role("button", name="Save and draft my request").click()
+    expect(dialog.get_by_role("heading", name="Request logged")).to_be_visible()
+
+    dialog.get_by_role("button", name="See the draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your request to Priya Natarajan")
+    expect(page.locator("#request-draft")).to_contain_text(
+        "I'm hoping to learn about how the city's open-data team works"
+    )
+    page.get_by_role("button", name="“We're not hiring”").click()
+    expect(page.locator("#outreach-answer .badge")).to_have_text("“We're not hiring”")
+    expect(page.locator("#reply-draft")).to_contain_text("I'm not asking for a job")
+    ask = Outreach.objects.get(contact__name="Priya Natarajan")
+    assert ask.answer == Answer.NOT_HIRING and ask.channel == "phone"
+    assert console_errors == []

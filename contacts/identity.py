@@ -164,6 +164,12 @@ class Index:
         if person.organization:
             self.by_org[organization_key(person.organization)].append(person)
 
+    def add_keys(self, person: Person, keys: Iterable[Key]) -> None:
+        """Keys newly known to be this person's (a file's row that matched them); a key
+        someone else has already stays theirs."""
+        for key in keys:
+            self.by_key.setdefault(key, person)
+
     def same(self, keys: Iterable[Key]) -> tuple[Person, Key] | None:
         """The person with one of these keys, and the key: email first, then profile, then phone."""
         order = {EMAIL: 0, URL: 1, PHONE: 2}

@@ -59,22 +59,27 @@ def record_keys(record: dict) -> set[Key]:
     return keys_of(record["emails"], record["phones"], record["urls"], region())
 
 
-def plan(records: list[dict], index: Index, decisions: dict | None = None) -> list[dict]:
+def plan(records: list[dict], index: Index, decisions: dict | None = None,
+         seen: list[dict] | None = None) -> list[dict]:
     """Each record's row: what it will do, and why. `index` holds the user's people
-    and learns each row as it goes, so the file's own rows are matched too."""
+    and learns each row as it goes, so the file's own rows are matched too (a row is
+    the Person -(k + 1), k its place in `seen`: this file's rows, after those of the
+    files planned before it with the same index and list, in a dry run)."""
     decisions = decisions or {}
     rows: list[dict] = []
+    seen = [] if seen is None else seen
     for n, record in enumerate(records):
         row = {"n": n, "line": record["line"], "record": record, "action": CREATE, "reason": "",
                "target": None, "target_name": "", "similar": [], "contact": None, "filled": []}
         rows.append(row)
+        seen.append(row)
         if record["problem"]:
             row.update(action=SKIP, reason=record["problem"])
             continue
         keys = record_keys(record)
         if found := index.same(keys):
             person, key = found
-            _same(row, rows, person, key.reason)
+            _same(row, seen, person, key.reason)
             index.add_keys(person, keys)
             continue
         similar = index.similar(record["name"], record["organization"])
@@ -85,20 +90,20 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None) -> li
             ]
             chosen = next((p for p, _ in similar if p.id == decisions.get(str(n))), None)
             if chosen is not None:
-                _same(row, rows, chosen, "you said it is the same person")
+                _same(row, seen, chosen, "you said it is the same person")
                 index.add_keys(chosen, keys)
                 continue
             row["action"] = SIMILAR
-        index.add(Person(-(n + 1), record["name"], record["organization"], keys))
+        index.add(Person(-len(seen), record["name"], record["organization"], keys))
     return rows
 
 
-def _same(row: dict, rows: list[dict], person: Person, reason: str) -> None:
-    """The row is `person`: someone in netcrm (id > 0), or an earlier row (-(n + 1))."""
+def _same(row: dict, seen: list[dict], person: Person, reason: str) -> None:
+    """The row is `person`: someone in netcrm (id > 0), or an earlier row (-(k + 1))."""
     if person.id > 0:
         row.update(action=MATCH, target=person.id, target_name=person.name, reason=reason)
         return
-    first = rows[-person.id - 1]
+    first = seen[-person.id - 1]
     row.update(
         action=DUPLICATE, target=first["n"], target_name=first["record"]["name"],
         reason=f"{reason} as line {first['line']}",
@@ -128,7 +133,8 @@ class Preview:
     rows: list[dict] = field(default_factory=list)
 
 
-def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index | None = None):
+def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index | None = None,
+            seen: list[dict] | None = None):
     """Read the file and plan every row against the user's contacts; nothing is
     written but the batch (with save=False, not even that). Unreadable says why not."""
     parsed = read(data)
@@ -138,7 +144,7 @@ def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index
             f"{settings.IMPORT_MAX_ROWS:,} at a time. Split it and import each part."
         )
     index = index if index is not None else Index.for_user(user, region())
-    rows = plan([r.as_dict() for r in parsed.records], index)
+    rows = plan([r.as_dict() for r in parsed.records], index, seen=seen)
     batch = ImportBatch(
         user=user, filename=filename[:200] or "contacts", format=parsed.format, rows=rows,
         counts=count(rows), total=len(rows),

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         if owner is None:
             raise CommandError(f"No user called {user!r}.")
         index = Index.for_user(owner, services.region()) if dry_run else None
+        seen: list[dict] = []
         failed = False
         for name in files:
             path = Path(name)
@@ -39,7 +40,8 @@ class Command(BaseCommand):
                 continue
             try:
                 # A dry run plans every file against one index: the second file sees the first's people.
-                found = services.preview(owner, data, path.name, save=not dry_run, index=index)
+                found = services.preview(owner, data, path.name, save=not dry_run, index=index,
+                                         seen=seen)
             except Unreadable as error:
                 self.stderr.write(f"{name}: not a file netcrm can read: {error}")
                 failed = True

@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Profile
+from imports.services import preview
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from reciprocity.models import InboundRequest
@@ -211,6 +212,7 @@ INPUT_KINDS = {
     "date": "date", "datetime-local": "date", "time": "date", "number": "number",
     "hidden": "hidden", "password": "password", "checkbox": "choice", "radio": "choice",
     "submit": "choice", "button": "choice", "search": "search",
+    "file": "file",  # posted as text (no file): the form must say "choose a file", not fail
 }
 PLAUSIBLE = {"text": "Sara Smith", "date": "2030-06-01T09:00", "number": "15",
              "password": "correct-horse-battery", "email": "sara@example.com"}
@@ -283,6 +285,9 @@ def world(user, other_user):
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
     Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
+    # An import in preview, with a similar name to decide on (the confirm form's radios).
+    preview(user, b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                  b"Sarah,Smith,https://linkedin.com/in/sarah-smith-demo,,Acme,,1 Jan 2020\n", "c.csv")
     return user, sara
 
 
@@ -404,7 +409,9 @@ def assert_found(site: Site) -> None:
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "imports:upload", "imports:confirm", "imports:discard",
     } <= actions, actions
+    assert {"imports:import-list", "imports:batch"} <= set(site.pages)
     assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 

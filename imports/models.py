@@ -17,6 +17,9 @@ ACTIONS = {
     CREATE: "New", MATCH: "Already in netcrm", DUPLICATE: "Twice in this file",
     SIMILAR: "Needs a decision", SKIP: "Problem",
 }
+# Once imported, the same rows in the past tense.
+DONE_ACTIONS = ACTIONS | {CREATE: "Added", MATCH: "Matched", DUPLICATE: "Merged",
+                          SIMILAR: "Similar name, added", SKIP: "Skipped"}
 
 
 class Status(models.TextChoices):

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.submissions import create_once
 from imports import services
 from imports.forms import UploadForm
-from imports.models import ACTIONS, SIMILAR, ImportBatch, Status
+from imports.models import ACTIONS, DONE_ACTIONS, SIMILAR, ImportBatch, Status
 from imports.parsers import Unreadable, one_line
 from netcrm.lib.http import form_data, wants_fragment
 
@@ -63,8 +63,11 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show = request.GET.get("show", "")
     show = show if show in ACTIONS else ""
     rows = [row for row in batch.rows if not show or row["action"] == show]
+    labels = ACTIONS if batch.status == Status.PREVIEW else DONE_ACTIONS
     context = {
-        "batch": batch, "show": show, "actions": ACTIONS, "Status": Status,
+        "batch": batch, "show": show, "actions": labels, "Status": Status,
+        "filters": [(key, label, batch.count(key)) for key, label in labels.items()
+                    if batch.count(key)],
         "page": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
         "similar": [row for row in batch.rows if row["action"] == SIMILAR]
         if batch.status == Status.PREVIEW else [],

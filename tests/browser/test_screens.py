@@ -12,9 +12,12 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
+from imports.models import ImportBatch, Status
+from imports.services import preview
 from jobs.models import Lead
 from meetings.models import Meeting
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.imports.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -43,6 +46,9 @@ def screens() -> dict[str, str]:
     meeting = Meeting.objects.filter(contacts=contact).order_by("pk").first()
     followup = FollowUp.objects.filter(draft__gt="").order_by("pk").first()
     lead = Lead.objects.filter(contacts__isnull=False).order_by("pk").first()
+    batch = ImportBatch.objects.filter(status=Status.PREVIEW).first() or preview(
+        contact.user, (SAMPLES / "linkedin_connections.csv").read_bytes(), "Connections.csv"
+    ).batch
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -73,6 +79,8 @@ def screens() -> dict[str, str]:
         "/leads/new/": "Add a lead",
         f"/leads/{lead.pk}/": lead.role,
         f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
+        "/imports/": "Import contacts",
+        f"/imports/{batch.pk}/": "Check the import",
     }
 
 

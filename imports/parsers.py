@@ -129,23 +129,25 @@ def split_values(value: str | None, separator: str = ":::") -> list[str]:
 
 
 def emails_in(values: list[str]) -> list[str]:
-    return unique([v for v in values if normal_email(v)], normal_email)
+    return unique(values, normal_email)
 
 
 def phones_in(values: list[str]) -> list[str]:
-    return unique([v for v in values if normal_phone(v)], normal_phone)
+    return unique(values, normal_phone)
 
 
 def urls_in(values: list[str]) -> list[str]:
-    return unique([v for v in values if normal_url(v) and link_href(v)], normal_url)
+    return unique([v for v in values if link_href(v.strip())], normal_url)
 
 
-def unique(values: list[str], key) -> list[str]:
+def unique(values: list[str], normal) -> list[str]:
+    """The values that are one (an email, a phone, an address), each person's once."""
     seen, kept = set(), []
     for value in values:
         value = one_line(value, 500)
-        if key(value) not in seen:
-            seen.add(key(value))
+        key = normal(value)
+        if key and key not in seen:
+            seen.add(key)
             kept.append(value)
     return kept
 

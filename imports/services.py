@@ -253,12 +253,14 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
             Contact.objects.bulk_update(
                 changed.values(), ["organization", *TEXT_FIELDS, "links"], batch_size=CHUNK
             )
-        fresh = ImportBatch.objects.get(pk=batch.pk)  # its row is ours until commit
-        fresh.created_ids += [c.pk for c in created]
+        # The batch's row is ours until commit (the claim above locked it).
+        so_far = ImportBatch.objects.filter(pk=batch.pk).values("created_ids", "filled").get()
         for pk, got in filled.items():
-            merge_filled(fresh.filled.setdefault(pk, {}), got)
-        fresh.rows = rows
-        fresh.save(update_fields=["created_ids", "filled", "rows"])
+            merge_filled(so_far["filled"].setdefault(pk, {}), got)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            created_ids=so_far["created_ids"] + [c.pk for c in created],
+            filled=so_far["filled"], rows=rows,
+        )
         batch.done = end
     return True
 

@@ -141,6 +141,7 @@ class Index:
         self.people: list[Person] = []
         self.by_key: dict[Key, Person] = {}
         self.by_org: dict[str, list[Person]] = defaultdict(list)
+        self.names_by_org: dict[str, list[str]] = defaultdict(list)  # name_key of by_org's people
         for person in people:
             self.add(person)
 
@@ -162,7 +163,15 @@ class Index:
         for key in person.keys:
             self.by_key.setdefault(key, person)
         if person.organization:
-            self.by_org[organization_key(person.organization)].append(person)
+            org = organization_key(person.organization)
+            self.by_org[org].append(person)
+            self.names_by_org[org].append(name_key(person.name))
+
+    def add_keys(self, person: Person, keys: Iterable[Key]) -> None:
+        """Keys newly known to be this person's (a file's row that matched them); a key
+        someone else has already stays theirs."""
+        for key in keys:
+            self.by_key.setdefault(key, person)
 
     def same(self, keys: Iterable[Key]) -> tuple[Person, Key] | None:
         """The person with one of these keys, and the key: email first, then profile, then phone."""
@@ -174,11 +183,12 @@ class Index:
 
     def similar(self, name: str, organization: str, limit: int = 3) -> list[tuple[Person, int]]:
         """People at the same organization whose name is alike (never the name alone)."""
-        people = self.by_org.get(organization_key(organization), [])
+        org = organization_key(organization)
+        people = self.by_org.get(org, [])
         if not people or not name_key(name):
             return []
         found = process.extract(
-            name_key(name), [name_key(p.name) for p in people], scorer=fuzz.token_sort_ratio,
+            name_key(name), self.names_by_org[org], scorer=fuzz.token_sort_ratio,
             processor=None, score_cutoff=SIMILAR_NAME_SCORE, limit=limit,
         )
         return [(people[index], round(score)) for _, score, index in found]

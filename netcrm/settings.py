@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jobs",
     "outreach",
     "insights",
+    "imports",
     "home",
 ]
 
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_old_submissions",
         "schedule": 3600.0,
     },
+    # An import confirmed while the broker was down is asked for again.
+    "resume-imports": {
+        "task": "imports.tasks.resume_imports",
+        "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
     # What has been in the Trash over TRASH_KEEP_DAYS is deleted for good, hourly.
     "empty-old-trash": {
         "task": "trash.tasks.empty_old_trash",
@@ -274,6 +280,9 @@ SUBMISSION_KEEP_DAYS = env.int("SUBMISSION_KEEP_DAYS", default=30)
 # How long deleted things wait in the Trash, and how long Undo is offered after
 # done, skip, snooze or delete (seconds).
 TRASH_KEEP_DAYS = env.int("TRASH_KEEP_DAYS", default=30)
+# Importing contacts: the largest file accepted, and the most rows in one file.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=10) * 1024 * 1024
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 # The country a phone number without a country code is read in (imports, duplicates).
 NETCRM_PHONE_REGION = env.str("PHONE_REGION", default="US")
 UNDO_SECONDS = env.int("UNDO_SECONDS", default=20)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("leads/", include("jobs.urls")),
     path("events/", include("events.urls")),
     path("outreach/", include("outreach.urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -48,12 +49,15 @@ class Collected:
         return counts
 
 
-def collect(obj: models.Model) -> Collected:
+def collect(obj: models.Model, also: Sequence[models.Model] = ()) -> Collected:
+    """What deleting `obj` (and `also`, more rows of its model) takes with it."""
     using = router.db_for_write(type(obj), instance=obj)
     collector = Collector(using=using, origin=obj)
-    collector.collect([obj])
+    collector.collect([obj, *also])
     collector.sort()  # children before parents: the order of deleting
-    rows: dict[tuple[str, object], models.Model] = {(obj._meta.label_lower, obj.pk): obj}
+    rows: dict[tuple[str, object], models.Model] = {
+        (root._meta.label_lower, root.pk): root for root in [obj, *also]
+    }
     for model, instances in reversed(list(collector.data.items())):
         for row in sorted(instances, key=lambda row: row.pk):
             rows.setdefault((model._meta.label_lower, row.pk), row)
@@ -112,11 +116,12 @@ def serialize(rows: list[models.Model]) -> list[dict]:
 
 def move_to_trash(
     obj: models.Model, *, kind: str, label: str, summary: list[str] | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, also: Sequence[models.Model] = (),
 ) -> TrashEntry:
-    """Delete `obj` and all that goes with it, keeping it all in one Trash entry."""
+    """Delete `obj` and all that goes with it, keeping it all in one Trash entry;
+    `also` are more rows of obj's model that go (and come back) with it."""
     with transaction.atomic():
-        collected = collect(obj)
+        collected = collect(obj, also)
         entry = TrashEntry.objects.create(
             user_id=obj.user_id, subject=obj._meta.label_lower, subject_id=obj.pk, kind=kind,
             label=Truncator(label).chars(LABEL_LENGTH), summary="\n".join(summary or []),
@@ -127,7 +132,10 @@ def move_to_trash(
             ],
             deleted_at=now or timezone.now(),
         )
-        obj.delete()
+        if also:
+            type(obj)._base_manager.filter(pk__in=[obj.pk, *(o.pk for o in also)]).delete()
+        else:
+            obj.delete()
     return entry
 
 

@@ -13,10 +13,13 @@ from playwright.sync_api import Page, expect
 from contacts.models import Contact, Organization
 from events.models import Event, Kind
 from followups.models import FollowUp
+from imports.models import ImportBatch, Status
+from imports.services import preview
 from jobs.models import Lead
 from meetings.models import Meeting
 from outreach.models import Outreach
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.imports.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -48,6 +51,9 @@ def screens() -> dict[str, str]:
     event = Event.objects.filter(kind=Kind.BUSINESS_GROUP).order_by("pk").first()
     ask = Outreach.objects.select_related("contact").filter(answer="not_hiring").first()
     waiting = Outreach.objects.select_related("contact").filter(answer="pending").first()
+    batch = ImportBatch.objects.filter(status=Status.PREVIEW).first() or preview(
+        contact.user, (SAMPLES / "linkedin_connections.csv").read_bytes(), "Connections.csv"
+    ).batch
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -92,6 +98,8 @@ def screens() -> dict[str, str]:
         f"/outreach/{ask.pk}/edit/": f"Edit your request to {ask.contact.name}",
         f"/outreach/{waiting.pk}/plan/": f"Plan the meeting with {waiting.contact.name}",
         f"/outreach/{ask.pk}/delete/": f"Delete your request to {ask.contact.name}?",
+        "/imports/": "Import contacts",
+        f"/imports/{batch.pk}/": "Check the import",
     }
 
 

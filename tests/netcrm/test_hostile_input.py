@@ -40,6 +40,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Profile
 from events.models import Event
+from imports.services import preview
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from outreach.models import Answer, Outreach
@@ -213,6 +214,7 @@ INPUT_KINDS = {
     "date": "date", "datetime-local": "date", "time": "date", "number": "number",
     "hidden": "hidden", "password": "password", "checkbox": "choice", "radio": "choice",
     "submit": "choice", "button": "choice", "search": "search",
+    "file": "file",  # posted as text (no file): the form must say "choose a file", not fail
 }
 PLAUSIBLE = {"text": "Sara Smith", "date": "2030-06-01T09:00", "number": "15",
              "password": "correct-horse-battery", "email": "sara@example.com"}
@@ -291,6 +293,9 @@ def world(user, other_user):
         user=user, contact=john, purpose="how Acme hires", referral=referral,
         answer=Answer.ACCEPTED,
     )
+    # An import in preview, with a similar name to decide on (the confirm form's radios).
+    preview(user, b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                  b"Sarah,Smith,https://linkedin.com/in/sarah-smith-demo,,Acme,,1 Jan 2020\n", "c.csv")
     return user, sara
 
 
@@ -415,7 +420,9 @@ def assert_found(site: Site) -> None:
         "events:add-event", "events:edit-event", "events:went-again", "events:add-people",
         "outreach:add-outreach", "outreach:edit-outreach", "outreach:answer-outreach",
         "outreach:plan-meeting",
+        "imports:upload", "imports:confirm", "imports:discard",
     } <= actions, actions
+    assert {"imports:import-list", "imports:batch"} <= set(site.pages)
     assert {
         "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "jobs:targets",
     } <= set(site.pages)

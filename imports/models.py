@@ -1,0 +1,95 @@
+"""One uploaded file, from its preview to its summary (and its undoing)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from netcrm.lib.models import OwnedModel, OwnedQuerySet
+
+# What the preview says will happen to a row (imports.services.plan).
+CREATE = "create"  # a new person
+MATCH = "match"  # someone already in netcrm: fills what is empty
+DUPLICATE = "duplicate"  # the same person as an earlier row of the file: merged into it
+SIMILAR = "similar"  # a similar name at the same organization: the user says
+SKIP = "skip"  # a problem, with its reason
+ACTIONS = {
+    CREATE: "New", MATCH: "Already in netcrm", DUPLICATE: "Twice in this file",
+    SIMILAR: "Needs a decision", SKIP: "Problem",
+}
+# Once imported, the same rows in the past tense.
+DONE_ACTIONS = ACTIONS | {CREATE: "Added", MATCH: "Matched", DUPLICATE: "Merged",
+                          SIMILAR: "Similar name, added", SKIP: "Skipped"}
+
+
+class Status(models.TextChoices):
+    PREVIEW = "preview", "Preview"
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+    UNDONE = "undone", "Undone"
+
+
+class ImportBatchQuerySet(OwnedQuerySet):
+    def listed(self) -> ImportBatchQuerySet:
+        """For the list of past imports: without the rows (they can be megabytes)."""
+        return self.defer("rows", "decisions", "created_ids", "filled")
+
+
+class ImportBatch(OwnedModel):
+    """An uploaded file: its rows as parsed and planned (`rows`, shown by the preview),
+    the user's decisions on similar names, and once imported what it did: the
+    contacts it created and the fields it filled (what "Undo this import" takes back)."""
+
+    filename = models.CharField(max_length=200)
+    format = models.CharField(max_length=40)  # "LinkedIn connections"
+    status = models.CharField(max_length=20, choices=Status, default=Status.PREVIEW)
+    rows = models.JSONField(default=list)
+    decisions = models.JSONField(default=dict)  # {"row number": contact id (or -row) or 0}
+    counts = models.JSONField(default=dict)  # {action: rows}
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)  # rows imported so far (the progress bar)
+    created_ids = models.JSONField(default=list)
+    filled = models.JSONField(default=dict)  # {contact id: {field: value, "links": [lines]}}
+    error = models.TextField(blank=True)
+    trash_entry_id = models.BigIntegerField(null=True, blank=True)  # where Undo put them
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_user_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:batch", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in (Status.QUEUED, Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    def count(self, action: str) -> int:
+        return self.counts.get(action, 0)
+
+    @property
+    def created_count(self) -> int:
+        """After the import: rows added as someone new (a similar name the user did not
+        call the same person is someone new)."""
+        return self.count(CREATE) + self.count(SIMILAR)
+
+    @property
+    def to_write(self) -> int:
+        """Rows that create or change someone."""
+        return sum(self.count(a) for a in (CREATE, MATCH, SIMILAR))

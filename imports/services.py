@@ -1,0 +1,436 @@
+"""Importing a file of contacts: preview, import, undo.
+
+Who is who comes from `contacts.identity` alone: a row is someone already in netcrm
+(or an earlier row of the file) when it shares an email, a phone or a profile URL
+with them (`Index.same`); a similar name at the same organization is only a question
+for the user (`Index.similar`), and a name alone never merges anyone.
+
+What a file adds to someone known fills what is empty and never overwrites what the
+user typed; more emails, phones and addresses than the fields hold go into their
+links. The import records what it created and what it filled, so "Undo this import"
+can take exactly that back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from contacts.identity import (
+    Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
+    organization_key,
+)
+from contacts.models import Contact, Organization, link_href
+from imports.models import (
+    CREATE, DUPLICATE, MATCH, SIMILAR, SKIP, ImportBatch, Status,
+)
+from imports.parsers import Parsed, Unreadable, read
+from netcrm.lib.tasks import enqueue_on_commit
+from trash.services import move_to_trash
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+PHONE_LENGTH = Contact._meta.get_field("phone").max_length
+EMAIL_LENGTH = Contact._meta.get_field("email").max_length
+TEXT_FIELDS = ("title", "email", "phone", "notes")
+
+
+# --- The plan: what each row will do --------------------------------------------------
+
+
+def region() -> str:
+    return settings.NETCRM_PHONE_REGION
+
+
+def record_keys(record: dict) -> set[Key]:
+    return keys_of(record["emails"], record["phones"], record["urls"], region())
+
+
+def plan(records: list[dict], index: Index, decisions: dict | None = None,
+         seen: list[dict] | None = None) -> list[dict]:
+    """Each record's row: what it will do, and why. `index` holds the user's people
+    and learns each row as it goes, so the file's own rows are matched too (a row is
+    the Person -(k + 1), k its place in `seen`: this file's rows, after those of the
+    files planned before it with the same index and list, in a dry run)."""
+    decisions = decisions or {}
+    rows: list[dict] = []
+    seen = [] if seen is None else seen
+    for n, record in enumerate(records):
+        row = {"n": n, "line": record["line"], "record": record, "action": CREATE, "reason": "",
+               "target": None, "target_name": "", "similar": [], "contact": None, "filled": []}
+        rows.append(row)
+        seen.append(row)
+        if record["problem"]:
+            row.update(action=SKIP, reason=record["problem"])
+            continue
+        keys = record_keys(record)
+        if found := index.same(keys):
+            person, key = found
+            _same(row, seen, person, key.reason)
+            index.add_keys(person, keys)
+            continue
+        similar = index.similar(record["name"], record["organization"])
+        if similar:
+            row["similar"] = [
+                {"id": p.id, "name": p.name, "organization": p.organization, "score": score}
+                for p, score in similar
+            ]
+            chosen = next((p for p, _ in similar if p.id == decisions.get(str(n))), None)
+            if chosen is not None:
+                _same(row, seen, chosen, "you said it is the same person")
+                index.add_keys(chosen, keys)
+                continue
+            row["action"] = SIMILAR
+        index.add(Person(-len(seen), record["name"], record["organization"], keys))
+    return rows
+
+
+def _same(row: dict, seen: list[dict], person: Person, reason: str) -> None:
+    """The row is `person`: someone in netcrm (id > 0), or an earlier row (-(k + 1))."""
+    if person.id > 0:
+        row.update(action=MATCH, target=person.id, target_name=person.name, reason=reason)
+        return
+    first = seen[-person.id - 1]
+    row.update(
+        action=DUPLICATE, target=first["n"], target_name=first["record"]["name"],
+        reason=f"{reason} as line {first['line']}",
+    )
+    merge(first["record"], row["record"])
+
+
+def merge(into: dict, extra: dict) -> None:
+    """One person's two rows as one: every email, phone, address and tag of both;
+    what the first leaves empty, from the second."""
+    for name, normal in (("emails", normal_email), ("phones", normal_phone), ("urls", normal_url)):
+        known = {normal(v) for v in into[name]}
+        into[name] += [v for v in extra[name] if normal(v) not in known]
+    into["tags"] += [t for t in extra["tags"] if t not in into["tags"]]
+    for name in ("organization", "title", "notes", "connected_on"):
+        into[name] = into[name] or extra[name]
+
+
+def count(rows: list[dict]) -> dict[str, int]:
+    return dict(Counter(row["action"] for row in rows))
+
+
+@dataclass
+class Preview:
+    batch: ImportBatch | None
+    parsed: Parsed
+    rows: list[dict] = field(default_factory=list)
+
+
+def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index | None = None,
+            seen: list[dict] | None = None):
+    """Read the file and plan every row against the user's contacts; nothing is
+    written but the batch (with save=False, not even that). Unreadable says why not."""
+    parsed = read(data)
+    if len(parsed.records) > settings.IMPORT_MAX_ROWS:
+        raise Unreadable(
+            f"it has {len(parsed.records):,} rows; netcrm imports up to "
+            f"{settings.IMPORT_MAX_ROWS:,} at a time. Split it and import each part."
+        )
+    index = index if index is not None else Index.for_user(user, region())
+    rows = plan([r.as_dict() for r in parsed.records], index, seen=seen)
+    batch = ImportBatch(
+        user=user, filename=filename[:200] or "contacts", format=parsed.format, rows=rows,
+        counts=count(rows), total=len(rows),
+    )
+    if save:
+        batch.save()
+    return Preview(batch, parsed, rows)
+
+
+# --- Confirming, importing ------------------------------------------------------------
+
+
+def confirm(batch: ImportBatch, answers: dict[str, str]) -> bool:
+    """The user's go-ahead, with their answer for each similar name ("row-N": the
+    index of the person they picked, anything else: a different person). A second
+    confirm (a double tap, another tab) changes nothing: False."""
+    decisions = {}
+    for row in batch.rows:
+        if row["action"] != SIMILAR:
+            continue
+        answer = answers.get(f"row-{row['n']}", "")
+        if answer.isascii() and answer.isdigit() and int(answer) < len(row["similar"]):
+            decisions[str(row["n"])] = row["similar"][int(answer)]["id"]
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.PREVIEW).update(
+            status=Status.QUEUED, decisions=decisions, queued_at=timezone.now(),
+        )
+        if claimed:
+            from imports.tasks import import_batch
+
+            enqueue_on_commit(import_batch, batch.pk)
+    return bool(claimed)
+
+
+def run_import(batch_id: int, chunk: int = CHUNK) -> int:
+    """Import a confirmed batch, `chunk` rows per transaction; returns the rows done.
+    Safe to run twice, at once or after a worker died: each chunk is claimed by moving
+    `done` from where it starts to where it ends, so no chunk is imported twice, and a
+    second run goes on where the first stopped. The rows are planned again against
+    the contacts as they are now (another file may have been imported since)."""
+    now = timezone.now()
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
+    ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now))
+    if not claimed:
+        return 0
+    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
+    rows = plan([row["record"] for row in batch.rows], Index.for_user(batch.user, region()),
+                batch.decisions)
+    rows[: batch.done] = batch.rows[: batch.done]  # what an earlier run did stays as it was
+    organizations: dict[str, Organization | None] = {}
+    try:
+        for start in range(batch.done, len(rows), chunk):
+            if not import_chunk(batch, rows, start, min(start + chunk, len(rows)), organizations):
+                return 0  # another run has it
+    except Exception as error:  # recorded for the user; what earlier chunks made stays, undoable
+        logger.exception("import %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(
+            status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000],
+            finished_at=timezone.now(),
+        )
+        return 0
+    ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(
+        status=Status.DONE, finished_at=timezone.now(), counts=count(rows), rows=rows,
+    )
+    return len(rows)
+
+
+def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
+                 organizations: dict) -> bool:
+    user = batch.user
+    with transaction.atomic():
+        if not ImportBatch.objects.filter(pk=batch.pk, status=Status.RUNNING, done=start).update(
+            done=end
+        ):
+            return False
+        part = rows[start:end]
+        new_rows = [r for r in part if r["action"] in (CREATE, SIMILAR)]
+        created = []
+        for row in new_rows:
+            record = row["record"]
+            contact = Contact(user=user, name=record["name"], source=record["source"])
+            fill(contact, record, organization(user, record["organization"], organizations))
+            created.append(contact)
+        Contact.objects.bulk_create(created, batch_size=CHUNK)
+        for row, contact in zip(new_rows, created):
+            row["contact"] = contact.pk
+        add_tags(created, [r["record"]["tags"] for r in new_rows])
+
+        matched = [r for r in part if r["action"] == MATCH]
+        known = Contact.objects.for_user(user).in_bulk([r["target"] for r in matched])
+        filled: dict[str, dict] = {}
+        changed: dict[int, Contact] = {}
+        for row in matched:
+            contact = known.get(row["target"])
+            if contact is None:  # deleted while the import ran
+                row.update(action=SKIP, reason="deleted while importing")
+                continue
+            record = row["record"]
+            got = fill(contact, record, organization(user, record["organization"], organizations))
+            row["contact"], row["filled"] = contact.pk, sorted(got)
+            if got:
+                changed[contact.pk] = contact
+                merge_filled(filled.setdefault(str(contact.pk), {}), got)
+        if changed:
+            Contact.objects.bulk_update(
+                changed.values(), ["organization", *TEXT_FIELDS, "links"], batch_size=CHUNK
+            )
+        # The batch's row is ours until commit (the claim above locked it).
+        so_far = ImportBatch.objects.filter(pk=batch.pk).values("created_ids", "filled").get()
+        for pk, got in filled.items():
+            merge_filled(so_far["filled"].setdefault(pk, {}), got)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            created_ids=so_far["created_ids"] + [c.pk for c in created],
+            filled=so_far["filled"], rows=rows,
+        )
+        batch.done = end
+    return True
+
+
+def organization(user, name: str, cache: dict) -> Organization | None:
+    key = organization_key(name)
+    if key and key not in cache:
+        cache[key] = Organization.objects.named(user, name, create=True)
+    return cache.get(key)
+
+
+def merge_filled(into: dict, got: dict) -> None:
+    for name, value in got.items():
+        if name == "links":
+            into["links"] = into.get("links", []) + value
+        else:
+            into.setdefault(name, value)
+
+
+def fits_email(value: str) -> str:
+    value = value.strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        return ""
+    return value if len(value) <= EMAIL_LENGTH else ""
+
+
+def fill(contact: Contact, record: dict, organization: Organization | None) -> dict:
+    """Fill the contact's empty fields from the record; emails, phones and addresses
+    it has no room for become lines of its links. Returns what it filled."""
+    got: dict = {}
+    if contact.organization_id is None and organization is not None:
+        contact.organization = organization
+        got["organization"] = organization.pk
+    emails, phones = record["emails"], [p.strip() for p in record["phones"]]
+    candidates = {
+        "title": record["title"],
+        "email": next((e for e in emails if fits_email(e)), ""),
+        "phone": next((p for p in phones if len(p) <= PHONE_LENGTH), ""),
+        "notes": record["notes"],
+    }
+    for name, value in candidates.items():
+        if value and not getattr(contact, name):
+            setattr(contact, name, value)
+            got[name] = value
+    have = contact_keys(contact.email, contact.phone, contact.links, region())
+    lines = []
+    for kind, values in (("emails", emails), ("phones", phones), ("urls", record["urls"])):
+        for value in values:
+            keys = keys_of(**{kind: [value]}, region=region())
+            if not keys or keys & have:
+                continue
+            line = (f"mailto:{value}" if kind == "emails"
+                    else f"tel:{normal_phone(value, region()) or value}" if kind == "phones"
+                    else link_href(value))
+            if line:
+                lines.append(line)
+                have |= keys
+    if lines:
+        contact.links = "\n".join([*filter(None, [contact.links.strip()]), *lines])
+        got["links"] = lines
+    return got
+
+
+def add_tags(contacts: list[Contact], tag_lists: list[list[str]]) -> None:
+    """Tags for new contacts, a query per new tag name, the links in one insert."""
+    names = {name for tags in tag_lists for name in tags if name}
+    if not names:
+        return
+    tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    for name in sorted(names - tags.keys()):
+        tags[name] = Tag.objects.create(name=name)
+    content_type = ContentType.objects.get_for_model(Contact)
+    TaggedItem.objects.bulk_create(
+        [TaggedItem(tag=tags[name], content_type=content_type, object_id=contact.pk)
+         for contact, names_ in zip(contacts, tag_lists) for name in dict.fromkeys(names_) if name],
+        batch_size=CHUNK,
+    )
+
+
+def resume_stalled(now=None) -> int:
+    """Batches confirmed over a minute ago that no worker has started (the broker was
+    down when they were confirmed): asked for again. Returns how many."""
+    since = (now or timezone.now()) - timedelta(minutes=1)
+    ids = list(ImportBatch.objects.filter(status=Status.QUEUED, queued_at__lt=since)
+               .values_list("pk", flat=True))
+    from imports.tasks import import_batch
+
+    for pk in ids:
+        enqueue_on_commit(import_batch, pk)
+    return len(ids)
+
+
+# --- Undo -----------------------------------------------------------------------------
+
+
+@dataclass
+class Undone:
+    removed: int
+    cleared: int
+
+
+def undo_import(batch: ImportBatch) -> Undone | None:
+    """Take the import back: the contacts it created go to the Trash (one entry, so
+    one tap brings them back), and the fields it filled are emptied where nobody has
+    changed them since. None if it was undone already (a double tap)."""
+    with transaction.atomic():
+        if not ImportBatch.objects.filter(
+            pk=batch.pk, status__in=[Status.DONE, Status.FAILED]
+        ).update(status=Status.UNDONE, finished_at=timezone.now()):
+            return None
+        fresh = ImportBatch.objects.get(pk=batch.pk)
+        contacts = list(Contact.objects.for_user(batch.user).filter(pk__in=fresh.created_ids)
+                        .order_by("pk"))
+        if contacts:
+            entry = move_to_trash(
+                contacts[0], also=contacts[1:], kind="import",
+                label=f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''} "
+                      f"imported from {fresh.filename}",
+                summary=[f"Undo of the import of {fresh.filename}"],
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(trash_entry_id=entry.pk)
+        cleared = clear_filled(fresh)
+    return Undone(len(contacts), cleared)
+
+
+def clear_filled(batch: ImportBatch) -> int:
+    cleared = 0
+    contacts = Contact.objects.for_user(batch.user).in_bulk([int(pk) for pk in batch.filled])
+    for pk, got in batch.filled.items():
+        contact = contacts.get(int(pk))
+        if contact is None:
+            continue
+        for name, value in got.items():
+            if name == "organization":
+                if contact.organization_id == value:
+                    contact.organization, cleared = None, cleared + 1
+            elif name == "links":
+                lines = contact.links.splitlines()
+                for line in value:
+                    if line in lines:
+                        lines.remove(line)
+                        cleared += 1
+                contact.links = "\n".join(lines)
+            elif getattr(contact, name) == value:
+                setattr(contact, name, "")
+                cleared += 1
+    if contacts:
+        Contact.objects.bulk_update(contacts.values(), ["organization", *TEXT_FIELDS, "links"])
+    return cleared
+
+
+# --- In words -------------------------------------------------------------------------
+
+
+def summary_lines(batch: ImportBatch, dry_run: bool = False) -> list[str]:
+    """The summary the command prints (and the summary page shows as a list)."""
+    c = batch.counts
+    verb = "would create" if dry_run else "created"
+    filled = sum(1 for row in batch.rows if row["filled"])
+    lines = [
+        f"{batch.filename} ({batch.format}): {batch.total} row{'s' if batch.total != 1 else ''}",
+        f"  {verb}: {c.get(CREATE, 0) + c.get(SIMILAR, 0)}",
+        f"  matched: {c.get(MATCH, 0)}" + ("" if dry_run else f" (filled in {filled})"),
+        f"  twice in the file, merged: {c.get(DUPLICATE, 0)}",
+        f"  skipped: {c.get(SKIP, 0)}",
+    ]
+    lines += [f"    line {row['line']}: {row['reason']}" for row in batch.rows
+              if row["action"] == SKIP]
+    if dry_run and c.get(SIMILAR):
+        lines.append(f"  similar names (imported as different people): {c[SIMILAR]}")
+    return lines

@@ -1,0 +1,265 @@
+"""Preview, import and undo: the same person is never added twice, a file only fills
+what is empty, and an import can be taken back whole."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts.models import Contact, Organization
+from imports import services
+from imports.models import CREATE, DUPLICATE, MATCH, SIMILAR, SKIP, ImportBatch, Status
+from tests.factories import make_contact
+from tests.imports.helpers import import_now, sample
+from trash.models import TrashEntry
+from trash.services import restore
+
+pytestmark = pytest.mark.django_db
+
+
+def actions(batch) -> list[tuple[str, str]]:
+    return [(row["record"]["name"], row["action"]) for row in batch.rows]
+
+
+def test_the_preview_writes_nothing_but_the_batch_and_says_what_will_happen(user):
+    make_contact(user, "Tomás Oliveira", email="TOMAS.OLIVEIRA@example.com")
+    batch = services.preview(user, sample("linkedin_connections.csv"), "Connections.csv").batch
+    assert Contact.objects.count() == 1 and Organization.objects.count() == 0
+    assert actions(batch) == [
+        ("Priya Raman", CREATE), ("Tomás Oliveira", MATCH), ("", SKIP),
+        ("Priya Raman", DUPLICATE), ("Kenji Watanabe", CREATE),
+    ]
+    rows = batch.rows
+    assert rows[1]["reason"] == "same email" and rows[1]["target_name"] == "Tomás Oliveira"
+    assert rows[2]["reason"] == "no name"
+    assert rows[3]["reason"] == "same profile URL as line 5"  # uk.linkedin.com/in/Priya-Raman-Demo/
+    assert batch.counts == {CREATE: 2, MATCH: 1, SKIP: 1, DUPLICATE: 1}
+    assert ImportBatch.objects.get().status == Status.PREVIEW
+
+
+def test_import_creates_people_with_their_organization_source_and_connected_on(user):
+    batch = import_now(user, "linkedin_connections.csv")
+    assert batch.status == Status.DONE and batch.done == batch.total == 5
+    assert sorted(Contact.objects.values_list("name", flat=True)) == [
+        "Kenji Watanabe", "Priya Raman", "Tomás Oliveira",
+    ]
+    priya = Contact.objects.get(name="Priya Raman")
+    assert priya.organization.name == "Northwind Traders" and priya.title == "Data Engineer"
+    assert priya.source == "online"
+    assert "Connected on LinkedIn on 12 March 2024." in priya.notes
+    # The second Priya row was the same person: her other spelling of the address is not a new line.
+    assert priya.links == "https://www.linkedin.com/in/priya-raman-demo"
+    assert sorted(batch.created_ids) == sorted(Contact.objects.values_list("pk", flat=True))
+
+
+def test_importing_the_same_file_again_adds_nothing(user):
+    for name in ("linkedin_connections.csv", "google.csv", "outlook.csv", "apple.vcf", "android.vcf"):
+        import_now(user, name)
+    contacts = list(Contact.objects.order_by("pk").values())
+    organizations = Organization.objects.count()
+    for name in ("linkedin_connections.csv", "google.csv", "outlook.csv", "apple.vcf", "android.vcf"):
+        again = import_now(user, name)
+        assert again.created_ids == [] and again.filled == {}, name
+        assert again.count(CREATE) == 0 and again.count(SIMILAR) == 0, name
+    assert list(Contact.objects.order_by("pk").values()) == contacts
+    assert Organization.objects.count() == organizations
+
+
+def test_the_same_person_across_files_is_one_contact(user):
+    """Amara is in the Google CSV by two emails and a phone; her LinkedIn address
+    in a vCard and her phone on Android are the same person."""
+    import_now(user, "google.csv")
+    vcard = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Amara O.\r\nURL:linkedin.com/in/amara-okafor-demo/\r\n"
+        "TEL:+1 (415) 555-0199\r\nEMAIL:amara.new@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Dana W\r\nTEL;CELL:(415) 555 0150\r\nEND:VCARD\r\n"
+    ).encode()
+    batch = import_now(user, vcard)
+    assert actions(batch) == [("Amara O.", MATCH), ("Dana W", MATCH)]
+    assert batch.rows[0]["reason"] == "same profile URL" and batch.rows[1]["reason"] == "same phone"
+    amara = Contact.objects.get(name="Amara Okafor")
+    assert "mailto:amara.new@example.com" in amara.links.splitlines()
+    assert Contact.objects.filter(name__startswith="Amara").count() == 1
+
+
+def test_a_file_fills_empty_fields_and_never_overwrites(user):
+    acme = Organization.objects.create(user=user, name="My Own Org")
+    astrid = make_contact(
+        user, "Astrid L.", organization=acme, email="astrid@home.example", title="", phone="",
+        notes="",
+    )
+    batch = import_now(user, "apple.vcf")
+    astrid.refresh_from_db()
+    assert astrid.name == "Astrid L." and astrid.organization == acme  # what the user typed
+    assert astrid.email == "astrid@home.example"
+    assert astrid.title == "Analytics Lead" and astrid.phone == "+46 70 123 45 67"  # were empty
+    assert astrid.links.splitlines() == [
+        "mailto:astrid.lindqvist@northwind.example",
+        "https://www.linkedin.com/in/astrid-lindqvist-demo",
+        "https://twitter.com/astrid_demo",
+    ]
+    assert batch.rows[0]["filled"] == ["links", "notes", "phone", "title"]
+    assert set(batch.filled[str(astrid.pk)]) == {"links", "notes", "phone", "title"}
+
+
+def test_two_people_with_one_name_are_never_merged_on_the_name(user):
+    make_contact(user, "Priya Raman", organization="Somewhere Else", email="priya@else.example")
+    batch = import_now(user, "linkedin_connections.csv")
+    assert batch.count(CREATE) == 3 and Contact.objects.filter(name="Priya Raman").count() == 2
+
+
+def test_a_similar_name_at_the_same_organization_is_a_question_answered_different_by_default(user):
+    sara = make_contact(user, "Priya Ramen", organization="Northwind traders")
+    preview = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    row = preview.rows[0]
+    assert row["action"] == SIMILAR
+    assert row["similar"] == [{"id": sara.pk, "name": "Priya Ramen", "organization": "Northwind traders",
+                               "score": row["similar"][0]["score"]}]
+    assert services.confirm(preview, {})
+    services.run_import(preview.pk)
+    assert Contact.objects.filter(name__in=["Priya Raman", "Priya Ramen"]).count() == 2
+
+
+def test_the_user_says_same_person(user):
+    sara = make_contact(user, "Priya Ramen", organization="Northwind Traders")
+    preview = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    assert services.confirm(preview, {"row-0": "0", "row-4": "junk"})
+    assert not services.confirm(preview, {})  # a double tap: confirmed once
+    services.run_import(preview.pk)
+    batch = ImportBatch.objects.get()
+    assert batch.rows[0]["action"] == MATCH and batch.rows[0]["reason"] == "you said it is the same person"
+    sara.refresh_from_db()
+    assert sara.title == "Data Engineer" and sara.links == "https://www.linkedin.com/in/priya-raman-demo"
+    assert not Contact.objects.filter(name="Priya Raman").exists()
+
+
+def test_undo_takes_back_what_it_created_and_filled_unless_changed_since(user):
+    jose = make_contact(user, "José N.", email="jose.nunez@example.com")
+    zoe = make_contact(user, "Zoë", email="zoe.bronte@example.co.uk")
+    batch = import_now(user, "outlook.csv")
+    assert batch.created_ids == []  # both known
+    batch = import_now(user, "outlook_utf16.csv")
+    wei = Contact.objects.get(name="Wei Zhang 张")
+    first = ImportBatch.objects.get(filename="outlook.csv")
+    jose.refresh_from_db()
+    assert jose.title == "Director de Ventas" and jose.phone == "+34 912 345 678"
+    Contact.objects.filter(pk=jose.pk).update(title="VP Sales")  # the user changed it since
+    undone = services.undo_import(first)
+    assert services.undo_import(first) is None  # a double tap undoes once
+    jose.refresh_from_db()
+    zoe.refresh_from_db()
+    assert jose.title == "VP Sales" and jose.phone == "" and jose.organization is None
+    assert jose.links == "" and zoe.title == "" and zoe.organization is None
+    assert undone.removed == 0 and undone.cleared > 0
+
+    undone = services.undo_import(batch)
+    assert undone.removed == 2 and not Contact.objects.filter(pk=wei.pk).exists()
+    entry = TrashEntry.objects.get()
+    assert entry.label == "2 contacts imported from outlook_utf16.csv"
+    restore(entry)
+    assert Contact.objects.filter(name__in=["Wei Zhang 张", "Ingrid Søndergaard"]).count() == 2
+
+
+def test_tags_from_labels_and_categories(user):
+    import_now(user, "google.csv")
+    amara = Contact.objects.get(name="Amara Okafor")
+    assert sorted(amara.tags.names()) == ["Data people", "Mentors"]
+    assert amara.email == "amara.okafor@example.org" and amara.phone == "(415) 555-0134"
+    assert amara.links.splitlines() == [
+        "mailto:amara@example.com", "tel:+14155550199",
+        "https://www.linkedin.com/in/amara-okafor-demo",
+    ]
+    assert amara.organization.name == "Tailspin Toys"
+
+
+def test_organizations_are_matched_by_name_in_any_case(user):
+    northwind = Organization.objects.create(user=user, name="NORTHWIND traders")
+    import_now(user, "linkedin_connections.csv")
+    import_now(user, "apple.vcf")
+    assert Contact.objects.get(name="Priya Raman").organization == northwind
+    assert Contact.objects.get(name="Astrid Lindqvist").organization == northwind
+    assert Organization.objects.filter(name__iexact="northwind traders").count() == 1
+
+
+def test_netcrms_own_vcard_export_imported_back_creates_nothing(user):
+    """The shape of netcrm's own export: vCard 4.0, UID netcrm-…, the contact's email,
+    phone and links."""
+    sara = make_contact(user, "Sara Smith", organization="Acme", email="sara@example.com",
+                        phone="+1 415 555 0101", links="https://www.linkedin.com/in/sara-demo")
+    john = make_contact(user, "John Public", phone="(415) 555-0102")
+    alan = make_contact(user, "Alan Park", links="linkedin.com/in/alan-park-demo\nmailto:alan@park.example")
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:4.0\r\nUID:netcrm-{c.pk}\r\nFN:{c.name}\r\n"
+        + (f"EMAIL:{c.email}\r\n" if c.email else "")
+        + (f"TEL;VALUE=uri:tel:{c.phone.replace(' ', '')}\r\n" if c.phone else "")
+        + "".join(f"URL:{line}\r\n" for line in c.links.splitlines() if not line.startswith("mailto:"))
+        + "END:VCARD\r\n"
+        for c in (sara, john, alan)
+    )
+    batch = import_now(user, cards.encode(), filename="netcrm.vcf")
+    assert [row["action"] for row in batch.rows] == [MATCH, MATCH, MATCH]
+    assert batch.created_ids == [] and batch.filled == {}
+    assert Contact.objects.count() == 3
+
+
+def test_a_row_too_big_for_a_column_still_imports(user):
+    long_email = "a" * 250 + "@example.com"
+    text = (
+        "First Name,Last Name,E-mail Address,Mobile Phone,Company,Job Title\r\n"
+        f"Long,{'Name' * 80},{long_email},+1 415 555 0100 ext. 1234567890123456789012345,{'Org' * 90},CTO\r\n"
+    )
+    batch = import_now(user, text.encode())
+    contact = Contact.objects.get()
+    assert len(contact.name) == 200 and contact.email == ""
+    assert f"mailto:{long_email}" in contact.links
+    assert batch.status == Status.DONE
+
+
+def test_running_twice_imports_once(user):
+    preview = services.preview(user, sample("google.csv"), "google.csv").batch
+    services.confirm(preview, {})
+    assert services.run_import(preview.pk) == 4
+    assert services.run_import(preview.pk) == 0
+    assert Contact.objects.count() == 3
+
+
+def test_a_run_that_died_mid_way_goes_on_where_it_stopped(user):
+    preview = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    services.confirm(preview, {})
+    batch = ImportBatch.objects.get()
+    # One chunk of two rows done, then the worker died (status still running).
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.RUNNING)
+    rows = services.plan([r["record"] for r in batch.rows], services.Index.for_user(user))
+    assert services.import_chunk(batch, rows, 0, 2, {})
+    assert Contact.objects.count() == 2
+    services.run_import(batch.pk, chunk=2)
+    batch.refresh_from_db()
+    assert batch.status == Status.DONE and batch.done == 5
+    assert Contact.objects.count() == 3 and len(batch.created_ids) == 3
+
+
+def test_the_import_makes_a_few_queries_per_chunk_whatever_the_rows(user):
+    def queries(count: int) -> int:
+        lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"] + [
+            f"P{i},Q{count},https://linkedin.com/in/p{i}-{count},,Org {i % 3},,1 Jan 2020"
+            for i in range(count)
+        ]
+        batch = services.preview(user, "\n".join(lines).encode(), "x.csv").batch
+        services.confirm(batch, {})
+        with CaptureQueriesContext(connection) as captured:
+            services.run_import(batch.pk)
+        return len(captured)
+
+    for i in range(3):
+        Organization.objects.create(user=user, name=f"Org {i}")
+    assert queries(300) <= queries(10) <= 15
+
+
+def test_summary_lines(user):
+    batch = import_now(user, "linkedin_connections.csv")
+    assert services.summary_lines(batch) == [
+        "linkedin_connections.csv (LinkedIn connections): 5 rows",
+        "  created: 3", "  matched: 0 (filled in 0)", "  twice in the file, merged: 1",
+        "  skipped: 1", "    line 7: no name",
+    ]

@@ -1,0 +1,191 @@
+"""The import pages: upload, preview, confirm, progress, summary, undo."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from contacts.models import Contact
+from imports import services
+from imports.models import ImportBatch, Status
+from tests.factories import make_contact
+from tests.imports.helpers import import_now, sample
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, name: str, data: bytes | None = None, key: str | None = None):
+    data = sample(name) if data is None else data
+    post = {"file": SimpleUploadedFile(name, data)}
+    if key:
+        post["submission_key"] = key
+    return client.post(reverse("imports:upload"), post)
+
+
+def test_upload_shows_a_preview_and_writes_no_contact(client_logged_in, user):
+    response = upload(client_logged_in, "linkedin_connections.csv")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    assert Contact.objects.count() == 0
+    page = client_logged_in.get(batch.get_absolute_url())
+    body = page.content.decode()
+    assert "Check the import" in body and "Import 3 contacts" in body
+    assert "Skipped: no name." in body and "same profile URL as line 5" in body
+    assert page.context["page"].paginator.count == 5
+
+
+@pytest.mark.parametrize("name, message", [
+    ("garbage.bin", "This is not a file netcrm can read: it is not text"),
+    ("empty.csv", "The file is empty."),
+])
+def test_garbage_is_a_422_that_says_why(client_logged_in, name, message):
+    data = b"" if name == "empty.csv" else None
+    response = upload(client_logged_in, name, data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_no_file_is_a_422(client_logged_in):
+    response = client_logged_in.post(reverse("imports:upload"), {"file": "not a file"})
+    assert response.status_code == 422 and "Choose the file to import." in response.content.decode()
+
+
+def test_a_file_too_big_is_a_422(client_logged_in, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    response = upload(client_logged_in, "google.csv")
+    assert response.status_code == 422
+    assert "This file is 1.4 KB; netcrm reads files up to 1 KB." in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_too_many_rows_is_a_422(client_logged_in, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    response = upload(client_logged_in, "linkedin_connections.csv")
+    assert response.status_code == 422 and "netcrm imports up to 2 at a time" in response.content.decode()
+
+
+def test_a_double_tap_on_upload_makes_one_batch(client_logged_in):
+    key = str(uuid.uuid4())
+    first = upload(client_logged_in, "google.csv", key=key)
+    second = upload(client_logged_in, "google.csv", key=key)
+    assert first["Location"] == second["Location"]
+    assert ImportBatch.objects.count() == 1
+
+
+def test_confirm_queues_once_and_shows_progress(client_logged_in, user, django_capture_on_commit_callbacks):
+    upload(client_logged_in, "google.csv")
+    batch = ImportBatch.objects.get()
+    url = reverse("imports:confirm", args=[batch.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_logged_in.post(url)
+        client_logged_in.post(url)
+    assert len(callbacks) == 1  # one message to the worker
+    batch.refresh_from_db()
+    assert batch.status == Status.QUEUED
+    page = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 1s"' in page and ">Refresh</a>" in page
+    fragment = client_logged_in.get(reverse("imports:batch-progress", args=[batch.pk]),
+                                     headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<div id="import-progress"')
+    assert "HX-Redirect" not in fragment
+    plain = client_logged_in.get(reverse("imports:batch-progress", args=[batch.pk]))
+    assert plain.status_code == 302 and plain["Location"] == batch.get_absolute_url()
+
+
+def test_progress_sends_htmx_to_the_summary_when_done(client_logged_in, user):
+    batch = import_now(user, "google.csv")
+    fragment = client_logged_in.get(reverse("imports:batch-progress", args=[batch.pk]),
+                                    headers={"HX-Request": "true"})
+    assert fragment["HX-Redirect"] == batch.get_absolute_url()
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "Import finished" in body and "Undo this import" in body
+    assert "line 6" in body and "Skipped: no name." in body
+
+
+def test_the_similar_name_decision_from_the_page(client_logged_in, user):
+    priya = make_contact(user, "Priya Ramen", organization="Northwind Traders")
+    upload(client_logged_in, "linkedin_connections.csv")
+    batch = ImportBatch.objects.get()
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "The same person?" in body
+    assert 'name="row-0" value="different" checked' in body
+    assert "The same person as Priya Ramen" in body
+    client_logged_in.post(reverse("imports:confirm", args=[batch.pk]), {"row-0": "0"})
+    services.run_import(batch.pk)
+    priya.refresh_from_db()
+    assert priya.title == "Data Engineer" and not Contact.objects.filter(name="Priya Raman").exists()
+
+
+def test_discard_and_undo(client_logged_in, user):
+    upload(client_logged_in, "google.csv")
+    batch = ImportBatch.objects.get()
+    client_logged_in.post(reverse("imports:discard", args=[batch.pk]))
+    assert not ImportBatch.objects.exists() and Contact.objects.count() == 0
+    batch = import_now(user, "google.csv")
+    assert Contact.objects.count() == 3
+    response = client_logged_in.post(reverse("imports:undo", args=[batch.pk]))
+    assert response.status_code == 302 and Contact.objects.count() == 0
+    client_logged_in.post(reverse("imports:undo", args=[batch.pk]))  # a double tap
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "Import undone" in body and "Undo this import" not in body
+
+
+def test_the_rows_paginate_and_filter_with_an_htmx_fragment(client_logged_in, user):
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"] + [
+        f"P{i},Q,https://linkedin.com/in/p{i},,,,1 Jan 2020" for i in range(120)
+    ] + [",,https://linkedin.com/in/nobody,,,,1 Jan 2020"]
+    upload(client_logged_in, "big.csv", "\n".join(lines).encode())
+    batch = ImportBatch.objects.get()
+    page = client_logged_in.get(batch.get_absolute_url(), {"page": 3}, headers={"HX-Request": "true"})
+    body = page.content.decode()
+    assert body.lstrip().startswith('<section id="import-rows">') and "Page 3 of 3" in body
+    problems = client_logged_in.get(batch.get_absolute_url(), {"show": "skip"})
+    assert problems.context["page"].paginator.count == 1
+
+
+def test_pages_make_few_queries_whatever_the_rows(client_logged_in, user, django_assert_max_num_queries):
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"] + [
+        f"P{i},Q,https://linkedin.com/in/p{i},,Acme,,1 Jan 2020" for i in range(400)
+    ]
+    batch = services.preview(user, "\n".join(lines).encode(), "x.csv").batch
+    with django_assert_max_num_queries(6):
+        client_logged_in.get(batch.get_absolute_url())
+    with django_assert_max_num_queries(6):
+        client_logged_in.get(reverse("imports:import-list"))
+
+
+def test_the_list_of_past_imports_and_links_to_it(client_logged_in, user):
+    import_now(user, "google.csv")
+    body = client_logged_in.get(reverse("imports:import-list")).content.decode()
+    assert "google.csv" in body and "Imported" in body and "Past imports" in body
+    contacts = client_logged_in.get(reverse("contacts:contact-list")).content.decode()
+    assert reverse("imports:import-list") in contacts
+
+
+def test_another_users_batch_is_a_404(client_logged_in, other_user):
+    batch = import_now(other_user, "google.csv")
+    for name in ("imports:batch", "imports:batch-progress"):
+        assert client_logged_in.get(reverse(name, args=[batch.pk])).status_code == 404
+    for name in ("imports:confirm", "imports:undo"):
+        assert client_logged_in.post(reverse(name, args=[batch.pk])).status_code == 404
+    client_logged_in.post(reverse("imports:discard", args=[batch.pk]))
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
+    assert Contact.objects.filter(user=other_user).count() == 3
+
+
+def test_wrong_methods_are_405(client_logged_in, user):
+    batch = import_now(user, "google.csv")
+    assert client_logged_in.get(reverse("imports:upload")).status_code == 405
+    assert client_logged_in.post(reverse("imports:import-list")).status_code == 405
+    assert client_logged_in.post(reverse("imports:batch", args=[batch.pk])).status_code == 405
+    for name in ("imports:confirm", "imports:discard", "imports:undo"):
+        assert client_logged_in.get(reverse(name, args=[batch.pk])).status_code == 405
+
+
+def test_login_required(client):
+    response = client.get(reverse("imports:import-list"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -26,6 +26,7 @@ from insights.models import WeeklyGoal
 from jobs.models import Lead, LeadMove, Status as LeadStatus
 from meetings.followups import ThankYou
 from meetings.models import Meeting
+from outreach.models import Answer, Outreach
 from reciprocity.models import InboundRequest, RequestStatus
 from referrals.models import IntroStatus, Progress, Referral
 
@@ -193,6 +194,8 @@ class Insights:
         def share(part: int, whole: int) -> str:
             return f"{round(100 * part / whole)}%" if whole else "—"
 
+        if by["asked"]:
+            said.append(f"{share(by['accepted'], by['asked'])} of your requests for a meeting got a yes")
         if by["met"]:
             said.append(f"{by['referrals'] / by['met']:.1f} referrals a meeting")
         said.append(f"{share(by['warm'], by['referrals'])} of referrals came with a warm intro")
@@ -253,6 +256,9 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     ).values_list("meeting_id", "contact__source", "contact__met_at__kind"):
         sources_of.setdefault(meeting_id, set()).add(source_key(source, event_kind))
 
+    asked = list(
+        Outreach.objects.for_user(user).filter(asked_at__gte=start).values_list("asked_at", "answer")
+    )
     referrals = list(
         Referral.objects.for_user(user).filter(referred_on__gte=first_day)
         .values_list("referred_on", "intro_status", "progress")
@@ -266,6 +272,8 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     moved = {status: [local(at) for s, at in moves if s == status] for status in LeadStatus.values}
 
     stages = [
+        Stage("asked", "Asked for a meeting", count(local(at) for at, _ in asked)),
+        Stage("accepted", "Said yes", count(local(at) for at, answer in asked if answer == Answer.ACCEPTED)),
         Stage("met", "Met", count(local(at) for _, at, _ in meetings)),
         Stage("referrals", "Referrals received", count(day for day, _, _ in referrals)),
         Stage("warm", "Warm intros", count(d for d, intro, _ in referrals if intro == IntroStatus.CALLED)),
@@ -309,7 +317,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         follow.met += progress == Progress.MET
         follow.waiting_long += progress == Progress.NOT_CONTACTED and day <= week_ago
 
-    asked = InboundRequest.objects.for_user(user).filter(received_at__gte=start).aggregate(
+    requests = InboundRequest.objects.for_user(user).filter(received_at__gte=start).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=RequestStatus.OPEN)),
     )
@@ -317,7 +325,8 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         kind="help_back", status=FollowUpStatus.DONE, completed_at__gte=start
     ).count()
     reciprocity = Reciprocity(
-        asked_you=asked["total"], open=asked["open"], answered=asked["total"] - asked["open"],
+        asked_you=requests["total"], open=requests["open"],
+        answered=requests["total"] - requests["open"],
         helped_back=helped_back, helped_you=len(referrals),
     )
     known_there = Contact.objects.filter(organization=OuterRef("organization"))

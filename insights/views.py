@@ -23,6 +23,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     context = {
         "insights": found,
         "weekly_chart": charts.weekly(found.weeks, [
+            ("Asked", "bar-asked", by["asked"].weeks),
             ("Meetings", "bar-met", by["met"].weeks),
             ("Referrals received", "bar-referrals", by["referrals"].weeks),
         ]),

@@ -57,11 +57,17 @@ def test_the_funnel_counts_each_stage_in_its_week(user, profile):
     lead = Lead(user=user, organization=acme, role="Analyst", found_on=two_weeks.date()).save_new()
     lead.move(LeadStatus.APPLIED, at=at(profile, 7))
     lead.move(LeadStatus.INTERVIEWING, at=at(profile, 1))
+    from outreach.models import Answer, Outreach
+
+    Outreach.objects.create(user=user, contact=john, asked_at=at(profile, 16), answer=Answer.ACCEPTED)
+    Outreach.objects.create(user=user, contact=alan, asked_at=at(profile, 15), answer=Answer.NOT_HIRING)
 
     found = insights(user, profile)
     stages = {stage.key: stage for stage in found.stages}
     i = week_index(profile, two_weeks)
     assert stages["met"].weeks[i] == 1 and stages["met"].total == 2
+    assert (stages["asked"].total, stages["accepted"].total) == (2, 1)
+    assert "50% of your requests for a meeting got a yes" in found.steps()
     assert stages["referrals"].weeks[i] == 2 and stages["warm"].total == 1
     assert stages["leads"].weeks[i] == 1
     assert stages["applied"].weeks[week_index(profile, at(profile, 7))] == 1

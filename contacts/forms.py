@@ -58,10 +58,17 @@ def shows_with(field: str, values) -> dict[str, str]:
     return {"data-shows-with": field, "data-shows-with-values": ",".join(values)}
 
 
+PAST_ORGANIZATIONS = 10
+
+
 class ContactForm(CheckedFormMixin, forms.ModelForm):
     organization_name = forms.CharField(
         label="Organization", required=False, max_length=200,
         help_text="Typed once; netcrm reuses an organization of the same name.",
+    )
+    past_organization_names = forms.CharField(
+        label="Used to work at", required=False, max_length=2000,
+        help_text="Organizations, separated by commas: they still know people there.",
     )
 
     class Meta:
@@ -81,13 +88,28 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
         self.fields["name"].widget.attrs.update(autofocus=True, autocomplete="off")
         if self.instance.organization_id:
             self.fields["organization_name"].initial = self.instance.organization.name
+        if self.instance.pk:
+            self.fields["past_organization_names"].initial = ", ".join(
+                o.name for o in self.instance.past_organizations.order_by("name")
+            )
         self.fields["keep_in_touch_days"] = CadenceField(current=self.instance.keep_in_touch_days)
         met_at = self.fields["met_at"]
         met_at.queryset = events_of(user)
         met_at.label, met_at.empty_label = "Where you met", "Not one you logged"
         met_at.help_text = "The event or group, for an event, a group or volunteering."
         met_at.widget.attrs.update(shows_with("source", EVENT_SOURCES))
-        self.order_fields(["name", "organization_name"])
+        self.order_fields(["name", "organization_name", "title", "past_organization_names"])
+
+    def clean_past_organization_names(self) -> list[str]:
+        names = list(dict.fromkeys(
+            " ".join(name.split()) for name in self.cleaned_data["past_organization_names"].split(",")
+        ))
+        names = [name for name in names if name]
+        if len(names) > PAST_ORGANIZATIONS:
+            raise forms.ValidationError(f"At most {PAST_ORGANIZATIONS} organizations.")
+        if any(len(name) > 200 for name in names):
+            raise forms.ValidationError("An organization's name is at most 200 characters.")
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -104,6 +126,10 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
         if commit:
             contact.save()
             self.save_m2m()
+            contact.past_organizations.set([
+                Organization.objects.named(self.user, name)
+                for name in self.cleaned_data["past_organization_names"]
+            ])
             if "keep_in_touch_days" in self.changed_data:  # a new or changed cadence
                 sync_keep_in_touch([contact.pk])
         return contact

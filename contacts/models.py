@@ -150,6 +150,10 @@ class Contact(OwnedModel):
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     title = models.CharField(max_length=200, blank=True)
+    past_organizations = models.ManyToManyField(
+        Organization, blank=True, related_name="alumni", verbose_name="used to work at",
+        help_text="Where they worked before: they still know people there.",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     links = models.TextField(

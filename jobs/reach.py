@@ -4,9 +4,10 @@ it, and the intro paths that reach it, ranked by warmth.
 `coverage` sums the same up for many organizations at once (the target companies
 page), in four queries whatever their number.
 
-Four queries whatever the size of the network: the people there, the referrals with
-one end there, the chains to anyone there (referrals/graph.py's recursive walk,
-seeded with the organization's people), and the people on those chains and referrals.
+Five queries whatever the size of the network: the people there, the people who used
+to work there (their contact says so), the referrals with one end there, the chains to
+anyone there (referrals/graph.py's recursive walk, seeded with the organization's
+people), and the people on those chains and referrals.
 
 Warmth (a whole number, higher is warmer) is the sum of three plain parts, each
 shown to the user as a reason:
@@ -144,10 +145,11 @@ class Reach:
     bridges: list[Bridge] = field(default_factory=list)
     paths: list[IntroPath] = field(default_factory=list)
     more_people: bool = False
+    alumni: list[Person] = field(default_factory=list)  # used to work there
 
     @property
     def is_empty(self) -> bool:
-        return not (self.people or self.bridges or self.paths)
+        return not (self.people or self.bridges or self.paths or self.alumni)
 
 
 def _by_warmth(person: Person) -> tuple:
@@ -167,6 +169,12 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     reach.people = sorted(
         (Person(c, warmth(c, now)) for c in there[:PEOPLE_LIMIT]), key=_by_warmth
     )
+    # People who used to work there (their contact says so): they still know people.
+    alumni = with_warmth(
+        mine.filter(past_organizations=organization).exclude(organization=organization)
+        .select_related("organization"), user, now,
+    ).order_by(Lower("name"), "pk")[:PEOPLE_LIMIT]
+    reach.alumni = sorted((Person(c, warmth(c, now)) for c in alumni), key=_by_warmth)
 
     at_org = Q(referred__organization=organization) & ~Q(referrer__organization=organization)
     from_org = Q(referrer__organization=organization) & ~Q(referred__organization=organization)

@@ -170,10 +170,41 @@ def test_the_query_count_holds_from_10_to_110_people(user, django_assert_num_que
             refer(user, middle, there)
 
     grow(10, "A")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         small = who_i_know_at(user, acme)
     grow(100, "B")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         big = who_i_know_at(user, acme)
     assert len(small.paths) == 10 and len(big.paths) == 10
     assert len(big.people) == 50 and big.more_people
+
+
+def test_people_who_used_to_work_there(user, django_assert_num_queries):
+    acme = make_organization(user, "Acme")
+    alan = make_contact(user, "Alan Park", organization="Globex")
+    alan.past_organizations.add(acme)
+    now_there = make_contact(user, "Jo Lee", organization=acme)
+    now_there.past_organizations.add(acme)  # worked there before and again: one of "there"
+    make_contact(user, "Someone else", organization="Globex")
+    reach = who_i_know_at(user, acme)
+    assert [p.contact for p in reach.alumni] == [alan]
+    assert [p.contact for p in reach.people] == [now_there]
+    assert not reach.is_empty
+
+
+def test_the_contact_form_records_where_they_used_to_work(client_logged_in, user):
+    from django.urls import reverse
+
+    alan = make_contact(user, "Alan Park")
+    url = reverse("contacts:edit-contact", args=[alan.pk])
+    response = client_logged_in.post(url, {
+        "name": "Alan Park", "source": "knew", "past_organization_names": "Acme,  acme , Globex Corp",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(o.name for o in alan.past_organizations.all()) == ["Acme", "Globex Corp"]
+    page = client_logged_in.get(alan.get_absolute_url()).content.decode()
+    assert "Used to work at" in page and "Globex Corp" in page
+    too_many = ", ".join(f"Org {i}" for i in range(11))
+    response = client_logged_in.post(url, {"name": "Alan Park", "source": "knew",
+                                           "past_organization_names": too_many})
+    assert response.status_code == 422 and "Org 10" in response.content.decode()

@@ -726,6 +726,12 @@ class DemoSeeder:
             followup_count=due.count(),
         )
 
+    def past_jobs(self) -> None:
+        """Where some people used to work: they still know people there (who I know
+        at Brightline Health counts Rosa Alvarez, who was there before Juniper)."""
+        for name, org_key in [("Rosa Alvarez", "brightline"), ("Sara Smith", "northwind")]:
+            self.contacts[name].past_organizations.add(self.organizations[org_key])
+
     def counts(self) -> dict[str, int]:
         return {
             "contacts": Contact.objects.for_user(self.user).count(),
@@ -778,6 +784,7 @@ class Command(BaseCommand):
             seeder.seed()
             events_demo.seed(user, seeder.contacts, seeder.now)
             outreach_demo.seed(user, seeder.contacts, seeder.now)
+            seeder.past_jobs()
             counts = seeder.counts()
         self.stdout.write(
             self.style.SUCCESS(f"Demo account ready: log in as {DEMO_USERNAME} / {DEMO_PASSWORD}")

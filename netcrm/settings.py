@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "followups",
     "jobs",
     "insights",
+    "portability",
     "home",
 ]
 
@@ -286,3 +287,5 @@ LOGGING = {
 # Product defaults a user can change on their settings page.
 NETCRM_DEFAULT_MORNING_HOUR = 9
 NETCRM_PAGE_SIZE = 25
+# The largest backup file the restore page takes.
+RESTORE_MAX_MB = env.int("RESTORE_MAX_MB", default=50)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("trash/", include("trash.urls")),
     path("insights/", include("insights.urls")),
     path("leads/", include("jobs.urls")),
+    path("", include("portability.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import vobject
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Profile
 from contacts.models import Contact
-from taggit.models import Tag
 
 CSV_COLUMNS = [
     "Name", "Organization", "Title", "Email", "Phone", "Tags", "How you met",
@@ -33,9 +32,13 @@ def contacts_for_export(user) -> QuerySet[Contact]:
     return (
         Contact.objects.for_user(user)
         .select_related("organization")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .prefetch_related("tags")
         .order_by("pk")
     )
+
+
+def tag_names(contact: Contact) -> list[str]:
+    return sorted(tag.name for tag in contact.tags.all())
 
 
 def safe_cell(value) -> str:
@@ -56,7 +59,7 @@ def csv_rows(user) -> Iterator[list[str]]:
                 contact.title,
                 contact.email,
                 contact.phone,
-                ", ".join(tag.name for tag in contact.tags.all()),
+                ", ".join(tag_names(contact)),
                 contact.get_source_display(),
                 last.astimezone(tz).strftime("%Y-%m-%d %H:%M") if last else "",
                 contact.keep_in_touch_days or "",
@@ -111,7 +114,7 @@ def vcard(contact: Contact) -> vobject.base.Component:
     for text, href in contact.link_list:
         if href and not href.lower().startswith(("mailto:", "tel:")):
             card.add("url").value = href
-    tags = [tag.name for tag in contact.tags.all()]
+    tags = tag_names(contact)
     if tags:
         card.add("categories").value = tags
     if contact.notes:

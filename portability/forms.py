@@ -10,7 +10,11 @@ class RestoreForm(CheckedFormMixin, forms.Form):
     backup = forms.FileField(
         label="Backup file",
         help_text="The .json file that “Download a full backup” gave you.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+        error_messages={
+            "required": "Choose the backup file to restore.",
+            "empty": "The submitted file is empty: it is no netcrm backup.",
+        },
     )
 
     def clean_backup(self):

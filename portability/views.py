@@ -30,7 +30,7 @@ def data_context(request: HttpRequest, **extra) -> dict:
     token = request.session.pop(NEW_TOKEN, None)
     feed = CalendarFeed.objects.filter(user=user).first()
     context = {
-        "counts": backup.counts(user),
+        "counts": list(backup.counts(user).items()),
         "empty": backup.is_empty(user),
         "feed": feed,
         "feed_url": request.build_absolute_uri(feed_path(token)) if token and feed else "",
@@ -145,7 +145,7 @@ def leave(request: HttpRequest) -> HttpResponse:
         return redirect("portability:goodbye")
     return render(
         request, "portability/leave.html",
-        {"form": form, "counts": backup.counts(user)},
+        {"form": form, "counts": list(backup.counts(user).items())},
         status=422 if form.is_bound else 200,
     )
 

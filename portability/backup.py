@@ -243,15 +243,33 @@ def backup_json(user) -> str:
 # --- Restore -------------------------------------------------------------------------
 
 
+# What a person calls some rows (others go by their model's verbose name).
+PLURALS = {
+    "followups.followup": ("follow-up", "follow-ups"),
+    "reciprocity.inboundrequest": ("request for help", "requests for help"),
+    "meetings.questiontemplate": ("question in your library", "questions in your library"),
+    "jobs.leadmove": ("step of a lead", "steps of leads"),
+}
+
+
+def name_of(model: type[models.Model], count: int) -> str:
+    one, many = PLURALS.get(
+        model._meta.label_lower,
+        (str(model._meta.verbose_name), str(model._meta.verbose_name_plural)),
+    )
+    return one if count == 1 else many
+
+
 def counts(user) -> Counter:
-    """How many rows of each backed-up model `user` has, by verbose plural name."""
+    """How many rows of each backed-up model `user` has, by name ("3 follow-ups")."""
     found: Counter = Counter()
     parents: dict = {}
     for model in owned_models():
         queryset = owned_rows(model, user, parents)
         parents[model] = queryset
         if not _is_single(model):
-            found[str(model._meta.verbose_name_plural)] = queryset.count()
+            count = queryset.count()
+            found[name_of(model, count)] = count
     return +found
 
 
@@ -513,8 +531,7 @@ def describe(restored: Counter) -> str:
     for model in owned_models():
         count = restored.get(model._meta.label_lower)
         if count and not _is_single(model):
-            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
-            parts.append(f"{count} {name}")
+            parts.append(f"{count} {name_of(model, count)}")
     if not parts:
         return "your settings"
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

@@ -30,9 +30,8 @@ class RestoreForm(CheckedFormMixin, forms.Form):
 
 class LeaveForm(CheckedFormMixin, forms.Form):
     password = forms.CharField(
-        label="Your password", strip=False,
+        label="Your password, to be sure it is you", strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="To be sure it is you.",
     )
 
     def __init__(self, user, *args, **kwargs) -> None:

@@ -73,6 +73,8 @@ def screens() -> dict[str, str]:
         "/leads/new/": "Add a lead",
         f"/leads/{lead.pk}/": lead.role,
         f"/leads/{lead.pk}/edit/": f"Edit {lead.role}",
+        "/data/": "Your data",
+        "/data/leave/": "Delete your account?",
     }
 
 

@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from accounts.models import Profile
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
+from portability.models import CalendarFeed
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
@@ -283,6 +284,7 @@ def world(user, other_user):
     QuestionTemplate.objects.create(user=user, text="How did you get started?")
     sara.log_note("Called Sara")
     Lead(user=user, organization=sara.organization, role="Data Analyst").save_new([sara])
+    CalendarFeed.issue(user)
     return user, sara
 
 
@@ -404,8 +406,14 @@ def assert_found(site: Site) -> None:
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        # The restore form is offered to an empty account only (this one has data);
+        # tests/portability/test_views.py posts bad uploads to it.
+        "portability:issue-calendar-feed", "portability:revoke-calendar-feed", "portability:leave",
     } <= actions, actions
-    assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {
+        "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "portability:data",
+        "portability:leave", "portability:goodbye",
+    } <= set(site.pages)
     assert {"q", "page", "index", "focus"} <= site.params
 
 

@@ -19,7 +19,7 @@ from tests.factories import bulk_contacts, bulk_meetings, make_contact, make_fol
 
 pytestmark = pytest.mark.django_db
 
-ODD = "Smith, Sara; the \"boss\"\nand more " + "x" * 180  # commas, semicolons, a newline, 200+
+ODD = ("Smith, Sara; the \"boss\"\nand more " + "x" * 200)[:200]  # commas, semicolons, a newline: 200 long
 
 
 def feed_url(user) -> str:

@@ -353,6 +353,7 @@ class _Restorer:
         self.tags: list[tuple[type[models.Model], Any, list]] = []
         self.restored: Counter = Counter()
         self.now = timezone.now()
+        self.left_out = set(all_owned_models()) - set(self.models)
 
     def run(self) -> Counter:
         self.clear_starter_rows()
@@ -395,7 +396,12 @@ class _Restorer:
                 fields[f.name] = self.now  # a file that lacks it: as if saved now
         deferred = []
         for f in _relations(model) + self_relations(model):
-            if f.name not in fields or f.related_model not in self.labels.values():
+            if f.name not in fields:
+                continue
+            if f.related_model in self.left_out and f.null:
+                fields[f.name] = None  # a link to a row no backup holds (the Trash…)
+                continue
+            if f.related_model not in self.labels.values():
                 continue
             old = fields[f.name]
             if f.null and _is_key(old) and old not in self.new_pk[f.related_model]:
@@ -423,7 +429,9 @@ class _Restorer:
             instance.save_base(raw=True, force_insert=True)
         except BackupError:
             raise
-        except (DeserializationError, DatabaseError, ValueError, TypeError, LookupError) as error:
+        except (
+            DeserializationError, DatabaseError, ValueError, TypeError, LookupError, OverflowError,
+        ) as error:
             raise BackupError(
                 f"This backup is damaged: a row of {model._meta.verbose_name_plural} "
                 f"cannot be restored ({str(error)[:200]})."
@@ -431,8 +439,10 @@ class _Restorer:
         self.new_pk[model][row["pk"]] = instance.pk
         self.later += [(model, instance.pk, name, old) for name, old in deferred]
         for f, values in m2m.items():
-            if not isinstance(values, list):
-                raise BackupError(f"This backup is damaged: {label}.{f.name} is not a list.")
+            if not isinstance(values, list) or not all(_is_key(v) for v in values):
+                raise BackupError(
+                    f"This backup is damaged: {label}.{f.name} is not a list of links."
+                )
             self.links.append((f, instance.pk, values))
         for f, names in tag_names.items():
             self.tags.append((model, instance.pk, names))
@@ -487,6 +497,11 @@ class _Restorer:
             f.remote_field.through.objects.bulk_create(rows, batch_size=500)
 
     def tag(self) -> None:
+        if not all(
+            isinstance(tag_names, list) and all(isinstance(n, str) for n in tag_names)
+            for _, _, tag_names in self.tags
+        ):
+            raise BackupError("This backup is damaged: tags that are not a list of names.")
         names = {name for _, _, tag_names in self.tags for name in tag_names}
         if not names:
             return

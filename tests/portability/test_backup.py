@@ -252,6 +252,14 @@ def good_dump(user) -> dict:
         {"pk": 1, "fields": {"name": "A", "created_at": "yesterday"}}]}}), "cannot be restored"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A", "tags": ["x" * 500]}}]}}), "tag"),
+    (lambda d: json.dumps({**d, "data": {"contacts.contact": [
+        {"pk": 1, "fields": {"name": "A", "tags": "abc"}}]}}), "not a list"),
+    (lambda d: json.dumps({**d, "data": {"contacts.contact": [
+        {"pk": 1, "fields": {"name": "A", "tags": [{"x": 1}]}}]}}), "not a list"),
+    (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
+        {"pk": 1, "fields": {"contacts": [[1]]}}]}}), "not a list"),
+    (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
+        {"pk": 1, "fields": {"contacts": 5}}]}}), "not a list"),
     (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
         {"pk": 1, "fields": {"contacts": [5]}}]}}), "not in it"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
@@ -282,3 +290,36 @@ def test_the_backup_never_holds_another_users_rows(user, other_user):
     text = backup.backup_json(user)
     assert "Mine" in text and "Theirs" not in text and "theirs" not in text
     assert other_user.username not in text and user.username not in text
+
+
+JUNK = [None, [], {}, [[1]], "x" * 1000, -1, 2**70, True, "2026-13-45", "\x00"]
+
+
+def test_junk_in_any_field_is_restored_or_refused_never_an_error(user, other_user):
+    """Every field of every row of a small backup, in turn, holds each kind of junk:
+    the restore works or says BackupError, and a refusal leaves the account empty."""
+    from django.db import transaction
+
+    sara = make_contact(other_user, "Sara", organization="Acme", tags=["t"])
+    john = make_contact(other_user, "John")
+    meeting = make_meeting(other_user, [sara, john], purpose="why")
+    Referral.objects.create(user=other_user, referrer=sara, referred=john, meeting=meeting)
+    sara.log_note("called")
+    dump = json.loads(backup.backup_json(other_user))
+    tried = 0
+    for label, rows in dump["data"].items():
+        for index, row in enumerate(rows):
+            for name in row["fields"]:
+                for junk in JUNK:
+                    bad = json.loads(json.dumps(dump))
+                    bad["data"][label][index]["fields"][name] = junk
+                    try:
+                        with transaction.atomic():
+                            backup.restore_backup(user, json.dumps(bad))
+                            raise RuntimeError("restored: roll it back")
+                    except RuntimeError:
+                        pass
+                    except backup.BackupError:
+                        assert backup.is_empty(user)
+                    tried += 1
+    assert tried > 300

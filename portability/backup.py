@@ -369,7 +369,7 @@ class _Restorer:
 
     def clear_starter_rows(self) -> None:
         for model in self.models:
-            if _is_single(model) and model._meta.label_lower in self.data:
+            if _is_single(model) and self.data.get(model._meta.label_lower):
                 model._base_manager.filter(**{user_fields(model)[0].name: self.user}).delete()
             starter = STARTER_ROWS.get(model._meta.label_lower)
             if starter and model._meta.label_lower in self.data:

@@ -323,3 +323,12 @@ def test_junk_in_any_field_is_restored_or_refused_never_an_error(user, other_use
                         assert backup.is_empty(user)
                     tried += 1
     assert tried > 300
+
+
+def test_a_backup_without_settings_keeps_the_accounts_own(user, other_user):
+    Profile.objects.filter(user=user).update(timezone="Asia/Kathmandu")
+    make_contact(other_user, "Sara")
+    dump = json.loads(backup.backup_json(other_user))
+    dump["data"]["accounts.profile"] = []
+    backup.restore_backup(user, json.dumps(dump))
+    assert Profile.objects.get(user=user).timezone == "Asia/Kathmandu"

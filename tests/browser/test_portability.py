@@ -1,5 +1,6 @@
 """Your data in Chromium: the page and the leaving page on a phone and a desktop
-(screenshots in docs/screenshots/), the calendar feed turned on, and leaving."""
+(with UPDATE_SCREENSHOTS=1 their pictures in docs/screenshots/ are taken anew), the
+calendar feed turned on, and leaving."""
 
 import os
 from pathlib import Path
@@ -32,9 +33,12 @@ def fits(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
-def test_your_data_and_leaving_on_a_phone_and_a_desktop(demo_page: Page, live_server, console_errors):
+def test_your_data_and_leaving_on_a_phone_and_a_desktop(
+    demo_page: Page, live_server, console_errors, tmp_path
+):
     page = demo_page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
     page.goto(live_server.url + "/accounts/settings/")
     page.get_by_role("button", name="Your data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
@@ -45,7 +49,7 @@ def test_your_data_and_leaving_on_a_phone_and_a_desktop(demo_page: Page, live_se
     for size, suffix in ((None, "phone"), (DESKTOP, "desktop")):
         if size:
             page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"your-data-{suffix}.png", full_page=True)
+        page.screenshot(path=shots / f"your-data-{suffix}.png", full_page=True)
         fits(page)
     page.reload()  # shown once
     expect(page.get_by_label("Your calendar's address")).to_have_count(0)
@@ -57,7 +61,7 @@ def test_your_data_and_leaving_on_a_phone_and_a_desktop(demo_page: Page, live_se
     for size, suffix in ((None, "phone"), (DESKTOP, "desktop")):
         if size:
             page.set_viewport_size(size)
-        page.screenshot(path=SCREENSHOTS / f"leave-{suffix}.png", full_page=True)
+        page.screenshot(path=shots / f"leave-{suffix}.png", full_page=True)
         fits(page)
     page.get_by_label("Your password").fill("wrong")
     page.get_by_role("button", name="Delete my account and everything in it").click()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "outreach",
     "insights",
     "imports",
+    "portability",
     "home",
 ]
 
@@ -301,3 +302,5 @@ NETCRM_DEFAULT_MORNING_HOUR = 9
 NETCRM_PAGE_SIZE = 25
 # A request for a meeting with no answer after this many days gets one gentle nudge.
 NETCRM_NUDGE_AFTER_DAYS = env.int("NUDGE_AFTER_DAYS", default=5)
+# The largest backup file the restore page takes.
+RESTORE_MAX_MB = env.int("RESTORE_MAX_MB", default=50)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("outreach/", include("outreach.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("portability.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -100,6 +100,8 @@ def screens() -> dict[str, str]:
         f"/outreach/{ask.pk}/delete/": f"Delete your request to {ask.contact.name}?",
         "/imports/": "Import contacts",
         f"/imports/{batch.pk}/": "Check the import",
+        "/data/": "Your data",
+        "/data/leave/": "Delete your account?",
     }
 
 

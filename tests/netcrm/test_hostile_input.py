@@ -44,6 +44,7 @@ from imports.services import preview
 from jobs.models import Lead
 from meetings.models import QuestionTemplate
 from outreach.models import Answer, Outreach
+from portability.models import CalendarFeed
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
@@ -296,6 +297,7 @@ def world(user, other_user):
     # An import in preview, with a similar name to decide on (the confirm form's radios).
     preview(user, b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
                   b"Sarah,Smith,https://linkedin.com/in/sarah-smith-demo,,Acme,,1 Jan 2020\n", "c.csv")
+    CalendarFeed.issue(user)
     return user, sara
 
 
@@ -421,10 +423,14 @@ def assert_found(site: Site) -> None:
         "outreach:add-outreach", "outreach:edit-outreach", "outreach:answer-outreach",
         "outreach:plan-meeting",
         "imports:upload", "imports:confirm", "imports:discard",
+        # The restore form is offered to an empty account only (this one has data);
+        # tests/portability/test_views.py posts bad uploads to it.
+        "portability:issue-calendar-feed", "portability:revoke-calendar-feed", "portability:leave",
     } <= actions, actions
     assert {"imports:import-list", "imports:batch"} <= set(site.pages)
     assert {
         "jobs:lead-list", "jobs:lead-detail", "home:organization-detail", "jobs:targets",
+        "portability:data", "portability:leave", "portability:goodbye",
     } <= set(site.pages)
     assert {"events:event-list", "events:event-detail", "events:add-people"} <= set(site.pages)
     assert {"outreach:outreach-list", "outreach:outreach-detail"} <= set(site.pages)

@@ -1,0 +1,58 @@
+"""The calendar feed's secret address: only its hash is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> CalendarFeed | None:
+        """The feed whose secret is `token`, with its owner and their Profile; None for
+        a wrong, revoked or malformed one (the caller answers 404 either way)."""
+        if not (0 < len(token) <= 100):
+            return None
+        return self.select_related("user__profile").filter(token_hash=hash_token(token)).first()
+
+
+class CalendarFeed(models.Model):
+    """One secret feed address a user's calendar app subscribes to. The token is shown
+    once, when it is made; the database keeps its SHA-256, so a copy of the database
+    opens no one's calendar. Making a new one replaces the old (which stops working)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    @classmethod
+    def issue(cls, user) -> str:
+        """A new secret for `user`'s feed (any old one stops working); returns the token."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(
+            user=user, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+        )
+        return token
+
+    @classmethod
+    def revoke(cls, user) -> bool:
+        return cls.objects.filter(user=user).delete()[0] > 0
+
+
+def feed_path(token: str) -> str:
+    return reverse("portability:calendar-feed", args=[token])

@@ -1,0 +1,155 @@
+"""Your data: downloads, restore, the calendar feed, and leaving."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+
+from portability import backup, calendar, exports
+from portability.forms import LeaveForm, RestoreForm
+from portability.models import CalendarFeed, feed_path
+
+NEW_TOKEN = "portability:calendar-token"  # the session key that shows a new feed's address once
+
+
+def download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def data_context(request: HttpRequest, **extra) -> dict:
+    user = request.user
+    token = request.session.pop(NEW_TOKEN, None)
+    feed = CalendarFeed.objects.filter(user=user).first()
+    context = {
+        "counts": list(backup.counts(user).items()),
+        "empty": backup.is_empty(user),
+        "feed": feed,
+        "feed_url": request.build_absolute_uri(feed_path(token)) if token and feed else "",
+        "restore_form": RestoreForm(),
+    }
+    if context["feed_url"]:
+        context["webcal_url"] = "webcal://" + context["feed_url"].split("://", 1)[1]
+    return context | extra
+
+
+@login_required
+@require_GET
+def data_page(request: HttpRequest) -> HttpResponse:
+    response = render(request, "portability/data.html", data_context(request))
+    patch_cache_control(response, private=True, no_store=True)  # it may show the feed's secret
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return download(
+        exports.contacts_csv(request.user), backup.backup_filename(request.user, "csv"),
+        "text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def export_vcard(request: HttpRequest) -> HttpResponse:
+    return download(
+        exports.contacts_vcard(request.user), backup.backup_filename(request.user, "vcf"),
+        "text/vcard; charset=utf-8",
+    )
+
+
+@login_required
+@require_GET
+def export_backup(request: HttpRequest) -> HttpResponse:
+    return download(
+        backup.backup_json(request.user), backup.backup_filename(request.user, "json"),
+        "application/json; charset=utf-8",
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest) -> HttpResponse:
+    """Restore a backup into this (empty) account: all of it, or nothing and why (422)."""
+    form = RestoreForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            restored = backup.restore_backup(request.user, form.cleaned_data["backup"].read())
+        except backup.BackupError as error:
+            form.add_error("backup", str(error))
+        else:
+            messages.success(request, f"Restored {backup.describe(restored)}.")
+            return redirect("home:dashboard")
+    return render(
+        request, "portability/data.html", data_context(request, restore_form=form), status=422
+    )
+
+
+@login_required
+@require_POST
+def issue_calendar_feed(request: HttpRequest) -> HttpResponse:
+    """A new secret address (the old one, if any, stops working); shown once."""
+    request.session[NEW_TOKEN] = CalendarFeed.issue(request.user)
+    return redirect("portability:data")
+
+
+@login_required
+@require_POST
+def revoke_calendar_feed(request: HttpRequest) -> HttpResponse:
+    if CalendarFeed.revoke(request.user):
+        messages.success(request, "The calendar feed is off: its address shows nothing any more.")
+    return redirect("portability:data")
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No log-in (calendar apps cannot log in): the secret in the address is the key.
+    A wrong or revoked one is the same plain 404 as any missing page."""
+    feed = CalendarFeed.objects.by_token(token)
+    if feed is None:
+        raise Http404
+    user = feed.user
+    profile = getattr(user, "profile", None)
+    response = HttpResponse(
+        calendar.calendar_feed(user, profile), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="netcrm.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    # Private: a shared cache must never keep it; calendar apps poll (hourly or so).
+    patch_cache_control(response, private=True, max_age=300)
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest) -> HttpResponse:
+    """Delete the account and everything in it, after offering the backup first and
+    asking for the password."""
+    user = request.user
+    form = LeaveForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user.delete()  # everything the user owns goes with it (on_delete=CASCADE)
+        logout(request)
+        return redirect("portability:goodbye")
+    return render(
+        request, "portability/leave.html",
+        {"form": form, "counts": list(backup.counts(user).items())},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@require_GET
+def goodbye(request: HttpRequest) -> HttpResponse:
+    return render(request, "portability/goodbye.html")

@@ -1,0 +1,73 @@
+"""Your data in Chromium: the page and the leaving page on a phone and a desktop
+(with UPDATE_SCREENSHOTS=1 their pictures in docs/screenshots/ are taken anew), the
+calendar feed turned on, and leaving."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def demo_page(live_server, page: Page) -> Page:
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(DEMO_USERNAME)
+    page.get_by_label("Password:").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    return page
+
+
+def fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
+
+
+def test_your_data_and_leaving_on_a_phone_and_a_desktop(
+    demo_page: Page, live_server, console_errors, tmp_path
+):
+    page = demo_page
+    shots = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    page.goto(live_server.url + "/accounts/settings/")
+    page.get_by_role("button", name="Your data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+    page.get_by_role("button", name="Turn on the calendar feed").click()
+    feed = page.get_by_label("Your calendar's address")
+    expect(feed).to_have_value(f"{live_server.url}/calendar/" + feed.input_value().rsplit("/", 1)[1])
+    assert feed.input_value().endswith(".ics")
+    for size, suffix in ((None, "phone"), (DESKTOP, "desktop")):
+        if size:
+            page.set_viewport_size(size)
+        page.screenshot(path=shots / f"your-data-{suffix}.png", full_page=True)
+        fits(page)
+    page.reload()  # shown once
+    expect(page.get_by_label("Your calendar's address")).to_have_count(0)
+    page.get_by_text("Make a new address…").click()
+    expect(page.get_by_role("button", name="Yes, make a new address")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="Delete my account…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete your account?")
+    for size, suffix in ((None, "phone"), (DESKTOP, "desktop")):
+        if size:
+            page.set_viewport_size(size)
+        page.screenshot(path=shots / f"leave-{suffix}.png", full_page=True)
+        fits(page)
+    page.get_by_label("Your password").fill("wrong")
+    page.get_by_role("button", name="Delete my account and everything in it").click()
+    expect(page.get_by_text("That is not your password.")).to_be_visible()
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Delete my account and everything in it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account is deleted")
+    assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
+    assert console_errors == []

@@ -1,0 +1,223 @@
+"""The Your data page, restoring from an upload, and leaving."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from taggit.models import TaggedItem
+
+from contacts.models import Contact
+from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+from portability import backup
+from portability.models import CalendarFeed
+from tests.conftest import make_user
+from tests.factories import make_contact, make_followup, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+DATA = reverse("portability:data")
+RESTORE = reverse("portability:restore")
+LEAVE = reverse("portability:leave")
+
+
+def upload(content: bytes | str, name: str = "backup.json") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)
+
+
+def test_settings_links_to_your_data(client, user):
+    client.force_login(user)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert f'href="{DATA}"' in page
+
+
+def test_the_data_page(client, user, other_user, django_assert_max_num_queries):
+    assert client.get(DATA).status_code == 302
+    make_contact(user, "Sara Smith")
+    make_contact(other_user, "Mallory's friend")
+    client.force_login(user)
+    with django_assert_max_num_queries(40):
+        response = client.get(DATA)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    for name in ("export-csv", "export-vcard", "export-backup"):
+        assert reverse(f"portability:{name}") in page
+    assert "1 contact" in page and "Mallory" not in page
+    assert "Turn on the calendar feed" in page
+    assert RESTORE not in page  # not empty: no restore form
+    assert "sign up for a new account" in page
+    assert reverse("portability:leave") in page
+    assert client.post(DATA).status_code == 405
+
+
+def test_an_empty_account_is_offered_the_restore_form(client, user):
+    client.force_login(user)
+    page = client.get(DATA).content.decode()
+    assert f'action="{RESTORE}"' in page and 'type="file"' in page
+
+
+def test_restore_from_an_upload(client, user, other_user):
+    sara = make_contact(other_user, "Sara Smith", organization="Acme", tags=["data"])
+    make_meeting(other_user, [sara], purpose="hiring")
+    dump = backup.backup_json(other_user)
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": upload(dump)})
+    assert response.status_code == 302 and response["Location"] == reverse("home:dashboard")
+    followed = client.get(response["Location"]).content.decode()
+    assert "Restored 1 organization, 1 contact, 1 meeting" in followed
+    restored = Contact.objects.for_user(user).get()
+    assert restored.pk != sara.pk and list(restored.tags.names()) == ["data"]
+    assert restored.meetings.get().user == user
+    # The other account is untouched.
+    assert Contact.objects.for_user(other_user).get() == sara
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "The submitted file is empty: it is no netcrm backup"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text"),
+    (b"name,email\nSara,sara@example.com\n", "not valid JSON"),
+    (b'{"format": "something-else"}', "not a netcrm backup"),
+    (b'{"format": "netcrm-backup", "version": 2, "data": {}}', "version 2"),
+    (b'{"format": "netcrm-backup", "version": 1, "data": {"contacts.contact": [{"pk": 1, "fields": {"name": "' + b"x" * 300 + b'"}}]}}', "longer than"),
+])
+def test_a_bad_upload_is_a_422_with_the_reason(client, user, content, reason):
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": upload(content)})
+    assert response.status_code == 422
+    assert reason in response.content.decode()
+    assert backup.is_empty(user) and not Contact.objects.for_user(user).exists()
+
+
+def test_no_file_is_a_422(client, user):
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": "not a file"})
+    assert response.status_code == 422
+    assert "Choose the backup file to restore" in response.content.decode()
+
+
+def test_too_large_a_file_is_a_422(client, user, settings):
+    settings.RESTORE_MAX_MB = 0
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": upload("{}")})
+    assert response.status_code == 422 and "larger than 0 MB" in response.content.decode()
+
+
+def test_restore_into_an_account_with_data_is_a_422(client, user, other_user):
+    make_contact(other_user, "Sara Smith")
+    make_contact(user, "Mine already")
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": upload(backup.backup_json(other_user))})
+    assert response.status_code == 422
+    assert "has data of its own" in response.content.decode()
+    assert list(Contact.objects.for_user(user).values_list("name", flat=True)) == ["Mine already"]
+
+
+def test_restore_needs_login_and_post(client, user):
+    assert client.post(RESTORE).status_code == 302
+    client.force_login(user)
+    assert client.get(RESTORE).status_code == 405
+
+
+# --- Leaving ---------------------------------------------------------------------------
+
+
+def owned_rows(user) -> dict[str, int]:
+    """Every row of every model that holds a user's data, by model (LEFT_OUT ones too)."""
+    counts = {}
+    parents = {}
+    for model in backup.all_owned_models():
+        rows = backup.owned_rows(model, user, parents)
+        parents[model] = rows
+        counts[model._meta.label_lower] = rows.count()
+    return counts
+
+
+def test_the_leaving_page_offers_the_backup_first(client, user):
+    make_contact(user, "Sara Smith")
+    assert client.get(LEAVE).status_code == 302
+    client.force_login(user)
+    page = client.get(LEAVE).content.decode()
+    backup_link = page.index(reverse("portability:export-backup"))
+    password = page.index('name="password"')
+    assert backup_link < password
+    assert "1 contact" in page
+    assert client.put(LEAVE).status_code == 405
+
+
+def test_a_wrong_password_deletes_nothing(client, user):
+    make_contact(user, "Sara Smith")
+    client.force_login(user)
+    response = client.post(LEAVE, {"password": "wrong"})
+    assert response.status_code == 422
+    assert "That is not your password" in response.content.decode()
+    assert get_user_model().objects.filter(pk=user.pk).exists()
+    assert client.post(LEAVE, {}).status_code == 422
+
+
+def test_leaving_deletes_every_owned_row_and_nothing_else():
+    call_command("seed_demo", stdout=StringIO())
+    demo = get_user_model().objects.get(username=DEMO_USERNAME)
+    CalendarFeed.issue(demo)
+    other = make_user("staying")
+    sara = make_contact(other, "Sara Smith", tags=["data"])
+    make_meeting(other, [sara])
+    make_followup(other, contact=sara)
+    backup.restore_backup(make_user("copy"), backup.backup_json(demo))
+    copy = get_user_model().objects.get(username="copy")
+    before_other = owned_rows(other)
+    before_copy = owned_rows(copy)
+    demo_rows = owned_rows(demo)
+    assert sum(demo_rows.values()) > 100
+    demo_contacts = list(Contact.objects.for_user(demo).values_list("pk", flat=True))
+
+    from django.test import Client
+
+    client = Client()
+    client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    response = client.post(LEAVE, {"password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("portability:goodbye")
+    goodbye = client.get(response["Location"])
+    assert "Your account is deleted" in goodbye.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(DATA).status_code == 302  # logged out
+
+    assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
+    assert all(
+        count == 0 for count in owned_rows_by_id(demo.pk).values()
+    ), owned_rows_by_id(demo.pk)
+    assert not TaggedItem.objects.filter(
+        content_type__model="contact", object_id__in=demo_contacts
+    ).exists()
+    assert owned_rows(other) == before_other
+    assert owned_rows(copy) == before_copy
+    assert list(sara.tags.names()) == ["data"]
+
+
+def owned_rows_by_id(user_id: int) -> dict[str, int]:
+    """Rows left that point at a deleted user's id, model by model."""
+    found = {}
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is get_user_model():
+                found[f"{model._meta.label_lower}.{f.name}"] = model._base_manager.filter(
+                    **{f.attname: user_id}
+                ).count()
+    return found
+
+
+def test_goodbye_needs_no_login(client):
+    assert client.get(reverse("portability:goodbye")).status_code == 200
+    assert client.post(reverse("portability:goodbye")).status_code == 405
+
+
+def test_the_backup_file_name_and_json(client, user):
+    client.force_login(user)
+    response = client.get(reverse("portability:export-backup"))
+    assert json.loads(response.content)["format"] == "netcrm-backup"

@@ -139,6 +139,7 @@ class Index:
 
     def __init__(self, people: Iterable[Person] = ()):
         self.people: list[Person] = []
+        self.by_id: dict[int, Person] = {}
         self.by_key: dict[Key, Person] = {}
         self.by_org: dict[str, list[Person]] = defaultdict(list)
         self.names_by_org: dict[str, list[str]] = defaultdict(list)  # name_key of by_org's people
@@ -157,6 +158,11 @@ class Index:
             Person(pk, name, org or "", contact_keys(email, phone, links, region))
             for pk, name, org, email, phone, links in rows.order_by("pk")
         )
+
+    def get(self, person_id: int) -> Person | None:
+        if len(self.by_id) != len(self.people):
+            self.by_id = {person.id: person for person in self.people}
+        return self.by_id.get(person_id)
 
     def add(self, person: Person) -> None:
         self.people.append(person)

@@ -55,6 +55,7 @@ class Record:
     tags: list[str] = field(default_factory=list)
     source: str = str(Source.KNEW)
     connected_on: str = ""  # LinkedIn's "Connected On", ISO
+    uid: str = ""  # a vCard's UID: netcrm's own export names the contact ("netcrm-contact-<pk>")
     problem: str = ""
 
     def as_dict(self) -> dict:
@@ -442,6 +443,8 @@ def card_record(properties, line: int) -> Record:
             tags += [t.strip() for t in split_unescaped(value, ",") if t.strip()]
         elif name == "BDAY":
             birthday = birthday_line(unescape(value), "X-APPLE-OMIT-YEAR" in params)
+        elif name == "UID" and not record.uid:
+            record.uid = one_line(unescape(value), 200)
     record.name = one_line(full_name) or one_line(structured)
     record.emails, record.phones, record.urls = emails_in(emails), phones_in(phones), urls_in(urls)
     record.notes = join_notes(*notes, birthday)

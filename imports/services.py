@@ -13,6 +13,8 @@ can take exactly that back.
 
 from __future__ import annotations
 
+import re
+
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from taggit.models import Tag, TaggedItem
 
 from contacts.identity import (
     Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
-    organization_key,
+    name_key, organization_key,
 )
 from contacts.models import Contact, Organization, link_href
 from imports.models import (
@@ -59,6 +61,20 @@ def record_keys(record: dict) -> set[Key]:
     return keys_of(record["emails"], record["phones"], record["urls"], region())
 
 
+OWN_UID = re.compile(r"netcrm-contact-(\d{1,19})")
+
+
+def own_export(record: dict, index: Index) -> Person | None:
+    """The contact a vCard exported by netcrm names by its UID (see portability's
+    vCard export), if it is this user's and still has that name: then it is the same
+    person even with no email, phone or profile to match on."""
+    uid = OWN_UID.fullmatch(record.get("uid") or "")
+    person = index.get(int(uid.group(1))) if uid else None
+    if person and name_key(person.name) == name_key(record["name"]):
+        return person
+    return None
+
+
 def plan(records: list[dict], index: Index, decisions: dict | None = None,
          seen: list[dict] | None = None) -> list[dict]:
     """Each record's row: what it will do, and why. `index` holds the user's people
@@ -77,6 +93,10 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
             row.update(action=SKIP, reason=record["problem"])
             continue
         keys = record_keys(record)
+        if own := own_export(record, index):  # netcrm's own vCard, back again
+            _same(row, seen, own, "the same contact, exported from netcrm")
+            index.add_keys(own, keys)
+            continue
         if found := index.same(keys):
             person, key = found
             _same(row, seen, person, key.reason)

@@ -263,3 +263,26 @@ def test_summary_lines(user):
         "  created: 3", "  matched: 0 (filled in 0)", "  twice in the file, merged: 1",
         "  skipped: 1", "    line 7: no name",
     ]
+
+
+def test_netcrms_own_vcard_imported_back_creates_nothing(user, other_user):
+    """Exported by netcrm (portability), imported again: every person is found, the
+    name-only one by the export's UID; another user importing the file finds no one."""
+    from contacts.models import Contact
+    from imports.services import CREATE, MATCH, preview
+    from portability.exports import contacts_vcard
+    from tests.factories import make_contact
+
+    make_contact(user, "Name Only", organization="Acme")
+    make_contact(user, "Sara Smith", email="sara@example.com", phone="+1 415 555 0123")
+    make_contact(user, "Jo, the; Odd\nName", links="https://linkedin.com/in/jo-odd")
+    data = contacts_vcard(user).encode()
+    before = Contact.objects.count()
+
+    rows = preview(user, data, "netcrm.vcf", save=False).rows
+    assert [row["action"] for row in rows] == [MATCH] * 3, rows
+    assert "exported from netcrm" in next(r for r in rows if r["record"]["name"] == "Name Only")["reason"]
+    assert Contact.objects.count() == before
+
+    theirs = preview(other_user, data, "netcrm.vcf", save=False).rows
+    assert [row["action"] for row in theirs] == [CREATE] * 3  # a UID names only its owner's

@@ -540,10 +540,20 @@ def restore_backup(user, raw: bytes | str | dict) -> Counter:
         return _Restorer(user, backup["data"]).run()
 
 
+# What a summary names first; the rest follow in the order they were restored.
+SAID_FIRST = [
+    "contacts.organization", "contacts.contact", "meetings.meeting", "referrals.referral",
+    "jobs.lead", "followups.followup",
+]
+
+
 def describe(restored: Counter) -> str:
     """"12 contacts, 3 meetings and 40 follow ups"."""
     parts = []
-    for model in owned_models():
+    models = owned_models()
+    first = {label: n for n, label in enumerate(SAID_FIRST)}
+    models = sorted(models, key=lambda m: first.get(m._meta.label_lower, len(first)))
+    for model in models:
         count = restored.get(model._meta.label_lower)
         if count and not _is_single(model):
             parts.append(f"{count} {name_of(model, count)}")

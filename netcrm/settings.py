@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "followups",
     "jobs",
     "insights",
+    "merging",
     "home",
 ]
 

@@ -272,6 +272,9 @@ class Site:
 
 @pytest.fixture
 def world(user, other_user):
+    # Sara twice (Smyth, the first of the user's contacts, so a page about one contact that
+    # asks for another, merging, finds Sara the second): the duplicates page has a pair.
+    make_contact(user, "Sara Smyth", organization="Acme", email="sara@example.com")
     sara = make_contact(user, "Sara Smith", organization="Acme", tags=["friend", "data"])
     john = make_contact(user, "John Public", organization="Acme")
     make_contact(other_user, "Mallory's friend")
@@ -404,8 +407,12 @@ def assert_found(site: Site) -> None:
         "contacts:bulk-keep-in-touch", "contacts:set-keep-in-touch",
         "reciprocity:answer-request",
         "jobs:add-lead", "jobs:edit-lead", "jobs:move-lead",
+        "merging:merge-contact", "merging:dismiss-pair",
     } <= actions, actions
     assert {"jobs:lead-list", "jobs:lead-detail", "home:organization-detail"} <= set(site.pages)
+    assert {"merging:duplicates", "merging:merge-contact"} <= set(site.pages)
+    merge = next(f for a, f in site.forms.items() if resolve(a).view_name == "merging:merge-contact")
+    assert {"contact", "name"} <= set(merge.fields), merge.fields  # the merge page, not the picker
     assert {"q", "page", "index", "focus"} <= site.params
 
 

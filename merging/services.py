@@ -104,6 +104,8 @@ def _shown(contact: Contact, name: str):
         return contact.organization.name if contact.organization_id else ""
     if name == "source":
         return contact.get_source_display()
+    if name == "keep_in_touch_days" and contact.keep_in_touch_days:
+        return f"{contact.keep_in_touch_days} days"
     value = getattr(contact, name)
     return "" if value is None else value
 

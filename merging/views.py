@@ -82,12 +82,13 @@ def merge_contact(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MergeForm(form_data(request), kept=kept, other=other)
     if request.method == "POST" and form.is_valid():
+        into = kept.name  # as it was called before the merge
         try:
-            kept, entry, outcome = merge(request.user, kept.pk, other.pk, form.picks())
+            kept, entry, _ = merge(request.user, kept.pk, other.pk, form.picks())
         except AlreadyMerged:
             messages.info(request, "Merged already.")
             return redirect(kept)
-        text = f"Merged {other.name} into {kept.name}."
+        text = f"Merged {other.name} into {into}."
         messages.success(
             request, f"{text} It can be undone from the Trash for {keep_for().days} days."
         )

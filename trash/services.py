@@ -7,6 +7,10 @@ serialized with Django's serializers into one `TrashEntry`; restoring deserializ
 them back with their own primary keys and sets the cleared links again, in one
 transaction. Nothing of the app's models is named here: each app's delete view says
 what the consequences are called (`phrases`).
+
+A deletion that first changes rows that stay (a merge moves a contact's rows to the
+one kept) also keeps those rows as they were and notes the rows it made
+(`move_to_trash_changing`): restoring removes what it made and puts them back too.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ from django import forms
 
 from contacts.models import Contact
 from merging.services import KEPT, OTHER, FieldChoice, field_choices
+from netcrm.lib.forms import CheckedFormMixin
 
 
-class MergeForm(forms.Form):
+class MergeForm(CheckedFormMixin, forms.Form):
     """What to keep, field by field: a choice for each field where both have a value
     and they differ; elsewhere the value that is there is kept."""
 

@@ -276,3 +276,21 @@ def test_tags_both_carry_stay_once(user, world):
         "tag__name", flat=True
     )
     assert sorted(names) == ["alumni", "data", "mentor"]
+
+
+def test_what_the_merge_made_goes_when_it_is_undone(user):
+    """Only the other had a cadence: its open reminder goes and the merged contact gets
+    one of its own, made by the merge; undoing removes that one and brings the other's back."""
+    kept = make_contact(user, "Bea Ray", email="bea@example.com")
+    other = make_contact(user, "Bea Ray", email="bea@example.com", keep_in_touch_days=14)
+    sweep_kinds("keep_in_touch")
+    theirs = other.keep_in_touch_reminder()
+    before = snapshot()
+    merge(user, kept.pk, other.pk, {})
+    kept.refresh_from_db()
+    made = kept.keep_in_touch_reminder()
+    assert kept.keep_in_touch_days == 14 and made is not None and made.pk != theirs.pk
+    entry = TrashEntry.objects.get()
+    assert entry.made == [{"model": "followups.followup", "pk": made.pk}]
+    restore(entry)
+    assert snapshot() == before

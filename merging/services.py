@@ -258,9 +258,7 @@ def move_followups(f: models.Field, kept: Contact, other: Contact, outcome: Outc
     """Follow-ups: the other's open keep-in-touch reminder goes (the merged contact
     keeps one, as its cadence says); one the kept contact has its equal of (a
     thank-you for the same meeting) goes too."""
-    open_kit = FollowUp.objects.filter(contact=other, kind=KEEP_IN_TOUCH).open()
-    if n := open_kit.count():
-        open_kit.delete()
+    if FollowUp.objects.filter(contact=other, kind=KEEP_IN_TOUCH).open().delete()[0]:
         outcome.dropped.append(
             f"{other.name}'s open keep-in-touch reminder goes: the merged contact has one, "
             "as its cadence says."

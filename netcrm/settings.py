@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jobs",
     "outreach",
     "insights",
+    "merging",
     "imports",
     "portability",
     "home",

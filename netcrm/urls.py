@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("contacts.urls")),
+    path("contacts/", include("merging.urls")),
     path("meetings/", include("meetings.urls")),
     path("referrals/", include("referrals.urls")),
     path("requests/", include("reciprocity.urls")),

@@ -27,7 +27,13 @@ def keep_for() -> timedelta:
 class TrashEntry(OwnedModel):
     """One deletion: the thing deleted (`subject`, `subject_id`, `label`) and every row
     that went with it, serialized (`rows`, in the order they go back in), plus the
-    links the deletion cleared in rows that stayed (`unlinked`)."""
+    links the deletion cleared in rows that stayed (`unlinked`).
+
+    A deletion that also changed rows that stay (a merge: the removed contact's
+    meetings and notes moved to the kept one, whose fields changed) keeps those rows
+    as they were before (`changed`, the first one the row everything else hangs on),
+    and the rows it made (`made`, as {"model", "pk"}): restoring puts the changed ones
+    back and removes the made ones."""
 
     subject = models.CharField(max_length=100)  # "contacts.contact"
     subject_id = models.BigIntegerField()
@@ -36,6 +42,8 @@ class TrashEntry(OwnedModel):
     summary = models.TextField(blank=True)  # what went with it, in words
     rows = models.JSONField(default=list)
     unlinked = models.JSONField(default=list)
+    changed = models.JSONField(default=list, blank=True)
+    made = models.JSONField(default=list, blank=True)
     deleted_at = models.DateTimeField(default=timezone.now)
 
     objects = TrashQuerySet.as_manager()

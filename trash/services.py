@@ -7,16 +7,21 @@ serialized with Django's serializers into one `TrashEntry`; restoring deserializ
 them back with their own primary keys and sets the cleared links again, in one
 transaction. Nothing of the app's models is named here: each app's delete view says
 what the consequences are called (`phrases`).
+
+A deletion that first changes rows that stay (a merge moves a contact's rows to the
+one kept) also keeps those rows as they were and notes the rows it made
+(`move_to_trash_changing`): restoring removes what it made and puts them back too.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID
 
 from django.core import serializers
@@ -27,6 +32,7 @@ from django.utils.text import Truncator
 
 from trash.models import LABEL_LENGTH, TrashEntry
 
+T = TypeVar("T")
 
 
 class CannotRestore(Exception):
@@ -139,12 +145,61 @@ def move_to_trash(
     return entry
 
 
+def move_to_trash_changing(
+    obj: models.Model, *, keeps: models.Model, change: Callable[[], T], kind: str, label: str,
+    summary: list[str] | None = None, now: datetime | None = None,
+) -> tuple[TrashEntry, T]:
+    """Run `change()`, which moves what it wants to keep of `obj` onto `keeps` (a
+    merge), then delete `obj` with whatever is left of it: one Trash entry whose
+    restore undoes it all. It keeps `obj`'s rows and `keeps`'s rows as they were
+    before (the rows that link to `obj` and stay are kept as they were too), and
+    notes the rows `change()` made for `keeps`. Returns the entry and what `change()`
+    returned."""
+    with transaction.atomic():
+        gone, stays = collect(obj), collect(keeps)
+        gone_keys = {_key(row) for row in gone.rows}
+        linked = [
+            row for model, _name, pk, _value in gone.unlinked
+            for row in model._base_manager.filter(pk=pk)
+        ]
+        changed = [row for row in stays.rows if _key(row) not in gone_keys] + [
+            row for row in linked if _key(row) not in gone_keys
+        ]
+        before = gone_keys | {_key(row) for row in changed}
+        entry = TrashEntry(
+            user_id=obj.user_id, subject=obj._meta.label_lower, subject_id=obj.pk, kind=kind,
+            label=Truncator(label).chars(LABEL_LENGTH), summary="\n".join(summary or []),
+            rows=serialize(gone.rows), changed=serialize(changed),
+            deleted_at=now or timezone.now(),
+        )
+        result = change()
+        type(obj)._base_manager.filter(pk=obj.pk).delete()
+        entry.made = [
+            {"model": label, "pk": pk} for label, pk in map(_key, collect(keeps).rows)
+            if (label, pk) not in before
+        ]
+        entry.save()
+    return entry, result
+
+
+def _key(row: models.Model) -> tuple[str, object]:
+    return row._meta.label_lower, row.pk
+
+
 def restore(entry: TrashEntry) -> None:
     """Put it all back as it was, with the same primary keys, or nothing (CannotRestore).
     A second restore of the same entry (a double tap) finds it gone: CannotRestore."""
     with transaction.atomic():
         if not TrashEntry.objects.filter(pk=entry.pk).delete()[0]:
             raise CannotRestore(f"{entry.label} is back already.")
+        changed = list(serializers.deserialize("python", entry.changed, ignorenonexistent=True))
+        if changed and not _exists(changed[0].object):
+            raise CannotRestore(
+                f"{entry.label} can't come back: {changed[0].object} is gone. "
+                "Restore it from the Trash first."
+            )
+        for made in entry.made:  # what the deletion made goes first, out of the way
+            _model(made["model"])._base_manager.filter(pk=made["pk"]).delete()
         objects = list(serializers.deserialize("python", entry.rows, ignorenonexistent=True))
         keep = _rows_whose_links_hold(objects)
         for deserialized in objects:
@@ -167,12 +222,27 @@ def restore(entry: TrashEntry) -> None:
                     f"{entry.label} can't come back as it was: something saved since "
                     f"takes its place ({deserialized.object._meta.verbose_name})."
                 ) from error
+        for deserialized in changed:  # as they were before; one deleted since stays gone
+            if not _exists(deserialized.object):
+                continue
+            try:
+                with transaction.atomic():
+                    deserialized.save()
+            except IntegrityError as error:
+                raise CannotRestore(
+                    f"{entry.label} can't come back as it was: {deserialized.object} "
+                    "has changed since in a way that stands in its way."
+                ) from error
         for link in entry.unlinked:  # only where nothing has been linked since
             model = _model(link["model"])
             attname = model._meta.get_field(link["field"]).attname
             model._base_manager.filter(pk=link["pk"], **{f"{attname}__isnull": True}).update(
                 **{attname: link["value"]}
             )
+
+
+def _exists(obj: models.Model) -> bool:
+    return type(obj)._base_manager.filter(pk=obj.pk).exists()
 
 
 def _model(label: str) -> type[models.Model]:

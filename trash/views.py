@@ -23,7 +23,7 @@ from trash.services import CannotRestore, collect, consequences, move_to_trash, 
 @login_required
 @require_GET
 def trash_list(request: HttpRequest) -> HttpResponse:
-    entries = TrashEntry.objects.for_user(request.user).defer("rows", "unlinked")
+    entries = TrashEntry.objects.for_user(request.user).defer("rows", "unlinked", "changed", "made")
     page = Paginator(entries, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "trash/list.html", {"page": page, "keep_days": keep_for().days})
 

@@ -18,6 +18,7 @@ from imports.services import preview
 from jobs.models import Lead
 from meetings.models import Meeting
 from outreach.models import Outreach
+from referrals.models import Referral
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.imports.helpers import SAMPLES
 
@@ -54,6 +55,7 @@ def screens() -> dict[str, str]:
     batch = ImportBatch.objects.filter(status=Status.PREVIEW).first() or preview(
         contact.user, (SAMPLES / "linkedin_connections.csv").read_bytes(), "Connections.csv"
     ).batch
+    other = Contact.objects.exclude(pk=contact.pk).filter(meetings__isnull=False).order_by("pk").first()
     return {
         "/": "Today's follow-ups",
         "/contacts/": "Contacts",
@@ -102,6 +104,9 @@ def screens() -> dict[str, str]:
         f"/imports/{batch.pk}/": "Check the import",
         "/data/": "Your data",
         "/data/leave/": "Delete your account?",
+        "/contacts/duplicates/": "Likely duplicates",
+        f"/contacts/{contact.pk}/merge/": f"Merge someone into {contact.name}",
+        f"/contacts/{contact.pk}/merge/?contact={other.pk}": f"Merge {other.name} into {contact.name}?",
     }
 
 
@@ -243,3 +248,40 @@ def test_a_long_unbroken_name_wraps_on_every_screen(demo_page: Page, live_server
     save.scroll_into_view_if_needed()
     box = save.bounding_box()
     assert box and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_duplicates_and_merging_on_a_phone_and_a_desktop(
+    demo_page: Page, live_server, console_errors, tmp_path
+):
+    """A pair on the duplicates page, merged through the merge page, then undone."""
+    page = demo_page
+    someone = Contact.objects.filter(meetings__isnull=False).exclude(organization=None).order_by("pk").first()
+    twin = Contact.objects.create(
+        user=someone.user, name=someone.name.upper(), organization=someone.organization,
+        title="Recruiter", email=someone.email or "twin@example.com",
+        phone="+1 415 555 0199", notes="Met again at a meetup",
+    )
+    twin.log_note("Called about the recruiting process")
+    Meeting.objects.create(user=twin.user, purpose="Hiring plans").contacts.set([twin])
+    Referral.objects.create(user=twin.user, referrer=twin, referred=someone, reason="herself")
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    for width, height, suffix in ((390, 844, "-phone"), (1280, 900, "")):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(live_server.url + "/contacts/duplicates/")
+        pair = page.locator(".duplicate-pair").filter(has_text="Recruiter")
+        expect(pair.get_by_role("button", name="Not the same person")).to_be_visible()
+        assert_fits_phone(page)
+        page.screenshot(path=folder / f"duplicates{suffix}.png", full_page=True)
+        pair.get_by_role("button", name="Merge…").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Merge")
+        expect(page.get_by_role("heading", name="What goes")).to_be_visible()
+        expect(page.locator("ul.dropped")).to_contain_text("nobody refers you to themselves")
+        assert_fits_phone(page)
+        page.screenshot(path=folder / f"merge{suffix}.png", full_page=True)
+    page.get_by_role("button", name="Merge", exact=True).click()
+    expect(page.locator("form.undo")).to_contain_text(f"Merged {twin.name} into {someone.name}.")
+    assert not Contact.objects.filter(pk=twin.pk).exists()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(twin.name)
+    assert Contact.objects.filter(pk=twin.pk).exists()
+    assert console_errors == []

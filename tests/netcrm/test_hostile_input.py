@@ -277,6 +277,9 @@ class Site:
 
 @pytest.fixture
 def world(user, other_user):
+    # Sara twice (Smyth, the first of the user's contacts, so a page about one contact that
+    # asks for another, merging, finds Sara the second): the duplicates page has a pair.
+    make_contact(user, "Sara Smyth", organization="Acme", email="sara@example.com")
     sara = make_contact(user, "Sara Smith", organization="Acme", tags=["friend", "data"])
     john = make_contact(user, "John Public", organization="Acme")
     make_contact(other_user, "Mallory's friend")
@@ -426,6 +429,7 @@ def assert_found(site: Site) -> None:
         # The restore form is offered to an empty account only (this one has data);
         # tests/portability/test_views.py posts bad uploads to it.
         "portability:issue-calendar-feed", "portability:revoke-calendar-feed", "portability:leave",
+        "merging:merge-contact", "merging:dismiss-pair",
     } <= actions, actions
     assert {"imports:import-list", "imports:batch"} <= set(site.pages)
     assert {
@@ -434,6 +438,9 @@ def assert_found(site: Site) -> None:
     } <= set(site.pages)
     assert {"events:event-list", "events:event-detail", "events:add-people"} <= set(site.pages)
     assert {"outreach:outreach-list", "outreach:outreach-detail"} <= set(site.pages)
+    assert {"merging:duplicates", "merging:merge-contact"} <= set(site.pages)
+    merge = next(f for a, f in site.forms.items() if resolve(a).view_name == "merging:merge-contact")
+    assert {"contact", "name"} <= set(merge.fields), merge.fields  # the merge page, not the picker
     assert {"q", "page", "index", "focus"} <= site.params
 
 

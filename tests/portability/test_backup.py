@@ -22,7 +22,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import models
 from taggit.models import TaggedItem
 
 from accounts.models import Profile

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MergingConfig(AppConfig):
+    name = "merging"
+    verbose_name = "Duplicates and merging"

@@ -13,9 +13,8 @@ can take exactly that back.
 
 from __future__ import annotations
 
-import re
-
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from netcrm.lib.http import whole_number
 from contacts.identity import (
     Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
     name_key, organization_key,
@@ -185,9 +185,9 @@ def confirm(batch: ImportBatch, answers: dict[str, str]) -> bool:
     for row in batch.rows:
         if row["action"] != SIMILAR:
             continue
-        answer = answers.get(f"row-{row['n']}", "")
-        if answer.isascii() and answer.isdigit() and int(answer) < len(row["similar"]):
-            decisions[str(row["n"])] = row["similar"][int(answer)]["id"]
+        answer = whole_number(answers.get(f"row-{row['n']}", ""))  # 5,000 digits: None
+        if answer is not None and answer < len(row["similar"]):
+            decisions[str(row["n"])] = row["similar"][answer]["id"]
     with transaction.atomic():
         claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.PREVIEW).update(
             status=Status.QUEUED, decisions=decisions, queued_at=timezone.now(),

@@ -286,3 +286,18 @@ def test_netcrms_own_vcard_imported_back_creates_nothing(user, other_user):
 
     theirs = preview(other_user, data, "netcrm.vcf", save=False).rows
     assert [row["action"] for row in theirs] == [CREATE] * 3  # a UID names only its owner's
+
+
+def test_a_confirm_answer_of_5000_digits_is_a_different_person_not_an_error(user):
+    """Found by the hostile-input test: int() of a 5,000-digit answer raised."""
+    from contacts.models import Contact
+    from imports.models import ImportBatch
+    from imports.services import confirm, preview
+    from tests.factories import make_contact
+
+    make_contact(user, "Sarah Smith", organization="Acme")
+    batch = preview(user, b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                          b"Sara,Smith,,,Acme,,1 Jan 2020\n", "c.csv").batch
+    assert confirm(batch, {"row-0": "9" * 5000})
+    assert ImportBatch.objects.get(pk=batch.pk).decisions == {}
+    assert Contact.objects.count() == 1  # nothing imported yet: the worker does that

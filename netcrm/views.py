@@ -3,7 +3,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from netcrm.celery import app as celery_app
-from netcrm.lib.health import report
+from netcrm.health import report
 
 
 @never_cache

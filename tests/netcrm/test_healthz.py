@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from followups.models import Heartbeat
 from netcrm.celery import app as celery_app
-from netcrm.lib.health import WORKER_ALIVE_SECONDS, redis_client, worker_key
+from netcrm.health import WORKER_ALIVE_SECONDS, redis_client, worker_key
 from tests.conftest import wait_for
 
 

@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
     done; \
   fi)
 
-.PHONY: run test install lock migrate clean-data bench
+.PHONY: run dev test install lock migrate clean-data bench
 
 $(BIN)/.installed: requirements.lock
 	@[ -n "$(PYTHON)" ] || { echo "netcrm needs Python >= 3.12: set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -28,9 +28,15 @@ $(BIN)/.installed: requirements.lock
 
 install: $(BIN)/.installed
 
-# A local server: DEBUG on unless you say otherwise (DEBUG=false make run).
+# Served as in production: gunicorn, static files collected, compressed and
+# fingerprinted, DEBUG off; cookies without the Secure flag, for plain http on
+# this machine (DEBUG=true / SECURE_COOKIES=true to change).
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runstack
+	DEBUG=$${DEBUG:-false} SECURE_COOKIES=$${SECURE_COOKIES:-false} $(BIN)/python manage.py runstack
+
+# Development: Django's autoreloading runserver instead of gunicorn, DEBUG on.
+dev: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runstack --dev
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netcrm.settings")
 app = Celery("netcrm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each worker says in Redis that it is alive, for /healthz (netcrm/health.py).
+app.steps["consumer"].add("netcrm.health:WorkerHeartbeat")
 
 
 @beat_init.connect

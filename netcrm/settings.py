@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 
 from netcrm.lib.redis import celery_broker_url
 from netcrm.lib.secrets import load_or_create_secret_key
+from netcrm.lib.sentry import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -62,6 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request id.
+    "netcrm.lib.requestid.RequestIdMiddleware",
+    # Before sessions, hosts and HTTPS: the health check costs only its own checks.
+    "netcrm.views.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,10 +146,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)
+# `collectstatic` (run by `make run` at start, and at release) writes here.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles"))).resolve()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # WhiteNoise serves static files in every mode, so the app needs no CDN and no
-# separate web server; it finds them without a collectstatic step.
+# separate web server. Collected files are compressed (gzip) and fingerprinted
+# (app.3f2a1c.css, cached for ever); with DEBUG on, {% static %} names the plain
+# file, so `make dev` needs no collectstatic. The test suite (tests/conftest.py)
+# uses the storage without a manifest.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -250,6 +263,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "UTC"
+# Worker and beat log through LOGGING below (one line per event, with the task id).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-followups": {
         "task": "followups.tasks.sweep_followups",
@@ -289,11 +304,25 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 NETCRM_PHONE_REGION = env.str("PHONE_REGION", default="US")
 UNDO_SECONDS = env.int("UNDO_SECONDS", default=20)
 
+# One line per event; request_id is the request's X-Request-ID, or "task:<id>" inside
+# a Celery task, or "-" (netcrm/lib/requestid.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "netcrm.lib.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "netcrm.lib.requestid.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -305,3 +334,6 @@ NETCRM_PAGE_SIZE = 25
 NETCRM_NUDGE_AFTER_DAYS = env.int("NUDGE_AFTER_DAYS", default=5)
 # The largest backup file the restore page takes.
 RESTORE_MAX_MB = env.int("RESTORE_MAX_MB", default=50)
+
+# Errors and failed tasks are reported to Sentry when SENTRY_DSN is set.
+SENTRY_ENABLED = init_sentry(env.str("SENTRY_DSN", default=""))

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from netcrm.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("home.urls")),
     path("", include("followups.urls")),
     path("accounts/", include("accounts.urls")),

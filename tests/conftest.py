@@ -18,10 +18,17 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import override_settings
 
 from accounts.models import Profile
 from netcrm.celery import app as celery_app
 from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
+
+# Production storage fingerprints static files from the manifest collectstatic
+# writes; the suite runs without collecting, as Django's and WhiteNoise's docs advise.
+override_settings(STORAGES=settings.STORAGES | {
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}).enable()
 
 
 @pytest.fixture(scope="session", autouse=True)

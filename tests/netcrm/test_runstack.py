@@ -1,8 +1,10 @@
-"""`manage.py runstack` (what `make run` runs): a fresh data folder, then web,
-worker, beat and the embedded Redis serve the demo account and turn a logged
-meeting into its thank-you follow-up; SIGTERM stops all of them."""
+"""`manage.py runstack` (what `make run` runs): a fresh data folder, then web
+(gunicorn), worker, beat and the embedded Redis serve the demo account, a
+fingerprinted static file and /healthz, and turn a logged meeting into its
+thank-you follow-up; SIGTERM stops all of them."""
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -64,7 +66,9 @@ def test_runstack_serves_and_processes_a_follow_up(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     # Beat's first tick would come ten minutes in: the sweep it runs at start must
     # show the scheduler alive long before that.
-    env |= {"DATA_DIR": str(tmp_path / "data"), "DEBUG": "true", "SWEEP_INTERVAL_SECONDS": "600"}
+    # What `make run` sets: served as in production, over plain http on this machine.
+    env |= {"DATA_DIR": str(tmp_path / "data"), "DEBUG": "false", "SECURE_COOKIES": "false",
+            "SWEEP_INTERVAL_SECONDS": "600"}
     log = open(tmp_path / "runstack.log", "w+")
     stack = subprocess.Popen(
         [sys.executable, "manage.py", "runstack", "--addr", f"127.0.0.1:{port}"],
@@ -78,6 +82,23 @@ def test_runstack_serves_and_processes_a_follow_up(tmp_path: Path):
 
         browser = Browser(f"http://127.0.0.1:{port}")
         wait_until(lambda: "Log in" in browser.get("/accounts/login/"), 30, "the web server")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as response:
+            assert response.headers["Server"].startswith("gunicorn")
+            rid = response.headers["X-Request-ID"]
+        wait_until(lambda: f"request_id={rid}" in output(), 10, "gunicorn's access log line")
+
+        # collectstatic ran at start: the fingerprinted, compressed copy is served for ever.
+        manifest = json.loads((tmp_path / "data" / "staticfiles" / "staticfiles.json").read_text())
+        hashed = manifest["paths"]["css/app.css"]
+        assert re.fullmatch(r"css/app\.[0-9a-f]{12}\.css", hashed)
+        assert f'href="/static/{hashed}"' in browser.get("/accounts/login/")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/static/{hashed}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert "immutable" in response.headers["Cache-Control"]
+            assert response.headers["Content-Type"].startswith("text/css")
         status, url = browser.post(
             "/accounts/login/", {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
         )
@@ -98,6 +119,9 @@ def test_runstack_serves_and_processes_a_follow_up(tmp_path: Path):
         wait_until(
             lambda: "Reminders are paused" not in browser.get("/"), 60, "beat's sweep at start"
         )
+        health = json.loads(browser.get("/healthz"))
+        assert health["database"] == health["redis"] == health["worker"] == "ok", health
+        assert health["beat"]["ok"] is True, health
     finally:
         stack.send_signal(signal.SIGTERM)
         stack.wait(timeout=40)

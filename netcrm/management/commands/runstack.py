@@ -1,5 +1,8 @@
 """Run all of netcrm in the foreground until Ctrl-C: web, Celery worker, Celery beat.
 
+The web process is gunicorn serving static files collected, compressed and
+fingerprinted at start (`make run`), or with --dev Django's autoreloading
+runserver (`make dev`). The command lines come from netcrm/processes.py.
 Migrates first, seeds the demo account on the first run, and starts an embedded
 Redis on a unix socket under DATA_DIR when REDIS_URL is unset. Every child's
 output is shown with its name in front; when one child stops, all stop.
@@ -20,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from netcrm import processes
 from netcrm.lib.redis import EmbeddedRedis, ping
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 
@@ -38,10 +42,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--addr", default=os.environ.get("ADDR", "127.0.0.1:8000"))
         parser.add_argument("--no-seed", action="store_true", help="Do not seed the demo account.")
+        parser.add_argument(
+            "--dev", action="store_true",
+            help="Serve with Django's autoreloading runserver instead of gunicorn.",
+        )
 
-    def handle(self, *args, addr: str, no_seed: bool, **options) -> None:
+    def handle(self, *args, addr: str, no_seed: bool, dev: bool, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
+        if not dev:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            self.stdout.write(f"Static files collected in {settings.STATIC_ROOT}")
 
         redis = None  # before the seed: what it logs is sent to the worker, not lost
         if settings.REDIS_EMBEDDED:
@@ -60,12 +71,14 @@ class Command(BaseCommand):
         }
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
+        web = (
+            [python, *processes.web_dev(manage, addr)] if dev
+            else [python, "-m", *processes.web(addr)]
+        )
         commands = {
-            "web": [python, manage, "runserver", addr, "--noreload"],
-            "worker": [python, "-m", "celery", "-A", "netcrm", "worker",
-                       "--loglevel", "INFO", "--concurrency", "2"],
-            "beat": [python, "-m", "celery", "-A", "netcrm", "beat", "--loglevel", "INFO",
-                     "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")],
+            "web": web,
+            "worker": [python, "-m", *processes.worker()],
+            "beat": [python, "-m", *processes.beat(str(settings.DATA_DIR / "celerybeat-schedule"))],
         }
         children = {name: self._spawn(name, cmd, env) for name, cmd in commands.items()}
 
@@ -107,9 +120,13 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
     def _stop(self, children: dict[str, subprocess.Popen]) -> None:
-        for process in children.values():
+        for name, process in children.items():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                if name == "web":
+                    # The whole group: runserver's autoreloader runs the server as its child.
+                    os.killpg(process.pid, signal.SIGTERM)
+                else:
+                    process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
         for process in children.values():
             try:

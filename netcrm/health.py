@@ -1,0 +1,128 @@
+"""What /healthz reports: the database, Redis, the worker and beat, each cheaply.
+
+The worker is not pinged (a broadcast and a wait on every poll): each worker
+process refreshes a key in Redis every WORKER_BEAT_SECONDS, expiring after
+WORKER_ALIVE_SECONDS, and the check reads it. Beat is judged by the sweep's
+Heartbeat row, as the dashboard does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import redis
+from celery import bootsteps
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from followups.models import Heartbeat
+
+log = logging.getLogger(__name__)
+
+WORKER_BEAT_SECONDS = 10
+WORKER_ALIVE_SECONDS = 30
+TIMEOUT = 0.5  # seconds for Redis to answer
+
+
+def worker_key(queue: str) -> str:
+    """One key per deployment's queue: a test run's worker says nothing about `make run`'s."""
+    return f"netcrm:worker-alive:{queue}"
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=TIMEOUT, socket_timeout=TIMEOUT)
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """A Celery consumer step: while the worker consumes, say so in Redis."""
+
+    def __init__(self, consumer, **kwargs) -> None:
+        super().__init__(consumer, **kwargs)
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self, consumer) -> None:
+        key = worker_key(consumer.app.conf.task_default_queue)
+        url = settings.REDIS_URL
+        self.stopping.clear()
+        self.thread = threading.Thread(
+            target=self._run, args=(url, key), name="netcrm-worker-heartbeat", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, url: str, key: str) -> None:
+        client = redis_client(url)
+        while True:
+            try:
+                client.set(key, timezone.now().isoformat(), ex=WORKER_ALIVE_SECONDS)
+            except (redis.RedisError, OSError) as error:
+                log.warning("worker heartbeat not written: %s", error)
+            if self.stopping.wait(WORKER_BEAT_SECONDS):
+                return
+
+    def stop(self, consumer) -> None:
+        self.stopping.set()
+        if self.thread:
+            self.thread.join(timeout=2)
+        try:
+            redis_client(settings.REDIS_URL).delete(
+                worker_key(consumer.app.conf.task_default_queue)
+            )
+        except (redis.RedisError, OSError):
+            pass
+
+    shutdown = stop
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as error:  # any driver's error means "down"
+        return f"error: {type(error).__name__}"
+
+
+def check_redis_and_worker(queue: str) -> tuple[str, str]:
+    """Redis answers PING; some worker refreshed its key within WORKER_ALIVE_SECONDS."""
+    client = redis_client(settings.REDIS_URL)
+    try:
+        client.ping()
+        alive = client.get(worker_key(queue))
+    except (redis.RedisError, OSError) as error:
+        return f"error: {type(error).__name__}", "unknown: Redis is down"
+    if alive is None:
+        return "ok", f"error: no worker for {WORKER_ALIVE_SECONDS}s"
+    return "ok", "ok"
+
+
+def check_beat() -> dict:
+    """The sweep beat runs every minute; older than Heartbeat.STALE_AFTER means beat stopped."""
+    try:
+        beat = Heartbeat.objects.filter(name="sweep").first()
+    except Exception as error:
+        return {"last_run": None, "ok": False, "error": type(error).__name__}
+    if beat is None:
+        return {"last_run": None, "ok": False}
+    return {
+        "last_run": beat.last_seen_at.isoformat(),
+        "ok": timezone.now() - beat.last_seen_at <= Heartbeat.STALE_AFTER,
+    }
+
+
+def report(queue: str) -> tuple[dict, bool]:
+    """The whole report, and whether everything in it is ok."""
+    redis_status, worker_status = check_redis_and_worker(queue)
+    result = {
+        "database": check_database(),
+        "redis": redis_status,
+        "worker": worker_status,
+        "beat": check_beat(),
+    }
+    healthy = (
+        result["database"] == "ok" and redis_status == "ok" and worker_status == "ok"
+        and result["beat"]["ok"]
+    )
+    return result, healthy

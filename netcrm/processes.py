@@ -1,0 +1,43 @@
+"""The command lines of netcrm's processes, in one place.
+
+`manage.py runstack` (what `make run` starts) runs these, and `compose.yaml` runs
+the same ones (tests/netcrm/test_container_files.py holds them together). Each is
+an argument list without the interpreter: runstack puts `python -m` in front so the
+virtualenv's own gunicorn and celery run; a container runs them from the PATH.
+"""
+
+from __future__ import annotations
+
+# gthread: 2 processes × 4 threads suits 2 cores and a page that waits on the database.
+WEB = [
+    "gunicorn", "netcrm.wsgi:application",
+    "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+    "--timeout", "60", "--graceful-timeout", "20",
+    # One line per request, with the request id the app puts on every response.
+    "--access-logfile", "-",
+    "--access-logformat", '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s',
+]
+
+WORKER = ["celery", "-A", "netcrm", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+
+BEAT = ["celery", "-A", "netcrm", "beat", "--loglevel", "INFO"]
+
+
+def web(addr: str) -> list[str]:
+    """Gunicorn serving netcrm on host:port (a bare port means 127.0.0.1, as runserver)."""
+    bind = addr if ":" in addr else f"127.0.0.1:{addr}"
+    return [*WEB, "--bind", bind]
+
+
+def web_dev(manage: str, addr: str) -> list[str]:
+    """Django's autoreloading development server (`make dev`), run by `python`."""
+    return [manage, "runserver", addr]
+
+
+def worker() -> list[str]:
+    return list(WORKER)
+
+
+def beat(schedule: str) -> list[str]:
+    """Beat keeps its schedule's last-run times in a file under DATA_DIR."""
+    return [*BEAT, "--schedule", schedule]

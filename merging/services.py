@@ -308,9 +308,9 @@ def handler_for(f: models.Field) -> Handler:
 
 def unite_many(kept: Contact, other: Contact) -> None:
     """A contact's own many-to-many fields (where they used to work) are united."""
-    for field in Contact._meta.many_to_many:
-        if isinstance(field, models.ManyToManyField):
-            getattr(kept, field.name).add(*getattr(other, field.name).all())
+    for m2m in Contact._meta.many_to_many:
+        if isinstance(m2m, models.ManyToManyField):
+            getattr(kept, m2m.name).add(*getattr(other, m2m.name).all())
 
 
 def move_tags(kept: Contact, other: Contact, outcome: Outcome) -> None:

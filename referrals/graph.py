@@ -16,6 +16,7 @@ from referrals.models import Referral
 
 MAX_DEPTH = 12
 MAX_CHAINS = 25
+FRONTIER = 100  # open chains followed per step of the chain walk (see _chains)
 TABLE = Referral._meta.db_table
 CONTACTS = Contact._meta.db_table
 
@@ -101,32 +102,64 @@ def _chains(
     seed: str, seed_params: list, user_id: int, max_depth: int, limit: int
 ) -> dict[int, list[list[int]]]:
     """The chain walk of chains_to, from every contact the `seed` query selects (`id`),
-    grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}."""
-    not_on_path = "walk.path NOT LIKE '%%,' || CAST(r.referrer_id AS TEXT) || ',%%'"
+    grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}.
+
+    One query, one step of the walk per CTE (`step1` … `step<max_depth>`), so that each
+    step can rank what it found: a step keeps the first `limit` chains that end there
+    and follows only the first FRONTIER chains that go on (per group, in the order
+    chains are listed). A network with fewer than FRONTIER open chains per step gets
+    every chain, as a full walk would; a denser one (hundreds of thousands of paths
+    twelve deep) costs at most FRONTIER rows a step instead of every path.
+    """
+    not_on_path = "{path} NOT LIKE '%%,' || CAST({id} AS TEXT) || ',%%'"
+    steps = [
+        f"""step0(grp, head, path, done, place) AS (
+            SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
+                   ',' || CAST(seed.id AS TEXT) || ',', 0, 1
+            FROM ({seed}) seed
+        )"""
+    ]
+    params = list(seed_params)
+    for depth in range(1, max_depth + 1):
+        path = "p.path || CAST(r.referrer_id AS TEXT) || ','"
+        if depth == max_depth:
+            done = "1"
+        else:
+            done = f"""CASE WHEN EXISTS (
+                SELECT 1 FROM {TABLE} up
+                WHERE up.user_id = %s AND up.referred_id = r.referrer_id
+                  AND {not_on_path.format(path=path, id="up.referrer_id")}
+            ) THEN 0 ELSE 1 END"""
+            params.append(user_id)
+        steps.append(
+            f"""step{depth}(grp, head, path, done, place) AS (
+            SELECT grp, head, path, done,
+                   ROW_NUMBER() OVER (PARTITION BY grp, done ORDER BY path)
+            FROM (
+                SELECT p.grp, r.referrer_id AS head, {path} AS path, {done} AS done
+                FROM step{depth - 1} p JOIN {TABLE} r ON r.referred_id = p.head
+                WHERE p.done = 0 AND p.place <= %s AND r.user_id = %s
+                  AND {not_on_path.format(path="p.path", id="r.referrer_id")}
+            ) found
+        )"""
+        )
+        params += [FRONTIER, user_id]
+    ends = " UNION ALL ".join(
+        f"SELECT grp, path, {depth} AS depth FROM step{depth} WHERE done = 1 AND place <= %s"
+        for depth in range(1, max_depth + 1)
+    )
+    params += [limit] * max_depth + [limit]
     rows = _fetch(
         f"""
-        WITH RECURSIVE walk(grp, head, path, depth) AS (
-            SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
-                   ',' || CAST(seed.id AS TEXT) || ',', 0
-            FROM ({seed}) seed
-            UNION ALL
-            SELECT walk.grp, r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',',
-                   walk.depth + 1
-            FROM walk JOIN {TABLE} r ON r.referred_id = walk.head
-            WHERE r.user_id = %s AND walk.depth < %s AND {not_on_path}
-        ), ends AS (
-            SELECT walk.grp, walk.path, walk.depth, ROW_NUMBER() OVER (
-                PARTITION BY walk.grp ORDER BY walk.depth, walk.path
+        WITH {", ".join(steps)}, ends AS (
+            SELECT grp, path, depth, ROW_NUMBER() OVER (
+                PARTITION BY grp ORDER BY depth, path
             ) AS place
-            FROM walk
-            WHERE walk.depth >= 1 AND (walk.depth = %s OR NOT EXISTS (
-                SELECT 1 FROM {TABLE} r
-                WHERE r.user_id = %s AND r.referred_id = walk.head AND {not_on_path}
-            ))
+            FROM ({ends}) found
         )
         SELECT grp, path FROM ends WHERE place <= %s ORDER BY grp, depth, path
         """,
-        [*seed_params, user_id, max_depth, max_depth, user_id, limit],
+        params,
     )
     chains: dict[int, list[list[int]]] = {}
     for grp, path in rows:

@@ -90,6 +90,7 @@ from followups import services  # noqa: E402
 from followups import kinds as followup_kinds  # noqa: E402
 from followups.models import FollowUp, Status  # noqa: E402
 from meetings.models import Invited, Kind as MeetingKind, Meeting, Paid  # noqa: E402
+from referrals.models import Progress, Referral  # noqa: E402
 
 BATCH = 2000
 SEARCH_QUERY = "son"        # Johnson, Anderson, Wilson, Jackson… a common substring
@@ -142,7 +143,7 @@ LOREM = (
 def explicit_timestamps():
     """Let bulk_create keep the created_at/updated_at we give (spread over years)."""
     saved = []
-    for model in (Organization, Contact, Meeting, FollowUp):
+    for model in (Organization, Contact, Meeting, FollowUp, Referral):
         for name in ("created_at", "updated_at"):
             try:
                 field = model._meta.get_field(name)
@@ -420,6 +421,47 @@ def seed_user(
     }
 
 
+BRAID_LAYERS, BRAID_WIDTH, BRAID_REFERRERS = 13, 5, 3  # 3**12 chains twelve deep
+HUB_MAX = 3000
+
+
+def seed_referrals(user: User, contact_ids: list[int], *, rng: random.Random, now) -> dict:
+    """Referrals at scale: a braid of 13 layers (everyone after the first referred by
+    three people of the layer before, so 531,441 chains reach its last layer, twelve
+    deep), a hub who referred up to 3,000 people (some of whom referred others), and
+    random referrals among everyone else. Needs at least 500 contacts."""
+    edges: set[tuple[int, int]] = set()
+    braid = [contact_ids[i * BRAID_WIDTH:(i + 1) * BRAID_WIDTH] for i in range(BRAID_LAYERS)]
+    for above, layer in zip(braid, braid[1:]):
+        for person in layer:
+            edges |= {(referrer, person) for referrer in rng.sample(above, BRAID_REFERRERS)}
+    start = BRAID_LAYERS * BRAID_WIDTH
+    hub, rest = contact_ids[start], contact_ids[start + 1:]
+    led = rest[: min(HUB_MAX, len(rest) * 2 // 5)]
+    edges |= {(hub, person) for person in led}
+    others = rest[len(led):]
+    for person in rng.sample(led, len(led) // 10):  # the hub's people refer others in turn
+        edges |= {(person, other) for other in rng.sample(others, rng.randint(1, 3))}
+    for _ in range(len(others) // 2):
+        a, b = rng.sample(others, 2)
+        edges.add((a, b))
+    # Older than the sweep's window: the sweep's figures stay about thank-yous.
+    when = [ago(rng, now, 3 * 365, min_days=30) for _ in edges]
+    Referral.objects.bulk_create(
+        [
+            Referral(
+                user_id=user.pk, referrer_id=a, referred_id=b,
+                progress=rng.choice(Progress.values),
+                reason=LOREM[:60] if rng.random() < 0.3 else "",
+                referred_on=at.date(), created_at=at,
+            )
+            for (a, b), at in zip(sorted(edges), when)
+        ],
+        batch_size=BATCH,
+    )
+    return {"hub_id": hub, "hub_led": len(led), "deep_id": braid[-1][0], "referrals": len(edges)}
+
+
 def seed(args) -> tuple[User, dict, User, dict]:
     rng = random.Random(args.seed)
     now = timezone.now()
@@ -432,6 +474,15 @@ def seed(args) -> tuple[User, dict, User, dict]:
             n_followups=args.followups, n_tagged=max(1, args.contacts // 10),
             queue=(300, 100, 500),
         )
+        heavy_contacts = list(
+            Contact.objects.filter(user=heavy).order_by("pk").values_list("pk", flat=True)
+        )
+        if len(heavy_contacts) >= 500:
+            heavy_info |= seed_referrals(heavy, heavy_contacts, rng=rng, now=now)
+            heavy_info["summary"] += (
+                f", {heavy_info['referrals']} referrals (a hub who referred "
+                f"{heavy_info['hub_led']}, chains 12 deep)"
+            )
         light = make_user("bench-light")
         light_info = seed_user(
             light, rng=rng, now=now, tags=tags,
@@ -439,9 +490,10 @@ def seed(args) -> tuple[User, dict, User, dict]:
             queue=(5, 3, 8),
         )
     if connection.vendor == "postgresql":
-        # What autovacuum would do within a minute of a bulk load.
+        # What autovacuum would do within a minute of a bulk load (VACUUM also moves
+        # the rows GIN indexes hold in their pending list into the index proper).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     return heavy, heavy_info, light, light_info
 
 
@@ -536,6 +588,20 @@ def bench_pages(user: User, info: dict, repeat: int, full: bool) -> list[Row]:
             repeat,
         ),
         measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
+    ]
+    if "hub_id" in info:
+        rows += [
+            measure(
+                f"GET /contacts/<hub>/  (led to {info['hub_led']})",
+                get(f"/contacts/{info['hub_id']}/"),
+                repeat,
+            ),
+            measure("GET /contacts/<deep>/  (chains 12 deep)",
+                    get(f"/contacts/{info['deep_id']}/"), repeat),
+            measure("GET /referrals/?focus=<deep>", get(f"/referrals/?focus={info['deep_id']}"),
+                    repeat),
+        ]
+    rows += [
         measure("GET /meetings/", get("/meetings/"), repeat),
         measure(
             f"GET /contacts/search/?pick=many&q={PARTICIPANT_QUERY}",

@@ -47,7 +47,7 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -114,13 +114,33 @@ def due_users(now: datetime) -> list[tuple[int, date]]:
     return [(user_id, local[name].date()) for user_id, name in rows]
 
 
-def claim_new(user_id: int, day: date, now: datetime) -> DigestLog | None:
-    """Create the day's row; None if another run created it first."""
-    try:
-        with transaction.atomic():
-            return DigestLog.objects.create(user_id=user_id, day=day, claimed_at=now)
-    except IntegrityError:
-        return None
+CLAIM_BATCH = 1000  # rows a claim statement writes at most
+
+
+def claim_new(due: list[tuple[int, date]], now: datetime) -> list[tuple[int, datetime]]:
+    """Create each due (user, day)'s row, and return (id, claim) for the rows this run
+    created: a row another run created first is left to it. One INSERT … ON CONFLICT
+    DO NOTHING RETURNING per CLAIM_BATCH users (SQLite ≥ 3.35 and PostgreSQL alike),
+    so the unique constraint still decides, in the database, who claims what."""
+    table = connection.ops.quote_name(DigestLog._meta.db_table)
+    claimed_at = connection.ops.adapt_datetimefield_value(now)
+    claims = []
+    for start in range(0, len(due), CLAIM_BATCH):
+        batch = due[start:start + CLAIM_BATCH]
+        values = ", ".join(["(%s, %s, %s, 0)"] * len(batch))
+        params = [
+            value
+            for user_id, day in batch
+            for value in (user_id, connection.ops.adapt_datefield_value(day), claimed_at)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (user_id, day, claimed_at, followup_count) "
+                f"VALUES {values} ON CONFLICT (user_id, day) DO NOTHING RETURNING id",
+                params,
+            )
+            claims += [(pk, now) for (pk,) in sorted(cursor.fetchall())]
+    return claims
 
 
 def reclaim_stale(now: datetime) -> list[tuple[int, datetime]]:
@@ -136,29 +156,38 @@ def reclaim_stale(now: datetime) -> list[tuple[int, datetime]]:
         .values_list("pk", "day", "user__profile__timezone")
         .order_by("pk")
     )
-    claims = []
+    today = []
     for pk, day, name in stale:
         tz = zone(name)
         if tz is None or now.astimezone(tz).date() != day:
             continue  # that day is over where the user lives: never sent late
-        recovered = DigestLog.objects.filter(
-            pk=pk, sent_at=None, claimed_at__lt=now - STALE_CLAIM
-        ).update(claimed_at=now)
-        if recovered:
-            logger.warning("digest %s: claim went stale unsent; sending again", pk)
-            claims.append((pk, now))
-    return claims
+        today.append(pk)
+    if not today:
+        return []
+    # One conditional UPDATE for them all; RETURNING names the rows this run took over.
+    table = connection.ops.quote_name(DigestLog._meta.db_table)
+    marks = ", ".join(["%s"] * len(today))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET claimed_at = %s "
+            f"WHERE id IN ({marks}) AND sent_at IS NULL AND claimed_at < %s RETURNING id",
+            [
+                connection.ops.adapt_datetimefield_value(now),
+                *today,
+                connection.ops.adapt_datetimefield_value(now - STALE_CLAIM),
+            ],
+        )
+        recovered = sorted(pk for (pk,) in cursor.fetchall())
+    for pk in recovered:
+        logger.warning("digest %s: claim went stale unsent; sending again", pk)
+    return [(pk, now) for pk in recovered]
 
 
 def claim_due_digests(now: datetime | None = None) -> list[tuple[int, datetime]]:
     """(DigestLog id, claim) for every digest this run must have sent. Safe to run
     any number of times, concurrently: each claim is handed out once."""
     now = now or timezone.now()
-    claims = reclaim_stale(now)
-    for user_id, day in due_users(now):
-        if log := claim_new(user_id, day, now):
-            claims.append((log.pk, log.claimed_at))
-    return claims
+    return reclaim_stale(now) + claim_new(due_users(now), now)
 
 
 # The email ---------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-due_at")[:TIMELINE_LIMIT]
     )
     chains = graph.named_chains(request.user.pk, contact)
-    tree, reached = graph.led_to(request.user.pk, contact)
+    led_to = graph.led_to(request.user.pk, contact)
     referred_by = list(
         Referral.objects.for_user(request.user).filter(referred=contact).with_people()
     )
@@ -97,8 +97,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "timeline": timeline,
             "chains": chains,
-            "tree": tree,
-            "reached": reached,
+            "led_to": led_to,
             "referred_by": referred_by,
             "referral_forms": [
                 ContactReferralForm(initial={"direction": d}, contact=contact)

@@ -47,8 +47,8 @@ def safe_cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_rows(user) -> Iterator[list[str]]:
-    tz = Profile.for_user(user).tzinfo
+def csv_rows(user, profile: Profile | None = None) -> Iterator[list[str]]:
+    tz = (profile or Profile.for_user(user)).tzinfo
     yield CSV_COLUMNS
     for contact in contacts_for_export(user).iterator(chunk_size=500):
         last = contact.last_interaction_at
@@ -69,12 +69,12 @@ def csv_rows(user) -> Iterator[list[str]]:
         ]
 
 
-def contacts_csv(user) -> str:
+def contacts_csv(user, profile: Profile | None = None) -> str:
     """All the user's contacts as CSV: UTF-8 with a byte-order mark (so Excel reads
     the accents right), CRLF line ends, every cell safe from formula injection."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerows(csv_rows(user))
+    csv.writer(out).writerows(csv_rows(user, profile))
     return out.getvalue()
 
 

@@ -53,7 +53,8 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     return download(
-        exports.contacts_csv(request.user), backup.backup_filename(request.user, "csv"),
+        exports.contacts_csv(request.user, request.profile),
+        backup.backup_filename(request.user, "csv"),
         "text/csv; charset=utf-8",
     )
 

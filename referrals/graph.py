@@ -16,6 +16,7 @@ from referrals.models import Referral
 
 MAX_DEPTH = 12
 MAX_CHAINS = 25
+FRONTIER = 100  # open chains followed per step of the chain walk (see _chains)
 TABLE = Referral._meta.db_table
 CONTACTS = Contact._meta.db_table
 
@@ -101,32 +102,64 @@ def _chains(
     seed: str, seed_params: list, user_id: int, max_depth: int, limit: int
 ) -> dict[int, list[list[int]]]:
     """The chain walk of chains_to, from every contact the `seed` query selects (`id`),
-    grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}."""
-    not_on_path = "walk.path NOT LIKE '%%,' || CAST(r.referrer_id AS TEXT) || ',%%'"
+    grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}.
+
+    One query, one step of the walk per CTE (`step1` … `step<max_depth>`), so that each
+    step can rank what it found: a step keeps the first `limit` chains that end there
+    and follows only the first FRONTIER chains that go on (per group, in the order
+    chains are listed). A network with fewer than FRONTIER open chains per step gets
+    every chain, as a full walk would; a denser one (hundreds of thousands of paths
+    twelve deep) costs at most FRONTIER rows a step instead of every path.
+    """
+    not_on_path = "{path} NOT LIKE '%%,' || CAST({id} AS TEXT) || ',%%'"
+    steps = [
+        f"""step0(grp, head, path, done, place) AS (
+            SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
+                   ',' || CAST(seed.id AS TEXT) || ',', 0, 1
+            FROM ({seed}) seed
+        )"""
+    ]
+    params = list(seed_params)
+    for depth in range(1, max_depth + 1):
+        path = "p.path || CAST(r.referrer_id AS TEXT) || ','"
+        if depth == max_depth:
+            done = "1"
+        else:
+            done = f"""CASE WHEN EXISTS (
+                SELECT 1 FROM {TABLE} up
+                WHERE up.user_id = %s AND up.referred_id = r.referrer_id
+                  AND {not_on_path.format(path=path, id="up.referrer_id")}
+            ) THEN 0 ELSE 1 END"""
+            params.append(user_id)
+        steps.append(
+            f"""step{depth}(grp, head, path, done, place) AS (
+            SELECT grp, head, path, done,
+                   ROW_NUMBER() OVER (PARTITION BY grp, done ORDER BY path)
+            FROM (
+                SELECT p.grp, r.referrer_id AS head, {path} AS path, {done} AS done
+                FROM step{depth - 1} p JOIN {TABLE} r ON r.referred_id = p.head
+                WHERE p.done = 0 AND p.place <= %s AND r.user_id = %s
+                  AND {not_on_path.format(path="p.path", id="r.referrer_id")}
+            ) found
+        )"""
+        )
+        params += [FRONTIER, user_id]
+    ends = " UNION ALL ".join(
+        f"SELECT grp, path, {depth} AS depth FROM step{depth} WHERE done = 1 AND place <= %s"
+        for depth in range(1, max_depth + 1)
+    )
+    params += [limit] * max_depth + [limit]
     rows = _fetch(
         f"""
-        WITH RECURSIVE walk(grp, head, path, depth) AS (
-            SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
-                   ',' || CAST(seed.id AS TEXT) || ',', 0
-            FROM ({seed}) seed
-            UNION ALL
-            SELECT walk.grp, r.referrer_id, walk.path || CAST(r.referrer_id AS TEXT) || ',',
-                   walk.depth + 1
-            FROM walk JOIN {TABLE} r ON r.referred_id = walk.head
-            WHERE r.user_id = %s AND walk.depth < %s AND {not_on_path}
-        ), ends AS (
-            SELECT walk.grp, walk.path, walk.depth, ROW_NUMBER() OVER (
-                PARTITION BY walk.grp ORDER BY walk.depth, walk.path
+        WITH {", ".join(steps)}, ends AS (
+            SELECT grp, path, depth, ROW_NUMBER() OVER (
+                PARTITION BY grp ORDER BY depth, path
             ) AS place
-            FROM walk
-            WHERE walk.depth >= 1 AND (walk.depth = %s OR NOT EXISTS (
-                SELECT 1 FROM {TABLE} r
-                WHERE r.user_id = %s AND r.referred_id = walk.head AND {not_on_path}
-            ))
+            FROM ({ends}) found
         )
         SELECT grp, path FROM ends WHERE place <= %s ORDER BY grp, depth, path
         """,
-        [*seed_params, user_id, max_depth, max_depth, user_id, limit],
+        params,
     )
     chains: dict[int, list[list[int]]] = {}
     for grp, path in rows:
@@ -144,6 +177,17 @@ class TreeNode:
     contact: Contact
     referral: Referral
     children: list[TreeNode] = field(default_factory=list)
+    more: int = 0  # people placed under them in the tree, not shown
+
+
+@dataclass
+class LedTo:
+    """The tree of whom a contact led you to, as much of it as a page shows."""
+
+    nodes: list[TreeNode]  # the people they referred directly, those shown
+    reached: int  # everyone they led you to, directly or through others
+    direct: int  # the people they referred directly
+    more: int  # of those, the ones not shown
 
 
 def named_chains(user_id: int, contact: Contact) -> list[list[Contact]]:
@@ -155,37 +199,73 @@ def named_chains(user_id: int, contact: Contact) -> list[list[Contact]]:
     return [[people[pk] for pk in chain] for chain in chains]
 
 
-def led_to(user_id: int, contact: Contact) -> tuple[list[TreeNode], int]:
-    """The tree of people this contact led you to, and how many they are in all.
+LED_TO_CHILDREN = 10  # people shown under each person of the tree
+LED_TO_SHOWN = 100  # people shown in the whole tree
+
+
+def led_to(
+    user_id: int, contact: Contact, children: int = LED_TO_CHILDREN, shown: int = LED_TO_SHOWN
+) -> LedTo:
+    """The tree of people this contact led you to, at most `children` under each person
+    and `shown` in all (breadth-first), each saying how many more sit under them.
 
     Someone reached along two routes appears once, under the first referrer met
-    breadth-first; the walk stops at the depth cap like `descendants`.
+    breadth-first; the walk stops at the depth cap like `descendants`. Three queries
+    whatever the size of the tree: the walk, the referrals between the people it
+    reached (ids only), and the shown ones with their people.
     """
     reached = descendants(user_id, contact.pk)
     if not reached:
-        return [], 0
+        return LedTo([], 0, 0, 0)
     edges = (
         Referral.objects.filter(
             user_id=user_id, referrer_id__in=[contact.pk, *reached], referred_id__in=reached
         )
-        .select_related("referred", "referred__organization")
         .order_by("referred_on", "pk")
+        .values_list("pk", "referrer_id", "referred_id")
     )
-    by_referrer: dict[int, list[Referral]] = {}
-    for edge in edges:
-        by_referrer.setdefault(edge.referrer_id, []).append(edge)
-    roots: list[TreeNode] = []
+    by_referrer: dict[int, list[tuple[int, int]]] = {}
+    for pk, referrer_id, referred_id in edges:
+        by_referrer.setdefault(referrer_id, []).append((pk, referred_id))
+    # Place everyone under their first referrer met breadth-first…
+    placed_under: dict[int, list[tuple[int, int]]] = {}
     placed = {contact.pk}
-    frontier = [(contact.pk, roots)]
+    frontier = [contact.pk]
     while frontier:
         next_frontier = []
-        for referrer_id, siblings in frontier:
-            for edge in by_referrer.get(referrer_id, []):
-                if edge.referred_id in placed:
+        for referrer_id in frontier:
+            for pk, referred_id in by_referrer.get(referrer_id, []):
+                if referred_id in placed:
                     continue
-                placed.add(edge.referred_id)
-                node = TreeNode(edge.referred, edge)
-                siblings.append(node)
-                next_frontier.append((edge.referred_id, node.children))
+                placed.add(referred_id)
+                placed_under.setdefault(referrer_id, []).append((pk, referred_id))
+                next_frontier.append(referred_id)
         frontier = next_frontier
-    return roots, len(reached)
+    # …then show the first few under each, breadth-first, until `shown` are.
+    chosen: list[tuple[int | None, int, int]] = []  # (parent, referral pk, person)
+    budget = shown
+    frontier = [contact.pk]
+    while frontier and budget:
+        next_frontier = []
+        for parent in frontier:
+            for pk, person in placed_under.get(parent, [])[: min(children, budget)]:
+                chosen.append((parent, pk, person))
+                next_frontier.append(person)
+                budget -= 1
+            if not budget:
+                break
+        frontier = next_frontier
+    referrals = Referral.objects.select_related("referred", "referred__organization").in_bulk(
+        [pk for _, pk, _ in chosen]
+    )
+    nodes: dict[int, TreeNode] = {}
+    top = TreeNode(contact, None)  # type: ignore[arg-type]
+    nodes[contact.pk] = top
+    for parent, pk, person in chosen:
+        node = TreeNode(referrals[pk].referred, referrals[pk])
+        nodes[parent].children.append(node)
+        nodes[person] = node
+    for person, node in nodes.items():
+        node.more = len(placed_under.get(person, [])) - len(node.children)
+    direct = len(placed_under.get(contact.pk, []))
+    return LedTo(top.children, len(reached), direct, top.more)

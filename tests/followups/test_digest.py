@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -389,6 +390,33 @@ def test_finding_due_users_takes_the_same_queries_whatever_the_number(
         digest_user(f"user{i}", zone, at=time(23, 59), due=False)
     with django_assert_max_num_queries(3):
         assert digest.claim_due_digests(utc(2026, 1, 15, 12)) == []
+
+
+@pytest.mark.django_db
+def test_claiming_and_reclaiming_take_the_same_queries_for_3_or_30_users():
+    now = utc(2026, 1, 15, 12)  # 01:00 in Auckland (16th), 04:00 in LA, 21:00 in Tokyo
+    zones = [AUCKLAND, LOS_ANGELES, "Asia/Tokyo"]
+
+    def claims_and_queries(users: list, at: datetime) -> tuple[list, int]:
+        with CaptureQueriesContext(connection) as captured:
+            claims = digest.claim_due_digests(at)
+        return claims, len(captured)
+
+    few = [digest_user(f"few{i}", zones[i % 3], at=time(0, 0)) for i in range(3)]
+    claims, few_claiming = claims_and_queries(few, now)
+    assert {DigestLog.objects.get(pk=pk).user for pk, _ in claims} == set(few)
+    later = now + timedelta(minutes=11)  # every claim unsent and stale by now
+    reclaimed, few_reclaiming = claims_and_queries(few, later)
+    assert sorted(reclaimed) == sorted((pk, later) for pk, _ in claims)
+    DigestLog.objects.all().delete()
+
+    many = few + [digest_user(f"many{i}", zones[i % 3], at=time(0, 0)) for i in range(27)]
+    claims, many_claiming = claims_and_queries(many, now)
+    assert len(claims) == 30 and DigestLog.objects.count() == 30
+    assert digest.claim_due_digests(now) == []  # each claim handed out once
+    reclaimed, many_reclaiming = claims_and_queries(many, later)
+    assert len(reclaimed) == 30
+    assert (few_claiming, few_reclaiming) == (many_claiming, many_reclaiming)
 
 
 # With the real worker ---------------------------------------------------------------

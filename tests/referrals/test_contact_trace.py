@@ -93,3 +93,37 @@ def test_the_query_count_does_not_grow_with_the_network(client_logged_in, user):
         html = page(client_logged_in, root)
     assert len(large) == len(small)
     assert "in all" in html
+
+
+def test_a_hub_shows_the_first_of_the_people_they_led_you_to_and_how_many_more(
+    client_logged_in, user, django_assert_num_queries
+):
+    hub, = people(user, "Hub Person")
+    led = Contact.objects.bulk_create(
+        [Contact(user=user, name=f"Led {i:03}") for i in range(500)]
+    )
+    Referral.objects.bulk_create([Referral(user=user, referrer=hub, referred=c) for c in led])
+    # The first of them referred 30 people in turn: they show under it, 10 of them.
+    further = Contact.objects.bulk_create(
+        [Contact(user=user, name=f"Further {i:02}") for i in range(30)]
+    )
+    Referral.objects.bulk_create(
+        [Referral(user=user, referrer=led[0], referred=c) for c in further]
+    )
+
+    with CaptureQueriesContext(connection) as big:
+        html = page(client_logged_in, hub)
+    assert "500 referred directly · 530 in all" in html
+    assert len(html.encode()) < 100_000
+    shown = [c for c in led if f">{c.name}</a>" in html]
+    assert shown == led[:10]
+    children = reverse("referrals:children", args=[hub.pk])
+    assert f'<a href="{children}">and 490 more</a>' in html
+    assert f'<a href="{reverse("referrals:children", args=[led[0].pk])}">and 20 more</a>' in html
+    assert sum(f">{c.name}</a>" in html for c in further) == 10
+
+    small_hub, = people(user, "Small Hub")
+    refer(user, (small_hub, led[0]))
+    with django_assert_num_queries(len(big)):
+        html = page(client_logged_in, small_hub)
+    assert "1 referred directly · 31 in all" in html and "more</a>" in html

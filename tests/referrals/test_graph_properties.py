@@ -23,7 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contacts.models import Contact
-from referrals.graph import MAX_CHAINS, MAX_DEPTH, ancestors, chains_to, descendants
+from referrals.graph import (
+    FRONTIER,
+    MAX_CHAINS,
+    MAX_DEPTH,
+    ancestors,
+    chains_to,
+    descendants,
+)
 from referrals.models import Referral
 from tests.factories import make_contact
 
@@ -317,3 +324,26 @@ def test_a_long_line_stops_at_max_depth(user):
     assert chains_to(user.pk, ids[last]) == [ids[last - MAX_DEPTH:]]  # MAX_DEPTH links
     assert chains_to(user.pk, ids[last], max_depth=19) == [ids]  # the whole line
     assert chains_to(user.pk, ids[last], max_depth=3) == [ids[last - 3:]]
+
+
+def test_a_dense_braid_walks_a_bounded_frontier_and_gives_the_first_chains(
+    user, django_assert_num_queries
+):
+    # Seven layers of four, everyone referred by all four of the layer before: 4**6 =
+    # 4,096 chains reach the last layer, far more open chains a step than the walk
+    # follows (FRONTIER). The answer is still the first MAX_CHAINS of them, in order.
+    layers = [list(range(i * 4, i * 4 + 4)) for i in range(7)]
+    edges = {(a, b) for above, layer in zip(layers, layers[1:]) for a in above for b in layer}
+    mine = save_graph(user, 28, edges, "braid")
+    target = layers[-1][0]
+    assert len(reference_chains(edges, target, MAX_DEPTH)) == 4**6 > FRONTIER
+
+    with django_assert_num_queries(1):
+        got = chains_to(user.pk, mine.ids[target])
+
+    def listed(path: tuple[int, ...]) -> tuple[int, str]:  # the order chains are listed in
+        ids = [mine.ids[node] for node in reversed(path)]
+        return len(path), "," + ",".join(map(str, ids)) + ","
+
+    first = sorted(reference_chains(edges, target, MAX_DEPTH), key=listed)[:MAX_CHAINS]
+    assert [[mine.node_of(cid) for cid in chain] for chain in got] == [list(p) for p in first]

@@ -1,0 +1,57 @@
+"""The signed-in user's Profile is read once a request, by the middleware
+(`request.profile`); views and forms take it from there."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+
+from accounts.models import Profile
+from tests.factories import make_contact, make_followup, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_TABLE = Profile._meta.db_table
+# The backup carries the Profile's settings as data, read with every other table.
+READS_PROFILE_AS_DATA = {"portability:export-backup"}
+# No log-in: the address names the feed, read with its owner and their Profile.
+NOT_SIGNED_IN = {"portability:calendar-feed"}
+
+
+def url_names(resolver=None, namespace: str = ""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern, inner)
+        elif pattern.name:
+            yield namespace + pattern.name
+
+
+def profile_reads(client, method: str, path: str, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        getattr(client, method)(path, **kwargs)
+    return sum(f'"{PROFILE_TABLE}"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_every_page_reads_the_profile_once(client_logged_in, user):
+    contact = make_contact(user, "Ann Bell")
+    make_meeting(user, [contact])
+    pages = {}
+    for name in sorted(set(url_names()) - READS_PROFILE_AS_DATA - NOT_SIGNED_IN):
+        for args in ([], [contact.pk]):  # pages without arguments, or one contact's
+            try:
+                pages[name] = reverse(name, args=args)
+                break
+            except NoReverseMatch:
+                continue
+    assert len(pages) > 30 and "portability:export-csv" in pages
+    reads = {name: profile_reads(client_logged_in, "get", path) for name, path in pages.items()}
+    assert {name: n for name, n in reads.items() if n != 1} == {}
+
+
+def test_done_and_snooze_read_the_profile_once(client_logged_in, user):
+    followup = make_followup(user, contact=make_contact(user, "Ann Bell"))
+    htmx = {"HX-Request": "true"}
+    for action in ("snooze", "mark-done"):
+        path = reverse(f"followups:{action}", args=[followup.pk])
+        assert profile_reads(client_logged_in, "post", path, data={"days": "1"}, headers=htmx) == 1

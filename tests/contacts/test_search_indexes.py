@@ -1,0 +1,52 @@
+"""The indexes search and the queue rely on, created by migrations on either database."""
+
+import pytest
+from django.db import connection
+
+from contacts.models import Contact, Organization
+from followups.models import FollowUp
+from tests.factories import make_contact
+
+pytestmark = pytest.mark.django_db
+
+
+def indexes(model) -> dict:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, model._meta.db_table)
+
+
+def test_open_followups_have_a_partial_index_by_user_and_due_time():
+    index = indexes(FollowUp)["followup_open_due_idx"]
+    assert index["index"] and index["columns"] == ["user_id", "due_at"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_names_have_trigram_indexes_on_postgresql():
+    for model, name in ((Contact, "contact_name_trgm_idx"), (Organization, "organization_name_trgm_idx")):
+        assert indexes(model)[name]["type"] == "gin"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_icontains_on_a_name_matches_the_indexed_expression(user):
+    # The index is of the very expression Django writes for icontains, else unused.
+    make_contact(user, "Ann Johnson")
+    for model, index in ((Contact, "contact_name_trgm_idx"),
+                         (Organization, "organization_name_trgm_idx")):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            plan = model.objects.filter(name__icontains="hnso").explain()
+        assert f"Bitmap Index Scan on {index}" in plan
+    assert [c.name for c in Contact.objects.for_user(user).search("hnso")] == ["Ann Johnson"]
+
+
+def test_search_still_finds_by_name_organization_email_and_tag(user, other_user):
+    acme = Organization.objects.create(user=user, name="Acme Robotics")
+    by_name = make_contact(user, "Zed Quorra")
+    by_org = make_contact(user, "Amy Bell", organization=acme)
+    by_email = make_contact(user, "Bo Chan", email="quorra.fan@example.com")
+    by_tag = make_contact(user, "Cy Dale")
+    by_tag.tags.add("quorra-club")
+    make_contact(other_user, "Quorra Other")
+    found = Contact.objects.for_user(user).search("QUORRA")
+    assert set(found) == {by_name, by_email, by_tag}
+    assert list(Contact.objects.for_user(user).search("robot")) == [by_org]

@@ -1,0 +1,45 @@
+"""How the app connects to its database."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_settings(url: str) -> str:
+    """The default database's settings for this DATABASE_URL, as printed by a fresh process."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "netcrm.settings"}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True,
+    ).stdout
+
+
+def test_postgresql_connections_turn_jit_off():
+    assert "-c jit=off" in database_settings("postgres://someone@db.example:5432/netcrm")
+    # Options the URL gives are kept.
+    given = database_settings(
+        "postgres://someone@db.example:5432/netcrm?options=-c%20statement_timeout%3D5000"
+    )
+    assert "statement_timeout=5000" in given and "-c jit=off" in given
+
+
+def test_sqlite_has_no_postgresql_options():
+    assert "jit" not in database_settings("sqlite:////tmp/netcrm-settings-test.sqlite3")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
+def test_the_apps_connection_has_jit_off():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

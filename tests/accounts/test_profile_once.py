@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 PROFILE_TABLE = Profile._meta.db_table
 # The backup carries the Profile's settings as data, read with every other table.
 READS_PROFILE_AS_DATA = {"portability:export-backup"}
-# No log-in: the address names the feed, read with its owner and their Profile.
-NOT_SIGNED_IN = {"portability:calendar-feed"}
+# No log-in: the address names the feed, read with its owner and their Profile; the
+# health check is answered before the session is read, and reads no Profile at all.
+NOT_SIGNED_IN = {"portability:calendar-feed", "healthz"}
 
 
 def url_names(resolver=None, namespace: str = ""):

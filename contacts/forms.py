@@ -229,3 +229,37 @@ class TargetForm(CheckedFormMixin, forms.Form):
         error_messages={"required": "Say whether it is a target.",
                         "invalid_choice": "Say whether it is a target."},
     )
+
+
+class ContactOrNewPersonMixin:
+    """A form that takes a contact you know (`contact`) or a new person typed once
+    (`new_contact_name`, `new_contact_organization`): one of them, never both."""
+
+    missing_contact = "Pick a contact or add a new person."
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = cleaned.get("contact")
+        name = " ".join(cleaned.get("new_contact_name", "").split())
+        cleaned["new_contact_name"] = name
+        if contact and name:
+            self.add_error(
+                "new_contact_name",
+                f"You picked {contact.name} already: clear this name, or pick “someone new”.",
+            )
+        elif not contact and not name and "contact" not in self.errors:
+            self.add_error("contact", self.missing_contact)
+        if cleaned.get("new_contact_organization") and not name and not contact:
+            self.add_error("new_contact_name", "Give the new person's name too.")
+        return cleaned
+
+    def new_person(self, source: str) -> Contact:
+        """The new person typed in, unsaved, at their organization (made when saved)."""
+        return Contact(
+            user=self.user,
+            name=self.cleaned_data["new_contact_name"],
+            organization=Organization.objects.named(
+                self.user, self.cleaned_data["new_contact_organization"], create=False
+            ),
+            source=source,
+        )

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from contacts.models import Contact, Organization, Source
+from contacts.forms import ContactOrNewPersonMixin
+from contacts.models import Contact, Source
 from netcrm.lib.forms import CheckedFormMixin
 from outreach.models import Answer, Outreach
 from outreach.services import log_outreach
@@ -23,9 +24,10 @@ class ReferralChoiceField(forms.ModelChoiceField):
         return f"{referral.referrer.name}{reason}"
 
 
-class OutreachForm(CheckedFormMixin, forms.ModelForm):
+class OutreachForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
     """Whom you asked (a contact, or a new person typed once), how, when, why, for
     how long, and whose name you dropped."""
+    missing_contact = "Whom did you ask? Pick a contact or add a new person."
 
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
     new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
@@ -97,34 +99,11 @@ class OutreachForm(CheckedFormMixin, forms.ModelForm):
             )
         return purpose
 
-    def clean(self):
-        cleaned = super().clean()
-        contact = cleaned.get("contact")
-        name = " ".join(cleaned.get("new_contact_name", "").split())
-        cleaned["new_contact_name"] = name
-        if contact and name:
-            self.add_error(
-                "new_contact_name",
-                f"You picked {contact.name} already: clear this name, or pick “someone new”.",
-            )
-        elif not contact and not name and "contact" not in self.errors:
-            self.add_error("contact", "Whom did you ask? Pick a contact or add a new person.")
-        if cleaned.get("new_contact_organization") and not name and not contact:
-            self.add_error("new_contact_name", "Give the new person's name too.")
-        return cleaned
-
     def save(self, commit: bool = True) -> Outreach:
         outreach = super().save(commit=False)
         outreach.user = self.user
         if outreach.contact_id is None:
-            outreach.contact = Contact(
-                user=self.user,
-                name=self.cleaned_data["new_contact_name"],
-                organization=Organization.objects.named(
-                    self.user, self.cleaned_data["new_contact_organization"], create=False
-                ),
-                source=Source.OTHER,
-            )
+            outreach.contact = self.new_person(Source.OTHER)
         elif "referral" not in self.data and outreach.referral_id is None:
             # Picked in the type-ahead, so no name-drop was offered: drop the latest.
             outreach.referral = (

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from contacts.models import Contact, Organization, Source
+from contacts.forms import ContactOrNewPersonMixin
+from contacts.models import Contact, Source
 from reciprocity.models import InboundRequest
 from reciprocity.services import ANSWERS, log_request
 from netcrm.lib.forms import CheckedFormMixin
@@ -16,8 +17,9 @@ DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-class InboundRequestForm(CheckedFormMixin, forms.ModelForm):
+class InboundRequestForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
     """Someone asked for help: who (a contact, or a new person typed once), what, when."""
+    missing_contact = "Who asked? Pick a contact or add a new person."
 
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
     new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
@@ -56,34 +58,11 @@ class InboundRequestForm(CheckedFormMixin, forms.ModelForm):
             raise forms.ValidationError("That is still to come: when did they ask?")
         return received_at
 
-    def clean(self):
-        cleaned = super().clean()
-        contact = cleaned.get("contact")
-        name = " ".join(cleaned.get("new_contact_name", "").split())
-        cleaned["new_contact_name"] = name
-        if contact and name:
-            self.add_error(
-                "new_contact_name",
-                f"You picked {contact.name} already: clear this name, or pick “someone new”.",
-            )
-        elif not contact and not name and "contact" not in self.errors:
-            self.add_error("contact", "Who asked? Pick a contact or add a new person.")
-        if cleaned.get("new_contact_organization") and not name and not contact:
-            self.add_error("new_contact_name", "Give the new person's name too.")
-        return cleaned
-
     def save(self, commit: bool = True) -> InboundRequest:
         inbound = super().save(commit=False)
         inbound.user = self.user
         if inbound.contact_id is None:
-            inbound.contact = Contact(
-                user=self.user,
-                name=self.cleaned_data["new_contact_name"],
-                organization=Organization.objects.named(
-                    self.user, self.cleaned_data["new_contact_organization"], create=False
-                ),
-                source=Source.INBOUND,
-            )
+            inbound.contact = self.new_person(Source.INBOUND)
         return log_request(inbound)
 
 

@@ -43,7 +43,13 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     followups = FollowUp.objects.for_user(user)
     counts = followups.queue_counts(profile, today, days_ahead=UPCOMING_DAYS)
     limit = min(max(limit, QUEUE_LIMIT), QUEUE_MAX)
-    items = list(followups.queue(profile, today).with_subjects()[:limit])
+    queue = followups.queue(profile, today)
+    # The first `limit` chosen before the joins, then fetched with their subjects (in
+    # one query the planner, misled by how few past follow-ups are still open, joins
+    # every open one first).
+    ids = list(queue.values_list("pk", flat=True)[:limit])
+    chosen = FollowUp.objects.with_subjects().in_bulk(ids)
+    items = [chosen[pk] for pk in ids]
     shown = len(items)
     context = {
         "overdue": [f for f in items if f.due_at < today_start],

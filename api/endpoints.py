@@ -3,9 +3,9 @@
 
 import uuid
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.db.models import Q
 from ninja import Header, Router
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate

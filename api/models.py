@@ -50,7 +50,7 @@ class ApiToken(OwnedModel):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ("-created_at", "-pk")
         verbose_name = "API token"
 
     def __str__(self) -> str:

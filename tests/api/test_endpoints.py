@@ -135,7 +135,7 @@ def test_a_revoked_or_wrong_token_is_refused(client, user, owned, method, path, 
 
 
 def names_a_row(endpoint) -> bool:
-    method, path, body = endpoint
+    _method, path, body = endpoint
     return "{" in path or "'{" in str(body)
 
 

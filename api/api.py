@@ -4,10 +4,17 @@ own static files: nothing from a CDN, and it runs under the strict CSP)."""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from api.auth import TokenAuth, TokenRateThrottle
 from api.endpoints import router
+
+
+class LocalSwagger(Swagger):
+    """django-ninja's Swagger UI, in a page that fits a phone (templates/api/docs.html)."""
+
+    template = "api/docs.html"
+
 
 api = NinjaAPI(
     title="netcrm API",
@@ -22,5 +29,6 @@ api = NinjaAPI(
     auth=TokenAuth(),
     throttle=[TokenRateThrottle()],
     urls_namespace="api",
+    docs=LocalSwagger(settings={"tryItOutEnabled": False}),
 )
 api.add_router("", router)

@@ -57,8 +57,9 @@ def test_one_meeting_with_the_referrals_given_there(api, user):
                             reason="he knows everyone")
     body = api.get(f"/api/meetings/{meeting.pk}").json()
     assert body["notes"] == "Coffee at Blue Bottle"
-    assert [(r["referrer"]["name"], r["referred"]["name"], r["reason"])
-            for r in body["referrals_given"]] == [("Sara Smith", "John Public", "he knows everyone")]
+    given = [(r["referrer"]["name"], r["referred"]["name"], r["reason"])
+             for r in body["referrals_given"]]
+    assert given == [("Sara Smith", "John Public", "he knows everyone")]
 
 
 MEETING = {

@@ -6,7 +6,7 @@ import uuid
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Router
+from ninja import Field, Header, Query, Router
 from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -22,6 +22,7 @@ from jobs.models import Lead
 from jobs.services import move_lead
 from meetings.forms import MeetingForm
 from meetings.models import Meeting
+from netcrm.lib.http import MAX_ID
 from netcrm.lib.text import clean_text
 from referrals.forms import ContactReferralForm
 from referrals.graph import named_chains
@@ -32,6 +33,14 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", description="A UUID: a re
                         "the same key creates nothing more and gets the first answer")
 
 router = Router()
+
+
+class Pages(LimitOffsetPagination):
+    """?limit= (25 by default, at most NINJA_PAGINATION_MAX_LIMIT) and ?offset=, which
+    stays within what the database can count to (a bigger one is a 422, not a 500)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 def search_text(q: str) -> str:
@@ -50,7 +59,7 @@ def contact_rows(user):
 
 
 @contacts.get("", response=list[s.ContactOut], summary="List contacts (?q= searches)")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_contacts(request: HttpRequest, q: str = ""):
     return contact_rows(request.user).search(search_text(q))
 
@@ -121,7 +130,7 @@ organizations = Router(tags=["organizations"])
 
 
 @organizations.get("", response=list[s.OrganizationOut], summary="List organizations")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_organizations(request: HttpRequest, q: str = ""):
     found = Organization.objects.for_user(request.user).order_by("name", "pk")
     query = search_text(q)
@@ -164,7 +173,7 @@ def meeting_detail(user, pk: int) -> Meeting:
 
 
 @meetings.get("", response=list[s.MeetingOut], summary="List meetings, latest first")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_meetings(request: HttpRequest):
     return meeting_rows(request.user)
 
@@ -216,8 +225,10 @@ referrals = Router(tags=["referrals"])
 
 
 @referrals.get("", response=list[s.ReferralOut], summary="List referrals, latest first")
-@paginate(LimitOffsetPagination)
-def list_referrals(request: HttpRequest, contact: int | None = None):
+@paginate(Pages)
+def list_referrals(
+    request: HttpRequest, contact: int | None = Query(None, ge=1, le=MAX_ID)
+):
     found = Referral.objects.for_user(request.user).with_people().order_by("-referred_on", "-pk")
     if contact is not None:
         found = found.filter(Q(referrer_id=contact) | Q(referred_id=contact))
@@ -293,7 +304,7 @@ def lead_rows(user):
 
 
 @leads.get("", response=list[s.LeadOut], summary="List leads (?status=, ?q=)")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_leads(
     request: HttpRequest, q: str = "", status: s.LeadStatusChoice | None = None
 ):

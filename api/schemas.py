@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -12,6 +12,7 @@ from jobs.models import TARGETS
 from jobs.models import Source as LeadSource
 from jobs.models import Status as LeadStatus
 from meetings.models import Invited, Kind, Paid
+from netcrm.lib.http import MAX_ID
 from referrals.models import IntroStatus
 
 # Choices as the schema's enums, so the docs list them and a wrong one is a 422.
@@ -25,6 +26,8 @@ LeadStatusChoice = Literal[tuple(LeadStatus.values)]  # type: ignore[valid-type]
 MoveTarget = Literal[tuple(TARGETS)]  # type: ignore[valid-type]
 
 Text = Field("", max_length=20_000)
+# A row's id as the database can hold it (a bigger one is a 422, never a 500).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Message(Schema):
@@ -96,9 +99,11 @@ class ContactIn(Schema):
     phone: str = Field("", max_length=40)
     links: str = Field("", max_length=5000, description="One link per line")
     source: SourceChoice = Source.KNEW.value
-    met_at_id: int | None = None
+    met_at_id: Id | None = None
     tags: list[str] = Field(default_factory=list, max_length=50)
-    keep_in_touch_days: int | None = Field(None, description="30, 60, 90 or 180; null: never")
+    keep_in_touch_days: Annotated[int, Field(ge=0, le=32767)] | None = Field(
+        None, description="30, 60, 90 or 180; null: never"
+    )
     notes: str = Text
 
 
@@ -113,7 +118,7 @@ class ContactPatch(Schema):
     phone: str | None = Field(None, max_length=40)
     links: str | None = Field(None, max_length=5000)
     source: SourceChoice | None = None
-    met_at_id: int | None = None
+    met_at_id: Id | None = None
     tags: list[str] | None = Field(None, max_length=50)
     keep_in_touch_days: int | None = None
     notes: str | None = Field(None, max_length=20_000)
@@ -139,12 +144,12 @@ class ReferralGivenIn(Schema):
 class MeetingIn(Schema):
     """Log a meeting: contacts you know by id, and/or one new person by name."""
 
-    contacts: list[int] = Field(default_factory=list, max_length=50)
+    contacts: list[Id] = Field(default_factory=list, max_length=50)
     new_contact_name: str = Field("", max_length=200)
     new_contact_organization: str = Field("", max_length=200)
     kind: KindChoice = Kind.COFFEE.value
     starts_at: datetime | None = Field(None, description="Default: now")
-    length_minutes: int = 15
+    length_minutes: int = Field(15, ge=-MAX_ID, le=MAX_ID)
     location: str = Field("", max_length=200)
     purpose: str = Text
     notes: str = Text
@@ -196,7 +201,7 @@ class ReferralIn(Schema):
     """On a contact: someone they suggested (`gave`), or who suggested them (`received`),
     found by name among your contacts (at `organization`, if given) or added."""
 
-    contact: int
+    contact: Id
     direction: Literal["gave", "received"] = "gave"
     name: str = Field(..., max_length=200)
     organization: str = Field("", max_length=200)
@@ -281,11 +286,11 @@ class LeadIn(Schema):
     role: str = Field(..., max_length=200)
     posting_url: str = Field("", max_length=200)
     source: LeadSourceChoice = LeadSource.JOB_BOARD.value
-    event_id: int | None = None
+    event_id: Id | None = None
     found_on: date | None = Field(None, description="Default: today")
     status: LeadStatusChoice = LeadStatus.FOUND.value
     notes: str = Text
-    contacts: list[int] = Field(default_factory=list, max_length=50)
+    contacts: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class LeadMoveIn(Schema):

@@ -194,3 +194,27 @@ def test_a_method_an_endpoint_does_not_take_is_a_405(api, owned, path, allowed):
         assert response.status_code == 405, (method, path, response.status_code)
         assert set(response["Allow"].split(", ")) == set(allowed.split(", "))
     assert counts() == before
+
+
+HUGE = 2**70
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", f"/api/contacts/{HUGE}", None),
+        ("get", f"/api/leads/{HUGE}", None),
+        ("get", f"/api/referrals?contact={HUGE}", None),
+        ("get", f"/api/meetings?offset={HUGE}", None),
+        ("post", "/api/meetings", {"contacts": [HUGE], "new_contact_name": "Ann"}),
+        ("post", "/api/meetings", {"new_contact_name": "Ann", "length_minutes": HUGE}),
+        ("post", "/api/referrals", {"contact": HUGE, "name": "Ann"}),
+        ("post", "/api/contacts", {"name": "Ann", "met_at_id": HUGE}),
+        ("post", "/api/contacts", {"name": "Ann", "keep_in_touch_days": HUGE}),
+        ("post", "/api/leads", {"organization_name": "A", "role": "B", "event_id": HUGE}),
+        ("post", "/api/leads", {"organization_name": "A", "role": "B", "contacts": [HUGE]}),
+    ],
+)
+def test_a_number_too_big_for_the_database_is_a_4xx_never_a_500(api, method, path, body):
+    response = api.get(path) if method == "get" else api.post(path, body)
+    assert response.status_code in (404, 422), (response.status_code, response.content)

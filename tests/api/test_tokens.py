@@ -162,3 +162,16 @@ def test_without_redis_the_throttle_lets_requests_through(api, settings, tmp_pat
         "api": settings.CACHES["api"] | {"LOCATION": f"unix://{tmp_path}/nobody.sock"}
     }
     assert [api.get("/api/contacts").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_token_needs_no_csrf_token_and_a_session_gets_no_way_around_it(user, token):
+    """Django's CSRF check is on (as for a real browser): the bearer token is enough for a
+    POST; a logged-in session without a token still gets a 401, never a write."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = ApiClient(strict, token).post("/api/contacts", {"name": "Ada"})
+    assert response.status_code == 201, response.content
+    strict.force_login(user)
+    assert ApiClient(strict, None).post("/api/contacts", {"name": "Eve"}).status_code in (401, 403)
+    assert list(user.contact_set.values_list("name", flat=True)) == ["Ada"]

@@ -43,7 +43,9 @@ def make_token(client, name: str = "my phone"):
 
 def test_settings_links_to_the_tokens_page(client_logged_in):
     page = client_logged_in.get(reverse("accounts:settings")).text
-    assert f'href="{TOKENS}"' in page
+    assert "<title>Settings · netcrm</title>" in page
+    section = page[page.index('id="api-tokens"'):]
+    assert f'href="{TOKENS}"' in section and "<h2>API tokens</h2>" in section
 
 
 def test_the_tokens_page_needs_a_login(client):

@@ -128,7 +128,12 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # No JIT: it compiles the beat sweep's queries every minute (294 ms on an idle
     # sweep, 85 ms without) and the pages' short queries never repay it (issue 11).
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Index reads cost about what sequential ones do on an SSD (the default, 4, is
+    # for spinning disks): with 1.1 the planner reads a few hundred thank-you notes
+    # through their index instead of scanning every follow-up (insights: 55 → 19 ms).
+    options["options"] = (
+        f"{options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -60,7 +60,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    // Typing in a field is typing (a field of a dialog just closed, or just removed, is not).
+    const field = target.closest("input, textarea, select, [contenteditable]");
+    if (field && field.isConnected && !field.closest("dialog:not([open])")) return;
     if (document.querySelector("dialog[open]") && event.key !== "?") return;
     const run = keys[event.key];
     if (!run) return;

@@ -117,6 +117,7 @@ def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
     page.get_by_label("Password:").fill("a-long-pass-phrase-42")
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#queue article.followup")).to_have_count(3)
+    page.wait_for_load_state("load")  # the keys' script is deferred
 
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -133,9 +134,11 @@ def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
     page.keyboard.press("e")  # edit the one left
     expect(page.locator("#modal").get_by_label("Title")).to_have_value("Third")
     page.keyboard.press("Escape")
+    expect(page.locator("#modal")).not_to_be_visible()  # Escape closes the top dialog
     page.keyboard.press("?")
     expect(page.get_by_role("heading", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
+    expect(page.locator("#keys")).not_to_be_visible()
     page.keyboard.press("m")
     expect(page.locator("#modal")).to_be_visible()
 

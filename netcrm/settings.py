@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "imports",
     "portability",
     "home",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # The service worker (/sw.js) and the web app manifest, both served by netcrm.
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -61,7 +61,10 @@
     const copy = document.body.dataset.offlineCopy;
     if (copy) {
       const when = new Date(copy).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-      lines.push(el("p", { class: "offline-copy" }, `Offline: the copy saved ${when}.`));
+      lines.push(navigator.onLine
+        ? el("p", { class: "offline-copy" }, `Back online. This is the copy saved ${when}: `,
+          el("a", { href: window.location.href }, "reload"))
+        : el("p", { class: "offline-copy" }, `Offline: the copy saved ${when}.`));
     }
     if (waiting.length) {
       lines.push(el("p", { class: "waiting" }, el("strong", {}, `Waiting to send (${waiting.length})`),
@@ -79,6 +82,15 @@
     });
     outbox.replaceChildren(...lines);
     outbox.hidden = !lines.length;
+    // The note left where a meeting was kept follows it: sent, or to fix.
+    document.querySelectorAll("[data-kept]").forEach((note) => {
+      const item = items.find((one) => one.id === note.dataset.kept);
+      if (!item || item.state === "waiting") return;
+      note.querySelector("h2").textContent = item.state === "invalid" ? "Couldn't send" : "Sent";
+      note.querySelector("p").replaceChildren(item.state === "invalid"
+        ? el("a", { href: `${item.action}?outbox=${item.id}` }, "Open to fix")
+        : (item.meetingUrl ? el("a", { href: item.meetingUrl }, item.title) : item.title));
+    });
   }
 
   // --- Keeping a meeting typed with no connection. ---
@@ -101,7 +113,7 @@
       fields: fields.filter(([name]) => name !== "submission_key").concat([["submission_key", key]]),
     };
     await put(item);
-    form.replaceWith(el("div", { id: form.id, class: "logged kept", role: "status" },
+    form.replaceWith(el("div", { id: form.id, class: "logged kept", role: "status", "data-kept": id },
       el("h2", { id: "modal-title" }, "Kept on this phone"),
       el("p", {}, `No connection: ${item.title} is saved here and will be sent when you're back online.`),
       el("p", {}, el("a", { role: "button", href: item.action }, "Log another"))));

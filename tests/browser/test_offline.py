@@ -130,10 +130,12 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
     assert FollowUp.objects.filter(kind="thank_you").count() == 1
     assert FollowUp.objects.filter(kind="referral_call").count() == 1
 
-    # Reloading sends nothing again.
+    # Reloading sends nothing again; the "Sent" line goes when dismissed.
     page.reload()
     expect(page.locator("#outbox")).to_contain_text("Sent:")
     assert Meeting.objects.count() == 1
+    page.locator("#outbox").get_by_role("button", name="Dismiss").click()
+    expect(page.locator("#outbox")).to_be_hidden()
     # Log-out leaves nothing of this person on the phone.
     page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Log out jordan").click()
@@ -202,6 +204,16 @@ def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     expect(page.locator("#outbox")).to_contain_text("Couldn't send")
     shoot(page, "could-not-send")
     assert Meeting.objects.count() == 0
+    # Logging out would delete it from the phone: netcrm asks first.
+    page.locator(".account-menu summary").click()
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="Log out jordan").click()
+    assert asked.value.message == (
+        "1 meeting(s) not sent yet will be deleted from this phone. Log out anyway?"
+    )
+    asked.value.dismiss()
+    expect(page.locator("#outbox")).to_contain_text("Couldn't send")
+    page.locator(".account-menu summary").click()  # close the menu
     fix.click()
     expect(page.get_by_text("Who did you meet? Pick a contact or add a new person.")).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Met someone at the meetup, forgot to add the name")
@@ -210,3 +222,63 @@ def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     expect(page.get_by_role("heading", name="Meeting logged")).to_be_visible()
     expect(page.locator("#outbox")).to_be_hidden()
     assert Meeting.objects.get().contacts.get().name == "Dana Lee"
+
+
+def test_a_meeting_saved_by_the_server_whose_answer_was_lost_is_not_made_twice(
+    live_server, page: Page, context: BrowserContext
+):
+    """The worst connection: the POST reaches netcrm, the answer never comes back. The
+    phone keeps the meeting with the key it was sent with; sent again, it creates nothing."""
+    make_user("jordan")
+    log_in(page, live_server)
+    wait_for_service_worker(page)
+    page.goto(live_server.url + "/meetings/new/")
+    fill_meeting(page)
+
+    def answer_lost(route) -> None:
+        route.fetch()  # netcrm receives it and saves the meeting...
+        route.abort("connectionreset")  # ...and the phone never hears back
+
+    page.route("**/meetings/new/", answer_lost)
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
+    assert Meeting.objects.count() == 1
+    page.unroute("**/meetings/new/")
+
+    page.goto(live_server.url + "/")
+    expect(page.locator("#outbox")).to_contain_text("Sent:", timeout=15000)
+    meeting = Meeting.objects.get()
+    expect(page.locator("#outbox").get_by_role("link", name=meeting.title)).to_have_attribute(
+        "href", meeting.get_absolute_url()
+    )
+    assert Contact.objects.filter(name="Sara Smith").count() == 1
+    assert Referral.objects.count() == 1
+
+
+def test_each_meeting_logged_from_the_saved_form_is_its_own(
+    live_server, page: Page, context: BrowserContext
+):
+    """The saved copy of the form was fetched with a submission key that may since have
+    been used online; each meeting typed into the copy gets a key of its own."""
+    make_user("jordan")
+    log_in(page, live_server)
+    wait_for_service_worker(page)
+    page.goto(live_server.url + "/meetings/new/")  # saved, with this page's key
+    page.get_by_label("New person's name").fill("Alan Park")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_role("heading", name="Meeting logged")).to_be_visible()
+
+    go_offline(context, page)
+    for name in ["Dana Lee", "Eli Cohen"]:
+        page.goto(live_server.url + "/meetings/new/")
+        expect(page.locator("#outbox")).to_contain_text("Offline: the copy saved")
+        page.get_by_label("New person's name").fill(name)
+        page.get_by_role("button", name="Save meeting").click()
+        expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
+    expect(page.locator("#outbox")).to_contain_text("Waiting to send (2)")
+
+    context.set_offline(False)
+    expect(page.locator("#outbox .sent")).to_have_count(2, timeout=15000)
+    assert sorted(m.title for m in Meeting.objects.all()) == [
+        "Coffee with Alan Park", "Coffee with Dana Lee", "Coffee with Eli Cohen",
+    ]

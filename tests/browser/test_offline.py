@@ -282,3 +282,18 @@ def test_each_meeting_logged_from_the_saved_form_is_its_own(
     assert sorted(m.title for m in Meeting.objects.all()) == [
         "Coffee with Alan Park", "Coffee with Dana Lee", "Coffee with Eli Cohen",
     ]
+
+
+def test_chromium_finds_the_app_installable(live_server, page: Page, context: BrowserContext):
+    """Chromium's own check: the manifest parses, its icons load, the worker controls
+    the page."""
+    make_user("jordan")
+    log_in(page, live_server)
+    wait_for_service_worker(page)
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A Playwright context is always a private one, where Chromium never installs apps.
+    assert [error["errorId"] for error in errors] == ["in-incognito"]

@@ -9,6 +9,7 @@
   const QUEUED_FORMS = "form#log-meeting-form";
   const outbox = document.getElementById("outbox");
   let loginNeeded = false;
+  let unsent = false;
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register(script.dataset.sw, { scope: "/" }).catch(() => {});
@@ -59,7 +60,7 @@
     const waiting = items.filter((item) => item.state === "waiting");
     const lines = [];
     const copy = document.body.dataset.offlineCopy;
-    if (copy) {
+    if (copy && !document.getElementById("offline-pages")) {
       const when = new Date(copy).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
       lines.push(navigator.onLine
         ? el("p", { class: "offline-copy" }, `Back online. This is the copy saved ${when}: `,
@@ -69,6 +70,10 @@
     if (waiting.length) {
       lines.push(el("p", { class: "waiting" }, el("strong", {}, `Waiting to send (${waiting.length})`),
         loginNeeded ? " Log in to send." : " Kept on this phone; sent when you're back online."));
+    }
+    if (unsent && !navigator.onLine) {
+      lines.push(el("p", { class: "invalid" }, "No connection: that change was not saved. "
+        + "Try again when you're back online."));
     }
     items.filter((item) => item.state === "invalid").forEach((item) => {
       lines.push(el("p", { class: "invalid" }, `Couldn't send ${item.title}: `,
@@ -133,6 +138,9 @@
       keep(elt);
     } else if (elt.matches && elt.matches("a[href]") && event.detail.requestConfig.verb === "get") {
       window.location.assign(elt.href); // the saved copy, or the offline page
+    } else if (event.detail.requestConfig.verb !== "get") {
+      unsent = true; // a tap on Done, Snooze… that could not reach netcrm
+      render();
     }
   });
   // A form reopened to fix, sent with success: it is no longer waiting.
@@ -191,6 +199,7 @@
     } catch (_) { /* the connection dropped again: still waiting */ }
     await render();
   }
+  window.addEventListener("online", () => { unsent = false; });
   window.addEventListener("online", flush);
   window.addEventListener("offline", render);
 

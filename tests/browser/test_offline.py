@@ -13,7 +13,7 @@ from followups.models import FollowUp
 from meetings.models import Meeting
 from referrals.models import Referral
 from tests.conftest import make_user, wait_for
-from tests.factories import make_contact
+from tests.factories import make_contact, make_followup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path(os.environ.get("OFFLINE_SHOTS", "/tmp/shots-pwa"))
@@ -69,6 +69,7 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
 ):
     user = make_user("jordan")
     alan = make_contact(user, "Alan Park", organization="Initech")
+    article = make_followup(user, title="Send Alan the article", contact=alan)
     log_in(page, live_server)
     wait_for_service_worker(page)
     # The pages one has visited are the ones kept: the contacts list and Alan's page.
@@ -81,6 +82,13 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
     expect(page.locator("#outbox")).to_contain_text("Offline: the copy saved")
+    # The queue reads; a tap on Done says it could not be saved, and saves nothing.
+    item = page.locator(f"#followup-{article.pk}")
+    expect(item).to_contain_text("Send Alan the article")
+    item.get_by_role("button", name="Done").click()
+    expect(page.locator("#outbox")).to_contain_text("No connection: that change was not saved.")
+    article.refresh_from_db()
+    assert article.status == "pending"
     page.goto(live_server.url + f"/contacts/{alan.pk}/")
     expect(page.get_by_role("heading", name="Alan Park")).to_be_visible()
     page.goto(live_server.url + "/contacts/")
@@ -205,13 +213,20 @@ def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     shoot(page, "could-not-send")
     assert Meeting.objects.count() == 0
     # Logging out would delete it from the phone: netcrm asks first.
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", answer)
     page.locator(".account-menu summary").click()
-    with page.expect_event("dialog") as asked:
-        page.get_by_role("button", name="Log out jordan").click()
-    assert asked.value.message == (
-        "1 meeting(s) not sent yet will be deleted from this phone. Log out anyway?"
-    )
-    asked.value.dismiss()
+    page.get_by_role("button", name="Log out jordan").click()
+    for _ in range(100):
+        if asked:
+            break
+        page.wait_for_timeout(50)
+    assert asked == ["1 meeting(s) not sent yet will be deleted from this phone. Log out anyway?"]
     expect(page.locator("#outbox")).to_contain_text("Couldn't send")
     page.locator(".account-menu summary").click()  # close the menu
     fix.click()

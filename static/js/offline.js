@@ -8,6 +8,9 @@
   const LOGOUT = script.dataset.logout;
   const QUEUED_FORMS = "form#log-meeting-form";
   const outbox = document.getElementById("outbox");
+  const uuid = () => (window.crypto.randomUUID ? crypto.randomUUID()
+    : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+      (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16)));
   let loginNeeded = false;
   let unsent = false;
 
@@ -108,10 +111,10 @@
   }
   async function keep(form) {
     const fields = Array.from(new FormData(form).entries()).filter(([name]) => name !== "q");
-    const id = form.dataset.outboxId || crypto.randomUUID();
+    const id = form.dataset.outboxId || uuid();
     let key = (fields.find(([name]) => name === "submission_key") || [])[1];
     const others = (await all()).filter((item) => item.id !== id);
-    if (!key || others.some((item) => item.key === key)) key = crypto.randomUUID();
+    if (!key || others.some((item) => item.key === key)) key = uuid();
     const item = {
       id, user, key, title: titleOf(form), action: form.getAttribute("action"), at: Date.now(),
       state: "waiting",
@@ -173,6 +176,7 @@
       const link = html.querySelector(".logged a[href]");
       Object.assign(item, { state: "sent", meetingUrl: link && link.getAttribute("href"), sentAt: Date.now() });
       if (link) item.title = link.textContent.trim();
+      document.body.dispatchEvent(new CustomEvent("meetingLogged")); // the queue refreshes
     } else if (response.status === 422) {
       Object.assign(item, { state: "invalid", errorHtml: text });
     } else {
@@ -232,7 +236,7 @@
 
   // A saved copy of a page carries no submission keys: each form gets a new one.
   const fillKeys = (root) => root.querySelectorAll('input[name="submission_key"]').forEach((input) => {
-    if (!input.value && window.crypto && crypto.randomUUID) input.value = crypto.randomUUID();
+    if (!input.value) input.value = uuid();
   });
   document.addEventListener("htmx:afterSwap", (event) => fillKeys(event.detail.target));
   fillKeys(document);

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from contacts.models import Contact
@@ -318,3 +319,43 @@ def test_chromium_finds_the_app_installable(live_server, page: Page, context: Br
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     # A Playwright context is always a private one, where Chromium never installs apps.
     assert [error["errorId"] for error in errors] == ["in-incognito"]
+
+
+def test_someone_else_signing_in_never_sees_the_pages_saved_for_the_first(
+    live_server, page: Page, context: BrowserContext
+):
+    """Jordan's session ends without a log-out; Sam's begins on the same phone. Offline,
+    Sam gets the offline page for Jordan's contact, not Jordan's page."""
+    jordan = make_user("jordan")
+    sam = make_user("sam")
+    alan = make_contact(jordan, "Alan Park", organization="Initech")
+    log_in(page, live_server, "jordan")
+    wait_for_service_worker(page)
+    page.goto(live_server.url + f"/contacts/{alan.pk}/")
+    expect(page.get_by_role("heading", name="Alan Park")).to_be_visible()
+
+    # Sam's session replaces Jordan's with no signed-out page in between.
+    phone = Client()
+    phone.force_login(sam)
+    context.clear_cookies()
+    context.add_cookies([{"name": "sessionid", "value": phone.cookies["sessionid"].value,
+                          "url": live_server.url}])
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    page.wait_for_function(
+        """async () => {
+            const cache = await caches.open("netcrm-pages");
+            const owner = await cache.match("/sw.js?owner");
+            return owner && (await owner.text()) !== "" && (await cache.keys()).length >= 4;
+        }""",
+        timeout=15000,
+    )
+    saved = page.evaluate("""async () => (await (await caches.open("netcrm-pages")).keys())
+                             .map((r) => new URL(r.url).pathname)""")
+    assert f"/contacts/{alan.pk}/" not in saved
+
+    go_offline(context, page)
+    page.goto(live_server.url + f"/contacts/{alan.pk}/")
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    expect(page.get_by_text("Alan Park")).to_have_count(0)
+    expect(page.locator("form[action='/accounts/logout/'] button")).to_have_text("Log out sam")

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "imports",
     "portability",
     "home",
+    "ninja",  # django-ninja: its Swagger UI from its own static files, no CDN
+    "api",
     "offline",
 ]
 
@@ -248,6 +250,22 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="netcrm <netcrm@local
 REDIS_EMBEDDED = not env.str("REDIS_URL", default="")
 REDIS_SOCKET = DATA_DIR / "redis.sock"
 REDIS_URL = env.str("REDIS_URL", default="") or f"unix://{REDIS_SOCKET}"
+
+# The API's rate limit per token (requests/period: s, min, hour, day), counted in
+# Redis so every web process shares the count. Without Redis it lets requests through.
+API_RATE = env.str("API_RATE", default="120/min")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "netcrm-api",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+}
+# API lists: ?limit=&offset=, 25 by default, at most 100.
+NINJA_PAGINATION_PER_PAGE = 25
+NINJA_PAGINATION_MAX_LIMIT = 100
 
 # Celery: rows in the database are the source of truth; messages only say
 # "look at row N now", and the beat sweep repairs whatever a lost message missed.

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.api import api
 from netcrm.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("home.urls")),
     path("", include("followups.urls")),
+    path("accounts/settings/tokens/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("contacts.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("imports/", include("imports.urls")),
     path("", include("portability.urls")),
+    path("api/", api.urls),
     path("", include("offline.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -85,7 +85,7 @@ def test_pages_link_the_manifest_icons_and_the_offline_script(client_logged_in, 
     script = re.search(r'<script src="/static/js/offline[^"]*\.js" defer([^>]*)>', text)
     assert script, "offline.js is loaded"
     assert 'data-sw="/sw.js"' in script.group(1)
-    assert f'data-user="{user.pk}"' in script.group(1)
+    assert f'data-user="{user.username}"' in script.group(1)
     assert 'id="outbox"' in text
 
 

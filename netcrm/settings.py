@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "home",
     "ninja",  # django-ninja: its Swagger UI from its own static files, no CDN
     "api",
+    "offline",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,9 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # The service worker (/sw.js) and the web app manifest, both served by netcrm.
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -24,5 +24,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("", include("portability.urls")),
     path("api/", api.urls),
+    path("", include("offline.urls")),
     path("admin/", admin.site.urls),
 ]

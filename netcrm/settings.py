@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "merging",
     "imports",
     "portability",
+    "search",
     "home",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("imports/", include("imports.urls")),
     path("", include("portability.urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

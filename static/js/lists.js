@@ -20,8 +20,9 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing(event.target) || document.querySelector("dialog[open]")) return;
     event.preventDefault();
-    const shown = Array.from(document.querySelectorAll("[data-search-box]"))
-      .find((box) => box.offsetParent !== null);
+    const boxes = Array.from(document.querySelectorAll("main [data-search-box]"))
+      .concat(Array.from(document.querySelectorAll("header [data-search-box]")));
+    const shown = boxes.find((box) => box.offsetParent !== null);
     if (shown) {
       shown.focus();
       shown.select();

@@ -117,8 +117,8 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 ORGANIZATION_COLUMNS = {
     "name": Column("Name", [Lower("name")]),
-    "contacts": Column("Contacts", ["contact_count"], first="desc"),
-    "open_leads": Column("Open leads", ["open_lead_count"], first="desc"),
+    "contacts": Column("Contacts", ["contact_count"], first="desc", css="num"),
+    "open_leads": Column("Open leads", ["open_lead_count"], first="desc", css="num"),
     "last_touch": Column("Last touch", ["last_touch"], first="desc"),
 }
 

@@ -201,3 +201,4 @@ def test_the_query_count_holds_from_5_to_50_of_each(client_logged_in, user,
         response = client_logged_in.get(SEARCH, {"q": "zork"})
     assert [g.count for g in response.context["groups"]] == [50, 50, 50, 50]
     assert sum(len(g.rows) for g in response.context["groups"]) == SHOWN * 4
+

@@ -20,15 +20,17 @@ from contacts.models import Contact, Organization
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
 from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_fragment
-from netcrm.lib.listing import Column, Sorting, list_context
+from netcrm.lib.listing import (
+    COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
+)
 from trash.views import delete_owned
 
 CONTACT_COLUMNS = {
     "name": Column("Name", [Lower("name")]),
     "organization": Column("Organization", [Lower("organization__name")], css="wide"),
     "title": Column("Title", [Lower("title")], css="wide"),
-    "last_meeting": Column("Last meeting", ["last_meeting"], first="desc"),
-    "next_followup": Column("Next follow-up", ["next_followup"]),
+    "last_meeting": Column("Last meeting", ["last_meeting"], first="desc", words=PAST_DATES),
+    "next_followup": Column("Next follow-up", ["next_followup"], words=COMING_DATES),
 }
 CONTACT_HEADERS = [
     ("name", "Name"), ("organization", "Organization", "wide"), ("title", "Title", "wide"),
@@ -117,9 +119,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 ORGANIZATION_COLUMNS = {
     "name": Column("Name", [Lower("name")]),
-    "contacts": Column("Contacts", ["contact_count"], first="desc", css="num"),
-    "open_leads": Column("Open leads", ["open_lead_count"], first="desc", css="num"),
-    "last_touch": Column("Last touch", ["last_touch"], first="desc"),
+    "contacts": Column("Contacts", ["contact_count"], first="desc", css="num", words=COUNTS),
+    "open_leads": Column(
+        "Open leads", ["open_lead_count"], first="desc", css="num", words=COUNTS
+    ),
+    "last_touch": Column("Last touch", ["last_touch"], first="desc", words=PAST_DATES),
 }
 
 

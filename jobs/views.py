@@ -102,9 +102,15 @@ def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
 LEAD_COLUMNS = {
     "role": listing.Column("Role", [Lower("role")]),
     "organization": listing.Column("Organization", [Lower("organization__name")], css="wide"),
-    "stage": listing.Column("Stage", ["stage_rank", "outcome"], css="wide"),
-    "next_step": listing.Column("Next step", ["next_step_due"], css="wide"),
-    "updated": listing.Column("Updated", ["updated_at"], first="desc", css="wide"),
+    "stage": listing.Column(
+        "Stage", ["stage_rank", "outcome"], css="wide", words=("found first", "offer first")
+    ),
+    "next_step": listing.Column(
+        "Next step", ["next_step_due"], css="wide", words=listing.COMING_DATES
+    ),
+    "updated": listing.Column(
+        "Updated", ["updated_at"], first="desc", css="wide", words=listing.PAST_DATES
+    ),
 }
 
 

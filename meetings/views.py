@@ -20,7 +20,7 @@ from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
 from trash.views import delete_owned
 from netcrm.lib.http import form_data, id_from, query_text, wants_fragment, whole_number
-from netcrm.lib.listing import Column, Sorting, list_context
+from netcrm.lib.listing import COUNTS, PAST_DATES, Column, Sorting, list_context
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
@@ -84,10 +84,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 MEETING_COLUMNS = {
-    "date": Column("Date", ["starts_at"], first="desc"),
+    "date": Column("Date", ["starts_at"], first="desc", words=PAST_DATES),
     "who": Column("Who", ["first_name"]),
     "kind": Column("Kind", ["kind"], css="wide"),
-    "referrals": Column("Referrals given", ["referral_count"], first="desc", css="wide num"),
+    "referrals": Column(
+        "Referrals given", ["referral_count"], first="desc", css="wide num", words=COUNTS
+    ),
 }
 
 

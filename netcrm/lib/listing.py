@@ -57,14 +57,20 @@ class Column:
     order: Sequence[str | BaseExpression]
     first: str = "asc"
     css: str = ""
+    words: tuple[str, str] = ("A–Z", "Z–A")  # how the phone's select says each direction
+
+
+PAST_DATES = ("oldest first", "newest first")
+COMING_DATES = ("soonest first", "latest first")
+COUNTS = ("fewest first", "most first")
 
 
 class Sorting:
     """The sort a list page shows, picked from ?sort= among `columns` (key -> Column).
 
-    >>> sorting = Sorting(request.GET.get("sort"), COLUMNS, default="name")
-    >>> sorting.apply(queryset)              # ordered, with the primary key as tie-break
-    >>> sorting.headers(filters)            # the table's headers, each a link to flip it
+        sorting = Sorting(request.GET.get("sort"), COLUMNS, default="name")
+        sorting.apply(queryset)    # ordered, with the primary key as tie-break
+        sorting.headers(filters)   # the table's headers, each a link to flip it
     """
 
     def __init__(self, value: str | None, columns: Mapping[str, Column], default: str) -> None:
@@ -103,8 +109,8 @@ class Sorting:
         """(value, label) of every sort, for the phone's "Sort by" select."""
         found = []
         for key, column in self.columns.items():
-            found.append((key, f"{column.label} ↑"))
-            found.append((f"-{key}", f"{column.label} ↓"))
+            found.append((key, f"{column.label}, {column.words[0]}"))
+            found.append((f"-{key}", f"{column.label}, {column.words[1]}"))
         return found
 
     def headers(

@@ -135,3 +135,25 @@ def test_slash_on_a_phone_opens_the_search_page(demo: Page, live_server, console
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
     expect(page.locator("#search-page-q")).to_be_visible()
     assert console_errors == []
+
+
+def test_sorting_and_filtering_work_without_javascript(live_server, browser, console_errors):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill(DEMO_USERNAME)
+    page.get_by_label("Password:").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/meetings/?sort=kind")
+    page.get_by_text("Sort & filter").click()               # folded: no script opens it
+    page.get_by_label("Period").select_option("90")
+    page.get_by_role("button", name="Apply").click()
+    assert query(page) == {"period": ["90"], "sort": ["kind"]}
+    kinds = page.locator("#meeting-rows tbody td:nth-child(3)").all_inner_texts()
+    assert kinds == sorted(kinds) and kinds
+    page.get_by_role("link", name="Kind", exact=True).click()
+    assert query(page) == {"period": ["90"], "sort": ["-kind"]}
+    page.goto(live_server.url + "/search/?q=acme")
+    expect(page.locator("#found-organizations")).to_be_visible()
+    context.close()

@@ -88,3 +88,10 @@ def test_apply_puts_empty_values_last_both_ways_and_breaks_ties_by_id(user):
     assert list(Sorting("-name", columns, "name").apply(mine)) == [second, first, never]
     assert list(Sorting("touched", columns, "name").apply(mine)) == [second, first, never]
     assert list(Sorting("-touched", columns, "name").apply(mine)) == [first, second, never]
+
+
+def test_the_phone_select_names_each_direction_in_words():
+    columns = COLUMNS | {"met": Column("Last met", ["created_at"], words=("oldest", "newest"))}
+    choices = dict(Sorting("-met", columns, default="name").choices())
+    assert choices["name"] == "Name, A–Z" and choices["-name"] == "Name, Z–A"
+    assert choices["-met"] == "Last met, newest"

@@ -33,9 +33,9 @@ CONTACT_COLUMNS = {
     "next_followup": Column("Next follow-up", ["next_followup"], words=COMING_DATES),
 }
 CONTACT_HEADERS = [
-    ("name", "Name"), ("organization", "Organization", "wide"), ("title", "Title", "wide"),
-    ("last_meeting", "Last meeting"), ("next_followup", "Next follow-up"),
-    ("tags", "Tags", "wide"),
+    ("name", "Name"), ("organization", "Organization", "wide"),
+    ("title", "Title", "wide roomy"), ("last_meeting", "Last meeting"),
+    ("next_followup", "Next follow-up"), ("tags", "Tags", "wide roomy"),
 ]
 ORGANIZATION_FILTER_LIMIT = 200
 

@@ -161,7 +161,9 @@ class ContactQuerySet(OwnedQuerySet):
 
     def with_list_columns(self, now=None) -> ContactQuerySet:
         """The contacts list's columns, each one subquery (never one query a row):
-        last_meeting (the latest held) and next_followup (the earliest open one)."""
+        last_meeting (the latest held) and next_followup (the earliest open one).
+
+        Meetings sit above contacts: they are reached through their relation's table."""
         now = now or timezone.now()
         held = Contact.meetings.through.objects.filter(
             contact_id=OuterRef("pk"), meeting__starts_at__lte=now

@@ -48,7 +48,7 @@ class ProfileForm(CheckedFormMixin, forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "timezone", "morning_hour", "digest_enabled", "digest_time",
+            "timezone", "theme", "morning_hour", "digest_enabled", "digest_time",
             "thank_you_delay_days", "referral_call_delay_days", "prepare_days_before",
             "reply_within_hours", "help_back_delay_days", "application_checkin_days",
         ]

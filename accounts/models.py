@@ -28,6 +28,12 @@ class ProfileQuerySet(models.QuerySet):
         return profiles
 
 
+class Theme(models.TextChoices):
+    AUTO = "auto", "As my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
     """A user's preferences: where they live and when reminders fall due."""
 
@@ -73,6 +79,11 @@ class Profile(models.Model):
         default=7, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Days without news after you apply before netcrm suggests checking in "
         "with the person who introduced you.",
+    )
+
+    theme = models.CharField(
+        "appearance", max_length=5, choices=Theme, default=Theme.AUTO,
+        help_text="Light or dark, or as your device is set.",
     )
 
     objects = ProfileQuerySet.as_manager()

@@ -49,28 +49,34 @@ def create_once(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         key = key_of(request) if request.method == "POST" else None
-        if key is None:
-            return view(request, *args, **kwargs)
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    claim = Submission.objects.create(user=request.user, key=key)
-            except IntegrityError:  # sent before: answer as the first time
-                first = Submission.objects.filter(user=request.user, key=key).first()
-                return replay(first) if first else view(request, *args, **kwargs)
-            response = view(request, *args, **kwargs)
-            if response.status_code >= 400:
-                transaction.set_rollback(True)  # mistakes to fix: the key is free again
-                return response
-            claim.status = response.status_code
-            claim.location = response.get("Location", "")
-            claim.headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            if not getattr(response, "streaming", False):
-                claim.body = response.content.decode(response.charset or "utf-8", "replace")
-            claim.save(update_fields=["status", "location", "headers", "body"])
-        return response
+        return run_once(request.user, key, lambda: view(request, *args, **kwargs))
 
     return wrapper
+
+
+def run_once(user, key: uuid.UUID | None, create) -> HttpResponse:
+    """Call `create()` (which answers a response) once per (user, key): a form's
+    submission key, or an API's Idempotency-Key header. Without a key it just runs."""
+    if key is None:
+        return create()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = Submission.objects.create(user=user, key=key)
+        except IntegrityError:  # sent before: answer as the first time
+            first = Submission.objects.filter(user=user, key=key).first()
+            return replay(first) if first else create()
+        response = create()
+        if response.status_code >= 400:
+            transaction.set_rollback(True)  # mistakes to fix: the key is free again
+            return response
+        claim.status = response.status_code
+        claim.location = response.get("Location", "")
+        claim.headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+        if not getattr(response, "streaming", False):
+            claim.body = response.content.decode(response.charset or "utf-8", "replace")
+        claim.save(update_fields=["status", "location", "headers", "body"])
+    return response
 
 
 def purge_old(now=None) -> int:

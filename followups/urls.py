@@ -5,6 +5,7 @@ from followups import views
 app_name = "followups"
 urlpatterns = [
     path("followups/<int:pk>/", views.followup_detail, name="followup-detail"),
+    path("followups/<int:pk>/draft/", views.followup_draft, name="followup-draft"),
     path("followups/<int:pk>/done/", views.mark_done, name="mark-done"),
     path("followups/<int:pk>/snooze/", views.snooze, name="snooze"),
     path("followups/<int:pk>/skip/", views.skip, name="skip"),

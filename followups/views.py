@@ -1,48 +1,64 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import trigger_client_event
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.models import Profile
 from followups.models import TICK, FollowUp, Problem
 from followups.undo import CannotUndo, token, undo
 from netcrm.lib.forms import CheckedFormMixin
-from netcrm.lib.http import form_data, wants_fragment
+from netcrm.lib.http import form_data, wants_fragment, whole_number
 from netcrm.lib.text import clean_text
 from netcrm.lib.undo import offer
 from trash.views import delete_owned
 
-QUEUE_LIMIT = 50
-UPCOMING_LIMIT = 20
+# A page of the queue: enough for a morning, small enough to load on a phone (the
+# dashboard stays under 60 KB); "Show more" brings the next page.
+QUEUE_LIMIT = 30
+QUEUE_MAX = 300
+UPCOMING_LIMIT = 10
 UPCOMING_DAYS = 7
 ONE_DAY = timedelta(days=1)
 SNOOZE_CHOICES = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]
 
 
-def queue_context(user, profile: Profile) -> dict:
-    """Today's queue: overdue first, then due today, then the week ahead."""
+def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
+    """Today's queue: overdue first, then due today (the first `limit`: "Show more"
+    asks for more), then the week ahead."""
     today = profile.today()
     today_start, tomorrow_start = profile.day_start(today), profile.day_start(today + ONE_DAY)
     followups = FollowUp.objects.for_user(user)
     counts = followups.queue_counts(profile, today, days_ahead=UPCOMING_DAYS)
-    items = list(followups.queue(profile, today).with_subjects()[:QUEUE_LIMIT])
-    return {
+    limit = min(max(limit, QUEUE_LIMIT), QUEUE_MAX)
+    queue = followups.queue(profile, today)
+    # The first `limit` chosen before the joins, then fetched with their subjects (in
+    # one query the planner, misled by how few past follow-ups are still open, joins
+    # every open one first).
+    ids = list(queue.values_list("pk", flat=True)[:limit])
+    chosen = FollowUp.objects.with_subjects().in_bulk(ids)
+    items = [chosen[pk] for pk in ids]
+    shown = len(items)
+    context = {
         "overdue": [f for f in items if f.due_at < today_start],
         "due_today": [f for f in items if f.due_at >= today_start],
         "counts": counts,
         "total": counts["overdue"] + counts["today"],
-        "more": max(0, counts["overdue"] + counts["today"] - len(items)),
+        "shown": shown,
+        "more": max(0, counts["overdue"] + counts["today"] - shown),
+        "next_limit": min(limit + QUEUE_LIMIT, QUEUE_MAX),
         "upcoming": list(
             followups.upcoming(
                 tomorrow_start - TICK, profile.day_start(today + ONE_DAY * (1 + UPCOMING_DAYS))
@@ -50,28 +66,71 @@ def queue_context(user, profile: Profile) -> dict:
         ),
         "snooze_choices": SNOOZE_CHOICES,
         "problems": Problem.objects.for_user(user).count(),
+        "today": today,
     }
+    context["version"] = queue_version(context)
+    return context
+
+
+def queue_version(context: dict) -> str:
+    """A short fingerprint of what the queue shows: the 60-second refresh sends it
+    back, and gets "204 No Content" (no bytes, nothing redrawn) while it still holds."""
+    shown = [
+        (f.pk, f.due_at.isoformat(), f.status, f.title, f.draft, f.contact_id,
+         f.contact.name if f.contact else "")
+        for section in ("overdue", "due_today", "upcoming") for f in context[section]
+    ]
+    state = (str(context["today"]), context["counts"], context["problems"], context["more"],
+             shown)
+    return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
+
+
+def shown_limit(request: HttpRequest) -> int:
+    """How many items the queue on the page shows (more after "Show more")."""
+    return whole_number(request.POST.get("limit", "")) or QUEUE_LIMIT
 
 
 def render_queue(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     """The queue fragment, refreshed (HTMX)."""
-    context = queue_context(request.user, request.profile) | context
+    context = queue_context(request.user, request.profile, shown_limit(request)) | context
     return render(request, "followups/dashboard.html#queue", context, status=status)
+
+
+def render_changes(request: HttpRequest, **context) -> HttpResponse:
+    """What an action in the queue changed, and nothing else: the item goes (the
+    request targets it), and the counts, the notice with its Undo, "Show more" and
+    the queue's fingerprint are swapped out of band. When the last item due goes,
+    the whole queue, with its empty state."""
+    context = queue_context(request.user, request.profile, shown_limit(request)) | context
+    if not (context["overdue"] or context["due_today"]):
+        return reswap(
+            retarget(render(request, "followups/dashboard.html#queue", context), "#queue"),
+            "outerHTML",
+        )
+    return render(request, "followups/dashboard.html#changes", context)
+
+
+def _in_place(request: HttpRequest, followup: FollowUp) -> bool:
+    """Asked from the follow-up's item in the queue (or its menu), which it replaces."""
+    return request.htmx.target == f"followup-{followup.pk}"
 
 
 def _after_action(
     request: HttpRequest, followup: FollowUp, event: str, note: str, undoable: bool = False
 ) -> HttpResponse:
-    """HTMX gets the refreshed queue; a plain form post goes back to the dashboard.
-    Done, skip and snooze come with Undo, in the queue or on the page redirected to."""
+    """HTMX gets what changed in the queue (or the refreshed queue); a plain form post
+    goes back to the dashboard. Done, skip and snooze come with Undo, in the queue or
+    on the page redirected to."""
     fragment = wants_fragment(request)
     undo = offer(
         request, note, reverse("followups:undo"), target="#queue" if fragment else "",
         token=token(followup),
     ) if undoable else None
     if fragment:
-        response = render_queue(request, flash="" if undo else note, undo=undo)
-        return trigger_client_event(response, event, {"id": followup.pk})
+        show = render_changes if _in_place(request, followup) else render_queue
+        response = show(request, flash="" if undo else note, undo=undo)
+        response = trigger_client_event(response, event, {"id": followup.pk})
+        return trigger_client_event(response, "closeModal")
     if not undo:
         messages.success(request, note)
     return redirect("home:dashboard")
@@ -118,16 +177,17 @@ class SnoozeForm(CheckedFormMixin, forms.Form):
         self.from_day = max(self.today, profile.local_date(due_at)) if due_at else self.today
 
     def clean(self):
+        # A number of days wins over a date left in the box (one form has both).
         cleaned = super().clean()
         if not cleaned.get("days") and not cleaned.get("until"):
             raise forms.ValidationError("Snooze for a number of days, or until a date.")
-        if cleaned.get("until") and cleaned["until"] <= self.today:
+        if not cleaned.get("days") and cleaned["until"] <= self.today:
             raise forms.ValidationError("Pick a date after today.")
         return cleaned
 
     def due_at(self) -> datetime:
-        days = timedelta(days=self.cleaned_data["days"] or 0)
-        day = self.cleaned_data["until"] or self.from_day + days
+        days = self.cleaned_data["days"]
+        day = self.from_day + timedelta(days=days) if days else self.cleaned_data["until"]
         return self.profile.morning_of(day)
 
 
@@ -145,12 +205,19 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
             str(e) for errors in form.errors.values() for e in errors
         )
         typed = {"pk": followup.pk, "until": clean_text(request.POST.get("until", ""), 100)}
-        if wants_fragment(request):
-            return render_queue(request, status=422, flash=error, typed=typed)
-        return render(request, "followups/detail.html", {
+        context = {
             "followup": FollowUp.objects.with_subjects().get(pk=followup.pk),
             "snooze_choices": SNOOZE_CHOICES, "flash": error, "typed": typed,
-        }, status=422)
+        }
+        if wants_fragment(request) and _in_place(request, followup):
+            # The menu it was asked from shows the mistake, with the date typed.
+            response = render(request, "followups/detail.html#card", context | {
+                "in_queue": True,
+            }, status=422)
+            return reswap(retarget(response, "#modal-body"), "innerHTML")
+        if wants_fragment(request):
+            return render_queue(request, status=422, flash=error, typed=typed)
+        return render(request, "followups/detail.html", context, status=422)
     if not followup.snooze(form.due_at()):
         return _closed_already(request, followup)
     until = date_format(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
@@ -216,13 +283,24 @@ def edit_followup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A follow-up's page; from the queue's "⋯", the same card in the dialog, its
+    actions aimed at the item in the queue."""
     followup = FollowUp.objects.with_subjects().get_for_user_or_404(request.user, pk=pk)
-    return render(
-        request,
-        "followups/detail.html",
-        {"followup": followup, "snooze_choices": SNOOZE_CHOICES},
-    )
+    context = {"followup": followup, "snooze_choices": SNOOZE_CHOICES}
+    if wants_fragment(request):
+        return render(request, "followups/detail.html#card", context | {"in_queue": True})
+    return render(request, "followups/detail.html", context)
+
+
+@login_required
+@require_GET
+def followup_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drafted note, opened in place in the queue (the queue does not carry every
+    draft: it would weigh more than the rest of the page)."""
+    followup = FollowUp.objects.with_subjects().get_for_user_or_404(request.user, pk=pk)
+    return render(request, "followups/detail.html#draft", {"followup": followup})
 
 
 @login_required

@@ -19,12 +19,12 @@ from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp, Heartbeat
-from followups.views import queue_context
+from followups.views import QUEUE_LIMIT, queue_context
+from insights.services import weekly_progress
 from jobs.models import Lead
 from jobs.reach import who_i_know_at
 from meetings.models import Meeting
-from insights.services import weekly_progress
-from netcrm.lib.http import current_path, form_data, wants_fragment
+from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
 from outreach.models import Outreach
 from reciprocity.services import ledger_for
 from referrals import graph
@@ -39,8 +39,11 @@ OUTREACH_LIMIT = 10
 @vary_on_headers("HX-Request")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = queue_context(request.user, request.profile)
+    limit = whole_number(request.GET.get("limit", "")) or QUEUE_LIMIT
+    context = queue_context(request.user, request.profile, limit)
     if wants_fragment(request):
+        if request.GET.get("v") == context["version"]:
+            return HttpResponse(status=204)  # the refresh: nothing changed, nothing sent
         return render(request, "followups/dashboard.html#queue", context)
     context["upcoming_meetings"] = (
         Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.api import api
 from netcrm.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("home.urls")),
     path("", include("followups.urls")),
+    path("accounts/settings/tokens/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("contacts.urls")),
@@ -22,5 +24,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("", include("portability.urls")),
     path("search/", include("search.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

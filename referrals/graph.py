@@ -46,6 +46,31 @@ def _reachable(user_id: int, contact_id: int, max_depth: int, upward: bool) -> d
     return dict(rows)
 
 
+def _edges_below(user_id: int, contact_id: int, max_depth: int) -> list[tuple[int, int, int]]:
+    """(referral, referrer, referred) of every referral into someone this contact led
+    you to (`descendants`), from them or from someone else they led you to: the walk
+    and the edges in one query, oldest referral first."""
+    return _fetch(
+        f"""
+        WITH RECURSIVE walk(contact_id, depth) AS (
+            SELECT referred_id, 1 FROM {TABLE} WHERE user_id = %s AND referrer_id = %s
+            UNION
+            SELECT r.referred_id, walk.depth + 1
+            FROM {TABLE} r JOIN walk ON r.referrer_id = walk.contact_id
+            WHERE r.user_id = %s AND walk.depth < %s
+        ), reached AS (
+            SELECT DISTINCT contact_id FROM walk WHERE contact_id <> %s
+        )
+        SELECT r.id, r.referrer_id, r.referred_id
+        FROM {TABLE} r JOIN reached ON reached.contact_id = r.referred_id
+        WHERE r.user_id = %s
+          AND (r.referrer_id = %s OR r.referrer_id IN (SELECT contact_id FROM reached))
+        ORDER BY r.referred_on, r.id
+        """,
+        [user_id, contact_id, user_id, max_depth, contact_id, user_id, contact_id],
+    )
+
+
 def ancestors(user_id: int, contact_id: int, max_depth: int = MAX_DEPTH) -> dict[int, int]:
     """Everyone through whom you reached this contact, with their distance."""
     return _reachable(user_id, contact_id, max_depth, upward=True)
@@ -210,20 +235,14 @@ def led_to(
     and `shown` in all (breadth-first), each saying how many more sit under them.
 
     Someone reached along two routes appears once, under the first referrer met
-    breadth-first; the walk stops at the depth cap like `descendants`. Three queries
-    whatever the size of the tree: the walk, the referrals between the people it
+    breadth-first; the walk stops at the depth cap like `descendants`. Two queries
+    whatever the size of the tree: the walk with the referrals between the people it
     reached (ids only), and the shown ones with their people.
     """
-    reached = descendants(user_id, contact.pk)
+    edges = _edges_below(user_id, contact.pk, MAX_DEPTH)
+    reached = {referred_id for _, _, referred_id in edges}
     if not reached:
         return LedTo([], 0, 0, 0)
-    edges = (
-        Referral.objects.filter(
-            user_id=user_id, referrer_id__in=[contact.pk, *reached], referred_id__in=reached
-        )
-        .order_by("referred_on", "pk")
-        .values_list("pk", "referrer_id", "referred_id")
-    )
     by_referrer: dict[int, list[tuple[int, int]]] = {}
     for pk, referrer_id, referred_id in edges:
         by_referrer.setdefault(referrer_id, []).append((pk, referred_id))

@@ -38,6 +38,7 @@ SEARCH_LIMIT = 8
 GRAPH_LIMIT = 150  # people drawn at most
 GRAPH_EDGE_LIMIT = 5000  # referrals read for the whole-network drawing
 NEIGHBOURHOOD_STEPS = 2
+TREE_CHAINS = 3
 
 
 def contact_from_query(request: HttpRequest, param: str) -> Contact | None:
@@ -87,7 +88,9 @@ def network(request: HttpRequest) -> HttpResponse:
         page = page.get_page(request.GET.get("page"))
         nodes = [queries.Node(contact, contact.referred_count) for contact in page]
         if focus:
-            queries.expand_chains(nodes, user, chains, focus.pk)
+            # The panel lists every chain; the tree opens along the shortest few (every
+            # chain through a braid of connectors would draw the same people many times).
+            queries.expand_chains(nodes, user, chains[:TREE_CHAINS], focus.pk)
         context |= {
             "page": page,
             "nodes": nodes,

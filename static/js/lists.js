@@ -18,6 +18,7 @@
     ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
   document.addEventListener("keydown", (event) => {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented) return;  // answered already (keys.js, if it came first)
     if (typing(event.target) || document.querySelector("dialog[open]")) return;
     event.preventDefault();
     const boxes = Array.from(document.querySelectorAll("main [data-search-box]"))

@@ -310,3 +310,18 @@ def test_settings_query_count_is_small(client_logged_in, django_assert_max_num_q
         response = client_logged_in.get(SETTINGS)
     assertContains(response, "Save settings")
 
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_appearance_light_or_dark_or_as_the_device(client_logged_in, user, theme):
+    page = client_logged_in.get(SETTINGS).text
+    assert "<html lang=\"en\">" in page and 'content="light dark"' in page  # as the device
+
+    assert save_settings(client_logged_in, theme=theme).status_code == 302
+
+    page = client_logged_in.get(SETTINGS).text
+    assert f'<html lang="en" data-theme="{theme}">' in page
+    assert f'<meta name="color-scheme" content="{theme}">' in page
+    save_settings(client_logged_in, theme="auto")
+    assert "<html lang=\"en\">" in client_logged_in.get(SETTINGS).text
+    assert save_settings(client_logged_in, theme="purple").status_code == 422

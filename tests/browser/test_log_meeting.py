@@ -46,7 +46,7 @@ def test_sign_up_log_a_meeting_and_complete_its_thank_you(
     page.reload()
     item = page.locator(f"#followup-{followup.pk}")
     expect(item).to_contain_text("Thank Sara Smith for the coffee")
-    item.get_by_text("Drafted note").click()
+    item.get_by_text("Draft", exact=True).click()
     expect(item.locator("pre.draft")).to_contain_text("Hi Sara,")
     expect(item.locator("pre.draft")).to_contain_text("how Acme's data team hires")
     expect(page.locator("[data-count=upcoming]")).to_have_text("1")

@@ -102,7 +102,7 @@ def test_pick_questions_for_a_planned_meeting_and_prepare(
     page.reload()
     item = page.locator(f"#followup-{followup.pk}")
     expect(item).to_contain_text("Prepare for coffee with Emily Chen")
-    item.get_by_text("Drafted note").click()
+    item.get_by_text("Draft", exact=True).click()
     draft = item.locator("pre.draft")
     expect(draft).to_contain_text("Purpose: how Acme's data team hires")
     expect(draft).to_contain_text(f"- {SUGGESTED_QUESTIONS[1]}")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from contacts.models import Contact
-from followups.models import FollowUp, Status
+from followups.models import FollowUp, Heartbeat, Status
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,30 +36,40 @@ def test_work_through_the_queue(live_server, page: Page, console_errors):
     count = lambda name: page.locator(f"[data-count={name}]")  # noqa: E731
     expect(count("overdue")).to_have_text("4")
 
+    # Done and Skip are one tap; snooze is one further, in the item's card.
     item = page.locator(f"#followup-{items['Snooze me'].pk}")
-    item.get_by_role("button", name="Snooze 1 day").click()
+    item.get_by_role("button", name="More: snooze, edit").click()
+    page.locator("#modal").get_by_role("button", name="Snooze 1 day").click()
+    expect(page.locator("#modal")).not_to_be_visible()
     expect(page.locator("form.undo")).to_contain_text("Snoozed until")
     expect(count("overdue")).to_have_text("3")
     expect(count("upcoming")).to_have_text("1")
+    expect(item).to_have_count(0)
 
     page.locator(f"#followup-{items['Skip me'].pk}").get_by_role("button", name="Skip").click()
     expect(count("overdue")).to_have_text("2")
 
+    # The draft opens in place.
     editing = page.locator(f"#followup-{items['Edit me'].pk}")
-    editing.get_by_role("button", name="Edit").click()
-    editing.get_by_label("Draft").fill("Hi Sara, a better draft.")
-    editing.get_by_role("button", name="Save").click()
+    editing.get_by_text("Draft", exact=True).click()
+    expect(editing.locator("pre.draft")).to_have_text("Draft for Edit me.")
+    editing.get_by_role("button", name="More: snooze, edit").click()
+    page.locator("#modal").get_by_role("button", name="Edit").click()
+    page.locator("#modal").get_by_label("Draft").fill("Hi Sara, a better draft.")
+    page.locator("#modal").get_by_role("button", name="Save").click()
     expect(page.locator(".flash")).to_contain_text("Saved: Edit me")
+    expect(page.locator("#modal")).not_to_be_visible()
     edited = page.locator(f"#followup-{items['Edit me'].pk}")
-    edited.get_by_text("Drafted note").click()
+    edited.get_by_text("Draft", exact=True).click()
     expect(edited.locator("pre.draft")).to_have_text("Hi Sara, a better draft.")
     expect(edited.get_by_role("button", name="Email")).to_have_attribute(
         "href", "mailto:sara@example.com?subject=Edit%20me&body=Hi%20Sara%2C%20a%20better%20draft."
     )
 
-    page.locator(f"#followup-{items['Overdue one'].pk}").get_by_role("button", name="Done").click()
+    done = page.locator(f"#followup-{items['Overdue one'].pk}")
+    done.get_by_role("button", name="Done").click()
     expect(count("overdue")).to_have_text("1")
-    expect(page.locator(f"#followup-{items['Overdue one'].pk}")).to_have_count(0)
+    expect(done).to_have_count(0)
 
     statuses = {f.title: f.status for f in FollowUp.objects.filter(user=user)}
     assert statuses == {
@@ -67,4 +77,68 @@ def test_work_through_the_queue(live_server, page: Page, console_errors):
         "Skip me": Status.SKIPPED, "Edit me": Status.PENDING,
     }
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
+
+
+def test_the_queue_on_a_phone_shows_five_at_once(live_server, page: Page):
+    user = make_user("quinn", password="a-long-pass-phrase-42")
+    sara = Contact.objects.create(user=user, name="Sara Smith", email="sara@example.com")
+    now = timezone.now()
+    Heartbeat.objects.create(name="sweep", last_seen_at=now)  # the scheduler runs
+    for i in range(8):
+        FollowUp.objects.create(
+            user=user, kind="thank_you", contact=sara, due_at=now - timedelta(days=1, hours=i),
+            title=f"Thank Sara Smith for the informational interview {i}", draft="Hi Sara,",
+        )
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("quinn")
+    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#queue article.followup")).to_have_count(8)
+    height = page.viewport_size["height"]
+    whole = page.evaluate(
+        """h => Array.from(document.querySelectorAll('#queue article.followup'))
+                .filter(a => a.getBoundingClientRect().bottom <= h).length""",
+        height,
+    )
+    assert whole >= 5, f"{whole} follow-ups fit on a {height}px screen"
+
+
+def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    user = make_user("quinn", password="a-long-pass-phrase-42")
+    now = timezone.now()
+    first, second, third = (
+        FollowUp.objects.create(user=user, kind="custom", title=title, due_at=now - timedelta(hours=h))
+        for title, h in [("First", 3), ("Second", 2), ("Third", 1)]
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("quinn")
+    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#queue article.followup")).to_have_count(3)
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page.locator(f"#followup-{second.pk}")).to_be_focused()
+    page.keyboard.press("d")  # done; the next one takes the focus
+    expect(page.locator(f"#followup-{second.pk}")).to_have_count(0)
+    expect(page.locator(f"#followup-{third.pk}")).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator(f"#followup-{first.pk}")).to_be_focused()
+    page.keyboard.press("s")  # snooze: the card, its first snooze button ready
+    expect(page.locator("#modal").get_by_role("button", name="Snooze 1 day")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#followup-{first.pk}")).to_have_count(0)
+    page.keyboard.press("e")  # edit the one left
+    expect(page.locator("#modal").get_by_label("Title")).to_have_value("Third")
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(page.get_by_role("heading", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.keyboard.press("m")
+    expect(page.locator("#modal")).to_be_visible()
+
+    statuses = {f.title: f.status for f in FollowUp.objects.filter(user=user)}
+    assert statuses == {"First": Status.SNOOZED, "Second": Status.DONE, "Third": Status.PENDING}
     assert console_errors == []

@@ -70,7 +70,7 @@ def test_add_custom_followups(riley_page: Page, live_server, console_errors):
     sara = make_contact(page.riley, "Sara Smith")
     make_meeting(page.riley, [sara])
     page.reload()
-    page.get_by_role("link", name="+ Add a follow-up").click()
+    page.get_by_role("link", name="Add a follow-up").click()
     dialog = page.locator("dialog#modal")
     dialog.get_by_label("What to do").fill("Send Alan the article")
     dialog.get_by_label("Due").fill("2020-01-02T09:00")  # overdue: it shows in today's queue

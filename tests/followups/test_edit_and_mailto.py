@@ -37,8 +37,10 @@ def test_edit_in_place_with_htmx(client_logged_in, user):
     response = client_logged_in.post(
         edit_url(note), {"title": "Thank Sara", "draft": "Hi Sara, thanks!"}, headers=HTMX
     )
-    assert "Hi Sara, thanks!" in assert_fragment(response, 'id="queue"')
-    assert hx_trigger(response) == {"followupEdited": {"id": note.pk}}
+    assert "Thank Sara</a>" in assert_fragment(response, 'id="queue"')
+    assert hx_trigger(response) == {"followupEdited": {"id": note.pk}, "closeModal": {}}
+    draft = client_logged_in.get(reverse("followups:followup-draft", args=[note.pk]), headers=HTMX)
+    assert "Hi Sara, thanks!</pre>" in draft.text
     note.refresh_from_db()
     assert (note.title, note.draft) == ("Thank Sara", "Hi Sara, thanks!")
 
@@ -69,7 +71,11 @@ def test_mailto_fills_in_the_draft(client_logged_in, user):
     assert (link.scheme, link.path) == ("mailto", "sara@example.com")
     query = parse_qs(link.query)
     assert query == {"subject": ["Thank you"], "body": ["Hi Sara,\n\nThank you & more."]}
-    assert 'href="mailto:sara@example.com?subject=Thank%20you&amp;body=Hi%20Sara' in client_logged_in.get("/").text
+    # Beside the draft, opened in place in the queue (and on the follow-up's page).
+    draft = client_logged_in.get(reverse("followups:followup-draft", args=[note.pk]), headers=HTMX)
+    assert 'href="mailto:sara@example.com?subject=Thank%20you&amp;body=Hi%20Sara' in draft.text
+    page = client_logged_in.get(note.get_absolute_url()).text
+    assert 'href="mailto:sara@example.com?subject=Thank%20you&amp;body=Hi%20Sara' in page
 
 
 def test_no_mailto_without_an_address_or_for_preparing(user):

@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Profile
 from followups.models import FollowUp, Status
+from followups.views import QUEUE_LIMIT, UPCOMING_LIMIT
 from tests.factories import (
     bulk_contacts,
     bulk_followups,
@@ -161,11 +162,15 @@ def test_a_reply_to_someone_who_asked_for_help_comes_first_as_a_priority(
 def test_dashboard_items_carry_their_actions(client_logged_in, queue):
     body = text(client_logged_in.get(DASHBOARD))
     overdue = queue["overdue"]
-    assert f'id="followup-{overdue.pk}"' in body
-    assert f'hx-post="{done_url(overdue)}" hx-target="#queue"' in body
-    assert f'hx-post="{snooze_url(overdue)}" hx-target="#queue"' in body
-    assert f'hx-post="{skip_url(overdue)}" hx-target="#queue"' in body
-    assert f'<a href="{overdue.contact.get_absolute_url()}">Sara Smith</a>' in body
+    item = body[body.index(f'id="followup-{overdue.pk}"'):]
+    item = item[:item.index("</article>")]
+    # Done and Skip in one tap, replacing the item; the rest behind "⋯" (its card).
+    assert 'class="items" hx-target="closest article" hx-swap="outerHTML"' in body
+    assert f'hx-post="{done_url(overdue)}"' in item
+    assert f'formaction="{skip_url(overdue)}" hx-post="{skip_url(overdue)}"' in item
+    assert f'hx-get="{detail_url(overdue)}" hx-target="#modal-body"' in item
+    assert f'<a href="{overdue.contact.get_absolute_url()}">Sara Smith</a>' in item
+    assert snooze_url(overdue) not in item  # in the card, not in every item
 
 
 def test_dashboard_shows_times_in_the_users_timezone(client_logged_in, user, profile):
@@ -198,9 +203,16 @@ def test_dashboard_says_how_many_more_are_due(client_logged_in, user, profile):
 
     response = client_logged_in.get(DASHBOARD)
 
-    assert len(response.context["due_today"]) == 50
+    assert len(response.context["due_today"]) == QUEUE_LIMIT
     assertContains(response, '<span class="count" data-count="today">53</span>', html=False)
-    assertContains(response, "and 3 more due by today.")
+    assertContains(response, f"and {53 - QUEUE_LIMIT} more due by today.")
+    more = f'?limit={2 * QUEUE_LIMIT}#queue'
+    assertContains(response, more)
+
+    # "Show more" shows the next page too (with or without JavaScript).
+    response = client_logged_in.get(f"{DASHBOARD}?limit={2 * QUEUE_LIMIT}", headers=HTMX)
+    assert len(response.context["due_today"]) == 53
+    assertNotContains(response, "more due by today.")
 
 
 def test_dashboard_when_nothing_is_due(client_logged_in, user, profile):
@@ -284,8 +296,8 @@ def test_dashboard_query_count_holds(client_logged_in, user, profile, django_ass
         response = client_logged_in.get(DASHBOARD)
     context = response.context
     assert (context["counts"]["overdue"], context["counts"]["today"]) == (66, 67)
-    assert len(context["overdue"]) + len(context["due_today"]) == 50
-    assert len(context["upcoming"]) == 20  # the week ahead shows its first 20
+    assert len(context["overdue"]) + len(context["due_today"]) == QUEUE_LIMIT
+    assert len(context["upcoming"]) == UPCOMING_LIMIT  # the week ahead shows its first few
     assert context["counts"]["upcoming"] == 67
     assert len(context["upcoming_meetings"]) == 5
 
@@ -305,9 +317,9 @@ def test_dashboard_htmx_query_count_holds(
 
     with django_assert_num_queries(one):
         response = client_logged_in.get(DASHBOARD, headers=HTMX)
-    assert len(response.context["overdue"]) == 50  # the oldest first, to the limit
+    assert len(response.context["overdue"]) == QUEUE_LIMIT  # the oldest first, to the limit
     assert response.context["due_today"] == []
-    assertContains(response, "and 150 more due by today.")
+    assertContains(response, f"and {200 - QUEUE_LIMIT} more due by today.")
 
 
 # --- done / skip --------------------------------------------------------------------------
@@ -357,7 +369,7 @@ def test_htmx_done_and_skip_return_the_queue(
     response = client_logged_in.post(url(note), headers=HTMX)
 
     body = assert_fragment(response, 'id="queue"')
-    assert hx_trigger(response) == {event: {"id": note.pk}}
+    assert hx_trigger(response) == {event: {"id": note.pk}, "closeModal": {}}
     assert f'<span>{flash}</span>' in body  # said in the Undo bar
     assert 'class="undo"' in body
     assert f'id="followup-{note.pk}"' not in body
@@ -419,7 +431,7 @@ def test_htmx_snooze_returns_the_queue(client_logged_in, queue):
     response = client_logged_in.post(snooze_url(note), {"days": "1"}, headers=HTMX)
 
     body = assert_fragment(response, 'id="queue"')
-    assert hx_trigger(response) == {"followupSnoozed": {"id": note.pk}}
+    assert hx_trigger(response) == {"followupSnoozed": {"id": note.pk}, "closeModal": {}}
     flash = f"Snoozed until {date_format(morning(1), 'l j F')}: Today note."
     assert f'<span>{flash}</span>' in body and 'class="undo"' in body
     assert body.index("<h2>Coming up</h2>") < body.index(f'id="followup-{note.pk}"')
@@ -460,12 +472,16 @@ def test_snooze_until_today_or_the_past_is_refused(client_logged_in, queue, offs
     assert response.status_code == 422
     page = text(response)
     assert "Pick a date after today." in page
-    assert f'name="until" aria-label="Snooze until" required value="{day}"' in page  # kept
-    response = client_logged_in.post(snooze_url(note), {"until": day}, headers=HTMX)
+    assert f'name="until" aria-label="Snooze until" value="{day}"' in page  # kept
+    # From the card opened in the queue: the card again, in the dialog, with the date.
+    response = client_logged_in.post(
+        snooze_url(note), {"until": day}, headers=HTMX | {"HX-Target": f"followup-{note.pk}"}
+    )
     assert response.status_code == 422
-    body = assert_fragment(response, 'id="queue"', status=422)
-    assert "Pick a date after today." in body
-    assert f'required value="{day}"' in body
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#modal-body", "innerHTML")
+    assert "Pick a date after today." in response.text
+    assert f'aria-label="Snooze until" value="{day}"' in response.text
+    assert "<html" not in response.text
     assert unchanged(note)
 
 
@@ -520,7 +536,7 @@ def test_action_query_count_holds(client_logged_in, user, profile, django_assert
 
     with django_assert_num_queries(len(queries)):
         response = client_logged_in.post(done_url(second), headers=HTMX)
-    assert len(response.context["overdue"]) == 50
+    assert len(response.context["overdue"]) == QUEUE_LIMIT
 
 
 # --- follow-up detail ---------------------------------------------------------------------
@@ -581,3 +597,125 @@ def test_detail_wrong_method(client_logged_in, queue, method):
     note = queue["today"]
     assert_not_allowed(getattr(client_logged_in, method)(detail_url(note)), "GET")
     assert unchanged(note)
+
+
+# --- the queue answers with what changed ---------------------------------------------------
+
+
+def in_place(followup: FollowUp) -> dict[str, str]:
+    """Asked from the follow-up's item in the queue, which the answer replaces."""
+    return HTMX | {"HX-Target": f"followup-{followup.pk}"}
+
+
+@pytest.mark.parametrize(
+    "url, data, status",
+    [(done_url, {}, Status.DONE), (skip_url, {}, Status.SKIPPED),
+     (snooze_url, {"days": "1"}, Status.SNOOZED)],
+    ids=["done", "skip", "snooze"],
+)
+def test_an_action_in_the_queue_answers_with_what_changed(
+    client_logged_in, queue, url, data, status
+):
+    note = queue["overdue"]
+    response = client_logged_in.post(url(note), data, headers=in_place(note))
+
+    assert response.status_code == 200 and reload(note).status == status
+    body = response.text
+    # The item goes (the request targets it, and the answer has no item at all) ...
+    assert 'class="followup' not in body and 'id="queue"' not in body
+    # ... the counts, the notice with its Undo and the queue's fingerprint change in place.
+    assert 'id="queue-counts" hx-swap-oob="true"' in body
+    assert '<span class="count overdue" data-count="overdue">0</span>' in body
+    assert 'id="queue-notice" hx-swap-oob="true"' in body and 'class="undo"' in body
+    assert 'id="queue-state" hidden hx-swap-oob="true"' in body
+    assert len(response.content) < 3000
+    assert hx_trigger(response)["closeModal"] == {}
+
+
+def test_the_last_item_due_done_in_place_shows_the_empty_queue(client_logged_in, user, profile):
+    only = make_followup(user, title="Only one", due_at=today_start() + timedelta(minutes=5))
+    response = client_logged_in.post(done_url(only), headers=in_place(only))
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#queue", "outerHTML")
+    assert "Nothing due today." in assert_fragment(response, 'id="queue"')
+
+
+def test_an_action_keeps_the_number_shown_after_show_more(client_logged_in, user, profile):
+    first, *_ = bulk_followups(user, [today_start() + timedelta(minutes=i) for i in range(80)])
+    response = client_logged_in.post(
+        done_url(first), {"limit": str(2 * QUEUE_LIMIT)}, headers=in_place(first)
+    )
+    assert response.context["shown"] == 2 * QUEUE_LIMIT
+    assert f"and {79 - 2 * QUEUE_LIMIT} more due by today." in response.text
+
+
+def test_the_refresh_gets_no_content_while_nothing_changed(client_logged_in, queue):
+    page = client_logged_in.get(DASHBOARD)
+    version = page.context["version"]
+    assert f'name="v" value="{version}"' in page.text
+
+    unchanged_queue = client_logged_in.get(DASHBOARD, {"v": version}, headers=HTMX)
+    assert unchanged_queue.status_code == 204 and unchanged_queue.content == b""
+
+    # Anything the queue shows changes its fingerprint: the refresh redraws it.
+    FollowUp.objects.filter(pk=queue["today"].pk).update(title="Renamed today")
+    changed = client_logged_in.get(DASHBOARD, {"v": version}, headers=HTMX)
+    assert changed.status_code == 200 and "Renamed today" in changed.text
+    assert changed.context["version"] != version
+    make_followup(queue["today"].user, title="A new one", due_at=today_start())
+    assert client_logged_in.get(
+        DASHBOARD, {"v": changed.context["version"]}, headers=HTMX
+    ).status_code == 200
+
+
+def test_the_dashboard_stays_small_however_long_the_queue(client_logged_in, user, profile):
+    people = bulk_contacts(user, 20, organizations=bulk_organizations(user, 5))
+    meetings = bulk_meetings(user, 5, contacts=people)
+    start = today_start()
+    bulk_followups(
+        user,
+        [start - timedelta(hours=i) for i in range(100)]
+        + [start + timedelta(days=1, minutes=i) for i in range(100)],
+        contacts=people, meetings=meetings,
+    )
+    FollowUp.objects.filter(user=user).update(draft="Hi there,\n\n" + "A long drafted note. " * 40)
+
+    response = client_logged_in.get(DASHBOARD)
+
+    assert len(response.content) < 60_000
+    assert response.content.count(b'class="followup') == QUEUE_LIMIT + UPCOMING_LIMIT
+
+
+def test_the_card_opens_in_the_dialog_aimed_at_the_item(client_logged_in, queue):
+    note = queue["overdue"]
+    response = client_logged_in.get(detail_url(note), headers=HTMX)
+    body = response.text
+    assert "<html" not in body and '<h1 id="modal-title">Overdue note</h1>' in body
+    assert f'hx-target="#followup-{note.pk}" hx-swap="outerHTML"' in body
+    for days, label in [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]:
+        assert f'name="days" value="{days}"' in body and f"Snooze {label}" in body
+    assert "Delete this follow-up" not in body
+    assert response["Vary"].count("HX-Request")
+
+
+def test_the_draft_opens_in_place(client_logged_in, queue, user):
+    note = make_followup(user, title="With a draft", due_at=today_start(), draft="Hi <Sara>")
+    page = client_logged_in.get(DASHBOARD).text
+    draft_url = reverse("followups:followup-draft", args=[note.pk])
+    assert f'hx-get="{draft_url}" hx-trigger="toggle once"' in page
+    assert "Hi &lt;Sara&gt;" not in page  # fetched when opened, not carried by every page
+
+    response = client_logged_in.get(draft_url, headers=HTMX)
+    assert "Hi &lt;Sara&gt;</pre>" in response.text
+    assert client_logged_in.get(
+        reverse("followups:followup-draft", args=[queue["theirs"].pk])
+    ).status_code == 404
+    assert_not_allowed(client_logged_in.post(draft_url), "GET")
+
+
+def test_a_snooze_button_wins_over_a_date_left_in_the_box(client_logged_in, queue):
+    note = queue["overdue"]
+    day = morning(9).date().isoformat()
+    client_logged_in.post(snooze_url(note), {"days": "1", "until": day})
+    assert reload(note).due_at == morning(1)
+    client_logged_in.post(snooze_url(note), {"days": "", "until": day})
+    assert reload(note).due_at == morning(9)

@@ -24,8 +24,9 @@ def database_settings(url: str) -> str:
     ).stdout
 
 
-def test_postgresql_connections_turn_jit_off():
-    assert "-c jit=off" in database_settings("postgres://someone@db.example:5432/netcrm")
+def test_postgresql_connections_turn_jit_off_and_cost_index_reads_as_on_an_ssd():
+    given = database_settings("postgres://someone@db.example:5432/netcrm")
+    assert "-c jit=off" in given and "-c random_page_cost=1.1" in given
     # Options the URL gives are kept.
     given = database_settings(
         "postgres://someone@db.example:5432/netcrm?options=-c%20statement_timeout%3D5000"

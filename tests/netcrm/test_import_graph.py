@@ -130,3 +130,12 @@ def test_the_checker_finds_a_cycle() -> None:
     assert find_cycle({"a": {"b": {"a.x"}}, "b": {}, "c": {"a": {"c.z"}}}) is None
     tree = ast.parse("def f():\n    from contacts.models import Contact\n")
     assert "contacts.models" in imported(tree, "followups.models")
+
+
+def test_nobody_imports_the_api() -> None:
+    """The API sits on top, beside home and the project: it calls the domain apps' use
+    cases; only the project (its urls) imports it."""
+    graph = app_graph()
+    importers = {node for node, edges in graph.items() if "api" in edges}
+    assert importers <= {"netcrm"}, importers
+    assert {"contacts", "meetings", "followups", "jobs", "referrals"} <= set(graph["api"])

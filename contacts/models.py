@@ -6,15 +6,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from followups.models import FollowUp
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+
+
+def _count(queryset, field: str) -> Coalesce:
+    """How many rows of `queryset` (already tied to OuterRef), as one subquery."""
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class OrganizationQuerySet(OwnedQuerySet):
@@ -28,6 +35,30 @@ class OrganizationQuerySet(OwnedQuerySet):
         if existing or not create:
             return existing or Organization(user=user, name=name)
         return self.create(user=user, name=name)
+
+    def search(self, query: str) -> OrganizationQuerySet:
+        """Name containing `query`, case-insensitively (PostgreSQL: its trigram index)."""
+        query = query.strip()
+        return self.filter(name__icontains=query) if query else self
+
+    def with_list_columns(self) -> OrganizationQuerySet:
+        """The organizations list's columns, each one subquery (never one query a row):
+        contact_count, open_lead_count and last_touch (its people's latest interaction).
+
+        Leads sit above contacts (jobs/): their model is reached through the relation,
+        and "open" is their QuerySet's to say."""
+        Lead = self.model.leads.field.model
+        people = Contact.objects.filter(organization=OuterRef("pk"))
+        latest = people.order_by().values("organization").annotate(
+            at=Max("last_interaction_at")
+        ).values("at")
+        return self.annotate(
+            contact_count=_count(people, "organization"),
+            open_lead_count=_count(
+                Lead.objects.filter(organization=OuterRef("pk")).open(), "organization"
+            ),
+            last_touch=Subquery(latest),
+        )
 
 
 class Organization(OwnedModel):
@@ -126,6 +157,26 @@ class ContactQuerySet(OwnedQuerySet):
             | Q(organization__in=Organization.objects.filter(name__icontains=query).values("pk"))
             | Q(email__icontains=query)
             | Exists(tagged)
+        )
+
+    def with_list_columns(self, now=None) -> ContactQuerySet:
+        """The contacts list's columns, each one subquery (never one query a row):
+        last_meeting (the latest held) and next_followup (the earliest open one).
+
+        Meetings sit above contacts: they are reached through their relation's table."""
+        now = now or timezone.now()
+        held = Contact.meetings.through.objects.filter(
+            contact_id=OuterRef("pk"), meeting__starts_at__lte=now
+        ).order_by("-meeting__starts_at").values("meeting__starts_at")[:1]
+        due = FollowUp.objects.filter(contact_id=OuterRef("pk")).open().order_by(
+            "due_at"
+        ).values("due_at")[:1]
+        return self.annotate(last_meeting=Subquery(held), next_followup=Subquery(due))
+
+    def without_meetings(self) -> ContactQuerySet:
+        """Contacts you have never had a meeting with (held or planned)."""
+        return self.exclude(
+            Exists(Contact.meetings.through.objects.filter(contact_id=OuterRef("pk")))
         )
 
     def tagged(self, name: str) -> ContactQuerySet:

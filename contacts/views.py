@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,24 +19,69 @@ from contacts.forms import (
 from contacts.models import Contact, Organization
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
-from netcrm.lib.http import form_data, ids_from, query_text, wants_fragment
+from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_fragment
+from netcrm.lib.listing import (
+    COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
+)
 from trash.views import delete_owned
+
+CONTACT_COLUMNS = {
+    "name": Column("Name", [Lower("name")]),
+    "organization": Column("Organization", [Lower("organization__name")], css="wide"),
+    "title": Column("Title", [Lower("title")], css="wide"),
+    "last_meeting": Column("Last meeting", ["last_meeting"], first="desc", words=PAST_DATES),
+    "next_followup": Column("Next follow-up", ["next_followup"], words=COMING_DATES),
+}
+CONTACT_HEADERS = [
+    ("name", "Name"), ("organization", "Organization", "wide"),
+    ("title", "Title", "wide roomy"), ("last_meeting", "Last meeting"),
+    ("next_followup", "Next follow-up"), ("tags", "Tags", "wide roomy"),
+]
+ORGANIZATION_FILTER_LIMIT = 200
+
 
 @login_required
 @vary_on_headers("HX-Request")
 @require_GET
 def contact_list(request: HttpRequest) -> HttpResponse:
+    """Contacts in a table (compact rows on a phone): searched, filtered by tag, by
+    organization or to those never met, sorted by any column."""
     query = query_text(request)
+    mine = Contact.objects.for_user(request.user)
+    tags = mine.tag_names()
+    tag = request.GET.get("tag", "")
+    tag = tag if tag in tags else ""
+    organization_id = id_from(request.GET.get("organization"))
+    no_meeting = request.GET.get("no_meeting") == "1"
+    contacts = mine.search(query)
+    if tag:
+        contacts = contacts.tagged(tag)
+    if organization_id:
+        contacts = contacts.filter(organization_id=organization_id)
+    if no_meeting:
+        contacts = contacts.without_meetings()
     contacts = (
-        Contact.objects.for_user(request.user)
-        .search(query)
-        .select_related("organization")
-        .prefetch_related("tags")
+        contacts.with_list_columns().select_related("organization").prefetch_related("tags")
     )
-    page = Paginator(contacts, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "bulk_form": KeepInTouchByTagForm(user=request.user)}
-    template = "contacts/list.html#contact-rows" if wants_fragment(request) else "contacts/list.html"
-    return render(request, template, context)
+    sorting = Sorting(request.GET.get("sort"), CONTACT_COLUMNS, default="name")
+    filters = {
+        "q": query, "tag": tag, "organization": organization_id or "",
+        "no_meeting": "1" if no_meeting else "",
+    }
+    context = list_context(request, contacts, sorting, filters, CONTACT_HEADERS) | {
+        "query": query, "tag": tag, "organization_id": organization_id,
+        "no_meeting": no_meeting, "filtered": bool(tag or organization_id or no_meeting),
+    }
+    if wants_fragment(request):
+        return render(request, "contacts/list.html#contact-results", context)
+    context |= {
+        "tags": tags,
+        "organizations": Organization.objects.for_user(request.user)
+        .filter(contacts__isnull=False).distinct()
+        .order_by(Lower("name"), "pk")[:ORGANIZATION_FILTER_LIMIT],
+        "bulk_form": KeepInTouchByTagForm(user=request.user),
+    }
+    return render(request, "contacts/list.html", context)
 
 
 @login_required
@@ -75,16 +117,36 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ORGANIZATION_COLUMNS = {
+    "name": Column("Name", [Lower("name")]),
+    "contacts": Column("Contacts", ["contact_count"], first="desc", css="num", words=COUNTS),
+    "open_leads": Column(
+        "Open leads", ["open_lead_count"], first="desc", css="num", words=COUNTS
+    ),
+    "last_touch": Column("Last touch", ["last_touch"], first="desc", words=PAST_DATES),
+}
+
+
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = (
-        Organization.objects.for_user(request.user)
-        .annotate(contact_count=Count("contacts"))
-        .order_by(Lower("name"), "pk")  # GROUP BY drops Meta.ordering
-    )
-    page = Paginator(organizations, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "contacts/organization_list.html", {"page": page})
+    """Organizations in a table (compact rows on a phone): searched by name, target
+    companies alone if asked, sorted by any column."""
+    query = query_text(request)
+    targets = request.GET.get("target") == "1"
+    organizations = Organization.objects.for_user(request.user).search(query)
+    if targets:
+        organizations = organizations.filter(is_target=True)
+    sorting = Sorting(request.GET.get("sort"), ORGANIZATION_COLUMNS, default="name")
+    filters = {"q": query, "target": "1" if targets else ""}
+    context = list_context(
+        request, organizations.with_list_columns(), sorting, filters
+    ) | {"query": query, "targets": targets}
+    template = "contacts/organization_list.html"
+    if wants_fragment(request):
+        template += "#organization-results"
+    return render(request, template, context)
 
 
 @login_required

@@ -12,12 +12,15 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Window
+from django.db.models import (
+    Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
+from followups.models import FollowUp
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
 
@@ -85,6 +88,24 @@ class LeadQuerySet(OwnedQuerySet):
             Q(role__icontains=query)
             | Q(organization__name__icontains=query)
             | Q(notes__icontains=query)
+        )
+
+    def open(self) -> LeadQuerySet:
+        """Leads still going (not closed)."""
+        return self.exclude(status=Status.CLOSED)
+
+    def with_list_columns(self) -> LeadQuerySet:
+        """The leads list's columns, each one subquery (never one query a row):
+        next_step and next_step_due (the earliest open follow-up about the lead), and
+        stage_rank (where its status is on the way to an offer, to sort by stage)."""
+        step = FollowUp.objects.filter(lead=OuterRef("pk")).open().order_by("due_at", "pk")
+        return self.annotate(
+            next_step=Subquery(step.values("title")[:1]),
+            next_step_due=Subquery(step.values("due_at")[:1]),
+            stage_rank=Case(
+                *(When(status=s, then=Value(i)) for i, s in enumerate(STATUS_ORDER)),
+                output_field=IntegerField(),
+            ),
         )
 
     def on_board(self, per_status: int) -> LeadQuerySet:

@@ -25,6 +25,7 @@ from trash.views import delete_owned
 from netcrm.lib.http import (
     current_path, form_data, id_from, next_url, query_text, wants_fragment,
 )
+from netcrm.lib import listing
 
 COLUMN_LIMIT = 20
 ORGANIZATION_FILTER_LIMIT = 200
@@ -62,6 +63,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     if organization_id:
         leads = leads.filter(organization_id=organization_id)
     context = {"query": query, "status": status, "organization_id": organization_id}
+    filters = {"q": query, "status": status, "organization": organization_id or ""}
+    context["filters_kept"] = listing.query_string(filters)
+    if request.GET.get("view") == "list":
+        return _lead_table(request, leads, filters, context)
     cards = leads.select_related("organization").prefetch_related("contacts")
     if status:
         page = Paginator(cards.filter(status=status), settings.NETCRM_PAGE_SIZE).get_page(
@@ -78,6 +83,11 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     context["total"] = sum(c.count for c in context["columns"])
     if wants_fragment(request):
         return render(request, "jobs/list.html#lead-board", context)
+    return _lead_page(request, context)
+
+
+def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
+    """The whole leads page around the board or the table: the filters' choices."""
     context["organizations"] = (
         Organization.objects.for_user(request.user)
         .filter(leads__isnull=False)
@@ -87,6 +97,36 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     context["statuses"] = Status.choices
     context["any_leads"] = bool(context["total"]) or Lead.objects.for_user(request.user).exists()
     return render(request, "jobs/list.html", context)
+
+
+LEAD_COLUMNS = {
+    "role": listing.Column("Role", [Lower("role")]),
+    "organization": listing.Column("Organization", [Lower("organization__name")], css="wide"),
+    "stage": listing.Column(
+        "Stage", ["stage_rank", "outcome"], css="wide", words=("found first", "offer first")
+    ),
+    "next_step": listing.Column(
+        "Next step", ["next_step_due"], css="wide", words=listing.COMING_DATES
+    ),
+    "updated": listing.Column(
+        "Updated", ["updated_at"], first="desc", css="wide", words=listing.PAST_DATES
+    ),
+}
+
+
+def _lead_table(request: HttpRequest, leads, filters: dict, context: dict) -> HttpResponse:
+    """The leads as a table (compact rows on a phone), sorted by any column, paged."""
+    sorting = listing.Sorting(request.GET.get("sort"), LEAD_COLUMNS, default="-updated")
+    rows = leads.with_list_columns().select_related("organization")
+    if context["status"]:
+        rows = rows.filter(status=context["status"])
+    context |= listing.list_context(request, rows, sorting, filters | {"view": "list"}) | {
+        "as_list": True,
+    }
+    context["total"] = context["page"].paginator.count
+    if wants_fragment(request):
+        return render(request, "jobs/list.html#lead-results", context)
+    return _lead_page(request, context)
 
 
 @login_required

@@ -3,12 +3,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from contacts.models import Contact
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from referrals.models import Referral
 
 
 class Kind(models.TextChoices):
@@ -44,12 +47,61 @@ class Paid(models.TextChoices):
     NOBODY = "nobody", "Nothing to pay"
 
 
+class Period(models.TextChoices):
+    """The meetings list's periods: the planned ones, or the last so many days."""
+
+    UPCOMING = "upcoming", "Upcoming"
+    WEEK = "7", "Last 7 days"
+    MONTH = "30", "Last 30 days"
+    QUARTER = "90", "Last 90 days"
+    YEAR = "365", "Last year"
+
+
 class MeetingQuerySet(OwnedQuerySet):
     def upcoming(self, now: datetime | None = None) -> MeetingQuerySet:
         return self.filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
 
     def past(self, now: datetime | None = None) -> MeetingQuerySet:
         return self.filter(starts_at__lte=now or timezone.now()).order_by("-starts_at")
+
+    def search(self, query: str) -> MeetingQuerySet:
+        """Notes, purpose, outcome, place or a participant's name containing `query`,
+        case-insensitively (each meeting once)."""
+        query = query.strip()
+        if not query:
+            return self
+        met = Meeting.contacts.through.objects.filter(contact__name__icontains=query)
+        return self.filter(
+            Q(notes__icontains=query) | Q(purpose__icontains=query)
+            | Q(outcome__icontains=query) | Q(location__icontains=query)
+            | Q(pk__in=met.values("meeting_id"))
+        )
+
+    def in_period(self, period: str, now: datetime | None = None) -> MeetingQuerySet:
+        """Meetings of a Period ("upcoming", "30": the last 30 days); anything else: all."""
+        now = now or timezone.now()
+        if period == Period.UPCOMING:
+            return self.filter(starts_at__gt=now)
+        if period in Period.values:
+            return self.filter(starts_at__lte=now, starts_at__gt=now - timedelta(days=int(period)))
+        return self
+
+    def with_list_columns(self) -> MeetingQuerySet:
+        """The meetings list's columns, each one subquery (never one query a row):
+        referral_count (the referrals given there) and first_name (the participant
+        first in the alphabet, to sort by who)."""
+        given = (
+            Referral.objects.filter(meeting=OuterRef("pk")).order_by()
+            .values("meeting").annotate(n=Count("pk")).values("n")
+        )
+        first = (
+            Meeting.contacts.through.objects.filter(meeting=OuterRef("pk"))
+            .order_by(Lower("contact__name")).values("contact__name")[:1]
+        )
+        return self.annotate(
+            referral_count=Coalesce(Subquery(given, output_field=IntegerField()), 0),
+            first_name=Lower(Subquery(first)),
+        )
 
     def with_contacts(self) -> MeetingQuerySet:
         return self.prefetch_related(

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,11 +15,12 @@ from contacts.models import Contact
 from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from meetings.forms import MeetingForm, QuestionTemplateForm
-from meetings.models import Meeting, QuestionTemplate
+from meetings.models import Kind, Meeting, Period, QuestionTemplate
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
 from trash.views import delete_owned
-from netcrm.lib.http import form_data, id_from, wants_fragment, whole_number
+from netcrm.lib.http import form_data, id_from, query_text, wants_fragment, whole_number
+from netcrm.lib.listing import COUNTS, PAST_DATES, Column, Sorting, list_context
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
@@ -84,12 +83,42 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+MEETING_COLUMNS = {
+    "date": Column("Date", ["starts_at"], first="desc", words=PAST_DATES),
+    "who": Column("Who", ["first_name"]),
+    "kind": Column("Kind", ["kind"], css="wide"),
+    "referrals": Column(
+        "Referrals given", ["referral_count"], first="desc", css="wide num", words=COUNTS
+    ),
+}
+
+
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.for_user(request.user).with_contacts().order_by("-starts_at", "-pk")
-    page = Paginator(meetings, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "meetings/list.html", {"page": page})
+    """Meetings in a table (compact rows on a phone): searched (notes, purpose, who),
+    filtered by period and kind, sorted by any column, the latest first."""
+    query = query_text(request)
+    period = request.GET.get("period", "")
+    period = period if period in Period.values else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    meetings = Meeting.objects.for_user(request.user).search(query).in_period(period)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    sorting = Sorting(request.GET.get("sort"), MEETING_COLUMNS, default="-date")
+    filters = {"q": query, "period": period, "kind": kind}
+    context = list_context(
+        request, meetings.with_list_columns().with_contacts(), sorting, filters
+    ) | {
+        "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),
+        "periods": Period.choices, "kinds": Kind.choices,
+    }
+    template = "meetings/list.html"
+    if wants_fragment(request):
+        template += "#meeting-results"
+    return render(request, template, context)
 
 
 @login_required

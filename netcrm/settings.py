@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "merging",
     "imports",
     "portability",
+    "search",
     "home",
     "ninja",  # django-ninja: its Swagger UI from its own static files, no CDN
     "api",

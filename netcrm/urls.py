@@ -23,6 +23,7 @@ urlpatterns = [
     path("outreach/", include("outreach.urls")),
     path("imports/", include("imports.urls")),
     path("", include("portability.urls")),
+    path("search/", include("search.urls")),
     path("api/", api.urls),
     path("", include("offline.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
 # C0 controls but tab, newline and carriage return; DEL. PostgreSQL refuses NUL in
 # text; the rest are invisible and break what they are pasted into.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -12,3 +15,33 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_text(value: str, max_length: int) -> str:
     """Text to search for or show: control characters dropped, at most max_length long."""
     return CONTROL_CHARACTERS.sub("", value)[:max_length]
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search, longest first (so "Sara Sarah" marks "Sarah" whole)."""
+    words = {w.casefold(): w for w in query.split() if w}
+    return sorted(words.values(), key=len, reverse=True)
+
+
+def highlight(text: str, query: str, limit: int | None = None) -> SafeString:
+    """`text` escaped for HTML, each word of `query` found in it (any case) inside
+    <mark>. The matches are found in the raw text and every piece is escaped on its own,
+    so neither the text nor the query can add markup (nor break an entity like &amp;).
+    With `limit`, at most about that many characters around the first match."""
+    text = text or ""
+    words = query_words(query)
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    if limit and len(text) > limit:
+        found = pattern.search(text) if pattern else None
+        start = max(0, (found.start() if found else 0) - limit // 3)
+        end = min(len(text), start + limit)
+        text = ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+    if not pattern:
+        return format_html("{}", text)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last:match.start()]))
+        pieces.append(format_html("<mark>{}</mark>", match.group()))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above

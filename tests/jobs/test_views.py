@@ -179,7 +179,7 @@ def test_the_board_explains_leads_when_there_are_none(client_logged_in):
     body = assert_full_page(response, "A lead is a job you could get")
     assert "who you know there" in body
     assert f'hx-get="{NEW_LEAD}"' in body
-    assert 'role="search"' not in body  # nothing to filter yet
+    assert 'class="lead-filters' not in body  # nothing to filter yet
 
 
 def test_the_board_login_required(client):

@@ -569,8 +569,8 @@ def test_list_shows_the_users_meetings_newest_first(client_logged_in, user, othe
 
     body = assert_full_page(response, "<h1>Meetings</h1>")
     assert list(response.context["page"]) == [new, old]
-    assert "<p>2 logged</p>" in body
-    assert f'<a href="{detail_url(new)}">Call with Sara Smith</a>' in body
+    assert "2 meetings" in body
+    assert f'<a href="{detail_url(new)}" class="on-phone">Call with Sara Smith</a>' in body
     assert "the old one" in body
     assert "Mallory Secret" not in body
 
@@ -611,7 +611,7 @@ def test_list_query_count_holds(client_logged_in, user, django_assert_num_querie
     with django_assert_num_queries(one):
         response = client_logged_in.get(MEETINGS)
     assert text(response).count("Coffee with Person 000, Person 001 and Person 002") == PAGE_SIZE
-    assertContains(response, "200 logged")
+    assertContains(response, "200 meetings")
 
 
 # --- participant search -------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Every module outside migrations and tests is read (imports inside functions
 count: a function-level import that dodges a circle is still a circle). The
 nodes are the apps, plus `netcrm.lib`, the helpers every app may use; the
-project package `netcrm` (settings, urls, management commands) sits on top.
+project package `netcrm` (settings, urls, management commands) sits on top, with
+`home` and `search` (the pages that read every domain app) just below it.
 """
 
 from __future__ import annotations
@@ -109,6 +110,16 @@ def test_no_import_cycle_between_apps() -> None:
 def test_the_engine_knows_no_domain_app() -> None:
     imports = set(app_graph()["followups"])
     assert imports <= {"accounts", "netcrm.lib", "trash"}, imports
+
+
+def test_search_and_home_sit_on_top() -> None:
+    """The search page reads every domain app (like home, beside it at the top); no
+    app but the project package may import either."""
+    graph = app_graph()
+    for top in ("search", "home"):
+        importers = sorted(node for node, edges in graph.items() if top in edges)
+        assert set(importers) <= {"netcrm"}, (top, importers)
+    assert {"contacts", "meetings", "jobs"} <= set(graph["search"])
 
 
 def test_the_checker_finds_a_cycle() -> None:

@@ -1,0 +1,152 @@
+"""What every sortable, filterable list page shares: the column to sort by, taken from
+?sort=name or ?sort=-name among the columns a view allows (anything else falls back to
+the default, never a 500), the headers that flip it, and the query string that carries
+the filters and the sort through pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.expressions import BaseExpression
+
+
+def query_string(params: Mapping[str, object]) -> str:
+    """`params` as a query string, leaving out the empty ones (no "?")."""
+    return urlencode({k: v for k, v in params.items() if v not in ("", None, False)})
+
+
+def _ordered(expression: str | BaseExpression, descending: bool) -> OrderBy:
+    """One ordering term; empty values (no meeting, no follow-up) go last either way."""
+    if isinstance(expression, str):
+        expression = F(expression)
+    if isinstance(expression, OrderBy):  # a fixed direction (a tie-breaker)
+        return expression
+    return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+
+
+@dataclass(frozen=True)
+class Header:
+    """One column header: its label, and (when sortable) the link that sorts by it."""
+
+    key: str
+    label: str
+    href: str = ""
+    direction: str = ""  # "ascending" / "descending" when the list is sorted by it (aria-sort)
+    css: str = ""
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.href)
+
+    @property
+    def arrow(self) -> str:
+        return {"ascending": "▲", "descending": "▼"}.get(self.direction, "")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a list may be sorted by: its label and its ascending ordering
+    (descending reverses each term). `first` is the direction a first click sorts in."""
+
+    label: str
+    order: Sequence[str | BaseExpression]
+    first: str = "asc"
+    css: str = ""
+    words: tuple[str, str] = ("A–Z", "Z–A")  # how the phone's select says each direction
+
+
+PAST_DATES = ("oldest first", "newest first")
+COMING_DATES = ("soonest first", "latest first")
+COUNTS = ("fewest first", "most first")
+
+
+class Sorting:
+    """The sort a list page shows, picked from ?sort= among `columns` (key -> Column).
+
+        sorting = Sorting(request.GET.get("sort"), COLUMNS, default="name")
+        sorting.apply(queryset)    # ordered, with the primary key as tie-break
+        sorting.headers(filters)   # the table's headers, each a link to flip it
+    """
+
+    def __init__(self, value: str | None, columns: Mapping[str, Column], default: str) -> None:
+        self.columns = columns
+        self.default = default
+        value = (value or "").strip()
+        key = value.removeprefix("-")
+        if key not in columns:
+            value = default
+            key = value.removeprefix("-")
+        self.key = key
+        self.descending = value.startswith("-")
+
+    @property
+    def value(self) -> str:
+        """The ?sort= value of the current sort ("name", "-last_meeting")."""
+        return f"-{self.key}" if self.descending else self.key
+
+    @property
+    def is_default(self) -> bool:
+        return self.value == self.default
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        terms = [_ordered(e, self.descending) for e in self.columns[self.key].order]
+        tie = F("pk").desc() if self.descending else F("pk").asc()
+        return queryset.order_by(*terms, tie)
+
+    def flipped(self, key: str) -> str:
+        """The ?sort= value a click on `key`'s header asks for: the other direction when
+        the list is sorted by it already, else the column's first direction."""
+        if key == self.key:
+            return key if self.descending else f"-{key}"
+        return f"-{key}" if self.columns[key].first == "desc" else key
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, label) of every sort, for the phone's "Sort by" select."""
+        found = []
+        for key, column in self.columns.items():
+            found.append((key, f"{column.label}, {column.words[0]}"))
+            found.append((f"-{key}", f"{column.label}, {column.words[1]}"))
+        return found
+
+    def headers(
+        self, filters: Mapping[str, object], labels: Sequence[tuple[str, str]] = ()
+    ) -> list[Header]:
+        """The table's headers: `labels` as (key, label[, css class]) in order, or every
+        sortable column. A sortable one (a key of `columns`)
+        links to its flipped sort, keeping `filters` (never the page)."""
+        order = list(labels) or [(key, c.label, c.css) for key, c in self.columns.items()]
+        found = []
+        for key, label, *css in order:
+            column = self.columns.get(key)
+            if column is None:
+                found.append(Header(key, label, css="".join(css)))
+                continue
+            href = "?" + query_string({**filters, "sort": self.flipped(key)})
+            direction = ""
+            if key == self.key:
+                direction = "descending" if self.descending else "ascending"
+            found.append(Header(key, label, href, direction, "".join(css) or column.css))
+        return found
+
+
+def list_context(
+    request, queryset: QuerySet, sorting: Sorting, filters: Mapping[str, object],
+    labels: Sequence[tuple[str, str]] = (),
+) -> dict:
+    """One page of `queryset` in `sorting`'s order, with the headers that flip it and
+    the query string (`filters`, the sort) its pagination links carry."""
+    page = Paginator(sorting.apply(queryset), settings.NETCRM_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    kept = {**filters, "sort": "" if sorting.is_default else sorting.value}
+    return {
+        "page": page,
+        "sorting": sorting,
+        "headers": sorting.headers(filters, labels),
+        "filters": query_string(kept),
+    }

@@ -1,0 +1,299 @@
+"""The contacts and organizations lists as tables: every column sorts both ways, a bad
+sort falls back, filters combine and survive paging, another user's rows never show,
+and the number of queries does not grow with the rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Status
+from jobs.models import Lead
+from jobs.models import Status as LeadStatus
+from tests.factories import (
+    bulk_contacts,
+    bulk_organizations,
+    make_contact,
+    make_followup,
+    make_meeting,
+    make_organization,
+)
+from tests.helpers import HTMX, assert_fragment, count_queries, text
+
+pytestmark = pytest.mark.django_db
+
+CONTACTS = reverse("contacts:contact-list")
+ORGANIZATIONS = reverse("contacts:organization-list")
+PAGE_SIZE = settings.NETCRM_PAGE_SIZE
+
+
+def names(response) -> list[str]:
+    return [row.name for row in response.context["page"].object_list]
+
+
+def next_page_link(response) -> str:
+    """The href of the "Next →" link of the pagination."""
+    body = text(response)
+    start = body.index('<nav class="pagination"')
+    nav = body[start:body.index("</nav>", start)]
+    href = nav[nav.rindex('<a href="') + 9:]
+    return href[:href.index('"')].replace("&amp;", "&")
+
+
+@pytest.fixture
+def three(user):
+    """Three contacts in a different order for every column."""
+    now = timezone.now()
+    ann = make_contact(user, "Ann Zed", organization="Zeta", title="CEO", tags=["mentor"])
+    bob = make_contact(user, "bob Young", organization="alpha", title="analyst")
+    cy = make_contact(user, "Cy Xu", organization="Mid", title="Manager", tags=["mentor"])
+    make_meeting(user, [ann], starts_at=now - timedelta(days=1))
+    make_meeting(user, [bob], starts_at=now - timedelta(days=10))
+    make_meeting(user, [bob], starts_at=now + timedelta(days=5))  # planned: not "last"
+    make_followup(user, contact=ann, due_at=now + timedelta(days=3))
+    make_followup(user, contact=bob, due_at=now + timedelta(days=1))
+    make_followup(user, contact=bob, due_at=now - timedelta(days=9), status=Status.DONE)
+    make_followup(user, contact=cy, due_at=now + timedelta(days=2))
+    return ann, bob, cy
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Ann Zed", "bob Young", "Cy Xu"]),
+        ("-name", ["Cy Xu", "bob Young", "Ann Zed"]),
+        ("organization", ["bob Young", "Cy Xu", "Ann Zed"]),
+        ("-organization", ["Ann Zed", "Cy Xu", "bob Young"]),
+        ("title", ["bob Young", "Ann Zed", "Cy Xu"]),
+        ("-title", ["Cy Xu", "Ann Zed", "bob Young"]),
+        ("last_meeting", ["bob Young", "Ann Zed", "Cy Xu"]),   # never met: last either way
+        ("-last_meeting", ["Ann Zed", "bob Young", "Cy Xu"]),
+        ("next_followup", ["bob Young", "Cy Xu", "Ann Zed"]),  # done ones do not count
+        ("-next_followup", ["Ann Zed", "Cy Xu", "bob Young"]),
+    ],
+)
+def test_contacts_sort_by_each_column_both_ways(client_logged_in, three, sort, expected):
+    response = client_logged_in.get(CONTACTS, {"sort": sort})
+    assert names(response) == expected
+    header = 'aria-sort="descending"' if sort.startswith("-") else 'aria-sort="ascending"'
+    assert header in text(response)
+
+
+@pytest.mark.parametrize("sort", ["nonsense", "-", "user__password", "name,pk", "x" * 5000])
+def test_a_bad_sort_falls_back_to_the_name(client_logged_in, three, sort):
+    response = client_logged_in.get(CONTACTS, {"sort": sort})
+    assert response.status_code == 200
+    assert names(response) == ["Ann Zed", "bob Young", "Cy Xu"]
+
+
+def test_the_columns_show_the_last_meeting_and_the_next_followup(client_logged_in, three):
+    response = client_logged_in.get(CONTACTS)
+    rows = {c.name: c for c in response.context["page"]}
+    now = timezone.now()
+    ann = rows["Ann Zed"]
+    assert abs(ann.last_meeting - (now - timedelta(days=1))) < timedelta(minutes=1)
+    assert abs(ann.next_followup - (now + timedelta(days=3))) < timedelta(minutes=1)
+    assert rows["Cy Xu"].last_meeting is None
+    body = text(response)
+    assert '<span class="badge">mentor</span>' in body
+    assert '<span class="none">never</span>' in body  # Cy, never met
+
+
+def test_a_header_link_flips_the_sort_and_keeps_the_filters(client_logged_in, three):
+    response = client_logged_in.get(CONTACTS, {"tag": "mentor", "sort": "name"})
+    headers = {h.key: h for h in response.context["headers"]}
+    assert parse_qs(headers["name"].href[1:]) == {"tag": ["mentor"], "sort": ["-name"]}
+    assert parse_qs(headers["last_meeting"].href[1:]) == {
+        "tag": ["mentor"], "sort": ["-last_meeting"],
+    }
+    assert not headers["tags"].sortable
+
+
+def test_filter_by_tag_organization_and_never_met(client_logged_in, user, three):
+    ann, bob, cy = three
+    assert names(client_logged_in.get(CONTACTS, {"tag": "mentor"})) == ["Ann Zed", "Cy Xu"]
+    response = client_logged_in.get(
+        CONTACTS, {"organization": ann.organization_id, "tag": "mentor"}
+    )
+    assert names(response) == ["Ann Zed"]
+    assert names(client_logged_in.get(CONTACTS, {"no_meeting": "1"})) == ["Cy Xu"]
+    assert names(client_logged_in.get(CONTACTS, {"no_meeting": "1", "q": "ann"})) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"tag": "no-such-tag"}, {"organization": "abc"}, {"organization": "9" * 5000},
+     {"no_meeting": "yes"}],
+)
+def test_a_bad_filter_value_is_ignored(client_logged_in, three, params):
+    response = client_logged_in.get(CONTACTS, params)
+    assert response.status_code == 200
+    assert names(response) == ["Ann Zed", "bob Young", "Cy Xu"]
+
+
+def test_filters_and_sort_survive_paging(client_logged_in, user):
+    orgs = bulk_organizations(user, 2)
+    bulk_contacts(user, PAGE_SIZE + 5, prefix="Tagged", organizations=orgs, tag="mentor")
+    bulk_contacts(user, 10, prefix="Other", organizations=orgs)
+    first = client_logged_in.get(CONTACTS, {"tag": "mentor", "sort": "-name", "q": "tagged"})
+    assert names(first)[0] == f"Tagged {PAGE_SIZE + 4:03d}"
+    link = next_page_link(first)
+    assert parse_qs(urlsplit(link).query) == {
+        "q": ["tagged"], "tag": ["mentor"], "sort": ["-name"], "page": ["2"],
+    }
+    second = client_logged_in.get(CONTACTS + link)
+    assert names(second) == [f"Tagged {i:03d}" for i in range(4, -1, -1)]
+
+
+def test_another_users_contacts_and_tags_never_show(client_logged_in, user, other_user, three):
+    make_contact(other_user, "Mallory Secret", organization="Evil Corp", tags=["spy"])
+    body = text(client_logged_in.get(CONTACTS))
+    assert "Mallory" not in body and "Evil Corp" not in body and "spy" not in body
+    assert names(client_logged_in.get(CONTACTS, {"tag": "spy"})) == [
+        "Ann Zed", "bob Young", "Cy Xu",
+    ]
+    evil = other_user.organization_set.get()
+    assert names(client_logged_in.get(CONTACTS, {"organization": evil.pk})) == []
+
+
+def test_htmx_gets_the_rows_and_puts_the_sort_back_in_the_form(client_logged_in, three):
+    response = client_logged_in.get(CONTACTS, {"sort": "-title"}, headers=HTMX)
+    body = assert_fragment(response, 'id="contact-rows"')
+    assert 'id="contact-filters-sort" hx-swap-oob="true"' in body
+    assert '<option value="-title" selected>' in body
+    assert names(response) == ["Cy Xu", "Ann Zed", "bob Young"]
+
+
+def test_the_page_has_a_filter_form_that_works_without_javascript(client_logged_in, three):
+    body = text(client_logged_in.get(CONTACTS, {"tag": "mentor"}))
+    assert '<details class="sort-filter" data-open-wide open>' in body
+    assert 'method="get" action="/contacts/"' in body
+    assert 'hx-push-url="true"' in body
+    assert '<option value="mentor" selected>' in body
+    assert '<button type="submit" class="apply">Apply</button>' in body
+
+
+def _contacts_with_everything(user, count: int, prefix: str) -> None:
+    orgs = bulk_organizations(user, 3, prefix=f"{prefix} Org")
+    people = bulk_contacts(user, count, prefix=prefix, organizations=orgs, tag="python")
+    now = timezone.now()
+    for person in people:
+        make_meeting(user, [person], starts_at=now - timedelta(days=2))
+        make_followup(user, contact=person, due_at=now + timedelta(days=2))
+
+
+@pytest.mark.parametrize("sort", ["name", "-last_meeting", "next_followup", "organization"])
+def test_contact_list_query_count_holds_from_5_to_50_rows(
+    client_logged_in, user, django_assert_num_queries, sort
+):
+    _contacts_with_everything(user, 5, "Few")
+    params = {"sort": sort, "tag": "python"}
+    client_logged_in.get(CONTACTS, params)  # warm the content-type cache
+    five, response = count_queries(client_logged_in, CONTACTS, data=params)
+    assert len(names(response)) == 5
+
+    _contacts_with_everything(user, 45, "Many")
+
+    with django_assert_num_queries(five):
+        response = client_logged_in.get(CONTACTS, params)
+    assert len(names(response)) == PAGE_SIZE
+    assert text(response).count('<span class="badge">python</span>') == PAGE_SIZE
+
+
+# --- organizations ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def orgs(user):
+    """Three organizations in a different order for every column."""
+    now = timezone.now()
+    zeta = make_organization(user, "Zeta")
+    alpha = make_organization(user, "alpha")
+    mid = make_organization(user, "Mid", is_target=True)
+    for i in range(3):
+        make_contact(user, f"Z{i}", organization=zeta, last_interaction_at=now - timedelta(days=20))
+    make_contact(user, "A0", organization=alpha, last_interaction_at=now - timedelta(days=1))
+    for i in range(2):
+        make_contact(user, f"M{i}", organization=mid)
+    for status in (LeadStatus.FOUND, LeadStatus.APPLIED):
+        Lead(user=user, organization=alpha, role="Analyst", status=status).save_new()
+    Lead(user=user, organization=mid, role="Analyst").save_new()
+    Lead(user=user, organization=zeta, role="Gone", status=LeadStatus.CLOSED,
+         outcome="lost").save_new()
+    return zeta, alpha, mid
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["alpha", "Mid", "Zeta"]),
+        ("-name", ["Zeta", "Mid", "alpha"]),
+        ("contacts", ["alpha", "Mid", "Zeta"]),
+        ("-contacts", ["Zeta", "Mid", "alpha"]),
+        ("open_leads", ["Zeta", "Mid", "alpha"]),   # a closed lead is not open
+        ("-open_leads", ["alpha", "Mid", "Zeta"]),
+        ("last_touch", ["Zeta", "alpha", "Mid"]),   # never touched: last either way
+        ("-last_touch", ["alpha", "Zeta", "Mid"]),
+    ],
+)
+def test_organizations_sort_by_each_column_both_ways(client_logged_in, orgs, sort, expected):
+    assert names(client_logged_in.get(ORGANIZATIONS, {"sort": sort})) == expected
+
+
+def test_organization_columns_count_contacts_and_open_leads(client_logged_in, orgs):
+    rows = {o.name: o for o in client_logged_in.get(ORGANIZATIONS).context["page"]}
+    assert (rows["Zeta"].contact_count, rows["Zeta"].open_lead_count) == (3, 0)
+    assert (rows["alpha"].contact_count, rows["alpha"].open_lead_count) == (1, 2)
+    assert rows["Mid"].last_touch is None
+
+
+def test_organizations_filter_by_name_and_target(client_logged_in, orgs):
+    assert names(client_logged_in.get(ORGANIZATIONS, {"q": "ET"})) == ["Zeta"]
+    assert names(client_logged_in.get(ORGANIZATIONS, {"target": "1"})) == ["Mid"]
+    assert names(client_logged_in.get(ORGANIZATIONS, {"target": "1", "q": "zeta"})) == []
+    assert names(client_logged_in.get(ORGANIZATIONS, {"sort": "bogus"})) == [
+        "alpha", "Mid", "Zeta",
+    ]
+
+
+def test_organizations_filters_survive_paging(client_logged_in, user):
+    bulk_organizations(user, PAGE_SIZE + 3, prefix="Acme")
+    bulk_organizations(user, 4, prefix="Other")
+    first = client_logged_in.get(ORGANIZATIONS, {"q": "acme", "sort": "-name"})
+    link = next_page_link(first)
+    assert parse_qs(urlsplit(link).query) == {"q": ["acme"], "sort": ["-name"], "page": ["2"]}
+    assert names(client_logged_in.get(ORGANIZATIONS + link)) == ["Acme 002", "Acme 001", "Acme 000"]
+
+
+def test_another_users_organizations_never_show(client_logged_in, other_user, orgs):
+    make_organization(other_user, "Evil Corp")
+    body = text(client_logged_in.get(ORGANIZATIONS, {"q": "corp"}))
+    assert "Evil Corp" not in body
+
+
+def test_organizations_htmx_gets_the_rows(client_logged_in, orgs):
+    response = client_logged_in.get(ORGANIZATIONS, {"sort": "-contacts"}, headers=HTMX)
+    body = assert_fragment(response, 'id="organization-rows"')
+    assert 'id="organization-filters-sort" hx-swap-oob="true"' in body
+
+
+@pytest.mark.parametrize("sort", ["name", "-contacts", "-open_leads", "last_touch"])
+def test_organization_list_query_count_holds_from_5_to_50_rows(
+    client_logged_in, user, django_assert_num_queries, sort
+):
+    def grow(count: int, prefix: str) -> None:
+        for org in bulk_organizations(user, count, prefix=prefix):
+            bulk_contacts(user, 2, prefix=f"{org.name} person", organizations=[org])
+
+    grow(5, "Few")
+    five, response = count_queries(client_logged_in, ORGANIZATIONS, data={"sort": sort})
+    assert len(names(response)) == 5
+    grow(45, "Many")
+    with django_assert_num_queries(five):
+        response = client_logged_in.get(ORGANIZATIONS, {"sort": sort})
+    assert len(names(response)) == PAGE_SIZE

@@ -331,12 +331,17 @@ class Session(threading.Thread):
             self.conn.close()
 
     def login(self) -> bool:
-        _, html = self.request("GET /accounts/login/  (warm-up)", "GET", "/accounts/login/")
-        fields = form_fields(html.decode("utf-8", "replace")) or []
-        body = replace(fields, username=self.username, password=ARGS.password)
-        response, _ = self.request("POST /accounts/login/  (warm-up)", "POST",
-                                   "/accounts/login/", body, expect=(302,))
-        return bool(response and response.status == 302 and "sessionid" in self.cookies)
+        """Log in as a person would: tried again (up to 3 times) when it failed."""
+        for _ in range(3):
+            _, html = self.request("GET /accounts/login/  (warm-up)", "GET", "/accounts/login/")
+            fields = form_fields(html.decode("utf-8", "replace")) or []
+            body = replace(fields, username=self.username, password=ARGS.password)
+            response, _ = self.request("POST /accounts/login/  (warm-up)", "POST",
+                                       "/accounts/login/", body, expect=(302,))
+            if response and response.status == 302 and "sessionid" in self.cookies:
+                return True
+            time.sleep(self.rng.uniform(1, 5))
+        return False
 
     def get(self, label, path, htmx=False):
         return self.request(label, "GET", path, headers={"HX-Request": "true"} if htmx else None,

@@ -31,6 +31,7 @@ import http.client
 import math
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -523,6 +524,27 @@ def print_report(stats: Stats, seconds: float) -> None:
             print(f"  {sample}")
 
 
+ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) \S+ '
+                         r'(?P<ms>\d+)ms request_id=')
+
+
+def print_server_side(log: Path) -> None:
+    """The time gunicorn's access log gives each request (from the moment a worker
+    thread took it): the difference from the client's is the wait in the queue."""
+    times, statuses = [], defaultdict(int)
+    for line in log.read_text(errors="replace").splitlines():
+        match = ACCESS_LINE.search(line)
+        if not match or match["path"].startswith(("/accounts/login/", "/static/")):
+            continue
+        times.append(int(match["ms"]))
+        statuses[match["status"]] += 1
+    if times:
+        print(f"server side (gunicorn's access log, log-ins excluded): {len(times)} requests, "
+              f"p50 {percentile(times, 50)} ms, p95 {percentile(times, 95)} ms, p99 "
+              f"{percentile(times, 99)} ms; statuses "
+              + ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+
+
 def verify(ledger: Ledger, users: list[User]) -> int:
     """Count every POST the client believed succeeded; returns lost + duplicated."""
     connection.close()  # a fresh connection: see what the server committed
@@ -672,6 +694,8 @@ def main() -> None:
           + (f" · {stuck} sessions still waiting on a request at the end" if stuck else ""))
     print_report(stats, args.seconds)
     print(f"stale keep-alive connections re-opened (as a browser does): {stats.reconnects}")
+    if server:
+        print_server_side(Path(data_dir) / "server.log")
     verify(ledger, [heavy_user, *ordinary_users])
 
 

@@ -81,7 +81,8 @@ def parse_args() -> argparse.Namespace:
 
 
 ARGS = parse_args()
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="netcrm-load-"))
+# Never the developer's ./data: the server's Redis socket, secret key and log go here.
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="netcrm-load-")
 
 import django
 

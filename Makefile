@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
     done; \
   fi)
 
-.PHONY: run dev test install lock migrate clean-data bench
+.PHONY: run dev test install lock migrate clean-data bench bench-picture bench-load bench-sweep
 
 $(BIN)/.installed: requirements.lock
 	@[ -n "$(PYTHON)" ] || { echo "netcrm needs Python >= 3.12: set PYTHON=/path/to/python3.12" >&2; exit 1; }
@@ -49,3 +49,14 @@ lock: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Issue 11's picture on a throwaway PostgreSQL database (see bench/README.md), e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/netcrm_bench make bench-picture bench-load
+bench-picture: install
+	$(BIN)/python bench/run.py --picture --keep
+
+bench-load: install
+	$(BIN)/python bench/load.py
+
+bench-sweep: install
+	$(BIN)/python bench/sweep.py

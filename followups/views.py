@@ -48,7 +48,7 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     # one query the planner, misled by how few past follow-ups are still open, joins
     # every open one first).
     ids = list(queue.values_list("pk", flat=True)[:limit])
-    chosen = FollowUp.objects.with_subjects().in_bulk(ids)
+    chosen = FollowUp.objects.select_related("contact").in_bulk(ids)  # all an item shows
     items = [chosen[pk] for pk in ids]
     shown = len(items)
     context = {
@@ -62,7 +62,7 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
         "upcoming": list(
             followups.upcoming(
                 tomorrow_start - TICK, profile.day_start(today + ONE_DAY * (1 + UPCOMING_DAYS))
-            ).with_subjects()[:UPCOMING_LIMIT]
+            ).select_related("contact")[:UPCOMING_LIMIT]
         ),
         "snooze_choices": SNOOZE_CHOICES,
         "problems": Problem.objects.for_user(user).count(),

@@ -719,3 +719,13 @@ def test_a_snooze_button_wins_over_a_date_left_in_the_box(client_logged_in, queu
     assert reload(note).due_at == morning(1)
     client_logged_in.post(snooze_url(note), {"days": "", "until": day})
     assert reload(note).due_at == morning(9)
+
+
+def test_an_items_actions_sit_under_its_page(queue):
+    """The queue writes each item's action addresses from its page's (one reverse() an
+    item): they must stay there."""
+    note = queue["overdue"]
+    page = note.get_absolute_url()
+    for name, suffix in [("mark-done", "done/"), ("skip", "skip/"), ("snooze", "snooze/"),
+                         ("edit-followup", "edit/"), ("followup-draft", "draft/")]:
+        assert reverse(f"followups:{name}", args=[note.pk]) == page + suffix

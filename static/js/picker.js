@@ -1,6 +1,6 @@
-// People pickers (templates/contacts/_picker.html#people): type a name, pick from the
-// matches (chips, fetched with HTMX), or create someone new with what was typed.
-// Without JavaScript the picker is the recent few and a "Someone new" text field.
+// People pickers (templates/contacts/_picker.html, "#people" and "#picker"): type a name,
+// pick from the matches (fetched with HTMX), or create someone new with what was typed.
+// Without JavaScript: the recent few, and the new person's name typed in its own field.
 (function () {
   "use strict";
   const pickerOf = (element) => element.closest("[data-people-picker]");
@@ -13,17 +13,22 @@
     return search;
   };
 
-  // "+ Someone new: “Sara Smith”": the new person's name is what was typed.
+  // "+ Someone new: “Sara Smith”": the new person's name is what was typed; a picker of
+  // one person also chooses its "someone new" answer.
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-pick-new]");
     const picker = button && pickerOf(button);
-    if (!picker) return;
-    const details = picker.querySelector("[data-new-person]");
-    const inputs = details.querySelectorAll("input:not([type=hidden])");
-    details.open = true;
-    inputs[0].value = button.dataset.pickNew;
+    if (!picker || !button.form) return;
+    const name = button.form.elements.namedItem("new_contact_name");
+    const organization = button.form.elements.namedItem("new_contact_organization");
+    if (!name) return;
+    const details = name.closest("details");
+    if (details) details.open = true;
+    const none = picker.querySelector("input[type=radio][value='']");
+    if (none) none.checked = true;
+    name.value = button.dataset.pickNew;
     clearSearch(picker);
-    (inputs[1] || inputs[0]).focus();
+    (organization || name).focus();
   });
 
   // Enter in the search picks the first match instead of sending the form half done.
@@ -31,7 +36,7 @@
     const search = event.target.closest("[data-people-search]");
     if (!search || event.key !== "Enter") return;
     event.preventDefault();
-    const first = pickerOf(search).querySelector(".results button");
+    const first = pickerOf(search).querySelector(".results button, .results input");
     if (first) first.click();
   });
 

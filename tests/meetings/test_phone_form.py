@@ -184,3 +184,12 @@ def test_one_people_picker_everywhere(client_logged_in, user, url):
     body = text(client_logged_in.get(url))
     assert body.count("data-people-picker") == 1
     assert f'hx-get="{SEARCH}?pick=many' in body
+
+
+def test_the_one_person_type_ahead_offers_someone_new_too(client_logged_in, user):
+    """Asking for a meeting, logging a request for help: the same "+ Someone new"."""
+    make_contact(user, "Sara Smith")
+    response = client_logged_in.get(SEARCH, {"new": "1", "q": "Sar"}, headers=HTMX)
+    body = assert_fragment(response, 'data-pick-new="Sar"')
+    assert body.index('name="contact"') < body.index("+ Someone new: “Sar”")
+    assert "data-pick-new" not in text(client_logged_in.get(SEARCH, {"q": "Sar"}, headers=HTMX))

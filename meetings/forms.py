@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils import timezone
 
@@ -47,6 +49,15 @@ INVITED_WORDS = {Invited.ME: "you invited", Invited.THEM: "they invited"}
 PAID_WORDS = {
     Paid.ME: "you paid", Paid.THEM: "they paid", Paid.SPLIT: "split", Paid.NOBODY: "nothing to pay",
 }
+
+
+def summary_words(kind: str, minutes: str, invited: str, paid: str, location: str) -> str:
+    words = [
+        dict(Kind.choices).get(kind, kind), f"{minutes} min" if minutes else "",
+        INVITED_WORDS.get(invited, invited), PAID_WORDS.get(paid, paid),
+        f"at {location}" if location else "",
+    ]
+    return " · ".join(word for word in words if word)
 
 
 class MeetingForm(CheckedFormMixin, forms.ModelForm):
@@ -131,13 +142,17 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
 
     def more_summary(self) -> str:
         """What "More" holds, in words: "Coffee · 15 min · you invited · you paid"."""
-        kind = dict(Kind.choices).get(self._more_value("kind"), self._more_value("kind"))
-        words = [kind, f"{self._more_value('length_minutes')} min"]
-        invited, paid = self._more_value("invited_by"), self._more_value("paid_by")
-        words += [INVITED_WORDS.get(invited, invited), PAID_WORDS.get(paid, paid)]
-        if location := self._more_value("location"):
-            words.append(f"at {location}")
-        return " · ".join(word for word in words if word)
+        value = self._more_value
+        return summary_words(
+            value("kind"), value("length_minutes"), value("invited_by"), value("paid_by"),
+            value("location"),
+        )
+
+    def more_words(self) -> str:
+        """The words of the summary, for static/js/app.js to say them again as they change."""
+        return json.dumps({
+            "kind": dict(Kind.choices), "invited_by": INVITED_WORDS, "paid_by": PAID_WORDS,
+        })
 
     def clean_length_minutes(self) -> int:
         minutes = self.cleaned_data["length_minutes"]

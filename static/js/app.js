@@ -126,3 +126,27 @@
     }
   });
 })();
+
+// Phone forms: the meeting form's "More" says its values in words, again as they change
+// ("Call · 30 min · you invited · they paid"), so a closed "More" never says the old ones.
+(function () {
+  "use strict";
+  document.addEventListener("input", (event) => {
+    const more = event.target.closest && event.target.closest("details.more-fields");
+    const summary = more && more.querySelector("[data-more-words]");
+    if (!summary) return;
+    const words = JSON.parse(summary.dataset.moreWords);
+    const value = (name) => {
+      const field = more.querySelector(`[name=${name}]`);
+      return field ? field.value.trim() : "";
+    };
+    const said = (name) => (words[name] && words[name][value(name)]) || value(name);
+    const minutes = value("length_minutes");
+    const location = value("location");
+    summary.textContent = [
+      said("kind"), minutes && `${minutes} min`, said("invited_by"), said("paid_by"),
+      location && `at ${location}`,
+    ].filter(Boolean).join(" · ");
+  });
+})();
+

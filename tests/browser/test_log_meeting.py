@@ -95,3 +95,25 @@ def test_log_meeting_without_javascript_keeps_what_was_typed(
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", name="Coffee with Alan Ames")).to_be_visible()
     context.close()
+
+
+def test_more_says_what_it_holds_as_it_changes(live_server, page: Page, console_errors):
+    from tests.conftest import make_user
+
+    make_user("kim", password="a-long-pass-phrase-42")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/meetings/new/")
+    summary = page.locator("details.more-fields > summary")
+    expect(summary).to_have_text("More: Coffee · 15 min · you invited · you paid")
+
+    summary.click()
+    page.get_by_label("Kind:", exact=True).select_option("call")
+    page.get_by_label("Agreed length (minutes):").fill("30")
+    page.get_by_label("Who paid").select_option("nobody")
+    page.get_by_label("Location").fill("Zoom")
+    summary.click()  # closed again, it says what it now holds
+    expect(summary).to_have_text("More: Call · 30 min · you invited · nothing to pay · at Zoom")
+    assert console_errors == []

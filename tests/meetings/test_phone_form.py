@@ -22,7 +22,7 @@ MORE_OPEN = '<details class="more-fields" open>'
 
 
 def summary(body: str) -> str:
-    return re.search(r'<span class="more-summary">([^<]*)</span>', body).group(1)
+    return re.search(r'<span class="more-summary"[^>]*>([^<]*)</span>', body).group(1)
 
 
 def before_more(body: str, marker: str) -> bool:

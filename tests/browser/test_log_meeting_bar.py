@@ -30,7 +30,7 @@ def scroll_to(page: Page, where: str) -> None:
 
 
 @pytest.mark.parametrize("path, last", [
-    ("/contacts/", "main .rows > li:last-child"),
+    ("/contacts/", "main > :last-child"),
     ("/meetings/new/", "main form button[type=submit]"),
 ])
 def test_log_meeting_never_covers_content_on_a_phone(live_server, page: Page, console_errors,

@@ -285,15 +285,15 @@ def bulk_keep_in_touch(request: HttpRequest) -> HttpResponse:
 @require_GET
 def contact_search(request: HttpRequest) -> HttpResponse:
     """The type-ahead of every contact picker (HTMX): pick one person, or with
-    pick=many add people to those chosen already (`contacts`, left out)."""
+    pick=many add people to those chosen already (`contacts`, left out); with new=1
+    it also offers to create someone new with what was typed."""
     query = query_text(request)
     many = request.GET.get("pick") == "many"
     chosen = ids_from(request.GET.getlist("contacts")) if many else []
     results = search_contacts(request.user, query, exclude_ids=chosen)
     partial = "pick-many-results" if many else "pick-one-results"
-    return render(
-        request, f"contacts/_picker.html#{partial}", {"results": results, "query": query}
-    )
+    context = {"results": results, "query": query, "offer_new": request.GET.get("new") == "1"}
+    return render(request, f"contacts/_picker.html#{partial}", context)
 
 
 # Deleting: into the Trash, with what goes with it said first -----------------------

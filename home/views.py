@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -18,7 +19,7 @@ from contacts.models import Contact, Organization
 from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
-from followups.models import FollowUp, Heartbeat
+from followups.models import FollowUp, Heartbeat, open_first
 from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
 from jobs.models import Lead
@@ -33,6 +34,7 @@ from referrals.models import Referral
 
 TIMELINE_LIMIT = 50
 OUTREACH_LIMIT = 10
+SHOWN_FIRST = 5  # of what is due and of the timeline; the rest one tap further
 
 
 @login_required
@@ -72,12 +74,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .with_contacts()
         .order_by("-starts_at")[:TIMELINE_LIMIT]
     )
+    # Open ones first, so what is due is never cut off by a long history.
     followups = list(
         FollowUp.objects.for_user(request.user)
         .filter(contact=contact)
         .select_related("meeting")
-        .order_by("-due_at")[:TIMELINE_LIMIT]
+        .order_by(open_first(), "-due_at")[:TIMELINE_LIMIT]
     )
+    due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
     chains = graph.named_chains(request.user.pk, contact)
     led_to = graph.led_to(request.user.pk, contact)
     referred_by = list(
@@ -89,7 +93,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     timeline = sorted(
         [("meeting", m.starts_at, m) for m in meetings]
-        + [("followup", f.due_at, f) for f in followups],
+        + [("followup", f.due_at, f) for f in followups if not f.is_open],
         key=lambda entry: entry[1],
         reverse=True,
     )
@@ -99,6 +103,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "timeline": timeline,
+            "timeline_earlier": timeline[SHOWN_FIRST:],
+            "due": due,
+            "due_later": due[SHOWN_FIRST:],
+            "shown_first": SHOWN_FIRST,
+            "now": timezone.now(),
             "chains": chains,
             "led_to": led_to,
             "referred_by": referred_by,

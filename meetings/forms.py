@@ -1,8 +1,10 @@
+import json
+
 from django import forms
 from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
-from meetings.models import Meeting, QuestionTemplate
+from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
@@ -35,6 +37,27 @@ class PickedQuestionsField(forms.MultipleChoiceField):
     def valid_value(self, value: str) -> bool:
         longest = QuestionTemplate._meta.get_field("text").max_length
         return 0 < len(normalize_question(value)) <= longest
+
+
+# Behind "More" on the form: what is the same most of the time, so a phone shows who,
+# when, notes and the referrals first. Its summary says these values in words.
+MORE_FIELDS = (
+    "kind", "length_minutes", "location", "purpose", "invited_by", "paid_by",
+    "questions", "add_questions", "outcome",
+)
+INVITED_WORDS = {Invited.ME: "you invited", Invited.THEM: "they invited"}
+PAID_WORDS = {
+    Paid.ME: "you paid", Paid.THEM: "they paid", Paid.SPLIT: "split", Paid.NOBODY: "nothing to pay",
+}
+
+
+def summary_words(kind: str, minutes: str, invited: str, paid: str, location: str) -> str:
+    words = [
+        dict(Kind.choices).get(kind, kind), f"{minutes} min" if minutes else "",
+        INVITED_WORDS.get(invited, invited), PAID_WORDS.get(paid, paid),
+        f"at {location}" if location else "",
+    ]
+    return " · ".join(word for word in words if word)
 
 
 class MeetingForm(CheckedFormMixin, forms.ModelForm):
@@ -82,6 +105,11 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         self.fields["starts_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if not self.is_bound and not self.instance.pk:
             self.initial["starts_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        # A post without the choices behind "More" (a script, an offline queue, an older
+        # page) keeps the meeting's values, or the usual ones for a new meeting.
+        for name in ("kind", "length_minutes", "invited_by", "paid_by"):
+            if self.is_bound and name not in self.data:
+                self.fields[name].required = False
 
     def selected_contacts(self) -> list[Contact]:
         """The contacts ticked so far, in the order given, to redraw the chips."""
@@ -94,8 +122,42 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         found = Contact.objects.for_user(self.user).select_related("organization").in_bulk(ids)
         return [found[i] for i in ids if i in found]
 
+    def _more_value(self, name: str) -> str:
+        value = self[name].value()
+        if isinstance(value, (list, tuple)):
+            return ",".join(str(v) for v in value)
+        return "" if value is None else str(value).strip()
+
+    def more_open(self) -> bool:
+        """"More" opens by itself when one of its fields has a mistake or a value other
+        than the usual one (what a new meeting starts with)."""
+        if any(name in self.errors for name in MORE_FIELDS):
+            return True
+        for name in MORE_FIELDS:
+            model_field = name in self.Meta.fields and Meeting._meta.get_field(name)
+            usual = str(model_field.get_default()) if model_field else ""
+            if self._more_value(name) != usual:
+                return True
+        return False
+
+    def more_summary(self) -> str:
+        """What "More" holds, in words: "Coffee · 15 min · you invited · you paid"."""
+        value = self._more_value
+        return summary_words(
+            value("kind"), value("length_minutes"), value("invited_by"), value("paid_by"),
+            value("location"),
+        )
+
+    def more_words(self) -> str:
+        """The words of the summary, for static/js/app.js to say them again as they change."""
+        return json.dumps({
+            "kind": dict(Kind.choices), "invited_by": INVITED_WORDS, "paid_by": PAID_WORDS,
+        })
+
     def clean_length_minutes(self) -> int:
         minutes = self.cleaned_data["length_minutes"]
+        if minutes is None:  # left out of the post: the usual, or what it was
+            return self.instance.length_minutes
         if not 1 <= minutes <= 600:
             raise forms.ValidationError("Between 1 and 600 minutes.")
         return minutes

@@ -75,3 +75,78 @@
     if (remove) remove.closest(".chip").remove();
   });
 })();
+
+// Phone forms: people pickers (templates/contacts/_picker.html, "#people", "#picker"):
+// type a name, pick from the matches (fetched with HTMX), or create someone new with what
+// was typed. Without JavaScript: the recent few, and the new person's name in its own field.
+(function () {
+  "use strict";
+  const pickerOf = (element) => element.closest("[data-people-picker]");
+
+  const clearSearch = (picker) => {
+    const search = picker.querySelector("[data-people-search]");
+    const results = picker.querySelector(".results");
+    if (search) search.value = "";
+    if (results) results.replaceChildren();
+    return search;
+  };
+
+  // "+ Someone new: “Sara Smith”": the new person's name is what was typed; a picker of
+  // one person also chooses its "someone new" answer.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-pick-new]");
+    const picker = button && pickerOf(button);
+    if (!picker || !button.form) return;
+    const name = button.form.elements.namedItem("new_contact_name");
+    const organization = button.form.elements.namedItem("new_contact_organization");
+    if (!name) return;
+    const details = name.closest("details");
+    if (details) details.open = true;
+    const none = picker.querySelector("input[type=radio][value='']");
+    if (none) none.checked = true;
+    name.value = button.dataset.pickNew;
+    clearSearch(picker);
+    (organization || name).focus();
+  });
+
+  // Enter in the search picks the first match instead of sending the form half done.
+  document.addEventListener("keydown", (event) => {
+    const search = event.target.closest("[data-people-search]");
+    if (!search || event.key !== "Enter") return;
+    event.preventDefault();
+    const first = pickerOf(search).querySelector(".results button, .results input");
+    if (first) first.click();
+  });
+
+  // A chip added: the search is ready for the next person.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const picker = pickerOf(event.detail.target);
+    if (picker && event.detail.target.classList.contains("chips")) {
+      clearSearch(picker).focus();
+    }
+  });
+})();
+
+// Phone forms: the meeting form's "More" says its values in words, again as they change
+// ("Call · 30 min · you invited · they paid"), so a closed "More" never says the old ones.
+(function () {
+  "use strict";
+  document.addEventListener("input", (event) => {
+    const more = event.target.closest && event.target.closest("details.more-fields");
+    const summary = more && more.querySelector("[data-more-words]");
+    if (!summary) return;
+    const words = JSON.parse(summary.dataset.moreWords);
+    const value = (name) => {
+      const field = more.querySelector(`[name=${name}]`);
+      return field ? field.value.trim() : "";
+    };
+    const said = (name) => (words[name] && words[name][value(name)]) || value(name);
+    const minutes = value("length_minutes");
+    const location = value("location");
+    summary.textContent = [
+      said("kind"), minutes && `${minutes} min`, said("invited_by"), said("paid_by"),
+      location && `at ${location}`,
+    ].filter(Boolean).join(" · ");
+  });
+})();
+

@@ -27,13 +27,22 @@ def test_sign_up_log_a_meeting_and_complete_its_thank_you(
     page.get_by_role("button", name="+ Log meeting").click()
     dialog = page.locator("dialog#modal")
     expect(dialog).to_be_visible()
+    # What is the same most times waits behind "More", which says it in words.
+    more = dialog.locator("details.more-fields")
+    expect(more.locator("summary")).to_have_text("More: Coffee · 15 min · you invited · you paid")
+    expect(dialog.get_by_label("Purpose")).to_be_hidden()
+    more.locator("summary").click()
     # A mistake keeps what was typed and says what is missing, in the modal.
     dialog.get_by_label("Purpose").fill("how Acme's data team hires")
     dialog.get_by_role("button", name="Save meeting").click()
     expect(dialog.get_by_text("Who did you meet? Pick a contact or add a new person.")).to_be_visible()
     expect(dialog.get_by_label("Purpose")).to_have_value("how Acme's data team hires")
-    dialog.get_by_label("New person's name").fill("Sara Smith")
-    dialog.get_by_label("Their organization").fill("Acme")
+    # One way to name a person: type, and create them from what was typed.
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
+    expect(dialog.get_by_label("New person's name")).to_have_value("Sara Smith")
+    expect(dialog.get_by_label("Their organization")).to_be_focused()
+    page.keyboard.type("Acme")
     dialog.get_by_label("Notes").fill("Knows everyone in town. Suggested I talk to John Public.")
     dialog.get_by_label("Who paid").select_option("me")
     dialog.get_by_role("button", name="Save meeting").click()
@@ -81,7 +90,30 @@ def test_log_meeting_without_javascript_keeps_what_was_typed(
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_text("Who did you meet?").last).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Talked about the data team")
+    page.get_by_text("Someone new", exact=True).click()  # a plain disclosure: no JavaScript needed
     page.get_by_label("New person's name").fill("Alan Ames")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", name="Coffee with Alan Ames")).to_be_visible()
     context.close()
+
+
+def test_more_says_what_it_holds_as_it_changes(live_server, page: Page, console_errors):
+    from tests.conftest import make_user
+
+    make_user("kim", password="a-long-pass-phrase-42")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/meetings/new/")
+    summary = page.locator("details.more-fields > summary")
+    expect(summary).to_have_text("More: Coffee · 15 min · you invited · you paid")
+
+    summary.click()
+    page.get_by_label("Kind:", exact=True).select_option("call")
+    page.get_by_label("Agreed length (minutes):").fill("30")
+    page.get_by_label("Who paid").select_option("nobody")
+    page.get_by_label("Location").fill("Zoom")
+    summary.click()  # closed again, it says what it now holds
+    expect(summary).to_have_text("More: Call · 30 min · you invited · nothing to pay · at Zoom")
+    assert console_errors == []

@@ -48,8 +48,15 @@ def go_offline(context: BrowserContext, page: Page) -> None:
     page.wait_for_function("() => !navigator.onLine")
 
 
+def someone_new(page: Page, name: str) -> None:
+    """The new person's name, behind the picker's "Someone new" (a plain disclosure)."""
+    if page.get_by_label("New person's name").is_hidden():
+        page.locator("details[data-new-person] > summary").click()
+    page.get_by_label("New person's name").fill(name)
+
+
 def fill_meeting(page: Page) -> None:
-    page.get_by_label("New person's name").fill("Sara Smith")
+    someone_new(page, "Sara Smith")
     page.get_by_label("Their organization").fill("Acme Analytics")
     page.get_by_label("Notes").fill("Coffee outside the café. She knows the data team.")
     row = page.locator(".referral-row").first
@@ -242,7 +249,7 @@ def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     fix.click()
     expect(page.get_by_text("Who did you meet? Pick a contact or add a new person.")).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Met someone at the meetup, forgot to add the name")
-    page.get_by_label("New person's name").fill("Dana Lee")
+    someone_new(page, "Dana Lee")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", name="Meeting logged")).to_be_visible()
     expect(page.locator("#outbox")).to_be_hidden()
@@ -289,7 +296,7 @@ def test_each_meeting_logged_from_the_saved_form_is_its_own(
     log_in(page, live_server)
     wait_for_service_worker(page)
     page.goto(live_server.url + "/meetings/new/")  # saved, with this page's key
-    page.get_by_label("New person's name").fill("Alan Park")
+    someone_new(page, "Alan Park")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", name="Meeting logged")).to_be_visible()
 
@@ -297,7 +304,7 @@ def test_each_meeting_logged_from_the_saved_form_is_its_own(
     for name in ["Dana Lee", "Eli Cohen"]:
         page.goto(live_server.url + "/meetings/new/")
         expect(page.locator("#outbox")).to_contain_text("Offline: the copy saved")
-        page.get_by_label("New person's name").fill(name)
+        someone_new(page, name)
         page.get_by_role("button", name="Save meeting").click()
         expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
     expect(page.locator("#outbox")).to_contain_text("Waiting to send (2)")

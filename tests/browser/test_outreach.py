@@ -25,7 +25,11 @@ def test_ask_in_the_modal_then_answer_with_one_tap(live_server, page: Page, cons
     page.locator("main").get_by_role("button", name="+ Ask for a meeting").click()
     dialog = page.locator("dialog#modal")
     expect(dialog.get_by_role("heading", name="Ask for a meeting")).to_be_visible()
-    dialog.get_by_label("New person's name").fill("Priya Natarajan")
+    # The same picker as everywhere: type, and make someone new of what was typed.
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Priya Natarajan")
+    dialog.get_by_role("button", name="+ Someone new: “Priya Natarajan”").click()
+    expect(dialog.get_by_label("New person's name")).to_have_value("Priya Natarajan")
+    expect(dialog.get_by_label("Someone new (below)")).to_be_checked()
     dialog.get_by_label("How did you ask?").select_option("phone")
     dialog.get_by_label("Purpose").fill("how the city's open-data team works")
     dialog.get_by_role("button", name="Save and draft my request").click()

@@ -83,10 +83,11 @@ def test_pick_questions_for_a_planned_meeting_and_prepare(
 
     page.get_by_role("button", name="+ Log meeting").click()
     dialog = page.locator("dialog#modal")
+    dialog.get_by_text("Someone new", exact=True).click()
     dialog.get_by_label("New person's name").fill("Emily Chen")
     dialog.get_by_label("When").fill(starts.strftime("%Y-%m-%dT10:00"))
+    dialog.locator("details.more-fields > summary").click()
     dialog.get_by_label("Purpose").fill("how Acme's data team hires")
-    dialog.get_by_text("Questions and outcome").click()
     dialog.get_by_label("Questions:").fill("How did you get into data?")
     dialog.get_by_label(SUGGESTED_QUESTIONS[1]).check()
     dialog.get_by_label(SUGGESTED_QUESTIONS[6]).check()

@@ -22,7 +22,8 @@ def test_referrals_from_a_meeting_to_the_copied_opener(
 
     page.get_by_role("button", name="+ Log meeting").click()
     dialog = page.locator("dialog#modal")
-    dialog.get_by_label("New person's name").fill("Sara Smith")
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
     dialog.get_by_label("Their organization").fill("Acme")
     rows = dialog.locator(".referral-row")
     rows.nth(0).get_by_label("Who should you talk to?").fill("John Public")

@@ -219,6 +219,8 @@ def test_log_a_meeting_with_someone_you_know_through_the_type_ahead(
     dialog.get_by_placeholder("Type a name, organization or email…").fill(someone.name[:5])
     dialog.locator("#participant-results").get_by_role("button", name=someone.name).first.click()
     expect(dialog.locator("#chosen .chip")).to_contain_text(someone.name)
+    expect(dialog.get_by_placeholder("Type a name, organization or email…")).to_have_value("")
+    dialog.locator("details.more-fields > summary").click()
     dialog.get_by_label("Kind:", exact=True).select_option("call")
     dialog.get_by_role("button", name="Save meeting").click()
     expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()

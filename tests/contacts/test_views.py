@@ -299,9 +299,11 @@ def test_contact_detail_shows_the_contact_and_timeline(client_logged_in, user):
     assert '<span class="badge">python</span>' in body
     assert "(3\xa0days ago)" in body
     assert f"{reverse('meetings:log-meeting')}?contact={sara.pk}" in body
-    # Newest first: the follow-up (due 2 days ago) above the coffee (3 days ago).
+    # The open follow-up is what is due (overdue); the timeline is what happened.
     timeline = response.context["timeline"]
-    assert [(kind, item) for kind, _, item in timeline] == [("followup", note), ("meeting", coffee)]
+    assert [(kind, item) for kind, _, item in timeline] == [("meeting", coffee)]
+    assert response.context["due"] == [note]
+    assert '<span class="badge overdue">overdue</span>' in body
     assert "Coffee with Sara Smith" in body
     assert "Her team&#x27;s hiring plans" in body
     assert "Thank Sara for the coffee" in body
@@ -342,7 +344,7 @@ def test_contact_detail_query_count_holds(client_logged_in, user, django_assert_
     bulk_followups(user, [timezone.now()], contacts=[sara], meetings=meetings)
     url = contact_url(sara)
     one, response = count_queries(client_logged_in, url)
-    assert len(response.context["timeline"]) == 2
+    assert len(response.context["timeline"]) == 1 and len(response.context["due"]) == 1
 
     more = bulk_meetings(
         user, 199, contacts=[sara, john], start=timezone.now() - timedelta(days=30)
@@ -357,7 +359,9 @@ def test_contact_detail_query_count_holds(client_logged_in, user, django_assert_
 
     with django_assert_num_queries(one):
         response = client_logged_in.get(url)
-    assert len(response.context["timeline"]) == 100  # the newest 50 of each
+    assert len(response.context["timeline"]) == 50  # the newest 50 meetings
+    assert len(response.context["due"]) == 50  # and 50 open follow-ups, earliest first
+    assert response.context["due"][0].due_at < response.context["due"][-1].due_at
     assert text(response).count("Coffee with John Public and Sara Smith") == 50
 
 

@@ -479,7 +479,7 @@ def test_the_log_form_offers_the_users_library(client_logged_in, user, mine, the
     response = client_logged_in.get(LOG, headers=HTMX)
 
     body = assert_fragment(response, "Add from your library")
-    questions_at = body.index("<summary>Questions and outcome</summary>")
+    questions_at = body.index('<details class="more-fields"')  # behind "More"
     assert body.index(picker_box(mine.text)) > questions_at
     assert picker_box(second.text) in body
     assert theirs.text.replace("'", "&#x27;") not in body
@@ -557,7 +557,7 @@ def test_picks_survive_a_422_and_open_the_section(client_logged_in, user, mine):
 
     body = assert_fragment(response, "Who did you meet?", status=422)
     assert f'{picker_box(mine.text)} id="id_add_questions_0" checked>' in body
-    assert "<details open>" in body
+    assert '<details class="more-fields" open>' in body
     assert not Meeting.objects.exists()
 
 

@@ -103,7 +103,7 @@ def test_log_page_shows_the_form_with_recent_contacts(client_logged_in, user, ot
     assert recent_box(sara) in body
     assert "Mallory Secret" not in body and f'value="{theirs.pk}"' not in body
     assert 'name="new_contact_name"' in body
-    assert f'hx-get="{SEARCH}?pick=many"' in body
+    assert f'hx-get="{SEARCH}?pick=many&amp;new=1"' in body  # offers someone new
 
 
 def test_log_page_starts_now_in_the_users_timezone(client_logged_in, user):

@@ -176,7 +176,7 @@ def test_the_list_query_count_holds(client_logged_in, user, django_assert_num_qu
 def test_the_ask_page(client_logged_in, user, sara):
     body = assert_full_page(client_logged_in.get(NEW), "Ask for a meeting")
     assert 'name="submission_key"' in body
-    assert f'hx-get="{reverse("contacts:contact-search")}"' in body
+    assert f'hx-get="{reverse("contacts:contact-search")}?new=1"' in body  # or someone new
     assert 'name="q"' in body  # the contact type-ahead
     assert 'value="15"' in body  # 15 minutes, unless you say otherwise
 

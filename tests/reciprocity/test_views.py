@@ -172,7 +172,7 @@ def test_log_page_shows_the_form(client_logged_in, user, other_user):
     assert f'<input type="radio" name="contact" value="{sara.pk}"> Sara Smith' in body
     assert f'value="{theirs.pk}"' not in body and "Mallory" not in body
     assert 'name="new_contact_name"' in body
-    assert f'hx-get="{SEARCH}"' in body
+    assert f'hx-get="{SEARCH}?new=1"' in body  # the type-ahead offers someone new
     assert '<option value="time" selected>Asked for 15 minutes of my time</option>' in body
 
 

@@ -1,0 +1,101 @@
+"""A contact's page leads with what you need before a call: how you are connected (the
+chain), the last interactions, what is due; then the forms, each one tap away."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from followups.models import Status
+from referrals.models import Referral
+from tests.factories import make_contact, make_followup, make_meeting
+from tests.helpers import HTMX, assert_fragment, assert_full_page
+
+pytestmark = pytest.mark.django_db
+
+
+def contact_url(contact) -> str:
+    return contact.get_absolute_url()
+
+
+@pytest.fixture
+def john(user):
+    """John, whom Sara referred: a chain, a meeting, an open and a done follow-up."""
+    sara = make_contact(user, "Sara Smith")
+    john = make_contact(user, "John Public")
+    Referral.objects.create(user=user, referrer=sara, referred=john, reason="knows everyone")
+    make_meeting(user, [john], starts_at=timezone.now() - timedelta(days=5))
+    make_followup(user, title="Call John back", contact=john,
+                  due_at=timezone.now() - timedelta(days=1))
+    make_followup(user, title="Send John the article", contact=john, status=Status.DONE,
+                  due_at=timezone.now() - timedelta(days=4))
+    return john
+
+
+def test_the_chain_interactions_and_what_is_due_come_before_the_forms(client_logged_in, john):
+    body = assert_full_page(client_logged_in.get(contact_url(john)), "<h1>John Public</h1>")
+
+    order = [
+        '<h2 id="reached-title">',     # how you are connected
+        '<h2 id="timeline-title">',    # the last interactions
+        '<h2 id="due-title">',         # what is due
+        'id="keep-in-touch"',          # then the forms
+        '<details class="add-referral">',
+        'id="custom-followup-form"',
+    ]
+    positions = [body.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    chain = body[positions[0]:positions[1]]
+    assert "Sara Smith" in chain and "<form" not in chain
+    # No form at all before the forms begin.
+    assert "<form" not in body[body.index("<h1>"):positions[3]]
+
+
+def test_what_is_due_lists_open_follow_ups_and_the_timeline_what_happened(
+    client_logged_in, john
+):
+    body = assert_full_page(client_logged_in.get(contact_url(john)), "What is due")
+    due = body[body.index('<h2 id="due-title">'):body.index('<h2 id="led-title">')]
+    timeline = body[body.index('<h2 id="timeline-title">'):body.index('<h2 id="due-title">')]
+
+    assert "Call John back" in due and '<span class="badge overdue">overdue</span>' in due
+    assert "Send John the article" not in due
+    assert "Send John the article" in timeline and "Call John back" not in timeline
+    assert "Coffee with John Public" in timeline
+
+
+def test_nothing_due(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    body = assert_full_page(client_logged_in.get(contact_url(sara)), "What is due")
+    assert "Nothing due about Sara." in body
+
+
+def test_the_first_five_show_and_the_rest_are_one_tap_further(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    now = timezone.now()
+    for day in range(7):
+        make_meeting(user, [sara], starts_at=now - timedelta(days=day + 1), location=f"Cafe {day}")
+        make_followup(user, title=f"Due {day}", contact=sara, due_at=now + timedelta(days=day))
+
+    body = assert_full_page(client_logged_in.get(contact_url(sara)), "What is due")
+
+    timeline = body[body.index('<h2 id="timeline-title">'):body.index('<h2 id="due-title">')]
+    first, earlier = timeline.split("<summary>Earlier (2)</summary>")
+    assert first.count('<li data-entry="meeting">') == 5
+    assert earlier.count('<li data-entry="meeting">') == 2
+    due = body[body.index('<h2 id="due-title">'):body.index('<h2 id="led-title">')]
+    assert "<summary>2 more</summary>" in due
+    assert due.index("Due 4") < due.index("<summary>2 more</summary>") < due.index("Due 5")
+
+
+def test_keep_in_touch_forms_wait_behind_a_tap_and_open_on_a_mistake(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    body = assert_full_page(client_logged_in.get(contact_url(sara)), 'id="keep-in-touch"')
+    assert '<details class="page-form">\n    <summary>Log a call, email or note</summary>' in body
+
+    response = client_logged_in.post(
+        reverse("contacts:log-note", args=[sara.pk]), {"body": ""}, headers=HTMX
+    )
+    body = assert_fragment(response, "Say what happened, in a word or two.", status=422)
+    assert '<details class="page-form" open>\n    <summary>Log a call, email or note' in body

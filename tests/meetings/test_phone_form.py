@@ -1,0 +1,195 @@
+"""The log-a-meeting form on a phone: who, when, notes and the referrals first; the rest
+behind "More", whose summary says the values in words and which opens by itself on a
+mistake or an unusual value; one people picker, which creates someone new from what
+was typed (and works without JavaScript)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Contact
+from meetings.models import Meeting
+from tests.factories import make_contact, make_meeting
+from tests.helpers import HTMX, assert_fragment, assert_full_page, text
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("meetings:log-meeting")
+SEARCH = reverse("contacts:contact-search")
+MORE_CLOSED = '<details class="more-fields">'
+MORE_OPEN = '<details class="more-fields" open>'
+
+
+def summary(body: str) -> str:
+    return re.search(r'<span class="more-summary"[^>]*>([^<]*)</span>', body).group(1)
+
+
+def before_more(body: str, marker: str) -> bool:
+    """`marker` is in the form ahead of "More" (on the first screens, not behind it)."""
+    return body.index(marker) < body.index('<details class="more-fields"')
+
+
+def test_the_form_leads_with_who_when_notes_and_referrals(client_logged_in, user):
+    body = assert_full_page(client_logged_in.get(LOG), 'id="log-meeting-form"')
+
+    assert MORE_CLOSED in body
+    for first in ('id="participant-search"', 'name="starts_at"', 'name="notes"',
+                  'name="referrals-0-name"'):
+        assert before_more(body, first), first
+    for behind in ('name="kind"', 'name="length_minutes"', 'name="location"',
+                   'name="purpose"', 'name="invited_by"', 'name="paid_by"',
+                   'name="questions"', 'name="outcome"'):
+        assert not before_more(body, behind), behind
+
+
+def test_more_says_the_defaults_in_words(client_logged_in, user):
+    body = assert_full_page(client_logged_in.get(LOG), MORE_CLOSED)
+    assert summary(body) == "Coffee · 15 min · you invited · you paid"
+
+
+def test_more_says_an_edited_meetings_own_values_and_opens(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    call = make_meeting(
+        user, [sara], kind="call", length_minutes=30, invited_by="them", paid_by="nobody",
+        location="Zoom",
+    )
+    body = text(client_logged_in.get(reverse("meetings:edit-meeting", args=[call.pk])))
+    assert summary(body) == "Call · 30 min · they invited · nothing to pay · at Zoom"
+    assert MORE_OPEN in body  # not the usual values: shown, not hidden
+
+
+def test_more_opens_on_a_mistake_in_one_of_its_fields(client_logged_in, user):
+    data = {
+        "new_contact_name": "Sara Smith", "starts_at": "2026-03-04T10:00", "notes": "Good talk",
+        "kind": "coffee", "length_minutes": "999", "invited_by": "me", "paid_by": "me",
+    }
+    response = client_logged_in.post(LOG, data, headers=HTMX)
+
+    body = assert_fragment(response, MORE_OPEN, status=422)
+    assert "Between 1 and 600 minutes." in body
+    assert 'name="length_minutes" value="999"' in body  # what was typed stays
+    assert not Meeting.objects.exists()
+
+
+def test_more_stays_closed_on_a_mistake_elsewhere(client_logged_in, user):
+    data = {"starts_at": "2026-03-04T10:00", "notes": "Good talk", "kind": "coffee",
+            "length_minutes": "15", "invited_by": "me", "paid_by": "me"}
+    response = client_logged_in.post(LOG, data, headers=HTMX)
+
+    body = assert_fragment(response, MORE_CLOSED, status=422)
+    assert "Who did you meet? Pick a contact or add a new person." in body
+
+
+def test_more_opens_for_a_value_other_than_the_usual(client_logged_in, user):
+    data = {"starts_at": "2026-03-04T10:00", "notes": "", "kind": "coffee",
+            "length_minutes": "15", "invited_by": "me", "paid_by": "them"}
+    body = assert_fragment(client_logged_in.post(LOG, data, headers=HTMX), MORE_OPEN, status=422)
+    assert summary(body) == "Coffee · 15 min · you invited · they paid"
+
+
+def test_a_meeting_logs_with_who_when_and_notes_alone_in_one_post(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+
+    response = client_logged_in.post(
+        LOG, {"contacts": [sara.pk], "starts_at": "2026-03-04T10:00", "notes": "Good talk"}
+    )
+
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert list(meeting.contacts.all()) == [sara]
+    assert meeting.notes == "Good talk"
+    assert (meeting.kind, meeting.length_minutes, meeting.invited_by, meeting.paid_by) == (
+        "coffee", 15, "me", "me"
+    )
+
+
+def test_leaving_more_out_of_an_edit_keeps_the_meetings_values(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    call = make_meeting(user, [sara], kind="call", length_minutes=45, paid_by="them")
+
+    response = client_logged_in.post(
+        reverse("meetings:edit-meeting", args=[call.pk]),
+        {"contacts": [sara.pk], "starts_at": "2026-03-04T10:00", "notes": "Rescheduled"},
+    )
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.kind, call.length_minutes, call.paid_by, call.notes) == (
+        "call", 45, "them", "Rescheduled"
+    )
+
+
+def test_an_empty_choice_sent_on_purpose_is_still_a_mistake(client_logged_in, user):
+    data = {"new_contact_name": "Sara Smith", "starts_at": "2026-03-04T10:00", "kind": "",
+            "length_minutes": "", "invited_by": "me", "paid_by": "me"}
+    response = client_logged_in.post(LOG, data, headers=HTMX)
+    assert_fragment(response, MORE_OPEN, status=422)
+    assert not Meeting.objects.exists()
+
+
+# --- the people picker: someone new --------------------------------------------------------
+
+
+def test_someone_new_is_a_plain_text_field_without_javascript(client_logged_in, user):
+    body = assert_full_page(client_logged_in.get(LOG), 'data-new-person')
+    picker = body[body.index("data-people-picker"):body.index('name="starts_at"')]
+    assert "<summary>Someone new</summary>" in picker
+    assert 'name="new_contact_name"' in picker and 'name="new_contact_organization"' in picker
+
+    response = client_logged_in.post(
+        LOG, {"new_contact_name": "Alan Ames", "new_contact_organization": "Acme",
+              "starts_at": "2026-03-04T10:00", "notes": "Met at the library"},
+    )
+
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    alan = Contact.objects.get(name="Alan Ames")
+    assert list(meeting.contacts.all()) == [alan] and alan.organization.name == "Acme"
+
+
+def test_someone_new_opens_when_it_holds_a_name(client_logged_in, user):
+    response = client_logged_in.post(
+        LOG, {"new_contact_name": "Alan Ames", "starts_at": "not a date"}, headers=HTMX
+    )
+    body = assert_fragment(response, "data-new-person open", status=422)
+    assert "<summary>Someone new: Alan Ames</summary>" in body
+
+
+def test_the_type_ahead_offers_to_create_someone_new_with_what_was_typed(
+    client_logged_in, user
+):
+    make_contact(user, "Sara Smith")
+
+    response = client_logged_in.get(SEARCH, {"pick": "many", "new": "1", "q": "Sar"}, headers=HTMX)
+    body = assert_fragment(response, 'data-pick-new="Sar"')
+    assert body.index("Sara Smith") < body.index("+ Someone new: “Sar”")
+
+    unmatched = client_logged_in.get(
+        SEARCH, {"pick": "many", "new": "1", "q": "Zed <b>"}, headers=HTMX
+    )
+    body = assert_fragment(unmatched, 'data-pick-new="Zed &lt;b&gt;"')
+    assert "No contact matches “Zed &lt;b&gt;”." in body
+
+
+def test_the_type_ahead_offers_nobody_new_without_new(client_logged_in, user):
+    response = client_logged_in.get(SEARCH, {"pick": "many", "q": "Zed"}, headers=HTMX)
+    assert "data-pick-new" not in text(response)
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("jobs:add-lead"), reverse("meetings:log-meeting")]
+)
+def test_one_people_picker_everywhere(client_logged_in, user, url):
+    body = text(client_logged_in.get(url))
+    assert body.count("data-people-picker") == 1
+    assert f'hx-get="{SEARCH}?pick=many' in body
+
+
+def test_the_one_person_type_ahead_offers_someone_new_too(client_logged_in, user):
+    """Asking for a meeting, logging a request for help: the same "+ Someone new"."""
+    make_contact(user, "Sara Smith")
+    response = client_logged_in.get(SEARCH, {"new": "1", "q": "Sar"}, headers=HTMX)
+    body = assert_fragment(response, 'data-pick-new="Sar"')
+    assert body.index('name="contact"') < body.index("+ Someone new: “Sar”")
+    assert "data-pick-new" not in text(client_logged_in.get(SEARCH, {"q": "Sar"}, headers=HTMX))

@@ -400,7 +400,8 @@ class Session(threading.Thread):
         pk = self.pools[pool].pop()
         response, _ = self.request(
             f"POST /followups/<id>/{action}/  (htmx)", "POST", f"/followups/{pk}/{action}/",
-            data or [], headers={"HX-Request": "true"}, expect=(200,))
+            data or [], headers={"HX-Request": "true", "HX-Target": f"followup-{pk}"},
+            expect=(200,))
         if response is not None and response.status == 200:
             self.ledger.add("done" if action == "done" else "snoozed", pk)
 

@@ -837,9 +837,15 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
     snooze_ids = ids[2 * (repeat + 1):] or ids
 
     def post(action, pool, data=None):
-        return lambda i: client.post(
-            f"/followups/{pool[i % len(pool)]}/{action}/", data or {}, headers=htmx
-        )
+        # As the queue's buttons send them: aimed at their item (HX-Target), which the
+        # answer replaces, with the counts and Undo out of band.
+        def send(i):
+            pk = pool[i % len(pool)]
+            return client.post(
+                f"/followups/{pk}/{action}/", data or {},
+                headers=htmx | {"HX-Target": f"followup-{pk}"},
+            )
+        return send
 
     rows += [
         measure("POST /followups/<id>/done/  (htmx)", post("done", done_ids), repeat),

@@ -57,3 +57,18 @@ def console_errors(page):
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture
+def demo_page(live_server, page):
+    """The demo account (seed_demo), logged in, on its dashboard."""
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
+    from tests.browser.helpers import log_in
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    log_in(page, live_server, DEMO_USERNAME, DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    return page

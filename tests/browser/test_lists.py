@@ -26,16 +26,6 @@ SCREENS = {
 }
 
 
-@pytest.fixture
-def demo(live_server, page: Page) -> Page:
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(DEMO_USERNAME)
-    page.get_by_label("Password:").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
-    return page
-
 
 def query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
@@ -45,9 +35,9 @@ def first_names(page: Page, count: int = 3) -> list[str]:
     return page.locator("#contact-rows tbody td.primary > a").all_inner_texts()[:count]
 
 
-def test_every_list_and_the_search_fit_a_phone_and_a_desktop(demo: Page, live_server,
+def test_every_list_and_the_search_fit_a_phone_and_a_desktop(demo_page: Page, live_server,
                                                             console_errors):
-    page = demo
+    page = demo_page
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size, viewport in (("phone", page.viewport_size), ("desktop", DESKTOP)):
         page.set_viewport_size(viewport)
@@ -60,8 +50,8 @@ def test_every_list_and_the_search_fit_a_phone_and_a_desktop(demo: Page, live_se
     assert console_errors == []
 
 
-def test_a_header_sorts_and_the_filters_keep_that_sort(demo: Page, live_server, console_errors):
-    page = demo
+def test_a_header_sorts_and_the_filters_keep_that_sort(demo_page: Page, live_server, console_errors):
+    page = demo_page
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + "/contacts/")
     filters = page.locator("details.sort-filter")
@@ -88,8 +78,8 @@ def test_a_header_sorts_and_the_filters_keep_that_sort(demo: Page, live_server, 
     assert console_errors == []
 
 
-def test_on_a_phone_sort_and_filter_is_folded(demo: Page, live_server, console_errors):
-    page = demo
+def test_on_a_phone_sort_and_filter_is_folded(demo_page: Page, live_server, console_errors):
+    page = demo_page
     page.goto(live_server.url + "/meetings/")
     expect(page.locator("details.sort-filter")).not_to_have_attribute("open", "")
     expect(page.get_by_label("Period")).to_be_hidden()
@@ -108,9 +98,9 @@ def test_on_a_phone_sort_and_filter_is_folded(demo: Page, live_server, console_e
 
 
 def test_slash_finds_the_search_box_and_results_come_as_you_type(
-    demo: Page, live_server, console_errors
+    demo_page: Page, live_server, console_errors
 ):
-    page = demo
+    page = demo_page
     page.set_viewport_size(DESKTOP)
     page.goto(live_server.url + "/contacts/")
     page.locator("body").press("/")
@@ -132,8 +122,8 @@ def test_slash_finds_the_search_box_and_results_come_as_you_type(
     assert console_errors == []
 
 
-def test_slash_on_a_phone_opens_the_search_page(demo: Page, live_server, console_errors):
-    page = demo
+def test_slash_on_a_phone_opens_the_search_page(demo_page: Page, live_server, console_errors):
+    page = demo_page
     page.goto(live_server.url + "/meetings/")
     page.locator("body").press("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -16,16 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 
-
-@pytest.fixture
-def demo_page(live_server, page: Page) -> Page:
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(DEMO_USERNAME)
-    page.get_by_label("Password:").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
-    return page
 
 
 def fits(page: Page) -> None:

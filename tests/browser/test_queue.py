@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact
 from followups.models import FollowUp, Heartbeat, Status
+from tests.browser.helpers import log_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,10 +30,7 @@ def test_work_through_the_queue(live_server, page: Page, console_errors):
             ("Edit me", now - timedelta(days=1, hours=1)),
         ]
     }
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("quinn")
-    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "quinn", "a-long-pass-phrase-42")
     count = lambda name: page.locator(f"[data-count={name}]")  # noqa: E731
     expect(count("overdue")).to_have_text("4")
 
@@ -90,10 +88,7 @@ def test_the_queue_on_a_phone_shows_five_at_once(live_server, page: Page):
             user=user, kind="thank_you", contact=sara, due_at=now - timedelta(days=1, hours=i),
             title=f"Thank Sara Smith for the informational interview {i}", draft="Hi Sara,",
         )
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("quinn")
-    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "quinn", "a-long-pass-phrase-42")
     expect(page.locator("#queue article.followup")).to_have_count(8)
     height = page.viewport_size["height"]
     whole = page.evaluate(
@@ -112,10 +107,7 @@ def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
         FollowUp.objects.create(user=user, kind="custom", title=title, due_at=now - timedelta(hours=h))
         for title, h in [("First", 3), ("Second", 2), ("Third", 1)]
     )
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("quinn")
-    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "quinn", "a-long-pass-phrase-42")
     expect(page.locator("#queue article.followup")).to_have_count(3)
     page.wait_for_load_state("load")  # the keys' script is deferred
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact
 from referrals.models import Progress, Referral
-from tests.browser.test_screens import assert_fits_phone, demo_page  # noqa: F401 (fixture)
+from tests.browser.test_screens import assert_fits_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,7 @@ EDGES = [
 
 
 @pytest.fixture
-def network(demo_page: Page) -> dict[str, Contact]:  # noqa: F811
+def network(demo_page: Page) -> dict[str, Contact]:
     people = {c.name: c for c in Contact.objects.all()}
     demo_edges = Referral.objects.values_list("referrer__name", "referred__name", "progress")
     assert sorted(demo_edges) == sorted(EDGES)
@@ -58,7 +58,7 @@ def label_pixels(page: Page, selector: str) -> float:
 
 
 def test_open_the_tree_and_trace_a_chain(
-    demo_page: Page, network, live_server, console_errors  # noqa: F811
+    demo_page: Page, network, live_server, console_errors
 ):
     page = demo_page
     sara, john = network["Sara Smith"], network["John Public"]
@@ -107,7 +107,7 @@ def test_open_the_tree_and_trace_a_chain(
 
 
 def test_graph_on_a_phone_and_tap_a_person(
-    demo_page: Page, network, live_server, console_errors  # noqa: F811
+    demo_page: Page, network, live_server, console_errors
 ):
     page = demo_page
     john, alan = network["John Public"], network["Alan Park"]

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -19,22 +18,11 @@ from jobs.models import Lead
 from meetings.models import Meeting
 from outreach.models import Outreach
 from referrals.models import Referral
-from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.imports.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-
-@pytest.fixture
-def demo_page(live_server, page: Page) -> Page:
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(DEMO_USERNAME)
-    page.get_by_label("Password:").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
-    return page
 
 
 def assert_fits_phone(page: Page) -> None:

@@ -216,7 +216,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
             }, status=422)
             return reswap(retarget(response, "#modal-body"), "innerHTML")
         if wants_fragment(request):
-            return render_queue(request, status=422, flash=error, typed=typed)
+            return render_queue(request, status=422, flash=error)  # the queue has no date box
         return render(request, "followups/detail.html", context, status=422)
     if not followup.snooze(form.due_at()):
         return _closed_already(request, followup)

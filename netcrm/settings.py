@@ -262,6 +262,14 @@ REDIS_URL = env.str("REDIS_URL", default="") or f"unix://{REDIS_SOCKET}"
 API_RATE = env.str("API_RATE", default="120/min")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered pieces of pages whose key names everything they show (the queue's
+    # items: followups/templatetags/queue.py), in each process's memory: about 1 KB
+    # an entry, so at most some 20 MB a process.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
     "api": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,

@@ -54,7 +54,7 @@ contacts = Router(tags=["contacts"])
 
 def contact_rows(user):
     return (
-        Contact.objects.for_user(user).select_related("organization").prefetch_related("tags")
+        Contact.objects.for_user(user).select_related("organization").with_tags()
     )
 
 

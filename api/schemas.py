@@ -85,7 +85,7 @@ class ContactOut(Schema):
 
     @staticmethod
     def resolve_tags(contact) -> list[str]:
-        return sorted(tag.name for tag in contact.tags.all())
+        return [tag.name for tag in contact.sorted_tags()]
 
 
 class ContactIn(Schema):

@@ -206,9 +206,11 @@ class KeepInTouchByTagForm(CheckedFormMixin, forms.Form):
         label="How often", help_text="", choices=bulk_cadence_choices(), initial=CADENCES[0][0]
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, tag_names: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if tag_names is not None:  # the page has them already
+            self.tag_names = tag_names
         self.fields["tag"].choices = lambda: [(name, name) for name in self.tag_names]
 
     @cached_property

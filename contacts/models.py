@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
@@ -183,6 +183,12 @@ class ContactQuerySet(OwnedQuerySet):
         """Contacts carrying the tag called `name`."""
         return self.filter(tags__name=name)
 
+    def with_tags(self) -> ContactQuerySet:
+        """Each contact's tags in one query, as `contact.tag_list` (see sorted_tags).
+        (A plain prefetch_related("tags") builds a queryset for every contact first:
+        taggit's manager is costly to make, a millisecond a row.)"""
+        return self.prefetch_related(models.Prefetch("tags", to_attr="tag_list"))
+
     def tag_names(self) -> list[str]:
         """The tags used on these contacts, alphabetically (one query)."""
         return list(
@@ -243,6 +249,12 @@ class Contact(OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def sorted_tags(self) -> list[Tag]:
+        """The contact's tags by name: prefetched by ContactQuerySet.with_tags, or one
+        query."""
+        tags = getattr(self, "tag_list", None)
+        return sorted(self.tags.all() if tags is None else tags, key=lambda tag: tag.name)
 
     def get_absolute_url(self) -> str:
         return reverse("home:contact-detail", args=[self.pk])

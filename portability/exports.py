@@ -32,13 +32,13 @@ def contacts_for_export(user) -> QuerySet[Contact]:
     return (
         Contact.objects.for_user(user)
         .select_related("organization")
-        .prefetch_related("tags")
+        .with_tags()
         .order_by("pk")
     )
 
 
 def tag_names(contact: Contact) -> list[str]:
-    return sorted(tag.name for tag in contact.tags.all())
+    return [tag.name for tag in contact.sorted_tags()]
 
 
 def safe_cell(value) -> str:

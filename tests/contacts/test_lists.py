@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -297,3 +299,27 @@ def test_organization_list_query_count_holds_from_5_to_50_rows(
     with django_assert_num_queries(five):
         response = client_logged_in.get(ORGANIZATIONS, {"sort": sort})
     assert len(names(response)) == PAGE_SIZE
+
+
+def test_contact_list_asks_for_the_users_tags_once_and_shows_each_rows_tags_by_name(
+    client_logged_in, user
+):
+    make_contact(user, "Sara Smith", tags=["python", "alumni", "mentor"])
+    client_logged_in.get(CONTACTS)  # warm the content-type cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client_logged_in.get(CONTACTS)
+    tag_lists = [q["sql"] for q in queries if q["sql"].startswith('SELECT DISTINCT "taggit_tag"."name"')]
+    assert len(tag_lists) == 1  # the filter and the "keep in touch with a group" form share it
+    row = text(response).split("Sara Smith", 1)[1]
+    assert row.index("alumni") < row.index("mentor") < row.index("python")
+
+
+def test_organization_filter_offers_only_organizations_with_someone_in_them(
+    client_logged_in, user
+):
+    make_contact(user, "Sara Smith", organization="Acme")
+    make_organization(user, "Empty Inc")
+    body = client_logged_in.get(CONTACTS).content.decode()
+    options = body.split('aria-label="Organization"', 1)[1].split("</select>", 1)[0]
+    assert ">Acme</option>" in options
+    assert "Empty Inc" not in options

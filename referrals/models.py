@@ -102,6 +102,8 @@ class Referral(OwnedModel):
         indexes = [
             models.Index(fields=["user", "referred"], name="referral_user_referred_idx"),
             models.Index(fields=["user", "referrer"], name="referral_user_referrer_idx"),
+            # This week's referrals on the dashboard, the weeks of Insights.
+            models.Index(fields=["user", "referred_on"], name="referral_user_day_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,12 @@ unavoidable (the request cycle, the base template, the rows themselves).
 bench/run.py installs this module as ROOT_URLCONF (override_settings): every real
 URL is here (netcrm.urls), plus
 
-    /__floor__/dashboard/              the queue: open follow-ups due by the end of
-                                       today (QUEUE_LIMIT, priorities first) and the
-                                       next 7 days (UPCOMING_LIMIT), with contact name
+    /__floor__/dashboard/              what the dashboard shows: open follow-ups due
+                                       by the end of today (QUEUE_LIMIT, priorities
+                                       first) and the next 7 days (UPCOMING_LIMIT),
+                                       with contact name; the queue's counts and the
+                                       problems; this week's meetings and referrals;
+                                       the next 5 meetings; the 6 newest contacts
     /__floor__/contacts/               the first page of the contact list (page size,
                                        name order) with organization name
     /__floor__/contacts/<id>/          the contact with its organization, its last 20
@@ -36,10 +39,11 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
+from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from followups import kinds
-from followups.models import OPEN, TICK, FollowUp
+from followups.models import OPEN, TICK, FollowUp, Problem
 from followups.views import QUEUE_LIMIT, UPCOMING_DAYS, UPCOMING_LIMIT
 from meetings.models import Meeting
 from netcrm.urls import urlpatterns as real_urlpatterns
@@ -52,6 +56,7 @@ ORGS = Organization._meta.db_table
 MEETINGS = Meeting._meta.db_table
 ATTENDED = Meeting.contacts.through._meta.db_table
 REFERRALS = Referral._meta.db_table
+PROBLEMS = Problem._meta.db_table
 
 
 def _template(body: str):
@@ -73,43 +78,92 @@ def _in(values) -> tuple[str, list]:
 
 
 DASHBOARD = _template(
-    "<h1>Today</h1><ul>{% for id, title, due_at, cid, name, section in rows %}"
+    "<h1>Today</h1><p>{{ counts.4 }} overdue, {{ counts.5 }} today, {{ counts.6 }} this week, "
+    "{{ counts.7 }} problems</p><ul>{% for section, id, title, due_at, cid, name in items %}"
     '<li class="{{ section }}"><a href="/followups/{{ id }}/">{{ title }}</a> '
     '<a href="/contacts/{{ cid }}/">{{ name }}</a> {{ due_at|date:"D j M H:i" }}'
     '<form method="post" action="/followups/{{ id }}/done/">{% csrf_token %}'
     "<button>Done</button></form></li>{% endfor %}</ul>"
+    "<p>This week: {{ week.4 }} held, {{ week.5 }} planned, {{ week.6 }} referrals</p>"
+    '<ul>{% for row in meetings %}<li><a href="/meetings/{{ row.1 }}/">{{ row.2 }}</a> '
+    '{{ row.3|date:"D j M, H:i" }}</li>{% endfor %}</ul>'
+    '<ul>{% for row in contacts %}<li><a href="/contacts/{{ row.1 }}/">{{ row.2 }}</a> '
+    "{{ row.7|default:'' }}</li>{% endfor %}</ul>"
 )
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The queue's rows: overdue and due today (priorities first), then the week ahead."""
+    """Everything the dashboard shows, in one query: the queue (overdue and due today,
+    priorities first), the week ahead, the queue's counts and the problems, this
+    week's meetings and referrals, the next five meetings and the six newest people."""
     profile = request.profile
     today = profile.today()
+    today_start = profile.day_start(today)
     tomorrow_start = profile.day_start(today + timedelta(days=1))
     week_end = profile.day_start(today + timedelta(days=1 + UPCOMING_DAYS))
+    monday = today - timedelta(days=today.weekday())
+    now = timezone.now()
     open_sql, open_params = _in(OPEN)
     prio_sql, prio_params = _in(kinds.priority_kinds() or ["-"])
+    # Eight columns each: section, id, text, time, three numbers, a second text.
     select = (
-        f"SELECT f.id, f.title, f.due_at, c.id, c.name, %s, "
-        f"CASE WHEN f.kind IN ({prio_sql}) THEN 0 ELSE 1 END AS prio "
+        f"SELECT %s, f.id, f.title, f.due_at, c.id, CASE WHEN f.kind IN ({prio_sql}) "
+        f"THEN 0 ELSE 1 END, CAST(NULL AS BIGINT), c.name "
         f"FROM {FOLLOWUPS} f LEFT JOIN {CONTACTS} c ON c.id = f.contact_id "
         f"WHERE f.user_id = %s AND f.status IN ({open_sql}) "
     )
     sql = (
-        f"SELECT * FROM ({select} AND f.due_at <= %s ORDER BY prio, f.due_at, f.id LIMIT %s) q "
+        f"SELECT * FROM ({select} AND f.due_at <= %s ORDER BY 6, f.due_at, f.id LIMIT %s) q "
         f"UNION ALL "
         f"SELECT * FROM ({select} AND f.due_at > %s AND f.due_at <= %s "
-        f"ORDER BY f.due_at, f.id LIMIT %s) u"
+        f"ORDER BY f.due_at, f.id LIMIT %s) u "
+        f"UNION ALL "
+        f"SELECT 'counts', NULL, NULL, NULL, "
+        f"SUM(CASE WHEN f.due_at < %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN f.due_at >= %s AND f.due_at < %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN f.due_at >= %s THEN 1 ELSE 0 END), "
+        f"CAST((SELECT COUNT(*) FROM {PROBLEMS} p WHERE p.user_id = %s) AS TEXT) "
+        f"FROM {FOLLOWUPS} f WHERE f.user_id = %s AND f.status IN ({open_sql}) AND f.due_at <= %s "
+        f"UNION ALL "
+        f"SELECT 'week', NULL, NULL, NULL, "
+        f"SUM(CASE WHEN m.starts_at <= %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN m.starts_at > %s THEN 1 ELSE 0 END), "
+        f"(SELECT COUNT(*) FROM {REFERRALS} r WHERE r.user_id = %s AND r.referred_on >= %s "
+        f"AND r.referred_on <= %s), NULL "
+        f"FROM {MEETINGS} m WHERE m.user_id = %s AND m.starts_at >= %s AND m.starts_at < %s "
+        f"UNION ALL "
+        f"SELECT * FROM (SELECT 'meeting', m.id, m.kind, m.starts_at, m.length_minutes, "
+        f"CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), NULL FROM {MEETINGS} m WHERE m.user_id = %s AND m.starts_at > %s "
+        f"ORDER BY m.starts_at LIMIT 5) n "
+        f"UNION ALL "
+        f"SELECT * FROM (SELECT 'contact', c.id, c.name, c.created_at, "
+        f"CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), o.name "
+        f"FROM {CONTACTS} c LEFT JOIN {ORGS} o ON o.id = c.organization_id "
+        f"WHERE c.user_id = %s ORDER BY c.created_at DESC, c.id DESC LIMIT 6) r"
     )
     user_id = request.user.pk
     params = [
         "queue", *prio_params, user_id, *open_params, tomorrow_start - TICK, QUEUE_LIMIT,
         "upcoming", *prio_params, user_id, *open_params, tomorrow_start - TICK,
         week_end - TICK, UPCOMING_LIMIT,
+        today_start, today_start, tomorrow_start, tomorrow_start, user_id,
+        user_id, *open_params, week_end - TICK,
+        now, now, user_id, monday, today, user_id, profile.day_start(monday),
+        profile.day_start(monday + timedelta(days=7)),
+        user_id, now,
+        user_id,
     ]
-    rows = [row[:6] for row in _fetch(sql, params)]
-    return HttpResponse(DASHBOARD.render({"rows": rows}, request))
+    rows = _fetch(sql, params)
+    by = {}
+    for row in rows:
+        by.setdefault(row[0], []).append(row)
+    items = [(r[0], r[1], r[2], r[3], r[4], r[7]) for r in by.get("queue", []) + by.get("upcoming", [])]
+    context = {
+        "items": items, "counts": by["counts"][0], "week": by["week"][0],
+        "meetings": by.get("meeting", []), "contacts": by.get("contact", []),
+    }
+    return HttpResponse(DASHBOARD.render(context, request))
 
 
 CONTACT_LIST = _template(

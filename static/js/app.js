@@ -15,8 +15,12 @@
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-close-modal]")) modal().close();
   });
+  // Emptied once closed. The close event is queued: a dialog opened again before it
+  // comes (snooze, then "e" at once) keeps what it now shows.
   document.addEventListener("close", (event) => {
-    if (event.target.id === "modal") document.getElementById("modal-body").replaceChildren();
+    if (event.target.id === "modal" && !event.target.open) {
+      document.getElementById("modal-body").replaceChildren();
+    }
   }, true);
 
   // One-click copy of a drafted note.

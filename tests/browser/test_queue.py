@@ -137,3 +137,26 @@ def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
     statuses = {f.title: f.status for f in FollowUp.objects.filter(user=user)}
     assert statuses == {"First": Status.SNOOZED, "Second": Status.DONE, "Third": Status.PENDING}
     assert console_errors == []
+
+
+def test_a_dialog_reopened_before_its_close_event_keeps_what_it_shows(live_server, page: Page):
+    """Closing the dialog empties it when its "close" event comes; that event is queued.
+    Snooze (which closes the dialog) then "e" at once opened the edit form before the
+    snooze's close event arrived, which emptied the form out of the open dialog (CI)."""
+    make_user("quinn", password="a-long-pass-phrase-42")
+    log_in(page, live_server, "quinn", "a-long-pass-phrase-42")
+    page.wait_for_load_state("load")
+    page.evaluate(
+        """() => {
+            const modal = document.getElementById("modal");
+            modal.showModal();
+            modal.close();  // its close event is queued, not fired yet
+            document.getElementById("modal-body").innerHTML = '<label>Title <input value="Third"></label>';
+            modal.showModal();
+        }"""
+    )
+    page.wait_for_timeout(100)  # the queued close event has come by now
+    expect(page.locator("#modal").get_by_label("Title")).to_have_value("Third")
+    page.keyboard.press("Escape")
+    expect(page.locator("#modal")).not_to_be_visible()
+    expect(page.locator("#modal-body")).to_be_empty()  # a real close still empties it

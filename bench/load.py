@@ -530,6 +530,27 @@ ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\
                          r'(?P<ms>\d+)ms request_id=')
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(this process's CPU seconds, the whole machine's busy CPU seconds) so far."""
+    mine = sum(os.times()[:2])
+    with open("/proc/stat") as stat:  # cpu  user nice system idle iowait irq softirq steal
+        ticks = [int(v) for v in stat.readline().split()[1:9]]
+    busy = sum(ticks) - ticks[3] - ticks[4]
+    return mine, busy / os.sysconf("SC_CLK_TCK")
+
+
+def print_cpu(before: tuple[float, float], after: tuple[float, float], seconds: float,
+              requests: int) -> None:
+    """Where the cores went while measuring: this client's own share of them is CPU the
+    server did not get."""
+    client, busy = after[0] - before[0], after[1] - before[1]
+    cores = os.cpu_count() or 1
+    print(f"CPU while measuring: the machine busy {busy:.0f} of {cores * seconds:.0f} core-seconds "
+          f"({busy / (cores * seconds):.0%}); of it this load client {client:.0f} s, the server "
+          f"stack and PostgreSQL {busy - client:.0f} s "
+          f"({(busy - client) / max(1, requests) * 1000:.1f} ms a request)")
+
+
 def print_server_side(log: Path) -> None:
     """The time gunicorn's access log gives each request (from the moment a worker
     thread took it): the difference from the client's is the wait in the queue."""
@@ -684,7 +705,9 @@ def main() -> None:
               f"{time.monotonic() - now:.0f} s after the first · load average "
               f"{os.getloadavg()[0]:.2f}; measuring now")
         clock.open(args.seconds)
+        cpu_before = cpu_seconds()
         time.sleep(args.seconds)
+        cpu_after = cpu_seconds()
         load_end = os.getloadavg()[0]
         for thread in threads:  # each finishes the request it is in (bounded by its timeout)
             thread.join(timeout=max(0.1, clock.until + 65 - time.monotonic()))
@@ -695,6 +718,7 @@ def main() -> None:
     print(f"\nmeasured {args.seconds:g} s · load average at the end {load_end:.2f}"
           + (f" · {stuck} sessions still waiting on a request at the end" if stuck else ""))
     print_report(stats, args.seconds)
+    print_cpu(cpu_before, cpu_after, args.seconds, len(stats.by_group["all"]))
     print(f"stale keep-alive connections re-opened (as a browser does): {stats.reconnects}")
     if server:
         print_server_side(Path(data_dir) / "server.log")

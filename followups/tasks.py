@@ -1,16 +1,23 @@
 from datetime import datetime
 
 from celery import shared_task
+from django.apps import apps
 
 from followups import digest, services
 from followups.models import Heartbeat
+from netcrm.lib import generations
 from netcrm.lib.tasks import enqueue_on_commit
 
 
 @shared_task
 def create_followups(label: str, ids: list[int]) -> int:
-    """What the rows `ids` of model `label`, just saved, call for."""
-    return services.create_followups(label, ids)
+    """What the rows `ids` of model `label`, just saved, call for. What it writes
+    belongs to the rows' owner: only that user's kept pages go stale."""
+    owners = set(
+        apps.get_model(label).objects.filter(pk__in=ids).values_list("user_id", flat=True)
+    )
+    with generations.acting_for(owners.pop() if len(owners) == 1 else None):
+        return services.create_followups(label, ids)
 
 
 def followups_after_save(label: str, *ids: int) -> None:

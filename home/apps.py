@@ -7,3 +7,18 @@ class HomeConfig(AppConfig):
 
     name = "home"
     verbose_name = "Home"
+
+    def ready(self) -> None:
+        from accounts.models import Profile
+        from contacts.models import Contact, Organization
+        from followups.models import FollowUp, Problem
+        from insights.models import WeeklyGoal
+        from meetings.models import Meeting
+        from netcrm.lib import generations
+        from referrals.models import Referral
+
+        # What the dashboard shows (home/views.py keeps it until one of these changes).
+        generations.watch(
+            FollowUp, Problem, Meeting, Meeting.contacts.through, Contact, Organization,
+            Referral, WeeklyGoal, Profile,
+        )

@@ -3,13 +3,20 @@ organization's page, and adding a follow-up about anyone."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -20,11 +27,13 @@ from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
 from followups.models import FollowUp, Heartbeat, open_first
+from followups.templatetags.queue import TOKEN_PLACEHOLDER
 from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
 from jobs.models import Lead
 from jobs.reach import who_i_know_at
 from meetings.models import Meeting
+from netcrm.lib import generations
 from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
 from outreach.models import Outreach
 from reciprocity.services import ledger_for
@@ -37,26 +46,77 @@ OUTREACH_LIMIT = 10
 SHOWN_FIRST = 5  # of what is due and of the timeline; the rest one tap further
 
 
-@login_required
-@vary_on_headers("HX-Request")
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    limit = whole_number(request.GET.get("limit", "")) or QUEUE_LIMIT
+# Bump when the dashboard's body changes in a way the data it is kept under does not
+# show (a deploy restarts the processes, which empties their "pages" cache anyway).
+DASHBOARD_VERSION = 1
+
+
+def _kept_key(request: HttpRequest) -> str | None:
+    """The key the dashboard's body is kept under: the user's data's generation and
+    all else it is rendered with. None when the cache cannot be used."""
+    tokens = generations.current(request.user.pk)
+    if tokens is None:
+        return None
+    shown = (DASHBOARD_VERSION, request.user.pk, *tokens, request.profile.today().isoformat(),
+             timezone.get_current_timezone_name(), translation.get_language() or "")
+    return "dashboard:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def _kept(key: str | None) -> tuple[str, datetime | None, str] | None:
+    """(its HTML, when it stops holding, its queue's version), while it holds."""
+    found = caches["pages"].get(key) if key else None
+    if found and (found[1] is None or timezone.now() < found[1]):
+        return found
+    return None
+
+
+def _dashboard_body(request: HttpRequest, key: str | None, limit: int) -> str:
+    """Everything the dashboard shows from the user's data, rendered with the CSRF
+    token as a placeholder; kept under `key` until the data changes, the day ends or
+    the next planned meeting starts (it then counts as held)."""
     context = queue_context(request.user, request.profile, limit)
-    if wants_fragment(request):
-        if request.GET.get("v") == context["version"]:
-            return HttpResponse(status=204)  # the refresh: nothing changed, nothing sent
-        return render(request, "followups/dashboard.html#queue", context)
-    context["upcoming_meetings"] = (
+    context["upcoming_meetings"] = list(
         Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
     )
-    context["stalled"] = Heartbeat.stale("sweep")
     context["progress"] = weekly_progress(request.user, request.profile)
     context["recent_contacts"] = (
         Contact.objects.for_user(request.user)
         .select_related("organization")
         .order_by("-created_at", "-pk")[:6]
     )
+    context["csrf_token"] = TOKEN_PLACEHOLDER
+    html = render_to_string("followups/dashboard.html#body", context)
+    if key:
+        until = context["upcoming_meetings"][0].starts_at if context["upcoming_meetings"] else None
+        caches["pages"].set(key, (html, until, context["version"]),
+                            timeout=generations.PAGE_TIMEOUT)
+    return html
+
+
+@login_required
+@vary_on_headers("HX-Request")
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    limit = whole_number(request.GET.get("limit", "")) or QUEUE_LIMIT
+    # The plain page, and the queue's refresh while it shows the first page, are
+    # what the kept body holds.
+    key = _kept_key(request) if limit <= QUEUE_LIMIT and set(request.GET) <= {"limit", "v"} else None
+    kept = _kept(key)
+    if wants_fragment(request):
+        version = request.GET.get("v")
+        if kept and version == kept[2]:
+            return HttpResponse(status=204)  # the refresh: nothing changed, nothing sent
+        context = queue_context(request.user, request.profile, limit)
+        if version == context["version"]:
+            return HttpResponse(status=204)
+        return render(request, "followups/dashboard.html#queue", context)
+    body = kept[0] if kept else _dashboard_body(request, key, limit)
+    token = get_token(request)  # one for the whole page, as the context processor gives
+    context = {
+        "stalled": Heartbeat.stale("sweep"),
+        "kept": mark_safe(body.replace(TOKEN_PLACEHOLDER, token)),
+        "csrf_token": token,
+    }
     return render(request, "followups/dashboard.html", context)
 
 

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Whose data this request's writes change (the dashboard's kept page).
+    "netcrm.lib.generations.WriterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -269,6 +271,20 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # Whole pages kept per user under their data's generation (netcrm/lib/generations.py),
+    # in each process's memory: the dashboard, about 20-50 KB a user.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    },
+    # The generations themselves, shared by every process (web, worker, beat).
+    "generations": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "netcrm",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
     "api": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -18,10 +18,12 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.test import override_settings
 
 from accounts.models import Profile
 from netcrm.celery import app as celery_app
+from netcrm.lib import generations
 from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
 
 # Production storage fingerprints static files from the manifest collectstatic
@@ -100,6 +102,22 @@ def wait_for(predicate: Callable[[], object], timeout: float = 15.0, interval: f
         if time.monotonic() > deadline:
             pytest.fail(f"gave up after {timeout}s waiting for {predicate}")
         time.sleep(interval)
+
+
+@pytest.fixture(autouse=True)
+def kept_pages(settings, redis_url):
+    """Generations (netcrm/lib/generations.py) in the suite's Redis, under a prefix of
+    this test's own, and no page kept from another test: every test that reads the
+    dashboard after a write reads it through the cache."""
+    settings.CACHES = settings.CACHES | {
+        "generations": settings.CACHES["generations"] | {
+            "LOCATION": redis_url, "KEY_PREFIX": f"netcrm-test-{uuid.uuid4().hex}",
+        }
+    }
+    caches["pages"].clear()
+    generations._down_until = 0.0  # not left alone after the database's set-up tried it
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,174 @@
+"""Generations of a user's data: a token that changes whenever a row the user sees
+changes, so a page rendered from those rows can be kept under it and served again
+until then.
+
+Every SQL statement goes through `watch_writes` (a database execute wrapper, put on
+each connection as it opens). One that is not a SELECT and names a watched table
+(`watch(Model, ...)`) changes a generation once it has run, and again once its
+transaction commits (the second closes the gap in which a page could be rendered
+from the rows before the commit but kept under the new token):
+
+- the user's, when the code writing acts for one user: a signed-in user's request
+  (`WriterMiddleware`) or a task that says so (`acting_for(user_id)`);
+- otherwise the global one, which every key also names (the worker's sweep, the
+  admin site, a management command, a signup: anything that may write for anyone).
+
+Nothing that writes needs to remember the cache: bulk updates, cascades, raw SQL and
+many-to-many changes are all statements. Tokens are random, not counters, and live
+in Redis (the "generations" cache), shared by every process; one that is missing
+(Redis restarted) is made afresh, so no page kept before can be served under it. When
+Redis cannot be reached, `current()` says so and pages are rendered without the cache.
+Writes made outside netcrm (psql), or while Redis could not be reached, show once the
+kept page expires (`PAGE_TIMEOUT`). After Redis fails, it is left alone for
+`BACK_OFF` seconds: a write never waits on it twice in a row.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import secrets
+import time
+from contextlib import contextmanager
+
+from django.core.cache import caches
+from django.db import transaction
+from django.db.backends.signals import connection_created
+
+logger = logging.getLogger(__name__)
+
+CACHE = "generations"
+GLOBAL = "all"
+BACK_OFF = 5.0
+PAGE_TIMEOUT = 300  # the longest a write made outside netcrm (or while Redis was down) goes unseen
+
+_writer: contextvars.ContextVar[int | None] = contextvars.ContextVar("writer", default=None)
+_tables: set[str] = set()
+_pattern: re.Pattern | None = None
+_down_until = 0.0  # time.monotonic() before which Redis is not tried again
+
+
+def watch(*models) -> None:
+    """Writes to these models' tables change generations."""
+    global _pattern
+    _tables.update(model._meta.db_table for model in models)
+    _pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _tables))) + r")\b")
+
+
+def _key(scope) -> str:
+    return f"generation:{scope}"
+
+
+def _reachable() -> bool:
+    return time.monotonic() >= _down_until
+
+
+def _failed(what: str, error: Exception) -> None:
+    global _down_until
+    _down_until = time.monotonic() + BACK_OFF
+    logger.warning("generations: Redis cannot be reached (%s: %s); pages rendered afresh "
+                   "for %s s", what, error, BACK_OFF)
+
+
+def current(user_id: int) -> tuple[str, str] | None:
+    """(the user's token, the global token), or None when Redis cannot be reached."""
+    if not _reachable():
+        return None
+    cache = caches[CACHE]
+    keys = [_key(user_id), _key(GLOBAL)]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:  # never written, or Redis lost it: a fresh one
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        if len(found) < len(keys):
+            found = cache.get_many(keys)
+        return found[keys[0]], found[keys[1]]
+    except Exception as error:  # noqa: BLE001 - no cache then, never a failed page
+        _failed("reading", error)
+        return None
+
+
+def bump(scope) -> None:
+    """A new token for `scope` (a user id, or GLOBAL)."""
+    if not _reachable():
+        return  # the write stands; a page kept elsewhere may lag up to PAGE_TIMEOUT
+    try:
+        caches[CACHE].set(_key(scope), secrets.token_hex(8), timeout=None)
+    except Exception as error:  # noqa: BLE001 - as above
+        _failed(f"changing {scope}'s generation", error)
+
+
+def _bump_on_commit(scope, connection) -> None:
+    """Once more when the transaction commits (outside one, the statement has)."""
+    if not connection.in_atomic_block:
+        return
+    # One callback a transaction, for every scope it writes. Django replaces its list
+    # of callbacks when it commits or rolls back: a new list, a new callback.
+    hooks, scopes = connection.__dict__.get("generation_hooks", (None, None))
+    if hooks is not connection.run_on_commit:
+        scopes = set()
+
+        def after_commit():
+            for each in scopes:
+                bump(each)
+
+        after_commit.generation_scopes = scopes
+        transaction.on_commit(after_commit, using=connection.alias)
+        connection.generation_hooks = (connection.run_on_commit, scopes)
+    scopes.add(scope)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")  # not SELECT, not DDL
+WRITE_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def writes(sql: str) -> bool:
+    start = sql.lstrip()[:7].upper()
+    # WITH ... SELECT reads (the referral walks); WITH ... UPDATE writes.
+    return start.startswith(WRITES) or (start.startswith("WITH") and bool(WRITE_IN_CTE.search(sql)))
+
+
+def watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if _pattern is not None and writes(sql):
+        if _pattern.search(sql):
+            scope = _writer.get()
+            scope = GLOBAL if scope is None else scope
+            bump(scope)
+            _bump_on_commit(scope, context["connection"])
+    return result
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+connection_created.connect(_install, dispatch_uid="netcrm-generations")
+
+
+@contextmanager
+def acting_for(user_id: int | None):
+    """Writes in this block are `user_id`'s alone (None: anyone's)."""
+    reset = _writer.set(user_id)
+    try:
+        yield
+    finally:
+        _writer.reset(reset)
+
+
+class WriterMiddleware:
+    """A signed-in user's request writes that user's rows (ownership is checked on
+    every view); staff, who can use the admin site, and anonymous requests may write
+    anyone's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        writer = user.pk if user.is_authenticated and not user.is_staff else None
+        with acting_for(writer):
+            return self.get_response(request)

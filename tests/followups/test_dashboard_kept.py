@@ -18,7 +18,10 @@ from django.utils import timezone
 from contacts.models import Contact
 from followups.models import FollowUp, Heartbeat, Status
 from followups.templatetags.queue import TOKEN_PLACEHOLDER
+from netcrm.lib import generations
+from tests.conftest import wait_for
 from tests.factories import make_contact, make_followup, make_meeting
+from tests.referrals.test_capture import meeting_with_referrals
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +174,17 @@ def test_without_redis_the_page_is_rendered_afresh(client_logged_in, queue, sett
     page = client_logged_in.get(DASHBOARD)
     assert page.status_code == 200
     assert "Call Sara back" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_the_worker_creates_after_a_meeting_shows_on_the_kept_page(
+    celery_worker, client_logged_in, user
+):
+    Heartbeat.beat("sweep")
+    assert "Thank Sara Smith" not in client_logged_in.get(DASHBOARD).content.decode()
+    everyone = generations.current(user.pk)[1]
+    client_logged_in.post(reverse("meetings:log-meeting"), meeting_with_referrals())
+    wait_for(lambda: FollowUp.objects.filter(kind="thank_you").exists())
+    assert "Thank Sara Smith" in client_logged_in.get(DASHBOARD).content.decode()
+    # The worker wrote for this user alone: nobody else's kept page went stale.
+    assert generations.current(user.pk)[1] == everyone

@@ -48,18 +48,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addr: str, no_seed: bool, dev: bool, **options) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Database migrated.")
-        if not dev:
-            call_command("collectstatic", interactive=False, verbosity=0)
-            self.stdout.write(f"Static files collected in {settings.STATIC_ROOT}")
-
-        redis = None  # before the seed: what it logs is sent to the worker, not lost
+        # Redis first: what the migrations and the seed write changes generations
+        # (netcrm/lib/generations.py), and the seed's meetings are sent to the worker.
+        redis = None
         if settings.REDIS_EMBEDDED:
             redis = EmbeddedRedis(settings.REDIS_SOCKET).start()
             self.stdout.write(f"Embedded Redis listening on {redis.socket_path}")
         elif not ping(settings.REDIS_URL):
             self.stderr.write(f"Redis at {settings.REDIS_URL} does not answer yet; Celery will retry.")
+        try:
+            self._run(addr, no_seed, dev, redis)
+        finally:
+            if redis:
+                redis.stop()
+
+    def _run(self, addr: str, no_seed: bool, dev: bool, redis: EmbeddedRedis | None) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        if not dev:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            self.stdout.write(f"Static files collected in {settings.STATIC_ROOT}")
         if not no_seed and not get_user_model().objects.exists():
             call_command("seed_demo")
 
@@ -100,8 +108,6 @@ class Command(BaseCommand):
                     break
         finally:
             self._stop(children)
-            if redis:
-                redis.stop()
             self.stdout.write("netcrm stopped.")
         if not stopping.is_set():
             raise CommandError("a process stopped by itself; see its output above")

@@ -29,18 +29,35 @@ def log_in(page: Page, live_server, username: str = "jordan") -> None:
     expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
+WARMED = ("/", "/offline/", "/meetings/new/")
+
+
+def saved_pages(page: Page) -> tuple[str | None, list[str]]:
+    """Whose pages the worker keeps, and their paths."""
+    return page.evaluate("""async () => {
+        const cache = await caches.open("netcrm-pages");
+        const owner = await cache.match("/sw.js?owner");
+        return [owner ? await owner.text() : null,
+                (await cache.keys()).map((r) => new URL(r.url).pathname)];
+    }""")
+
+
+def wait_for_saved_pages(page: Page, owner: str | None = None) -> None:
+    """Until the worker has saved the pages it warms, for `owner` (any one if None).
+    Polled with page.evaluate, which awaits the promise: wait_for_function takes an
+    async function's promise for a truthy answer and returns at once."""
+    def saved() -> bool:
+        whose, paths = saved_pages(page)
+        return whose is not None and owner in (None, whose) and all(p in paths for p in WARMED)
+
+    wait_for(saved, timeout=15)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """The worker is installed, controls the page, and has saved the pages it warms."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
-    page.wait_for_function(
-        """async () => {
-            const cache = await caches.open("netcrm-pages");
-            const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
-            return ["/", "/offline/", "/meetings/new/"].every((p) => keys.includes(p));
-        }""",
-        timeout=15000,
-    )
+    wait_for_saved_pages(page)
 
 
 def go_offline(context: BrowserContext, page: Page) -> None:
@@ -352,16 +369,8 @@ def test_someone_else_signing_in_never_sees_the_pages_saved_for_the_first(
                           "url": live_server.url}])
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
-    page.wait_for_function(
-        """async () => {
-            const cache = await caches.open("netcrm-pages");
-            const owner = await cache.match("/sw.js?owner");
-            return owner && (await owner.text()) === "sam" && (await cache.keys()).length >= 4;
-        }""",  # Sam's, not Jordan's still there before Sam's settle empties it (a race)
-        timeout=15000,
-    )
-    saved = page.evaluate("""async () => (await (await caches.open("netcrm-pages")).keys())
-                             .map((r) => new URL(r.url).pathname)""")
+    wait_for_saved_pages(page, "sam")  # not Jordan's, there until Sam's settle empties them
+    saved = saved_pages(page)[1]
     assert f"/contacts/{alan.pk}/" not in saved
 
     go_offline(context, page)

@@ -530,25 +530,48 @@ ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\
                          r'(?P<ms>\d+)ms request_id=')
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """(this process's CPU seconds, the whole machine's busy CPU seconds) so far."""
+PROCESS_GROUPS = [  # (group, what its command line contains), the first match wins
+    ("gunicorn (web)", "gunicorn"), ("celery (worker, beat)", "celery"),
+    ("PostgreSQL", "postgres"), ("Redis", "redis"), ("Redis", "valkey"),
+]
+
+
+def cpu_seconds() -> tuple[float, float, dict[str, float]]:
+    """(this process's CPU seconds, the whole machine's busy CPU seconds, CPU seconds by
+    process group) so far."""
+    tick = os.sysconf("SC_CLK_TCK")
     mine = sum(os.times()[:2])
     with open("/proc/stat") as stat:  # cpu  user nice system idle iowait irq softirq steal
         ticks = [int(v) for v in stat.readline().split()[1:9]]
-    busy = sum(ticks) - ticks[3] - ticks[4]
-    return mine, busy / os.sysconf("SC_CLK_TCK")
+    busy = (sum(ticks) - ticks[3] - ticks[4]) / tick
+    groups: dict[str, float] = defaultdict(float)
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        group = next((g for g, word in PROCESS_GROUPS if word in command), None)
+        if group:
+            groups[group] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return mine, busy, groups
 
 
-def print_cpu(before: tuple[float, float], after: tuple[float, float], seconds: float,
-              requests: int) -> None:
+def print_cpu(before, after, seconds: float, requests: int) -> None:
     """Where the cores went while measuring: this client's own share of them is CPU the
-    server did not get."""
+    server did not get. Processes that started or ended meanwhile count only in part."""
     client, busy = after[0] - before[0], after[1] - before[1]
     cores = os.cpu_count() or 1
     print(f"CPU while measuring: the machine busy {busy:.0f} of {cores * seconds:.0f} core-seconds "
           f"({busy / (cores * seconds):.0%}); of it this load client {client:.0f} s, the server "
           f"stack and PostgreSQL {busy - client:.0f} s "
           f"({(busy - client) / max(1, requests) * 1000:.1f} ms a request)")
+    shares = {g: after[2].get(g, 0.0) - before[2].get(g, 0.0) for g in after[2]}
+    print("  by process: " + ", ".join(
+        f"{g} {v:.0f} s ({v / max(1, requests) * 1000:.1f} ms a request)"
+        for g, v in sorted(shares.items(), key=lambda item: -item[1])))
 
 
 def print_server_side(log: Path) -> None:

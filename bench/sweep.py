@@ -61,6 +61,7 @@ import django
 
 django.setup()
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -71,6 +72,7 @@ from accounts.models import Profile
 from contacts.models import Contact
 from followups import digest, services
 from followups.models import DigestLog, FollowUp
+from netcrm.lib.redis import EmbeddedRedis
 
 CONTACTS_EACH = 20
 PREFIX = "sweep-"
@@ -196,7 +198,17 @@ def bench_digest(user_ids: list[int]) -> None:
 
 
 def main() -> None:
-    args = ARGS
+    # Writes tell Redis (netcrm/lib/generations.py): the one REDIS_URL names, or an
+    # embedded one, as `make run` starts.
+    redis = EmbeddedRedis(settings.REDIS_SOCKET).start() if settings.REDIS_EMBEDDED else None
+    try:
+        run(ARGS)
+    finally:
+        if redis:
+            redis.stop()
+
+
+def run(args) -> None:
     print(f"netcrm sweep benchmark · Python {platform.python_version()} · "
           f"{os.cpu_count()} CPUs · load average {os.getloadavg()[0]:.2f}")
     call_command("migrate", interactive=False, verbosity=0)

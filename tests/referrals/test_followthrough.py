@@ -1,14 +1,19 @@
 """Referral follow-through: what logging a meeting calls for, run here as the worker
 would run it (the path through a real worker is test_followthrough_worker's)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from followups.services import sweep
+from meetings.models import Meeting
 from referrals.models import IntroStatus, Progress, Referral
 from tests.engine import run_enqueued
+from tests.factories import make_meeting
 from tests.referrals.test_capture import meeting_with_referrals
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +65,25 @@ def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
     assert FollowUp.objects.filter(kind="thank_you").exists()
     assert sweep() == 0
     assert FollowUp.objects.filter(kind="close_loop").count() == 1
+
+
+def test_the_sweep_finds_an_old_referral_met_at_a_meeting_logged_lately(user):
+    """A referral from long before the sweep's window, whose person was met at a meeting
+    logged lately (its message lost): the sweep still tells the referrer how it went."""
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    meeting = make_meeting(user, [john])
+    referral = Referral.objects.create(
+        user=user, referrer=sara, referred=john, intro_status=IntroStatus.CALLED,
+        progress=Progress.MET, met_meeting=meeting,
+    )
+    Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - timedelta(days=90))
+    sweep()
+    assert FollowUp.objects.filter(kind="close_loop", referral=referral).count() == 1
+    # And a referral from as long ago, met at a meeting as old, is left alone.
+    old = make_meeting(user, [john])
+    Meeting.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=90))
+    Referral.objects.filter(pk=referral.pk).update(met_meeting=old)
+    FollowUp.objects.filter(kind="close_loop").delete()
+    sweep()
+    assert not FollowUp.objects.filter(kind="close_loop").exists()

@@ -26,4 +26,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
 
 USER netcrm
 EXPOSE 8000
-CMD ["gunicorn", "netcrm.wsgi:application", "--workers", "2", "--threads", "4", "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20", "--access-logfile", "-", "--access-logformat", "%(h)s \"%(r)s\" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "netcrm.wsgi:application", "--workers", "3", "--threads", "2", "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "20", "--access-logfile", "-", "--access-logformat", "%(h)s \"%(r)s\" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s", "--bind", "0.0.0.0:8000"]

@@ -8,10 +8,13 @@ virtualenv's own gunicorn and celery run; a container runs them from the PATH.
 
 from __future__ import annotations
 
-# gthread: 2 processes × 4 threads suits 2 cores and a page that waits on the database.
+# gthread, 3 processes × 2 threads on 2 cores: a page is mostly Python (the database
+# waits are short), and threads of one process take turns on its one interpreter
+# lock. Of 2×4, 3×2, 4×2, 4×1 and 5×1 under bench/load.py, 3×2 served the most
+# requests with the lowest p95 (bench/README.md).
 WEB = [
     "gunicorn", "netcrm.wsgi:application",
-    "--workers", "2", "--threads", "4", "--worker-class", "gthread",
+    "--workers", "3", "--threads", "2", "--worker-class", "gthread",
     "--timeout", "60", "--graceful-timeout", "20",
     # One line per request, with the request id the app puts on every response.
     "--access-logfile", "-",

@@ -116,11 +116,13 @@ def _in_place(request: HttpRequest, followup: FollowUp) -> bool:
 
 
 def _after_action(
-    request: HttpRequest, followup: FollowUp, event: str, note: str, undoable: bool = False
+    request: HttpRequest, followup: FollowUp, event: str, note: str, undoable: bool = False,
+    moved: bool = False,
 ) -> HttpResponse:
     """HTMX gets what changed in the queue (or the refreshed queue); a plain form post
     goes back to the dashboard. Done, skip and snooze come with Undo, in the queue or
-    on the page redirected to."""
+    on the page redirected to. `moved`: the item moved (snoozed) and may now be in the
+    week ahead, which comes too."""
     fragment = wants_fragment(request)
     undo = offer(
         request, note, reverse("followups:undo"), target="#queue" if fragment else "",
@@ -128,7 +130,7 @@ def _after_action(
     ) if undoable else None
     if fragment:
         show = render_changes if _in_place(request, followup) else render_queue
-        response = show(request, flash="" if undo else note, undo=undo)
+        response = show(request, flash="" if undo else note, undo=undo, moved=moved)
         response = trigger_client_event(response, event, {"id": followup.pk})
         return trigger_client_event(response, "closeModal")
     if not undo:
@@ -222,7 +224,8 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         return _closed_already(request, followup)
     until = date_format(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
     return _after_action(
-        request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}.", True
+        request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}.", True,
+        moved=True,
     )
 
 

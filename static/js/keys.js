@@ -14,10 +14,13 @@
     next.focus();
     next.scrollIntoView({ block: "nearest" });
   };
-  // After an item goes (done, skipped, snoozed), the next one takes the focus.
+  // After an item goes (done, skipped, snoozed), the next one takes the focus, not the
+  // item itself where it comes back (a snoozed one, in "Coming up"). The request may
+  // come from the item, or from its card in the dialog aimed at it (snooze).
   let following = null;
+  const aimedAt = (el) => el && el.closest && el.closest("#queue article.followup");
   document.addEventListener("htmx:beforeRequest", (event) => {
-    const item = event.detail.elt.closest && event.detail.elt.closest("#queue article.followup");
+    const item = aimedAt(event.detail.elt) || aimedAt(event.detail.target);
     if (item) {
       const all = items();
       following = all[all.indexOf(item) + 1] || all[all.indexOf(item) - 1] || null;

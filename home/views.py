@@ -114,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     token = get_token(request)  # one for the whole page, as the context processor gives
     context = {
         "stalled": Heartbeat.stale("sweep"),
-        "kept": mark_safe(body.replace(TOKEN_PLACEHOLDER, token)),
+        "body": mark_safe(body.replace(TOKEN_PLACEHOLDER, token)),
         "csrf_token": token,
     }
     return render(request, "followups/dashboard.html", context)

@@ -555,13 +555,18 @@ def cpu_seconds() -> tuple[float, float, dict[str, float]]:
             continue
         group = next((g for g, word in PROCESS_GROUPS if word in command), None)
         if group:
-            groups[group] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            # utime + stime, and cutime + cstime: the CPU of children that ended and were
+            # waited for. PostgreSQL's backends end when Django closes a connection
+            # (CONN_MAX_AGE); their CPU then moves to the postmaster's cutime, so a
+            # backend that ended while measuring still counts, and only once.
+            groups[group] += sum(int(v) for v in fields[11:15]) / tick
     return mine, busy, groups
 
 
 def print_cpu(before, after, seconds: float, requests: int) -> None:
     """Where the cores went while measuring: this client's own share of them is CPU the
-    server did not get. Processes that started or ended meanwhile count only in part."""
+    server did not get. A process that ended meanwhile counts through its parent (see
+    cpu_seconds), if the parent is in the same group."""
     client, busy = after[0] - before[0], after[1] - before[1]
     cores = os.cpu_count() or 1
     print(f"CPU while measuring: the machine busy {busy:.0f} of {cores * seconds:.0f} core-seconds "

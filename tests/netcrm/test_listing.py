@@ -95,3 +95,26 @@ def test_the_phone_select_names_each_direction_in_words():
     choices = dict(Sorting("-met", columns, default="name").choices())
     assert choices["name"] == "Name, A–Z" and choices["-name"] == "Name, Z–A"
     assert choices["-met"] == "Last met, newest"
+
+
+@pytest.mark.django_db
+def test_a_column_that_is_never_empty_is_ordered_without_nulls_last(user):
+    """NULLS LAST on a NOT NULL column only stops PostgreSQL from reading the order off
+    an index (the meetings list sorted a heavy user's 30,000 meetings for its first 25);
+    where a value may be empty (a nullable column, a related one, an annotation) it stays."""
+    columns = {
+        "name": Column("Name", [Lower("name")]),
+        "added": Column("Added", ["created_at"]),
+        "touched": Column("Touched", ["last_interaction_at"]),
+        "organization": Column("Organization", [Lower("organization__name")]),
+    }
+    mine = Contact.objects.for_user(user)
+
+    def order_by(value):
+        sql = str(Sorting(value, columns, "name").apply(mine).query)
+        return sql.rsplit("ORDER BY", 1)[1]
+
+    for value in ("name", "-name", "added", "-added"):
+        assert "NULLS" not in order_by(value), value
+    for value in ("touched", "-touched", "organization", "-organization"):
+        assert "NULLS LAST" in order_by(value), value

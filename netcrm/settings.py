@@ -108,6 +108,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms and widgets from Django's own Jinja2 copies of its form templates (see there).
+FORM_RENDERER = "netcrm.lib.forms.FormRenderer"
 
 # Database: PostgreSQL when DATABASE_URL names one, else SQLite under DATA_DIR.
 DATABASES = {

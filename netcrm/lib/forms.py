@@ -15,6 +15,9 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import renderers
+from django.template import TemplateDoesNotExist
+from django.utils.functional import cached_property
 from taggit.forms import TagField
 from taggit.models import Tag
 
@@ -100,3 +103,21 @@ class CheckedTagField(TagField):
         names = super().clean(value)
         check_tags(names)
         return names
+
+
+class FormRenderer(renderers.Jinja2):
+    """FORM_RENDERER: forms and widgets rendered from Django's own Jinja2 copies of its
+    form templates, the same HTML at a fraction of the template language's cost (a
+    contact page and its four forms: 55.7 → 50.8 ms; issue 11). A template with no
+    Jinja2 copy (the admin's widgets) is the template language's, as Django's default
+    renderer finds it."""
+
+    @cached_property
+    def fallback(self) -> renderers.DjangoTemplates:
+        return renderers.DjangoTemplates()
+
+    def get_template(self, template_name):
+        try:
+            return super().get_template(template_name)
+        except TemplateDoesNotExist:
+            return self.fallback.get_template(template_name)

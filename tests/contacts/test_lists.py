@@ -308,7 +308,9 @@ def test_contact_list_asks_for_the_users_tags_once_and_shows_each_rows_tags_by_n
     client_logged_in.get(CONTACTS)  # warm the content-type cache
     with CaptureQueriesContext(connection) as queries:
         response = client_logged_in.get(CONTACTS)
-    tag_lists = [q["sql"] for q in queries if q["sql"].startswith('SELECT DISTINCT "taggit_tag"."name"')]
+    tag_lists = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "taggit_tag"."name" AS')
+    ]
     assert len(tag_lists) == 1  # the filter and the "keep in touch with a group" form share it
     row = text(response).split("Sara Smith", 1)[1]
     assert row.index("alumni") < row.index("mentor") < row.index("python")

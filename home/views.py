@@ -142,10 +142,16 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by(open_first(), "-due_at")[:TIMELINE_LIMIT]
     )
     due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
-    chains = graph.named_chains(request.user.pk, contact)
-    led_to = graph.led_to(request.user.pk, contact)
     referred_by = list(
         Referral.objects.for_user(request.user).filter(referred=contact).with_people()
+    )
+    ledger = ledger_for(request.user, contact)
+    # The walks only for those they can find anything for: a chain to someone nobody
+    # referred is empty, and so is the tree of someone who referred nobody.
+    chains = graph.named_chains(request.user.pk, contact) if referred_by else []
+    led_to = (
+        graph.led_to(request.user.pk, contact)
+        if ledger.referrals["total"] else graph.LedTo([], 0, 0, 0)
     )
     outreach = list(
         Outreach.objects.for_user(request.user).filter(contact=contact)
@@ -175,7 +181,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ContactReferralForm(initial={"direction": d}, contact=contact)
                 for d in (ContactReferralForm.GAVE, ContactReferralForm.RECEIVED)
             ],
-            "ledger": ledger_for(request.user, contact),
+            "ledger": ledger,
             "followup_form": CustomFollowUpForm(
                 user=request.user, profile=request.profile, initial={"contact": contact}
             ),

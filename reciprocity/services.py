@@ -92,7 +92,8 @@ def _count(groups: list[tuple], test=lambda *values: True) -> int:
 
 
 def ledger_for(user, contact: Contact, now: datetime | None = None) -> Ledger:
-    """Four queries, whatever the history."""
+    """Four queries at most (three when they never asked you for help), whatever the
+    history."""
     now = now or timezone.now()
     held = _groups(
         Meeting.objects.for_user(user).filter(contacts=contact, starts_at__lte=now),
@@ -137,5 +138,9 @@ def ledger_for(user, contact: Contact, now: datetime | None = None) -> Ledger:
         meetings=meetings,
         referrals=referrals,
         requests=requests,
-        recent_requests=list(asked.order_by("-received_at", "-pk")[:LEDGER_REQUESTS]),
+        # Most people never asked you for anything: then there is nothing to list.
+        recent_requests=(
+            list(asked.order_by("-received_at", "-pk")[:LEDGER_REQUESTS])
+            if requests["total"] else []
+        ),
     )

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from contacts.models import Contact, Organization, Source
 from followups.models import Status
+from referrals.models import Referral
 from tests.factories import (
     bulk_contacts,
     bulk_followups,
@@ -363,6 +364,28 @@ def test_contact_detail_query_count_holds(client_logged_in, user, django_assert_
     assert len(response.context["due"]) == 50  # and 50 open follow-ups, earliest first
     assert response.context["due"][0].due_at < response.context["due"][-1].due_at
     assert text(response).count("Coffee with John Public and Sara Smith") == 50
+
+
+def test_contact_detail_walks_the_referrals_only_for_those_they_can_find(
+    client_logged_in, user
+):
+    """Nobody referred Sara and she referred nobody: no chain walk, no tree walk (and,
+    as she never asked for help, no list of her requests). Once John refers her and she
+    refers Alan, both walks run and both show them."""
+    sara = make_contact(user, "Sara Smith")
+    quiet, response = count_queries(client_logged_in, contact_url(sara))
+    assert response.context["chains"] == [] and response.context["led_to"].nodes == []
+
+    john = make_contact(user, "John Public")
+    alan = make_contact(user, "Alan Turing")
+    Referral.objects.create(user=user, referrer=john, referred=sara)
+    Referral.objects.create(user=user, referrer=sara, referred=alan)
+    linked, response = count_queries(client_logged_in, contact_url(sara))
+    assert [[p.name for p in chain] for chain in response.context["chains"]] == [
+        ["John Public", "Sara Smith"]
+    ]
+    assert [node.contact.name for node in response.context["led_to"].nodes] == ["Alan Turing"]
+    assert linked == quiet + 4  # each walk and the people it names
 
 
 # --- contact create -----------------------------------------------------------------------

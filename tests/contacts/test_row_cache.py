@@ -1,0 +1,82 @@
+"""The contacts list's rows come from the fragment cache (contacts/templatetags/
+contact_rows.py): rendered once, served again while what they show is the same, and
+any change to what a row shows (name, title, organization, last meeting, next
+follow-up, tags, the time zone) shows at the next visit."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Profile
+from tests.factories import make_contact, make_followup, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+CONTACTS = reverse("contacts:contact-list")
+ROW = "contacts/_row.html"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    caches["fragments"].clear()
+    yield
+    caches["fragments"].clear()
+
+
+def row_html(response, contact) -> str:
+    html = response.content.decode()
+    match = re.search(rf'<tr>\s*<td class="primary"><a href="/contacts/{contact.pk}/">.*?</tr>',
+                      html, re.S)
+    assert match, f"no row for {contact.name}"
+    return match.group(0)
+
+
+def test_a_row_is_rendered_once_then_served_from_the_cache(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme", tags=["mentor"], title="CTO")
+    first = client_logged_in.get(CONTACTS)
+    assert ROW in [t.name for t in first.templates]
+    second = client_logged_in.get(CONTACTS)
+    assert ROW not in [t.name for t in second.templates]
+    assert row_html(second, sara) == row_html(first, sara)
+    assert "Sara Smith" in row_html(second, sara) and "mentor" in row_html(second, sara)
+
+
+def test_every_change_to_what_a_row_shows_shows_at_once(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme", tags=["mentor"], title="CTO")
+    seen = row_html(client_logged_in.get(CONTACTS), sara)
+
+    def changed(expected: str) -> None:
+        nonlocal seen
+        now = row_html(client_logged_in.get(CONTACTS), sara)
+        assert now != seen and expected in now, expected
+        seen = now
+
+    sara.name = "Sara Jones"
+    sara.save()
+    changed("Sara Jones")
+    sara.title = "VP of Data"
+    sara.save()
+    changed("VP of Data")
+    sara.organization.name = "Acme Robotics"
+    sara.organization.save()
+    changed("Acme Robotics")
+    make_meeting(user, [sara], starts_at=timezone.now() - timedelta(days=3))
+    changed("met ")
+    make_followup(user, contact=sara, due_at=timezone.now() + timedelta(days=2))
+    changed("next ")
+    sara.tags.add("alumni")
+    changed("alumni")
+
+
+def test_the_dates_follow_the_users_time_zone(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    late = datetime(2026, 3, 4, 23, 30, tzinfo=ZoneInfo("UTC"))
+    make_meeting(user, [sara], starts_at=late)
+    assert "4 Mar 2026" in row_html(client_logged_in.get(CONTACTS), sara)
+    Profile.objects.filter(user=user).update(timezone="Asia/Tokyo")  # 08:30 the next day
+    assert "5 Mar 2026" in row_html(client_logged_in.get(CONTACTS), sara)

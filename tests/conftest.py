@@ -107,17 +107,20 @@ def wait_for(predicate: Callable[[], object], timeout: float = 15.0, interval: f
 @pytest.fixture(autouse=True)
 def kept_pages(settings, redis_url):
     """Generations (netcrm/lib/generations.py) in the suite's Redis, under a prefix of
-    this test's own, and no page kept from another test: every test that reads the
-    dashboard after a write reads it through the cache."""
+    this test's own, and no page or piece of one (netcrm/lib/fragments.py) kept from
+    another test: every test that reads the dashboard after a write reads it through
+    the cache, and every test of a kept piece starts with none."""
     settings.CACHES = settings.CACHES | {
         "generations": settings.CACHES["generations"] | {
             "LOCATION": redis_url, "KEY_PREFIX": f"netcrm-test-{uuid.uuid4().hex}",
         }
     }
     caches["pages"].clear()
+    caches["fragments"].clear()
     generations._down_until = 0.0  # not left alone after the database's set-up tried it
     yield
     caches["pages"].clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 CONTACTS = reverse("contacts:contact-list")
 ROW = "contacts/_row.html"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 
 
 def row_html(response, contact) -> str:

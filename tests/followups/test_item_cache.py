@@ -7,7 +7,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("home:dashboard")
 ITEM = "followups/_item.html"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 
 
 def item_html(response, followup: FollowUp) -> str:

@@ -5,7 +5,6 @@ token in their forms, and any change to what a card shows shows at the next visi
 import re
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -17,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 LEADS = reverse("jobs:lead-list")
 CARD = "board-card"  # the partial, as the test client names it
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 
 
 def card_html(response, lead) -> str:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from accounts.models import Profile
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.django_db
 
 MEETINGS = reverse("meetings:meeting-list")
 ROW = "meetings/_row.html"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    caches["fragments"].clear()
-    yield
-    caches["fragments"].clear()
 
 
 def row_html(response, meeting) -> str:

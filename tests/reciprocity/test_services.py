@@ -282,6 +282,25 @@ def test_the_sweep_queries_hold(user, django_assert_max_num_queries):
 # The ledger ---------------------------------------------------------------------------
 
 
+def test_the_ledger_is_one_query_and_a_second_only_for_their_requests(
+    user, django_assert_num_queries
+):
+    """The three counts (meetings, referrals, requests) travel as one query; the
+    latest requests are fetched only for someone who asked for help."""
+    sara = make_contact(user, "Sara Smith")
+    make_meeting(user, [sara])
+    Referral.objects.create(user=user, referrer=sara, referred=make_contact(user, "John"))
+    with django_assert_num_queries(1):
+        ledger = ledger_for(user, sara)
+    assert (ledger.meetings["total"], ledger.referrals["total"]) == (1, 1)
+    assert ledger.requests["total"] == 0 and ledger.recent_requests == []
+
+    InboundRequest.objects.create(user=user, contact=sara, ask=Ask.INTRODUCTION)
+    with django_assert_num_queries(2):
+        ledger = ledger_for(user, sara)
+    assert ledger.requests["total"] == 1 and len(ledger.recent_requests) == 1
+
+
 def test_the_ledger_counts_who_helped_whom(user, other_user):
     from meetings.models import Invited, Paid
 

@@ -17,7 +17,7 @@ from contacts.forms import (
     TargetForm,
     CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
 )
-from contacts.models import Contact, Organization
+from contacts.models import KEEP_IN_TOUCH, Contact, Organization
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
 from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_fragment
@@ -185,9 +185,14 @@ def _organization_form(request: HttpRequest, organization: Organization) -> Http
 NOTES_SHOWN = 5
 
 
-def keep_in_touch_context(contact: Contact, **overrides) -> dict:
-    """The contact page's keep-in-touch section: cadence, next reminder, notes, forms."""
-    reminder = contact.keep_in_touch_reminder()
+def keep_in_touch_context(contact: Contact, open_followups=None, **overrides) -> dict:
+    """The contact page's keep-in-touch section: cadence, next reminder, notes, forms.
+    `open_followups`: every open follow-up about the contact, when the caller has them
+    all already (the reminder is one of them: never two are open at once)."""
+    if open_followups is None:
+        reminder = contact.keep_in_touch_reminder()
+    else:
+        reminder = next((f for f in open_followups if f.kind == KEEP_IN_TOUCH), None)
     return {
         "reminder": reminder,
         "overdue": bool(reminder and reminder.due_at <= timezone.now()),

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
+from django.db.models import Case, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -22,11 +23,11 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts.submissions import create_once
-from contacts.models import Contact, Organization
+from contacts.models import KEEP_IN_TOUCH, Contact, Organization
 from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
-from followups.models import FollowUp, Heartbeat, open_first
+from followups.models import OPEN, FollowUp, Heartbeat, open_first
 from followups.templatetags.queue import TOKEN_PLACEHOLDER
 from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
@@ -134,12 +135,17 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .with_contacts()
         .order_by("-starts_at")[:TIMELINE_LIMIT]
     )
-    # Open ones first, so what is due is never cut off by a long history.
+    # Open ones first, so what is due is never cut off by a long history; and the open
+    # keep-in-touch reminder (never two at once) first of all: the section below is
+    # told of it from here, however many others are open.
+    reminder_first = Case(
+        When(kind=KEEP_IN_TOUCH, status__in=OPEN, then=Value(0)), default=Value(1)
+    )
     followups = list(
         FollowUp.objects.for_user(request.user)
         .filter(contact=contact)
         .select_related("meeting")
-        .order_by(open_first(), "-due_at")[:TIMELINE_LIMIT]
+        .order_by(open_first(), reminder_first, "-due_at")[:TIMELINE_LIMIT]
     )
     due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
     referred_by = list(
@@ -185,7 +191,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "followup_form": CustomFollowUpForm(
                 user=request.user, profile=request.profile, initial={"contact": contact}
             ),
-            "keep_in_touch": keep_in_touch_context(contact),
+            "keep_in_touch": keep_in_touch_context(contact, open_followups=due),
             "outreach": outreach,
         },
     )

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from contacts.models import Contact, Organization, Source
-from followups.models import Status
+from followups.models import FollowUp, Status
 from referrals.models import Referral
 from tests.factories import (
     bulk_contacts,
@@ -386,6 +386,33 @@ def test_contact_detail_walks_the_referrals_only_for_those_they_can_find(
     ]
     assert [node.contact.name for node in response.context["led_to"].nodes] == ["Alan Turing"]
     assert linked == quiet + 4  # each walk and the people it names
+
+
+def test_contact_detail_keeps_the_keep_in_touch_reminder_among_many_open_followups(
+    client_logged_in, user
+):
+    """The reminder comes with the page's follow-ups (open ones first, the reminder
+    first of all), so the section shows it however many others are open, with no query
+    of its own."""
+    from contacts.services import set_cadence
+
+    sara = make_contact(user, "Sara Smith")
+    set_cadence(Contact.objects.filter(pk=sara.pk), 30)
+    reminder = FollowUp.objects.get(contact=sara, kind="keep_in_touch")
+    few, response = count_queries(client_logged_in, contact_url(sara))
+    assert response.context["keep_in_touch"]["reminder"] == reminder
+
+    later = [reminder.due_at + timedelta(days=1 + i) for i in range(60)]  # listed before it
+    bulk_followups(user, later, contacts=[sara], title="Later")
+    many, response = count_queries(client_logged_in, contact_url(sara))
+    assert response.context["keep_in_touch"]["reminder"] == reminder
+    assert "Next reminder:" in text(response)
+    assert many == few
+
+    reminder.status = Status.DONE
+    reminder.save()
+    response = client_logged_in.get(contact_url(sara))
+    assert response.context["keep_in_touch"]["reminder"] is None
 
 
 # --- contact create -----------------------------------------------------------------------

@@ -268,9 +268,10 @@ REDIS_URL = env.str("REDIS_URL", default="") or f"unix://{REDIS_SOCKET}"
 API_RATE = env.str("API_RATE", default="120/min")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered pieces of pages whose key names everything they show (the queue's
-    # items: followups/templatetags/queue.py), in each process's memory: about 1 KB
-    # an entry, so at most some 20 MB a process.
+    # Rendered pieces of pages whose key names everything they show (netcrm/lib/
+    # fragments.py: the queue's items, the contacts and meetings lists' rows, the lead
+    # board's cards), in each process's memory: about 1 KB an entry, so at most some
+    # 20 MB a process.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",

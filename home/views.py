@@ -28,13 +28,13 @@ from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
 from followups.models import OPEN, FollowUp, Heartbeat, open_first
-from followups.templatetags.queue import TOKEN_PLACEHOLDER
 from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
 from jobs.models import Lead
 from jobs.reach import who_i_know_at
 from meetings.models import Meeting
 from netcrm.lib import generations
+from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
 from outreach.models import Outreach
 from reciprocity.services import ledger_for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
@@ -73,3 +74,18 @@ def count_queries(client, url: str, **kwargs) -> tuple[int, HttpResponse]:
     assert response.status_code == 200, response.status_code
     return len(queries), response
 
+
+
+def watch(read: Callable[[], str]) -> Callable[[str], str]:
+    """`changed = watch(read)`, then after each edit `changed(expected)`: `read()` again
+    must differ from what it gave last and show `expected`. Returns what it read.
+    (For kept pieces of pages: each input of a key, changed in turn, must show.)"""
+    seen = [read()]
+
+    def changed(expected: str) -> str:
+        now = read()
+        assert now != seen[0] and expected in now, expected
+        seen[0] = now
+        return now
+
+    return changed

@@ -20,15 +20,15 @@ ROW_TEMPLATE = "contacts/_row.html"
 VERSION = 1  # bump when _row.html changes shape in a way its inputs don't show
 
 
-def row_key(contact) -> str:
+def shown(contact) -> tuple:
     organization = contact.organization
-    return fragments.key("contact-row", (
+    return (
         VERSION, contact.pk, contact.name, contact.title, contact.organization_id,
         organization.name if organization else "",
         contact.last_meeting.isoformat() if contact.last_meeting else "",
         contact.next_followup.isoformat() if contact.next_followup else "",
         tuple(tag.name for tag in contact.sorted_tags()),
-    ))
+    )
 
 
 @register.simple_tag
@@ -36,5 +36,6 @@ def contact_rows(contacts) -> SafeString:
     """The rows of `contacts` (annotated by ContactQuerySet.with_list_columns, tags
     prefetched by with_tags), as `{% include "contacts/_row.html" %}` would render them."""
     return fragments.render_each(
-        ROW_TEMPLATE, contacts, key_of=row_key, context_of=lambda c: {"contact": c}
+        ROW_TEMPLATE, contacts, "contact-row", shown_of=shown,
+        context_of=lambda c: {"contact": c},
     )

@@ -12,7 +12,6 @@ from django import template
 from django.utils.safestring import SafeString
 
 from netcrm.lib import fragments
-from netcrm.lib.fragments import TOKEN_PLACEHOLDER  # noqa: F401 (the dashboard's too)
 
 register = template.Library()
 
@@ -22,13 +21,13 @@ ITEM_TEMPLATE = "followups/_item.html"
 VERSION = 1
 
 
-def item_key(followup, late: bool) -> str:
+def shown(followup, late: bool) -> tuple:
     contact = followup.contact
-    return fragments.key("queue-item", (
+    return (
         VERSION, followup.pk, followup.kind, followup.status, followup.due_at.isoformat(),
         followup.title, bool(followup.draft), followup.contact_id,
         contact.name if contact else "", late,
-    ))
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -36,8 +35,8 @@ def queue_items(context, followups, late: bool = False) -> SafeString:
     """The items of `followups`, as `{% include "followups/_item.html" %}` would
     render them, from the "fragments" cache where it has them."""
     return fragments.render_each(
-        ITEM_TEMPLATE, followups,
-        key_of=lambda f: item_key(f, late),
+        ITEM_TEMPLATE, followups, "queue-item",
+        shown_of=lambda f: shown(f, late),
         context_of=lambda f: {"followup": f, "late": late},
         token=str(context.get("csrf_token", "")),
     )

@@ -20,12 +20,12 @@ CARD_TEMPLATE = "jobs/list.html#board-card"
 VERSION = 1  # bump when the card changes shape in a way its inputs don't show
 
 
-def card_key(lead, next_url: str) -> str:
-    return fragments.key("lead-card", (
+def shown(lead, next_url: str) -> tuple:
+    return (
         VERSION, lead.pk, lead.role, lead.status, lead.outcome, lead.moved_at.isoformat(),
         lead.organization_id, lead.organization.name,
         tuple(person.name for person in lead.contacts.all()), next_url,
-    ))
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -33,8 +33,8 @@ def lead_cards(context, leads, next_url: str) -> SafeString:
     """The board's cards of `leads` (organization selected, people prefetched), each in
     its <li>, as `{% include "jobs/list.html#lead-card" %}` would render them."""
     return fragments.render_each(
-        CARD_TEMPLATE, leads,
-        key_of=lambda lead: card_key(lead, next_url),
+        CARD_TEMPLATE, leads, "lead-card",
+        shown_of=lambda lead: shown(lead, next_url),
         context_of=lambda lead: {"lead": lead, "next": next_url},
         token=str(context.get("csrf_token", "")),
     )

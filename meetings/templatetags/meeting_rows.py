@@ -18,11 +18,11 @@ ROW_TEMPLATE = "meetings/_row.html"
 VERSION = 1  # bump when _row.html changes shape in a way its inputs don't show
 
 
-def row_key(meeting) -> str:
-    return fragments.key("meeting-row", (
+def shown(meeting) -> tuple:
+    return (
         VERSION, meeting.pk, meeting.starts_at.isoformat(), meeting.kind, meeting.purpose,
         meeting.referral_count, tuple((c.pk, c.name) for c in meeting.contacts.all()),
-    ))
+    )
 
 
 @register.simple_tag
@@ -30,5 +30,6 @@ def meeting_rows(meetings) -> SafeString:
     """The rows of `meetings` (annotated by MeetingQuerySet.with_list_columns, people
     prefetched by with_contacts), as `{% include "meetings/_row.html" %}` would."""
     return fragments.render_each(
-        ROW_TEMPLATE, meetings, key_of=row_key, context_of=lambda m: {"meeting": m}
+        ROW_TEMPLATE, meetings, "meeting-row", shown_of=shown,
+        context_of=lambda m: {"meeting": m},
     )

@@ -21,24 +21,25 @@ TOKEN_PLACEHOLDER = "\x00csrf\x00"
 TIMEOUT = 24 * 3600
 
 
-def key(kind: str, shown: tuple) -> str:
-    """The cache key of a `kind` of piece showing `shown`, as rendered in the current
-    time zone and language."""
-    shown = (*shown, timezone.get_current_timezone_name(), translation.get_language() or "")
-    return f"{kind}:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-
-
 def render_each(
-    template_name: str, items: Iterable, key_of: Callable[[object], str],
+    template_name: str, items: Iterable, kind: str, shown_of: Callable[[object], tuple],
     context_of: Callable[[object], dict], token: str = "",
 ) -> SafeString:
     """Each of `items` rendered with `template_name` and the context `context_of(item)`,
-    joined: from the cache where it has `key_of(item)`, else rendered and kept."""
+    joined: from the cache where it has the item's key, else rendered and kept. The key
+    is the `kind` of piece, what `shown_of(item)` says it shows, and the time zone and
+    language it is rendered in."""
     items = list(items)
     if not items:
         return mark_safe("")
     cache = caches["fragments"]
-    keys = [key_of(item) for item in items]
+    rendered_in = (timezone.get_current_timezone_name(), translation.get_language() or "")
+    keys = [
+        f"{kind}:" + hashlib.blake2b(
+            repr((*shown_of(item), *rendered_in)).encode(), digest_size=16
+        ).hexdigest()
+        for item in items
+    ]
     found = cache.get_many(keys)
     missing = {}
     template = get_template(template_name)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from tests.factories import make_contact, make_followup, make_meeting
+from tests.helpers import watch
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,7 @@ def test_a_row_is_rendered_once_then_served_from_the_cache(client_logged_in, use
 
 def test_every_change_to_what_a_row_shows_shows_at_once(client_logged_in, user):
     sara = make_contact(user, "Sara Smith", organization="Acme", tags=["mentor"], title="CTO")
-    seen = row_html(client_logged_in.get(CONTACTS), sara)
-
-    def changed(expected: str) -> None:
-        nonlocal seen
-        now = row_html(client_logged_in.get(CONTACTS), sara)
-        assert now != seen and expected in now, expected
-        seen = now
+    changed = watch(lambda: row_html(client_logged_in.get(CONTACTS), sara))
 
     sara.name = "Sara Jones"
     sara.save()

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from followups.models import FollowUp, Heartbeat, Status
-from followups.templatetags.queue import TOKEN_PLACEHOLDER
 from netcrm.lib import generations
+from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from tests.conftest import wait_for
 from tests.factories import make_contact, make_followup, make_meeting
 from tests.referrals.test_capture import meeting_with_referrals

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.models import FollowUp
-from followups.templatetags.queue import TOKEN_PLACEHOLDER
+from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from tests.conftest import make_user
 from tests.factories import make_contact, make_followup
 

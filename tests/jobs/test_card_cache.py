@@ -11,6 +11,7 @@ from django.urls import reverse
 from contacts.models import Organization
 from jobs.models import Lead, Status
 from tests.factories import make_contact
+from tests.helpers import watch
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,7 @@ def test_each_browser_gets_its_own_token_in_a_cached_card(client_logged_in, user
 
 def test_every_change_to_what_a_card_shows_shows_at_once(client_logged_in, user):
     lead = new_lead(user)
-    seen = untokened(card_html(client_logged_in.get(LEADS), lead))
-
-    def changed(expected: str) -> None:
-        nonlocal seen
-        now = untokened(card_html(client_logged_in.get(LEADS), lead))
-        assert now != seen and expected in now, expected
-        seen = now
+    changed = watch(lambda: untokened(card_html(client_logged_in.get(LEADS), lead)))
 
     Lead.objects.filter(pk=lead.pk).update(role="Staff Analyst")
     changed("Staff Analyst")
@@ -75,8 +70,8 @@ def test_every_change_to_what_a_card_shows_shows_at_once(client_logged_in, user)
     changed("John Public")
     lead.refresh_from_db()
     lead.move(Status.APPLIED)
-    changed('name="from_status" value="applied"')
+    moved = changed('name="from_status" value="applied"')
     # The page a move returns to is the page the card is on.
     filtered = card_html(client_logged_in.get(LEADS, {"q": "Staff"}), lead)
     assert 'name="next" value="/leads/?q=Staff"' in filtered
-    assert 'name="next" value="/leads/"' in seen
+    assert 'name="next" value="/leads/"' in moved

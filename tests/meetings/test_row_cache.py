@@ -14,6 +14,7 @@ from accounts.models import Profile
 from meetings.models import Meeting
 from referrals.models import Referral
 from tests.factories import make_contact, make_meeting
+from tests.helpers import watch
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +43,7 @@ def test_every_change_to_what_a_row_shows_shows_at_once(client_logged_in, user):
     sara = make_contact(user, "Sara Smith")
     march = datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("UTC"))
     meeting = make_meeting(user, [sara], starts_at=march)
-    seen = row_html(client_logged_in.get(MEETINGS), meeting)
-
-    def changed(expected: str) -> None:
-        nonlocal seen
-        now = row_html(client_logged_in.get(MEETINGS), meeting)
-        assert now != seen and expected in now, expected
-        seen = now
+    changed = watch(lambda: row_html(client_logged_in.get(MEETINGS), meeting))
 
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at + timedelta(days=1))
     changed("Thu 5 Mar 2026")

@@ -16,7 +16,7 @@ from contacts.forms import ContactForm, OrganizationForm
 from contacts.models import Contact, Organization
 from contacts.views import CONTACT_PHRASES
 from followups.models import FollowUp
-from followups.views import SnoozeForm, queue_context
+from followups.views import QUEUE_LIMIT, QUEUE_MAX, SnoozeForm, queue_context
 from jobs.forms import LeadForm, MoveForm
 from jobs.models import Lead
 from jobs.services import move_lead
@@ -258,8 +258,14 @@ followups = Router(tags=["follow-ups"])
 
 
 @followups.get("/queue", response=s.Queue, summary="Today's queue, as on the dashboard")
-def queue(request: HttpRequest):
-    return queue_context(request.user, request.profile)
+def queue(
+    request: HttpRequest,
+    limit: int = Query(
+        QUEUE_LIMIT, ge=QUEUE_LIMIT, le=QUEUE_MAX,
+        description="How many of those due by today to list (`more` says how many are left)",
+    ),
+):
+    return queue_context(request.user, request.profile, limit)
 
 
 def followup_of(request: HttpRequest, pk: int) -> FollowUp:

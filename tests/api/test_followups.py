@@ -48,6 +48,25 @@ def test_the_queue_runs_as_many_queries_for_50_follow_ups_as_for_5(
         assert api.get("/api/followups/queue").json()["total"] == 50
 
 
+def test_the_queue_lists_more_when_asked_and_says_how_many_are_left(api, user):
+    people = bulk_contacts(user, 3)
+    now = timezone.now()
+    bulk_followups(user, [now - timedelta(days=1, hours=i) for i in range(70)], contacts=people)
+    first = api.get("/api/followups/queue").json()
+    assert (len(first["overdue"]), first["total"], first["more"]) == (30, 70, 40)
+    more = api.get("/api/followups/queue?limit=60").json()
+    assert (len(more["overdue"]), more["more"]) == (60, 10)
+    assert [f["id"] for f in more["overdue"][:30]] == [f["id"] for f in first["overdue"]]
+    assert len(api.get("/api/followups/queue?limit=300").json()["overdue"]) == 70
+
+
+@pytest.mark.parametrize("limit", ["0", "29", "301", "-1", "many"])
+def test_a_queue_limit_out_of_range_is_a_422_that_says_so(api, user, limit):
+    response = api.get(f"/api/followups/queue?limit={limit}")
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [["query", "limit"]]
+
+
 @pytest.mark.parametrize(("action", "status"), [("done", "done"), ("skip", "skipped")])
 def test_done_and_skip_close_it_once(api, user, action, status):
     followup = make_followup(user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 
@@ -65,6 +66,15 @@ class ImportBatch(OwnedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "import batches"
         indexes = [models.Index(fields=["user", "-created_at"], name="import_user_created_idx")]
+        constraints = [
+            # One import at a time for a user: each plans its rows against the contacts
+            # as they are when it starts, so a second one running beside it would create
+            # the same people again (services.run_import).
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="running"),
+                name="import_one_running_per_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
@@ -75,6 +85,16 @@ class ImportBatch(OwnedModel):
     @property
     def running(self) -> bool:
         return self.status in (Status.QUEUED, Status.RUNNING)
+
+    @cached_property
+    def waiting_for(self) -> ImportBatch | None:
+        """The user's import running while this one waits to start (one at a time)."""
+        if self.status != Status.QUEUED:
+            return None
+        return (
+            ImportBatch.objects.filter(user_id=self.user_id, status=Status.RUNNING)
+            .exclude(pk=self.pk).only("pk", "filename").first()
+        )
 
     @property
     def percent(self) -> int:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -206,9 +206,15 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
     second run goes on where the first stopped. The rows are planned again against
     the contacts as they are now (another file may have been imported since)."""
     now = timezone.now()
-    claimed = ImportBatch.objects.filter(
-        pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
-    ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now))
+    try:
+        with transaction.atomic():
+            claimed = ImportBatch.objects.filter(
+                pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
+            ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now))
+    except IntegrityError:
+        # Another of the user's imports is running (import_one_running_per_user): this
+        # one stays queued, and is asked for again once that one ends (`_next`).
+        return 0
     if not claimed:
         return 0
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
@@ -226,11 +232,25 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
             status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000],
             finished_at=timezone.now(),
         )
+        _next(batch.user_id)
         return 0
     ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(
         status=Status.DONE, finished_at=timezone.now(), counts=count(rows), rows=rows,
     )
+    _next(batch.user_id)
     return len(rows)
+
+
+def _next(user_id: int) -> None:
+    """Ask for the user's import that waited for this one, if any (the oldest)."""
+    waiting = (
+        ImportBatch.objects.filter(user_id=user_id, status=Status.QUEUED)
+        .order_by("queued_at", "pk").values_list("pk", flat=True).first()
+    )
+    if waiting is not None:
+        from imports.tasks import import_batch
+
+        enqueue_on_commit(import_batch, waiting)
 
 
 def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,

@@ -224,6 +224,35 @@ def test_running_twice_imports_once(user):
     assert Contact.objects.count() == 3
 
 
+def test_two_imports_of_one_file_confirmed_at_once_create_each_person_once(
+    user, other_user, django_capture_on_commit_callbacks
+):
+    """Two tabs, one file: each preview planned before either import ran, so each
+    would create everyone. The second waits for the first, then matches its people."""
+    first, second = (
+        services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch for _ in "ab"
+    )
+    elsewhere = services.preview(other_user, sample("linkedin_connections.csv"), "c.csv").batch
+    for batch in (first, second, elsewhere):
+        assert services.confirm(batch, {})
+    ImportBatch.objects.filter(pk=first.pk).update(status=Status.RUNNING)  # a worker has it
+
+    assert services.run_import(second.pk) == 0  # it waits, queued, having made nothing
+    assert ImportBatch.objects.get(pk=second.pk).status == Status.QUEUED
+    assert not Contact.objects.filter(user=user).exists()
+    assert services.run_import(elsewhere.pk) == 5  # another user's import never waits
+
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.run_import(first.pk) == 5
+    assert len(sent) == 1  # the waiting one is asked for as soon as the first is done
+    assert services.run_import(second.pk) == 5
+    second.refresh_from_db()
+    assert second.status == Status.DONE and second.created_ids == []
+    assert sorted(Contact.objects.filter(user=user).values_list("name", flat=True)) == [
+        "Kenji Watanabe", "Priya Raman", "Tomás Oliveira",
+    ]
+
+
 def test_a_run_that_died_mid_way_goes_on_where_it_stopped(user):
     preview = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
     services.confirm(preview, {})
@@ -253,7 +282,8 @@ def test_the_import_makes_a_few_queries_per_chunk_whatever_the_rows(user):
 
     for i in range(3):
         Organization.objects.create(user=user, name=f"Org {i}")
-    assert queries(300) <= queries(10) <= 15
+    # The claim in its own savepoint, the chunk, and the look for an import waiting on it.
+    assert queries(300) <= queries(10) <= 16
 
 
 def test_summary_lines(user):

@@ -96,6 +96,30 @@ def test_confirm_queues_once_and_shows_progress(client_logged_in, user, django_c
     assert plain.status_code == 302 and plain["Location"] == batch.get_absolute_url()
 
 
+def test_an_import_confirmed_while_another_runs_says_it_waits_for_that_one(
+    client_logged_in, user, other_user
+):
+    upload(client_logged_in, "google.csv")
+    upload(client_logged_in, "apple.vcf")
+    first, second = ImportBatch.objects.order_by("pk")
+    for batch in (first, second):
+        client_logged_in.post(reverse("imports:confirm", args=[batch.pk]))
+    ImportBatch.objects.filter(pk=first.pk).update(status=Status.RUNNING)
+    theirs = services.preview(other_user, sample("outlook.csv"), "theirs.csv").batch
+    ImportBatch.objects.filter(pk=theirs.pk).update(status=Status.RUNNING)  # not in the way
+
+    fragment = client_logged_in.get(reverse("imports:batch-progress", args=[second.pk]),
+                                    headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting for your import of" in fragment and "google.csv</a> to finish" in fragment
+    assert f'href="{first.get_absolute_url()}"' in fragment
+    page = client_logged_in.get(first.get_absolute_url()).content.decode()
+    assert "Waiting for your import" not in page and "Imported 0 of" in page
+    ImportBatch.objects.filter(pk=first.pk).update(status=Status.DONE)
+    fragment = client_logged_in.get(reverse("imports:batch-progress", args=[second.pk]),
+                                    headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting for a worker to start" in fragment
+
+
 def test_progress_sends_htmx_to_the_summary_when_done(client_logged_in, user):
     batch = import_now(user, "google.csv")
     fragment = client_logged_in.get(reverse("imports:batch-progress", args=[batch.pk]),

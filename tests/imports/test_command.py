@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contacts.models import Contact
+from imports import services
 from imports.models import ImportBatch, Status
-from tests.imports.helpers import SAMPLES
+from tests.imports.helpers import SAMPLES, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,17 @@ def test_unknown_user_and_unreadable_files(user, tmp_path):
             assert "missing.csv: can't open it" in text
             assert "v4.vcf (vCard): 1 row" in text
     assert Contact.objects.filter(name="Léa Martin").exists()
+
+
+def test_a_file_given_while_an_import_runs_waits_for_it_and_says_so(user):
+    running = services.preview(user, sample("google.csv"), "google.csv").batch
+    ImportBatch.objects.filter(pk=running.pk).update(status=Status.RUNNING)
+    output = run("--user", "alice", str(SAMPLES / "linkedin_connections.csv"))
+    assert output.splitlines() == [
+        "linkedin_connections.csv: waits for your import of google.csv, running now; "
+        "the worker imports it once that one ends.",
+    ]
+    assert not Contact.objects.exists()
+    waiting = ImportBatch.objects.get(filename="linkedin_connections.csv")
+    assert waiting.status == Status.QUEUED
+

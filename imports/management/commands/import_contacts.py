@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from contacts.identity import Index
 from imports import services
@@ -48,9 +49,17 @@ class Command(BaseCommand):
                 continue
             batch = found.batch
             if not dry_run:
-                ImportBatch.objects.filter(pk=batch.pk).update(status=Status.QUEUED)
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    status=Status.QUEUED, queued_at=timezone.now()
+                )
                 services.run_import(batch.pk)
                 batch.refresh_from_db()
+                if batch.waiting_for:  # one import at a time: the worker does it next
+                    self.stdout.write(
+                        f"{path.name}: waits for your import of {batch.waiting_for.filename}, "
+                        "running now; the worker imports it once that one ends."
+                    )
+                    continue
             self.stdout.write("\n".join(services.summary_lines(batch, dry_run=dry_run)))
         if failed:
             raise CommandError("Some files could not be imported.")

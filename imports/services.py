@@ -24,7 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -210,7 +210,8 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
         with transaction.atomic():
             claimed = ImportBatch.objects.filter(
                 pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
-            ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now))
+            ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now),
+                     progressed_at=now)
     except IntegrityError:
         # Another of the user's imports is running (import_one_running_per_user): this
         # one stays queued, and is asked for again once that one ends (`_next`).
@@ -258,7 +259,7 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
     user = batch.user
     with transaction.atomic():
         if not ImportBatch.objects.filter(pk=batch.pk, status=Status.RUNNING, done=start).update(
-            done=end
+            done=end, progressed_at=timezone.now()
         ):
             return False
         part = rows[start:end]
@@ -382,12 +383,20 @@ def add_tags(contacts: list[Contact], tag_lists: list[list[str]]) -> None:
     )
 
 
+STALLED = timedelta(minutes=5)  # a chunk takes seconds
+
+
 def resume_stalled(now=None) -> int:
     """Batches confirmed over a minute ago that no worker has started (the broker was
-    down when they were confirmed): asked for again. Returns how many."""
-    since = (now or timezone.now()) - timedelta(minutes=1)
-    ids = list(ImportBatch.objects.filter(status=Status.QUEUED, queued_at__lt=since)
-               .values_list("pk", flat=True))
+    down when they were confirmed, or another of the user's imports ran), and running
+    ones that have not moved for STALLED (the worker died and the broker lost the
+    message): asked for again, as a run goes on where the last stopped. Returns how
+    many."""
+    now = now or timezone.now()
+    ids = list(ImportBatch.objects.filter(
+        Q(status=Status.QUEUED, queued_at__lt=now - timedelta(minutes=1))
+        | Q(status=Status.RUNNING, progressed_at__lt=now - STALLED)
+    ).order_by("queued_at", "pk").values_list("pk", flat=True))
     from imports.tasks import import_batch
 
     for pk in ids:

@@ -7,7 +7,8 @@ from django.db import migrations, models
 def one_running_per_user(apps, schema_editor):
     """Where a user has two imports running (made before the constraint), the later
     ones go back to the queue: each goes on where it stopped once asked for again (the
-    minute's resume_imports asks for the queued ones)."""
+    minute's resume_imports asks for the queued ones and the running ones that stopped
+    moving; one running since before this field counts from when it started)."""
     ImportBatch = apps.get_model("imports", "ImportBatch")
     seen = set()
     for pk, user_id in (
@@ -17,6 +18,11 @@ def one_running_per_user(apps, schema_editor):
         if user_id in seen:
             ImportBatch.objects.filter(pk=pk).update(status="queued")
         seen.add(user_id)
+    ImportBatch.objects.filter(status="running").update(progressed_at=models.F("started_at"))
+    # A batch the command line left queued had no time: the minute's resume looks at it.
+    ImportBatch.objects.filter(status="queued", queued_at__isnull=True).update(
+        queued_at=models.F("created_at")
+    )
 
 
 class Migration(migrations.Migration):
@@ -27,6 +33,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='importbatch',
+            name='progressed_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
         migrations.RunPython(one_running_per_user, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='importbatch',

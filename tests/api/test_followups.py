@@ -60,7 +60,7 @@ def test_the_queue_lists_more_when_asked_and_says_how_many_are_left(api, user):
     assert len(api.get("/api/followups/queue?limit=300").json()["overdue"]) == 70
 
 
-@pytest.mark.parametrize("limit", ["0", "29", "301", "-1", "many"])
+@pytest.mark.parametrize("limit", ["0", "29", "301", "-1", "many", "30%00", "", "3" * 100_000])
 def test_a_queue_limit_out_of_range_is_a_422_that_says_so(api, user, limit):
     response = api.get(f"/api/followups/queue?limit={limit}")
     assert response.status_code == 422

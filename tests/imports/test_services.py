@@ -3,9 +3,12 @@ what is empty, and an import can be taken back whole."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from imports import services
@@ -251,6 +254,33 @@ def test_two_imports_of_one_file_confirmed_at_once_create_each_person_once(
     assert sorted(Contact.objects.filter(user=user).values_list("name", flat=True)) == [
         "Kenji Watanabe", "Priya Raman", "Tomás Oliveira",
     ]
+
+
+def test_a_run_whose_message_was_lost_mid_way_is_asked_for_again_and_frees_the_next(
+    user, django_capture_on_commit_callbacks
+):
+    """One import at a time must not mean none for ever: a running import that stopped
+    moving (its worker died and the broker lost the message) is asked for again."""
+    stuck, waiting = (
+        services.preview(user, sample(name), name).batch for name in ("google.csv", "apple.vcf")
+    )
+    for batch in (stuck, waiting):
+        services.confirm(batch, {})
+    ImportBatch.objects.filter(pk=stuck.pk).update(status=Status.RUNNING)
+    rows = services.plan([r["record"] for r in stuck.rows], services.Index.for_user(user))
+    assert services.import_chunk(stuck, rows, 0, 2, {})  # one chunk, then the worker died
+    stuck.refresh_from_db()
+    assert stuck.progressed_at is not None
+    now = timezone.now()
+    with django_capture_on_commit_callbacks() as sent:
+        services.resume_stalled(now + timedelta(minutes=4))
+    assert len(sent) == 1  # only the queued one, which waits on the running one
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.resume_stalled(now + timedelta(minutes=6)) == 2
+    assert len(sent) == 2  # and the one that has not moved for five minutes
+    assert services.run_import(stuck.pk) == 4  # goes on where it stopped, then frees…
+    assert services.run_import(waiting.pk) > 0  # …the next
+    assert ImportBatch.objects.filter(status=Status.DONE).count() == 2
 
 
 def test_a_run_that_died_mid_way_goes_on_where_it_stopped(user):

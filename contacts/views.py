@@ -61,15 +61,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         contacts = contacts.filter(organization_id=organization_id)
     if no_meeting:
         contacts = contacts.without_meetings()
-    contacts = (
-        contacts.with_list_columns().select_related("organization").with_tags()
-    )
+
+    def columns(queryset):
+        return queryset.with_list_columns().select_related("organization").with_tags()
+
     sorting = Sorting(request.GET.get("sort"), CONTACT_COLUMNS, default="name")
     filters = {
         "q": query, "tag": tag, "organization": organization_id or "",
         "no_meeting": "1" if no_meeting else "",
     }
-    context = list_context(request, contacts, sorting, filters, CONTACT_HEADERS) | {
+    context = list_context(
+        request, columns(contacts), sorting, filters, CONTACT_HEADERS, rows=columns(mine)
+    ) | {
         "query": query, "tag": tag, "organization_id": organization_id,
         "no_meeting": no_meeting, "filtered": bool(tag or organization_id or no_meeting),
     }
@@ -143,7 +146,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     sorting = Sorting(request.GET.get("sort"), ORGANIZATION_COLUMNS, default="name")
     filters = {"q": query, "target": "1" if targets else ""}
     context = list_context(
-        request, organizations.with_list_columns(), sorting, filters
+        request, organizations.with_list_columns(), sorting, filters,
+        rows=Organization.objects.for_user(request.user).with_list_columns(),
     ) | {"query": query, "targets": targets}
     template = "contacts/organization_list.html"
     if wants_fragment(request):

@@ -110,7 +110,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     sorting = Sorting(request.GET.get("sort"), MEETING_COLUMNS, default="-date")
     filters = {"q": query, "period": period, "kind": kind}
     context = list_context(
-        request, meetings.with_list_columns().with_contacts(), sorting, filters
+        request, meetings.with_list_columns().with_contacts(), sorting, filters,
+        rows=Meeting.objects.for_user(request.user).with_list_columns().with_contacts(),
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),
         "periods": Period.choices, "kinds": Kind.choices,

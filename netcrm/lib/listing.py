@@ -159,10 +159,14 @@ class Sorting:
 
 def list_context(
     request, queryset: QuerySet, sorting: Sorting, filters: Mapping[str, object],
-    labels: Sequence[tuple[str, str]] = (),
+    labels: Sequence[tuple[str, str]] = (), rows: QuerySet | None = None,
 ) -> dict:
     """One page of `queryset` in `sorting`'s order, with the headers that flip it and
-    the query string (`filters`, the sort) its pagination links carry."""
+    the query string (`filters`, the sort) its pagination links carry.
+
+    `rows` fetches the page's rows by id: the same columns as `queryset`, without its
+    search and filters (the count and the ids have applied them). Without it the rows
+    come from `queryset`, and a search is worked out a third time."""
     ordered = sorting.apply(queryset)
     # The page's ids first, then its rows: the columns a row shows (last meeting, next
     # follow-up…) are worked out for those 25 rows only, not for every row the page
@@ -171,8 +175,9 @@ def list_context(
         request.GET.get("page")
     )
     ids = list(page.object_list)
-    rows = ordered.in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids]
+    found = (ordered if rows is None else rows).in_bulk(ids)
+    # One deleted between the two queries (another tab) is left out, never a KeyError.
+    page.object_list = [found[pk] for pk in ids if pk in found]
     kept = {**filters, "sort": "" if sorting.is_default else sorting.value}
     return {
         "page": page,

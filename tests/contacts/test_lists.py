@@ -325,3 +325,43 @@ def test_organization_filter_offers_only_organizations_with_someone_in_them(
     options = body.split('aria-label="Organization"', 1)[1].split("</select>", 1)[0]
     assert ">Acme</option>" in options
     assert "Empty Inc" not in options
+
+
+def test_a_searched_list_applies_the_search_to_the_count_and_the_ids_not_the_rows(
+    client_logged_in, user
+):
+    # The page's rows are fetched by id with their columns: the search, already
+    # applied twice (the count, the ids of the page), is not worked out a third time.
+    quorras = [make_contact(user, f"Quorra {i}") for i in range(3)]
+    make_contact(user, "Someone Else")
+    make_meeting(user, quorras[:1])
+    make_organization(user, "Quorra Labs")
+    for url, searched in ((CONTACTS, "Quorra"), (reverse("meetings:meeting-list"), "Quorra"),
+                          (ORGANIZATIONS, "Quorra")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client_logged_in.get(url, {"q": searched})
+        assert response.status_code == 200
+        like = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
+        assert len(like) == 2, (url, like)
+    response = client_logged_in.get(CONTACTS, {"q": "quorra"})
+    assert names(response) == ["Quorra 0", "Quorra 1", "Quorra 2"]
+
+
+def test_a_row_deleted_between_the_ids_and_the_rows_is_left_out(client_logged_in, user):
+    # Another tab deletes a contact while this list is being fetched: never a 500.
+    kept = make_contact(user, "Ada Kept")
+    gone = make_contact(user, "Bea Gone")
+    deleted = []
+
+    def delete_after_the_ids(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not deleted and sql.startswith('SELECT "contacts_contact"."id" AS "pk"'):
+            deleted.append(True)
+            with connection.cursor() as cursor:  # its own: this one holds the ids
+                cursor.execute('DELETE FROM "contacts_contact" WHERE "id" = %s', [gone.pk])
+        return result
+
+    with connection.execute_wrapper(delete_after_the_ids):
+        response = client_logged_in.get(CONTACTS)
+    assert deleted and response.status_code == 200
+    assert names(response) == [kept.name]

@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
@@ -16,6 +15,7 @@ from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 # pg_trgm indexes a fragment from three characters on: a shorter one reads them all.
 TRIGRAM = 3
@@ -92,7 +92,7 @@ class Organization(OwnedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("home:organization-detail", args=[self.pk])
+        return reverse_pk("home:organization-detail", self.pk)
 
 
 # Links may open a page, write an email or call: nothing that runs code.
@@ -273,7 +273,7 @@ class Contact(OwnedModel):
         return sorted(self.tags.all() if tags is None else tags, key=lambda tag: tag.name)
 
     def get_absolute_url(self) -> str:
-        return reverse("home:contact-detail", args=[self.pk])
+        return reverse_pk("home:contact-detail", self.pk)
 
     @property
     def first_name(self) -> str:

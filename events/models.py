@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Organization, Source
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 
 class Kind(models.TextChoices):
@@ -97,7 +97,7 @@ class Event(OwnedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("events:event-detail", args=[self.pk])
+        return reverse_pk("events:event-detail", self.pk)
 
     @property
     def is_recurring(self) -> bool:

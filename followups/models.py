@@ -3,15 +3,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
-from django.db import transaction
-
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from followups import kinds
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 
 class Status(models.TextChoices):
@@ -173,7 +171,7 @@ class FollowUp(OwnedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("followups:followup-detail", args=[self.pk])
+        return reverse_pk("followups:followup-detail", self.pk)
 
     @property
     def is_open(self) -> bool:

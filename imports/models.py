@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.functional import cached_property
 
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 # What the preview says will happen to a row (imports.services.plan).
 CREATE = "create"  # a new person
@@ -82,7 +82,7 @@ class ImportBatch(OwnedModel):
         return f"{self.filename} ({self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("imports:batch", args=[self.pk])
+        return reverse_pk("imports:batch", self.pk)
 
     @property
     def running(self) -> bool:

@@ -13,15 +13,24 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import (
-    Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
 )
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 
 class Status(models.TextChoices):
@@ -172,7 +181,7 @@ class Lead(OwnedModel):
         return f"{self.role} at {self.organization.name}" if self.organization_id else self.role
 
     def get_absolute_url(self) -> str:
-        return reverse("jobs:lead-detail", args=[self.pk])
+        return reverse_pk("jobs:lead-detail", self.pk)
 
     @property
     def is_closed(self) -> bool:

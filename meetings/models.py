@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from contacts.models import Contact
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 from referrals.models import Referral
 
 
@@ -152,7 +152,7 @@ class Meeting(OwnedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:meeting-detail", args=[self.pk])
+        return reverse_pk("meetings:meeting-detail", self.pk)
 
     @property
     def people(self) -> str:

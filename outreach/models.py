@@ -11,18 +11,17 @@ An `Outreach` waiting for an answer makes one gentle nudge after a few days
 from __future__ import annotations
 
 from datetime import datetime
-
 from urllib.parse import quote, urlencode
 
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Source
 from followups.services import signature
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 from referrals.models import Referral, reason_to_you
 
 
@@ -130,7 +129,7 @@ class Outreach(OwnedModel):
         return f"Asked {self.contact.name} for {length_phrase(self.length_minutes)}"
 
     def get_absolute_url(self) -> str:
-        return reverse("outreach:outreach-detail", args=[self.pk])
+        return reverse_pk("outreach:outreach-detail", self.pk)
 
     @property
     def is_waiting(self) -> bool:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
 from netcrm.lib.models import OwnedModel
+from netcrm.lib.urls import reverse_pk
 
 
 class Ask(models.TextChoices):
@@ -42,4 +42,4 @@ class InboundRequest(OwnedModel):
         return f"{self.contact}: {self.get_ask_display().lower()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reciprocity:request-detail", args=[self.pk])
+        return reverse_pk("reciprocity:request-detail", self.pk)

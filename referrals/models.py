@@ -5,12 +5,12 @@ import re
 from django.db import models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
 from followups.services import signature
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.urls import reverse_pk
 
 
 class IntroStatus(models.TextChoices):
@@ -110,7 +110,10 @@ class Referral(OwnedModel):
         return f"{self.referrer} → {self.referred}"
 
     def get_absolute_url(self) -> str:
-        return reverse("home:contact-detail", args=[self.referred_id])
+        return reverse_pk("home:contact-detail", self.referred_id)
+
+    def get_edit_url(self) -> str:
+        return reverse_pk("referrals:edit-referral", self.pk)
 
     def opener(self) -> str:
         """The first words of the call: drop the referrer's name, give their reason."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from referrals.models import Progress, Referral
+from netcrm.lib.urls import reverse_pk
 
 CHILDREN_LIMIT = 100
 CONNECTORS = 10
@@ -32,6 +33,11 @@ class Node:
     children: list[Node] | None = None  # shown already (the focused path), else on demand
     on_path: bool = False
     focus: bool = False
+
+    @property
+    def children_url(self) -> str:
+        """The people they referred you to: the tree's next level, asked for on opening."""
+        return reverse_pk("referrals:children", self.contact.pk)
 
     @property
     def others(self) -> int:

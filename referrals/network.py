@@ -15,8 +15,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact
-from referrals.models import Progress, Referral
 from netcrm.lib.urls import reverse_pk
+from referrals.models import Progress, Referral
 
 CHILDREN_LIMIT = 100
 CONNECTORS = 10

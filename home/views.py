@@ -47,19 +47,23 @@ OUTREACH_LIMIT = 10
 SHOWN_FIRST = 5  # of what is due and of the timeline; the rest one tap further
 
 
+PANEL = "panel"  # the part of the data beside the dashboard's queue (home/apps.py)
+
 # Bump when the dashboard's body changes in a way the data it is kept under does not
 # show (a deploy restarts the processes, which empties their "pages" cache anyway).
-DASHBOARD_VERSION = 1
+DASHBOARD_VERSION = 2
 
 
-def _kept_key(request: HttpRequest) -> str | None:
-    """The key the dashboard's body is kept under: the user's data's generation and
-    all else it is rendered with. None when the cache cannot be used."""
-    tokens = generations.current(request.user.pk)
+def _kept_key(request: HttpRequest, part: str | None = None) -> str | None:
+    """The key the dashboard's body (or its `part`) is kept under: the generation of
+    the user's data (of that part of it) and all else it is rendered with. None when
+    the cache cannot be used."""
+    tokens = generations.current(request.user.pk, part)
     if tokens is None:
         return None
-    shown = (DASHBOARD_VERSION, request.user.pk, *tokens, request.profile.today().isoformat(),
-             timezone.get_current_timezone_name(), translation.get_language() or "")
+    shown = (DASHBOARD_VERSION, part, request.user.pk, *tokens,
+             request.profile.today().isoformat(), timezone.get_current_timezone_name(),
+             translation.get_language() or "")
     return "dashboard:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
@@ -71,24 +75,40 @@ def _kept(key: str | None) -> tuple[str, datetime | None, str] | None:
     return None
 
 
+def _panel(request: HttpRequest) -> tuple[str, datetime | None]:
+    """The panel beside the queue (this week against the goal, the meetings ahead, the
+    people added last) and when it stops holding (the next meeting starts: it then
+    counts as held). Kept apart from the queue, under its own generation: a Done, a
+    Snooze or a Skip changes follow-ups alone, and has only the queue rendered afresh
+    (bench/README.md)."""
+    key = _kept_key(request, PANEL)
+    kept = _kept(key)
+    if kept:
+        return kept[0], kept[1]
+    upcoming = list(Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5])
+    context = {
+        "upcoming_meetings": upcoming,
+        "progress": weekly_progress(request.user, request.profile),
+        "recent_contacts": Contact.objects.for_user(request.user)
+        .select_related("organization").order_by("-created_at", "-pk")[:6],
+    }
+    html = render_to_string("followups/dashboard.html#panel", context)
+    until = upcoming[0].starts_at if upcoming else None
+    if key:
+        caches["pages"].set(key, (html, until, ""), timeout=generations.PAGE_TIMEOUT)
+    return html, until
+
+
 def _dashboard_body(request: HttpRequest, key: str | None, limit: int) -> str:
     """Everything the dashboard shows from the user's data, rendered with the CSRF
     token as a placeholder; kept under `key` until the data changes, the day ends or
     the next planned meeting starts (it then counts as held)."""
     context = queue_context(request.user, request.profile, limit)
-    context["upcoming_meetings"] = list(
-        Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5]
-    )
-    context["progress"] = weekly_progress(request.user, request.profile)
-    context["recent_contacts"] = (
-        Contact.objects.for_user(request.user)
-        .select_related("organization")
-        .order_by("-created_at", "-pk")[:6]
-    )
+    panel, until = _panel(request)
+    context["panel"] = mark_safe(panel)  # rendered by the template language, escaped there
     context["csrf_token"] = TOKEN_PLACEHOLDER
     html = render_to_string("followups/dashboard.html#body", context)
     if key:
-        until = context["upcoming_meetings"][0].starts_at if context["upcoming_meetings"] else None
         caches["pages"].set(key, (html, until, context["version"]),
                             timeout=generations.PAGE_TIMEOUT)
     return html

@@ -21,6 +21,12 @@ Redis cannot be reached, `current()` says so and pages are rendered without the 
 Writes made outside netcrm (psql), or while Redis could not be reached, show once the
 kept page expires (`PAGE_TIMEOUT`). After Redis fails, it is left alone for
 `BACK_OFF` seconds: a write never waits on it twice in a row.
+
+A part of the data (`watch(..., part="panel")`) has generations of its own besides:
+a write to one of its tables changes both the whole's token and the part's, a write
+to any other watched table the whole's alone. A page shows several parts kept apart
+(the dashboard's queue, and the panel beside it that no follow-up changes), so a
+Done re-renders the queue alone.
 """
 
 from __future__ import annotations
@@ -46,14 +52,25 @@ PAGE_TIMEOUT = 300  # the longest a write made outside netcrm (or while Redis wa
 _writer: contextvars.ContextVar[int | None] = contextvars.ContextVar("writer", default=None)
 _tables: set[str] = set()
 _pattern: re.Pattern | None = None
+_parts: dict[str, set[str]] = {}  # a part's name: its tables
+_part_patterns: dict[str, re.Pattern] = {}
 _down_until = 0.0  # time.monotonic() before which Redis is not tried again
 
 
-def watch(*models) -> None:
-    """Writes to these models' tables change generations."""
+def _tables_pattern(tables) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, tables))) + r")\b")
+
+
+def watch(*models, part: str | None = None) -> None:
+    """Writes to these models' tables change generations: the whole's, and `part`'s
+    when one is named."""
     global _pattern
-    _tables.update(model._meta.db_table for model in models)
-    _pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _tables))) + r")\b")
+    tables = {model._meta.db_table for model in models}
+    _tables.update(tables)
+    _pattern = _tables_pattern(_tables)
+    if part:
+        _parts.setdefault(part, set()).update(tables)
+        _part_patterns[part] = _tables_pattern(_parts[part])
 
 
 def _key(scope) -> str:
@@ -71,12 +88,17 @@ def _failed(what: str, error: Exception) -> None:
                    "for %s s", what, error, BACK_OFF)
 
 
-def current(user_id: int) -> tuple[str, str] | None:
-    """(the user's token, the global token), or None when Redis cannot be reached."""
+def _part(scope, part: str | None):
+    return scope if part is None else f"{scope}:{part}"
+
+
+def current(user_id: int, part: str | None = None) -> tuple[str, str] | None:
+    """(the user's token, the global token), of the whole or of `part`, or None when
+    Redis cannot be reached."""
     if not _reachable():
         return None
     cache = caches[CACHE]
-    keys = [_key(user_id), _key(GLOBAL)]
+    keys = [_key(_part(user_id, part)), _key(_part(GLOBAL, part))]
     try:
         found = cache.get_many(keys)
         for key in keys:
@@ -90,17 +112,17 @@ def current(user_id: int) -> tuple[str, str] | None:
         return None
 
 
-def bump(scope) -> None:
-    """A new token for `scope` (a user id, or GLOBAL)."""
+def bump(*scopes) -> None:
+    """A new token for each of `scopes` (a user id, GLOBAL, or either with a part)."""
     if not _reachable():
         return  # the write stands; a page kept elsewhere may lag up to PAGE_TIMEOUT
     try:
-        caches[CACHE].set(_key(scope), secrets.token_hex(8), timeout=None)
+        caches[CACHE].set_many({_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
     except Exception as error:  # noqa: BLE001 - as above
-        _failed(f"changing {scope}'s generation", error)
+        _failed(f"changing {', '.join(map(str, scopes))}'s generation", error)
 
 
-def _bump_on_commit(scope, connection) -> None:
+def _bump_on_commit(written, connection) -> None:
     """Once more when the transaction commits (outside one, the statement has)."""
     if not connection.in_atomic_block:
         return
@@ -111,13 +133,12 @@ def _bump_on_commit(scope, connection) -> None:
         scopes = set()
 
         def after_commit():
-            for each in scopes:
-                bump(each)
+            bump(*scopes)
 
         after_commit.generation_scopes = scopes
         transaction.on_commit(after_commit, using=connection.alias)
         connection.generation_hooks = (connection.run_on_commit, scopes)
-    scopes.add(scope)
+    scopes.update(written)
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")  # not SELECT, not DDL
@@ -136,8 +157,12 @@ def watch_writes(execute, sql, params, many, context):
         if _pattern.search(sql):
             scope = _writer.get()
             scope = GLOBAL if scope is None else scope
-            bump(scope)
-            _bump_on_commit(scope, context["connection"])
+            scopes = [scope] + [
+                _part(scope, part) for part, pattern in _part_patterns.items()
+                if pattern.search(sql)
+            ]
+            bump(*scopes)
+            _bump_on_commit(scopes, context["connection"])
     return result
 
 

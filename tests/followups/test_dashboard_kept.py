@@ -65,6 +65,41 @@ def test_done_in_the_queue_shows_on_the_next_visit(client_logged_in, queue):
     assert f'id="followup-{queue["due"].pk}"' not in client_logged_in.get(DASHBOARD).content.decode()
 
 
+def recent(page: str) -> str:
+    return page.split("Recent contacts</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_after_a_done_the_panel_beside_the_queue_is_kept(client_logged_in, user, queue):
+    # Done changes follow-ups alone: the queue is rendered afresh, the week, the
+    # meetings ahead and the recent contacts are not read again.
+    meeting = make_meeting(user, [queue["sara"]], starts_at=timezone.now() + timedelta(days=1))
+    first = client_logged_in.get(DASHBOARD).content.decode()
+    assert meeting.get_absolute_url() in first
+    client_logged_in.post(reverse("followups:mark-done", args=[queue["due"].pk]))
+    with CaptureQueriesContext(connection) as queries:
+        page = client_logged_in.get(DASHBOARD).content.decode()
+    assert f'id="followup-{queue["due"].pk}"' not in page
+    assert meeting.get_absolute_url() in page and "Sara Smith" in recent(page)
+    assert "0 of 3 meetings" in page and "1 more planned" in page
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("meetings_meeting", "referrals_referral", "insights_weeklygoal"):
+        assert f'FROM "{table}"' not in read, table
+
+
+def test_what_a_request_adds_beside_the_queue_shows_on_the_next_visit(
+    client_logged_in, user, queue
+):
+    client_logged_in.get(DASHBOARD)
+    response = client_logged_in.post(reverse("contacts:create-contact"), {
+        "name": "Alan Turing", "source": "knew", "keep_in_touch_days": ""})
+    assert response.status_code == 302
+    assert "Alan Turing" in recent(client_logged_in.get(DASHBOARD).content.decode())
+    starts = timezone.now() + timedelta(days=2)
+    with generations.acting_for(user.pk):
+        meeting = make_meeting(user, [queue["sara"]], starts_at=starts)
+    assert meeting.get_absolute_url() in client_logged_in.get(DASHBOARD).content.decode()
+
+
 WRITES = {
     "a follow-up's title, by a bulk update": lambda user, q: FollowUp.objects.filter(
         pk=q["due"].pk).update(title="Call Sara back"),

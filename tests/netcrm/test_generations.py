@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from followups.models import FollowUp, Heartbeat, Status
+from home.views import PANEL
 from netcrm.lib import generations
 from tests.factories import make_contact, make_followup, make_meeting
 
@@ -86,6 +87,34 @@ def test_a_transaction_changes_it_again_when_it_commits(user):
         assert len(ours) == 1  # one callback a transaction, however many statements
     after = tokens(user)[1]
     assert after != during  # a page rendered before the commit is not kept under it
+
+
+def test_a_part_changes_with_its_own_tables_and_the_whole_with_every_table(user):
+    # The dashboard's panel (meetings, contacts, referrals, the goal, the profile) has
+    # a generation of its own: a follow-up written changes the whole's alone.
+    contact = make_contact(user)
+    followup = make_followup(user, contact=contact)
+    whole, panel = tokens(user), generations.current(user.pk, PANEL)
+    with generations.acting_for(user.pk):
+        FollowUp.objects.filter(pk=followup.pk).update(title="Call Sara")
+    assert tokens(user)[0] != whole[0]
+    assert generations.current(user.pk, PANEL) == panel
+    whole = tokens(user)
+    with generations.acting_for(user.pk):
+        make_meeting(user, [contact])
+    assert tokens(user)[0] != whole[0]
+    assert generations.current(user.pk, PANEL)[0] != panel[0]
+    assert generations.current(user.pk, PANEL)[1] == panel[1]  # the global part: no
+    Contact.objects.filter(pk=contact.pk).update(name="Sara Jones")  # as the worker
+    assert generations.current(user.pk, PANEL)[1] != panel[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_part_changes_again_when_the_transaction_commits(user):
+    with transaction.atomic(), generations.acting_for(user.pk):
+        make_contact(user)
+        during = generations.current(user.pk, PANEL)[0]
+    assert generations.current(user.pk, PANEL)[0] != during
 
 
 def test_lost_tokens_are_made_afresh(user):

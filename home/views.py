@@ -146,7 +146,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = (
         Contact.objects.select_related("organization", "met_at")
-        .prefetch_related("tags", "past_organizations")
+        .with_tags().prefetch_related("past_organizations")
         .get_for_user_or_404(request.user, pk=pk)
     )
     meetings = list(

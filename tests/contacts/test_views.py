@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -364,6 +366,18 @@ def test_contact_detail_query_count_holds(client_logged_in, user, django_assert_
     assert len(response.context["due"]) == 50  # and 50 open follow-ups, earliest first
     assert response.context["due"][0].due_at < response.context["due"][-1].due_at
     assert text(response).count("Coffee with John Public and Sara Smith") == 50
+
+
+def test_contact_detail_shows_the_tags_by_name_from_one_query(client_logged_in, user):
+    # The tags come with the contact's prefetch as a list (taggit's manager, costly to
+    # make, is not built for them), in name order.
+    sara = make_contact(user, "Sara Smith", tags=["zeta", "alpha", "mentor"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client_logged_in.get(contact_url(sara))
+    page = text(response)
+    assert page.index("alpha") < page.index("mentor") < page.index("zeta")
+    tag_queries = [q["sql"] for q in queries.captured_queries if "taggit_tag" in q["sql"]]
+    assert len(tag_queries) == 1, tag_queries
 
 
 def test_contact_detail_walks_the_referrals_only_for_those_they_can_find(

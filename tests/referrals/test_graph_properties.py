@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -293,6 +294,21 @@ def test_the_product_chain_you_sara_john_alan(user, other_user):
     assert ancestors(other_user.pk, alan.pk) == {}
 
 
+def test_a_chain_walk_takes_as_many_steps_as_the_contact_has_ancestors(user):
+    # No chain is longer than the contact has ancestors: the walk's SQL has that many
+    # steps (each one PostgreSQL plans), not MAX_DEPTH; nobody above, no walk at all.
+    sara, john, alan = people(user, "Sara Smith", "John Public", "Alan Ames")
+    refer(user, (sara, john), (john, alan))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert chains_to(user.pk, alan.pk) == [[sara.pk, john.pk, alan.pk]]
+    walk = queries.captured_queries[-1]["sql"]
+    assert "step2(" in walk and "step3(" not in walk
+    with CaptureQueriesContext(connection) as queries:
+        assert chains_to(user.pk, sara.pk) == []
+    assert len(queries) == 1  # her ancestors: none
+
+
 def test_a_two_person_loop(user):
     a, b = people(user, "Ann", "Bob")
     refer(user, (a, b), (b, a))
@@ -338,7 +354,7 @@ def test_a_dense_braid_walks_a_bounded_frontier_and_gives_the_first_chains(
     target = layers[-1][0]
     assert len(reference_chains(edges, target, MAX_DEPTH)) == 4**6 > FRONTIER
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the ancestors (how many steps), the chains
         got = chains_to(user.pk, mine.ids[target])
 
     def listed(path: tuple[int, ...]) -> tuple[int, str]:  # the order chains are listed in

@@ -2,8 +2,10 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, Organization
+from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from tests.factories import make_contact
 
@@ -79,3 +81,20 @@ def test_emails_have_a_trigram_index_of_what_search_writes(user):
 def test_a_fragment_too_short_for_a_trigram_still_finds_every_way(user, four_ways, fragment):
     # Under three characters, one pass tests every way at once.
     assert set(Contact.objects.for_user(user).search(fragment)) == set(four_ways.values())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot index NULLS LAST")
+def test_the_people_a_picker_offers_first_are_read_down_an_index(user):
+    # recent_contacts (the log-a-meeting form's first people) reads the latest in touch
+    # down an index in its own order, not all of a user's contacts sorted for eight.
+    seen = make_contact(user, "Seen Lately")
+    make_contact(user, "Never Met")
+    seen.touch(seen.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        with CaptureQueriesContext(connection) as queries:
+            people = recent_contacts(user)
+        cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert [c.name for c in people] == ["Seen Lately", "Never Met"]
+    assert "Index Scan using contact_user_recent_idx" in plan and "Sort" not in plan

@@ -71,7 +71,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "no_meeting": "1" if no_meeting else "",
     }
     context = list_context(
-        request, columns(contacts), sorting, filters, CONTACT_HEADERS, rows=columns(mine)
+        request, columns(contacts), sorting, filters, CONTACT_HEADERS, rows=columns(mine),
+        searched=bool(query),
     ) | {
         "query": query, "tag": tag, "organization_id": organization_id,
         "no_meeting": no_meeting, "filtered": bool(tag or organization_id or no_meeting),
@@ -148,6 +149,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     context = list_context(
         request, organizations.with_list_columns(), sorting, filters,
         rows=Organization.objects.for_user(request.user).with_list_columns(),
+        searched=bool(query),
     ) | {"query": query, "targets": targets}
     template = "contacts/organization_list.html"
     if wants_fragment(request):

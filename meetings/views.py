@@ -112,6 +112,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     context = list_context(
         request, meetings.with_list_columns().with_contacts(), sorting, filters,
         rows=Meeting.objects.for_user(request.user).with_list_columns().with_contacts(),
+        searched=bool(query),
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),
         "periods": Period.choices, "kinds": Kind.choices,

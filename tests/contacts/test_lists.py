@@ -398,3 +398,30 @@ def test_a_row_deleted_between_the_ids_and_the_rows_is_left_out(client_logged_in
         response = client_logged_in.get(CONTACTS)
     assert deleted and response.status_code == 200
     assert names(response) == [kept.name]
+
+
+@override_settings(NETCRM_PAGE_SIZE=2)
+@pytest.mark.parametrize("url, keys", [
+    (CONTACTS, ["name", "organization", "title", "last_meeting", "next_followup"]),
+    (ORGANIZATIONS, ["name", "contacts", "open_leads", "last_touch"]),
+    (reverse("meetings:meeting-list"), ["date", "who", "kind", "referrals"]),
+])
+def test_a_searched_list_counts_and_pages_in_every_sort(client_logged_in, user, url, keys):
+    # The window count beside each id holds whatever the order: a column of the row, an
+    # annotation (last meeting, open leads…), either direction.
+    people = [
+        make_contact(user, f"Quorra {i}", organization=make_organization(user, f"Quorra {i}"))
+        for i in range(3)
+    ]
+    for person in people:
+        make_meeting(user, [person])
+    make_contact(user, "Someone Else")
+    for key in keys:
+        for sort in (key, f"-{key}"):
+            first = client_logged_in.get(url, {"q": "quorra", "sort": sort})
+            last = client_logged_in.get(url, {"q": "quorra", "sort": sort, "page": "2"})
+            pages = [first.context["page"], last.context["page"]]
+            assert [p.paginator.count for p in pages] == [3, 3], (url, sort)
+            assert [len(p.object_list) for p in pages] == [2, 1], (url, sort)
+            seen = {row.pk for p in pages for row in p.object_list}
+            assert len(seen) == 3, (url, sort)

@@ -1,6 +1,7 @@
 """Who referred whom: each question is one recursive query (WITH RECURSIVE).
 
-The SQL is the same on SQLite and PostgreSQL. Referral edges may form cycles
+The SQL is the same on SQLite and PostgreSQL but for the tree's walk (`_edges_below`),
+which PostgreSQL's arrays let read each person once. Referral edges may form cycles
 (A names B, later B names A) and a person may have several referrers, so every
 walk carries a depth cap, and the path walk refuses to revisit a contact.
 """
@@ -47,14 +48,47 @@ def _reachable(user_id: int, contact_id: int, max_depth: int, upward: bool) -> d
 
 
 def _edges_below(user_id: int, contact_id: int, max_depth: int) -> list[tuple[int, int, int]]:
-    """(referral, referrer, referred) of every referral into someone this contact led
-    you to (`descendants`), from them or from someone else they led you to: the walk
-    and the edges in one query, oldest referral first.
+    """(referral, referrer, referred) of every referral from this contact or from
+    someone they led you to (`descendants`) short of the depth cap, into someone they
+    led you to, oldest referral first; on SQLite also those from the people at the cap
+    (they lead nowhere new: `led_to` places nobody by them).
 
-    The referrer is tested with one IN over the reached people and the contact, not
-    `referrer = contact OR referrer IN reached`: PostgreSQL cannot look that OR up in an
-    index, and read all of the user's referrals for it (2.6 ms for a contact who led
-    you to four people; 0.6 ms now)."""
+    One query. On PostgreSQL a breadth-first walk that holds the whole frontier and
+    everyone seen as arrays, so that each person's referrals are read once: a walk of
+    (person, depth) rows, as SQLite's below, visits a person once for every depth some
+    route reaches them at (the hub who led you to 6,947 people: 14,608 steps, 66 ms;
+    the arrays 29 ms, and 0.7 ms against 1.0 on average over 150 other contacts).
+
+    The referrer is tested with one IN, never `referrer = contact OR referrer IN …`:
+    PostgreSQL cannot look that OR up in an index, and read all of the user's
+    referrals for it (2.6 ms for a contact who led you to four people; 0.6 ms now)."""
+    if connection.vendor == "postgresql":
+        return _fetch(
+            f"""
+            WITH RECURSIVE walk(depth, frontier, seen) AS (
+                SELECT 0, ARRAY[%s]::bigint[], ARRAY[%s]::bigint[]
+                UNION ALL
+                SELECT walk.depth + 1, found.next, walk.seen || found.next
+                FROM walk CROSS JOIN LATERAL (
+                    SELECT ARRAY(
+                        SELECT r.referred_id FROM {TABLE} r
+                        WHERE r.user_id = %s AND r.referrer_id = ANY(walk.frontier)
+                        EXCEPT SELECT unnest(walk.seen)
+                    ) AS next
+                    OFFSET 0  -- once a step: inlined, it is worked out for each use
+                ) found
+                WHERE walk.depth < %s AND cardinality(walk.frontier) > 0
+            ), walked AS (
+                SELECT unnest(frontier) AS contact_id FROM walk WHERE depth < %s
+            )
+            SELECT r.id, r.referrer_id, r.referred_id
+            FROM {TABLE} r
+            WHERE r.user_id = %s AND r.referrer_id IN (SELECT contact_id FROM walked)
+              AND r.referred_id <> %s
+            ORDER BY r.referred_on, r.id
+            """,
+            [contact_id, contact_id, user_id, max_depth, max_depth, user_id, contact_id],
+        )
     return _fetch(
         f"""
         WITH RECURSIVE walk(contact_id, depth) AS (

@@ -28,6 +28,7 @@ from referrals.graph import (
     FRONTIER,
     MAX_CHAINS,
     MAX_DEPTH,
+    _edges_below,
     ancestors,
     chains_to,
     descendants,
@@ -224,6 +225,38 @@ def test_ancestors_match_the_reference(user, other_user, case):
 @given(case=cases())
 def test_descendants_match_the_reference(user, other_user, case):
     check_reachable(descendants, False, user, other_user, case)
+
+
+@PROPERTY
+@given(case=cases())
+def test_the_trees_edges_match_the_reference(user, other_user, case):
+    # led_to places people by the referrals out of the target and out of everyone they
+    # led you to short of the depth cap: every one of those comes back, each referrer's
+    # oldest first, and nothing but referrals among the target and those reached (on
+    # SQLite also those out of the people at the cap, which place nobody).
+    _, depth = depth_args(case["max_depth"])
+
+    def body() -> None:
+        mine, theirs = saved_pair(user, other_user, case)
+        target = case["target"]
+        got = _edges_below(user.pk, mine.ids[target], depth)
+        pks = {r.pk: (mine.node_of(r.referrer_id), mine.node_of(r.referred_id))
+               for r in Referral.objects.filter(user=user)}
+        assert all(pk in pks for pk, _, _ in got), "another user's referrals leaked in"
+        as_nodes = [pks[pk] for pk, _, _ in got]
+        assert len(as_nodes) == len(set(as_nodes)), "a referral came back twice"
+        reached = reference_reachable(case["edges"], target, depth, upward=False)
+        short_of_the_cap = {target} | {node for node, d in reached.items() if d < depth}
+        expected = {(a, b) for a, b in case["edges"] if a in short_of_the_cap and b != target}
+        assert expected <= set(as_nodes)
+        assert all(a in reached.keys() | {target} and b in reached for a, b in as_nodes)
+        order = [pk for pk, _, _ in got]
+        for referrer in {a for a, _ in as_nodes}:
+            theirs_in_order = [pk for pk, (a, _) in zip(order, as_nodes) if a == referrer]
+            assert theirs_in_order == sorted(theirs_in_order)  # same day: the older pk first
+        assert _edges_below(user.pk, theirs.ids[case["other_target"]], depth) == []
+
+    each_example(body)
 
 
 def check_chains(got: list[list[int]], expected: set[tuple[int, ...]], limit: int) -> None:

@@ -157,6 +157,9 @@ class Sorting:
         return found
 
 
+LARGEST_OFFSET = 2**31 - 1  # SQLite and PostgreSQL both take it; ?page=999… asks for more
+
+
 def _counted_page(ids: QuerySet, number: str | None) -> Page | None:
     """The page `number` of `ids` and their count from one query (a window count beside
     each id), or None when that page is past the last one (the caller pages as usual)."""
@@ -166,6 +169,8 @@ def _counted_page(ids: QuerySet, number: str | None) -> Page | None:
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * paginator.per_page
+    if start > LARGEST_OFFSET:  # no list is that long; the database would refuse it
+        return None
     found = list(ids.annotate(_found=Window(Count("pk"))).values_list("pk", "_found")
                  [start:start + paginator.per_page])
     if not found and number > 1:

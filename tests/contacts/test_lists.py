@@ -373,6 +373,19 @@ def test_a_searched_list_pages_and_counts_as_an_unsearched_one(
     assert "5 contacts matching" in response.content.decode()
 
 
+@pytest.mark.parametrize("asked", ["9" * 30, "9223372036854775807", "9" * 5000, "\x00", "1e9"])
+def test_a_searched_list_of_an_absurd_page_shows_a_page_of_it(client_logged_in, user, asked):
+    # A page no list could reach (an offset past what the database takes) or no number
+    # at all: the last page or the first, as without a search, never a 500.
+    make_contact(user, "Quorra One")
+    for url in (CONTACTS, ORGANIZATIONS, reverse("meetings:meeting-list")):
+        response = client_logged_in.get(url, {"q": "quorra", "page": asked})
+        assert response.status_code == 200, url
+        assert response.context["page"].number == 1, url
+    assert names(client_logged_in.get(CONTACTS, {"q": "quorra", "page": asked})) == [
+        "Quorra One"]
+
+
 def test_a_search_that_finds_nobody_says_so(client_logged_in, user):
     make_contact(user, "Someone Else")
     response = client_logged_in.get(CONTACTS, {"q": "quorra"})

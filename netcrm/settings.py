@@ -140,6 +140,17 @@ if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     options["options"] = (
         f"{options.get('options', '')} -c jit=off -c random_page_cost=1.1".strip()
     )
+    # Prepared statements: a connection (kept CONN_MAX_AGE seconds) prepares a query
+    # the second time it runs it, and from then on PostgreSQL skips parsing it: the
+    # parameters travel apart from the SQL (server-side binding). Each call is still
+    # planned for its own values (force_custom_plan): a plan made once for every
+    # user would fit the ordinary user and not the one with 10,000 contacts. 0 turns
+    # it off, as a pooler in transaction mode (PgBouncer before 1.21) needs.
+    prepare_after = env.int("DB_PREPARE_AFTER", default=2)
+    if prepare_after > 0:
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = prepare_after
+        options["options"] += " -c plan_cache_mode=force_custom_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,13 +11,15 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def database_settings(url: str) -> str:
-    """The default database's settings for this DATABASE_URL, as printed by a fresh process."""
+def database_settings(url: str, **more_env: str) -> str:
+    """The default database's settings for this DATABASE_URL (and environment), as
+    printed by a fresh process."""
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.DATABASES['default'].get('OPTIONS', {}))"
     )
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "netcrm.settings"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "netcrm.settings",
+           **more_env}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
         check=True,
@@ -44,3 +46,29 @@ def test_the_apps_connection_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    given = database_settings("postgres://someone@db.example:5432/netcrm")
+    assert "'server_side_binding': True" in given and "'prepare_threshold': 2" in given
+    assert "-c plan_cache_mode=force_custom_plan" in given
+    off = database_settings("postgres://someone@db.example:5432/netcrm", DB_PREPARE_AFTER="0")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    assert "plan_cache_mode" not in off and "-c jit=off" in off
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_query_run_twice_is_prepared_and_planned_for_its_own_values(user):
+    from contacts.models import Contact
+
+    for _ in range(3):
+        list(Contact.objects.filter(user=user, name__startswith="A"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "contacts_contact"%'],
+        )
+        assert cursor.fetchone()[0] >= 1
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"

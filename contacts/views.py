@@ -84,7 +84,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         # Those with someone in them: a semi-join, not a join of every contact made distinct.
         "organizations": Organization.objects.for_user(request.user)
         .filter(Exists(Contact.objects.filter(organization=OuterRef("pk"))))
-        .order_by(Lower("name"), "pk")[:ORGANIZATION_FILTER_LIMIT],
+        .order_by(Lower("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT],
         "bulk_form": KeepInTouchByTagForm(user=request.user, tag_names=tags),
     }
     return render(request, "contacts/list.html", context)

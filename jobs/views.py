@@ -92,7 +92,8 @@ def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
         Organization.objects.for_user(request.user)
         .filter(leads__isnull=False)
         .distinct()
-        .order_by(Lower("name"), "pk")[:ORGANIZATION_FILTER_LIMIT]
+        .order_by(Lower("name"), "pk")
+        .values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
     )
     context["statuses"] = Status.choices
     context["any_leads"] = bool(context["total"]) or Lead.objects.for_user(request.user).exists()

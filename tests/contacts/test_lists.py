@@ -128,6 +128,23 @@ def test_filter_by_tag_organization_and_never_met(client_logged_in, user, three)
     assert names(client_logged_in.get(CONTACTS, {"no_meeting": "1", "q": "ann"})) == []
 
 
+def test_the_filters_selects_show_what_is_chosen(client_logged_in, user, three):
+    ann, bob, cy = three
+    make_contact(user, "Eve Odd", organization="<b>Tags & Co</b>", tags=["<i>x</i>"])
+    html = client_logged_in.get(
+        CONTACTS, {"organization": ann.organization_id, "tag": "mentor"}
+    ).content.decode()
+    assert f'<option value="{ann.organization_id}" selected>Zeta</option>' in html
+    assert f'<option value="{bob.organization_id}">alpha</option>' in html
+    assert '<option value="mentor" selected>mentor</option>' in html
+    # Names are escaped, and only organizations with someone in them are offered.
+    assert "&lt;b&gt;Tags &amp; Co&lt;/b&gt;</option>" in html
+    assert '<option value="&lt;i&gt;x&lt;/i&gt;">&lt;i&gt;x&lt;/i&gt;</option>' in html
+    assert "<b>Tags" not in html and "<i>x" not in html
+    empty = make_organization(user, "Nobody Works Here")
+    assert f'value="{empty.pk}"' not in client_logged_in.get(CONTACTS).content.decode()
+
+
 @pytest.mark.parametrize(
     "params",
     [{"tag": "no-such-tag"}, {"organization": "abc"}, {"organization": "9" * 5000},

@@ -102,6 +102,10 @@ def test_the_list_filters_by_organization(client_logged_in, three):
         LEADS, {"view": "list", "organization": analyst.organization_id}
     )
     assert roles(response) == ["analyst"]
+    html = response.content.decode()
+    assert f'<option value="{analyst.organization_id}" selected>' in html
+    others = {lead.organization_id for lead in three[1:]} - {analyst.organization_id}
+    assert all(f'<option value="{pk}">' in html for pk in others)
 
 
 def test_filters_and_sort_survive_paging_and_the_switch(client_logged_in, user):

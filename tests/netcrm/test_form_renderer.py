@@ -12,6 +12,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.forms import renderers
+from django.forms.utils import ErrorDict, ErrorList
 
 from contacts.forms import ContactForm
 from events.forms import EventForm
@@ -62,3 +63,24 @@ def test_a_widget_with_no_jinja2_copy_falls_back_to_the_template_language(user):
     rel = Meeting._meta.get_field("user").remote_field
     markup = ForeignKeyRawIdWidget(rel, admin.site).render("user", user.pk)
     assert 'name="user"' in markup and "vForeignKeyRawIdAdminField" in markup
+
+
+def test_error_lists_read_the_same_empty_or_not():
+    """An empty error list or dict is nothing without its template; one with errors is
+    its template's, as the template language gives it."""
+    theirs, ours = renderers.DjangoTemplates(), FormRenderer()
+
+    def made(renderer):
+        return [
+            ErrorList(renderer=renderer),
+            ErrorList(["Pick a <b>date</b>."], renderer=renderer),
+            ErrorList([], error_class="nonfield", renderer=renderer),
+            ErrorDict(renderer=renderer),
+            ErrorDict({"name": ErrorList(["Required."])}, renderer=renderer),
+        ]
+
+    for mine, reference in zip(made(ours), made(theirs), strict=True):
+        for method in ("as_ul", "as_text", "render"):
+            got, want = getattr(mine, method)(), getattr(reference, method)()
+            assert as_the_browser_reads_it(got) == as_the_browser_reads_it(want), (mine, method)
+            assert bool(got.strip()) is bool(mine), (mine, method)

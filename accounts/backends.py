@@ -1,5 +1,9 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import backends as auth_backends
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+
+UserModel = get_user_model()
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -15,3 +19,26 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class ModelBackend(auth_backends.ModelBackend):
+    """Django's ModelBackend, with the user's Profile read in the same query: every
+    signed-in request needs both (accounts.middleware), and two lookups cost twice
+    the ORM's work of one (issue 11: about 1.2 ms a request here).
+
+    Sessions signed in before it name Django's ModelBackend; accounts.sessions reads
+    them as naming this one, so nobody is signed out by the change."""
+
+    def get_user(self, user_id):
+        try:
+            user = UserModel._default_manager.select_related("profile").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        try:
+            user = await UserModel._default_manager.select_related("profile").aget(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

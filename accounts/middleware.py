@@ -16,7 +16,7 @@ class UserTimezoneMiddleware:
         timezone.deactivate()
         request.profile = None
         if request.user.is_authenticated:
-            request.profile = Profile.for_user(request.user)
+            request.profile = Profile.of_signed_in(request.user)
             try:
                 timezone.activate(zoneinfo.ZoneInfo(request.profile.timezone))
             except zoneinfo.ZoneInfoNotFoundError:

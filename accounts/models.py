@@ -103,6 +103,15 @@ class Profile(models.Model):
         profile, _ = cls.objects.get_or_create(user=user)
         return profile
 
+    @classmethod
+    def of_signed_in(cls, user) -> Profile:
+        """The signed-in user's Profile: the one the auth backend read with the user
+        (accounts.backends.ModelBackend), no query; else read (or made) now."""
+        try:
+            return user.profile
+        except cls.DoesNotExist:
+            return cls.for_user(user)
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)

@@ -17,7 +17,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         user = sign_up(form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         messages.success(request, "Welcome to netcrm. Log your first meeting to get started.")
         return redirect("home:dashboard")
     return render(

@@ -164,8 +164,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # The throttle first: it refuses a locked-out log-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the Profile with the user (sessions of Django's own: accounts.sessions).
+    "accounts.backends.ModelBackend",
 ]
+SESSION_ENGINE = "accounts.sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -56,3 +56,18 @@ def test_done_and_snooze_read_the_profile_once(client_logged_in, user):
     for action in ("snooze", "mark-done"):
         path = reverse(f"followups:{action}", args=[followup.pk])
         assert profile_reads(client_logged_in, "post", path, data={"days": "1"}, headers=htmx) == 1
+
+
+def test_the_user_and_the_profile_are_one_query(client_logged_in, user):
+    with CaptureQueriesContext(connection) as captured:
+        client_logged_in.get(reverse("accounts:settings"))
+    user_reads = [q["sql"] for q in captured.captured_queries if '"auth_user"' in q["sql"]]
+    assert len(user_reads) == 1 and f'"{PROFILE_TABLE}"' in user_reads[0]
+
+
+def test_a_user_without_a_profile_gets_one(client, user):
+    Profile.objects.filter(user=user).delete()
+    client.force_login(user)
+    response = client.get(reverse("accounts:settings"))
+    assert response.status_code == 200
+    assert response.wsgi_request.profile == Profile.objects.get(user=user)

@@ -22,7 +22,9 @@ def options(choices, selected=None):
     the one whose value equals `selected` (compared as text: a request's id or a
     model's) is selected. Values and labels are escaped."""
     chosen = "" if selected is None else str(selected)
-    pairs = (choice if isinstance(choice, (tuple, list)) else (choice, choice) for choice in choices)
+    pairs = (
+        choice if isinstance(choice, (tuple, list)) else (choice, choice) for choice in choices
+    )
     return format_html_join(
         "", '<option value="{}"{}>{}</option>',
         ((value, SELECTED if str(value) == chosen else "", label) for value, label in pairs),

@@ -55,7 +55,9 @@ def test_the_second_visit_is_the_kept_page_without_its_queries(client_logged_in,
     assert "Thank Sara" in second.content.decode()
     # The session, the user with the profile and the scheduler's heartbeat; nothing else.
     tables = [re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"]) for q in queries.captured_queries]
-    assert tables == [["django_session"], ["auth_user", "accounts_profile"], ["followups_heartbeat"]]
+    assert tables == [
+        ["django_session"], ["auth_user", "accounts_profile"], ["followups_heartbeat"]
+    ]
 
 
 def test_done_in_the_queue_shows_on_the_next_visit(client_logged_in, queue):

@@ -1,0 +1,89 @@
+"""The query planner's statistics (netcrm/lib/planner.py): SQLite's, refreshed by beat."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from netcrm.celery import app, sweep_at_start
+from netcrm.lib import planner
+from netcrm.tasks import refresh_planner_statistics
+from tests.conftest import run_task
+from tests.factories import bulk_contacts, make_organization
+
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics")
+elsewhere = pytest.mark.skipif(connection.vendor == "sqlite", reason="not SQLite")
+
+
+def analyzed_tables() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return set()
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@on_sqlite
+def test_the_worker_gives_sqlite_statistics_of_every_table_holding_rows(
+    celery_worker, user
+):
+    organization = make_organization(user)
+    bulk_contacts(user, 50, organizations=[organization])
+    assert "contacts_contact" not in analyzed_tables()  # Django never analyzes
+
+    seconds = run_task(refresh_planner_statistics)
+
+    assert isinstance(seconds, float) and seconds >= 0
+    tables = analyzed_tables()
+    assert {"contacts_contact", "contacts_organization", "auth_user"} <= tables
+    assert "meetings_meeting" not in tables  # empty: no statistics, as before
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'contacts_contact_user_id_cff1a837'"
+        )
+        (stat,) = cursor.fetchone()
+    assert stat.split()[0] == "50"  # 50 rows, all of one user
+
+
+@on_sqlite
+def test_refreshing_again_follows_the_data(db, user):
+    organization = make_organization(user)
+    bulk_contacts(user, 10, organizations=[organization])
+    planner.refresh()
+    bulk_contacts(user, 90, prefix="Other", organizations=[organization])
+    planner.refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'contacts_contact_user_id_cff1a837'"
+        )
+        assert cursor.fetchone()[0].split()[0] == "100"
+
+
+@elsewhere
+def test_postgresql_gathers_its_own(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert planner.refresh() is None
+        assert refresh_planner_statistics() is None
+
+
+def test_beat_refreshes_them_hourly():
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh-planner-statistics"]
+    assert entry == {"task": "netcrm.tasks.refresh_planner_statistics", "schedule": 3600.0}
+
+
+def test_every_task_beat_sends_is_one_the_worker_knows():
+    app.loader.import_default_modules()  # what a worker does at start (autodiscover)
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+def test_beat_sends_the_sweep_and_the_statistics_as_it_starts():
+    sent = []
+
+    class Beat:  # what beat_init's sender offers: its app
+        class app:  # noqa: N801
+            send_task = staticmethod(sent.append)
+
+    sweep_at_start(sender=Beat)
+    assert sent == ["followups.tasks.sweep_followups", "netcrm.tasks.refresh_planner_statistics"]
+    assert all(name in app.tasks for name in sent)

@@ -10,7 +10,9 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -50,12 +52,22 @@ def roots(user, first: Collection[int] = ()) -> QuerySet[Contact]:
 
     Each carries `referred_count`; those in `first` come first, then by name.
     """
-    referred_by_someone = Referral.objects.filter(user=user, referred=OuterRef("pk"))
+    # Read from the referrals, not the address book: the referrers nobody referred,
+    # then each one's count. Grouping every contact by the referrals they gave read all
+    # 10,000 of the heavy user's for some 900 first links: a page and its count took
+    # 46 ms on PostgreSQL and 107 on SQLite; 27 and 17 this way (issue 11).
+    referred_by_someone = Referral.objects.filter(user=user, referred=OuterRef("referrer"))
+    first_links = (
+        Referral.objects.filter(user=user).exclude(Exists(referred_by_someone)).values("referrer")
+    )
+    given = (
+        Referral.objects.filter(user=user, referrer=OuterRef("pk"))
+        .order_by().values("referrer").annotate(n=Count("pk")).values("n")
+    )
     contacts = (
         Contact.objects.for_user(user)
-        .annotate(referred_count=Count("referrals_given"))
-        .filter(referred_count__gt=0)
-        .exclude(Exists(referred_by_someone))
+        .filter(pk__in=first_links)
+        .annotate(referred_count=Subquery(given, output_field=IntegerField()))
         .select_related("organization")
     )
     if first:
@@ -63,7 +75,7 @@ def roots(user, first: Collection[int] = ()) -> QuerySet[Contact]:
             later=Case(When(pk__in=list(first), then=0), default=1)
         ).order_by("later", Lower("name"), "pk")
     else:
-        contacts = contacts.order_by(Lower("name"), "pk")  # GROUP BY drops Meta.ordering
+        contacts = contacts.order_by(Lower("name"), "pk")
     return contacts
 
 

@@ -121,8 +121,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat write to one file: WAL lets readers go on while one
     # writes, IMMEDIATE takes the write lock up front so no transaction fails
     # halfway, and the timeout makes a writer wait for the lock instead of failing.
+    # Reads through a memory map of up to 256 MB (the OS's page cache, shared by every
+    # connection, where each new one would read the file into its own small cache
+    # again): the heavy user's insights 78 -> 60 ms, search 42 -> 38 (issue 11).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -40,6 +40,15 @@ def test_sqlite_has_no_postgresql_options():
     assert "jit" not in database_settings("sqlite:////tmp/netcrm-settings-test.sqlite3")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own settings")
+def test_sqlite_connections_write_ahead_and_read_through_a_memory_map(db):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA mmap_size")
+        assert cursor.fetchone()[0] == 256 * 1024 * 1024
+
+
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
 def test_the_apps_connection_has_jit_off():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -44,3 +45,27 @@ def test_a_lost_message_is_sent_again_by_the_sweep(celery_worker, user, tmp_path
     assert run_task(resume_imports) == 1
     wait_for(lambda: ImportBatch.objects.filter(pk=batch.pk, status=Status.DONE).exists())
     assert Contact.objects.count() == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_an_import_leaves_sqlite_statistics_of_the_contacts_it_made(celery_worker, user):
+    with connection.cursor() as cursor:  # as if nothing had analyzed the database yet
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute("DELETE FROM sqlite_stat1")
+    batch = services.preview(user, sample("google.csv"), "google.csv").batch
+    services.confirm(batch, {})
+    wait_for(lambda: ImportBatch.objects.filter(pk=batch.pk, status=Status.DONE).exists())
+
+    def contacts_stat():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return None  # nothing has analyzed the database
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'contacts_contact_user_id_cff1a837'"
+            )
+            row = cursor.fetchone()
+        return row and row[0].split()[0]
+
+    assert wait_for(lambda: contacts_stat() == "3")  # the three contacts it made

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from netcrm.lib.tasks import enqueue_on_commit
+from netcrm.tasks import refresh_planner_statistics
 from portability import backup, calendar, exports
 from portability.forms import LeaveForm, RestoreForm
 from portability.models import CalendarFeed, feed_path
@@ -88,6 +90,9 @@ def restore(request: HttpRequest) -> HttpResponse:
         except backup.BackupError as error:
             form.add_error("backup", str(error))
         else:
+            # A whole account's rows at once: SQLite's planner statistics, now
+            # (netcrm/lib/planner.py), not at beat's next hour.
+            enqueue_on_commit(refresh_planner_statistics)
             messages.success(request, f"Restored {backup.describe(restored)}.")
             return redirect("home:dashboard")
     return render(

@@ -2,16 +2,31 @@
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 
 from netcrm.celery import app, sweep_at_start
 from netcrm.lib import planner
 from netcrm.tasks import refresh_planner_statistics
-from tests.conftest import run_task
-from tests.factories import bulk_contacts, make_organization
+from portability import backup
+from tests.conftest import run_task, wait_for
+from tests.factories import bulk_contacts, make_contact, make_organization
 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics")
 elsewhere = pytest.mark.skipif(connection.vendor == "sqlite", reason="not SQLite")
+
+
+def contacts_stat() -> str | None:
+    """How many rows SQLite's statistics say the contacts' user index holds."""
+    if "contacts_contact" not in analyzed_tables():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'contacts_contact_user_id_cff1a837'"
+        )
+        row = cursor.fetchone()
+    return row and row[0].split()[0]
 
 
 def analyzed_tables() -> set[str]:
@@ -97,3 +112,17 @@ def test_beat_sends_the_sweep_and_the_statistics_as_it_starts():
     sweep_at_start(sender=Beat)
     assert sent == ["followups.tasks.sweep_followups", "netcrm.tasks.refresh_planner_statistics"]
     assert all(name in app.tasks for name in sent)
+
+
+@on_sqlite
+def test_a_restored_backup_gets_statistics_at_once(celery_worker, client, user, other_user):
+    forget_statistics()
+    for name in ("Sara Smith", "John Public"):
+        make_contact(other_user, name)
+    client.force_login(user)
+    dump = backup.backup_json(other_user).encode()
+    response = client.post(
+        reverse("portability:restore"), {"backup": SimpleUploadedFile("b.json", dump)}
+    )
+    assert response.status_code == 302
+    assert wait_for(lambda: contacts_stat() == "4")  # both accounts' two contacts

@@ -8,8 +8,9 @@ network those guesses chose the wrong loops: the heavy user's events page read a
 the targets page 1.3 s; with statistics, 22, 77 and 65 ms (issue 11, bench/README.md).
 
 So beat refreshes them when it starts and then hourly (`refresh_planner_statistics`),
-and an import does when it has made its contacts (imports/tasks.py): a file of
-thousands would leave the statistics far behind until the next hour.
+and so do an import once it has made its contacts (imports/tasks.py) and a restored
+backup (portability/views.py): thousands of new rows would leave the statistics far
+behind until the next hour.
 A full ANALYZE reads every index once (about 40 ms at 20,000 contacts) and writes only
 `sqlite_stat1`; in WAL mode pages go on reading meanwhile. A sample is no cheaper way:
 with `PRAGMA analysis_limit` the first few hundred entries of an index said a user had

@@ -189,12 +189,19 @@ def export_backup(user) -> dict:
         queryset = owned_rows(model, user, parents)
         parents[model] = queryset
         prefetch = [f.name for f in _m2m_fields(model) + _tag_fields(model)]
+        dropped = {f.name for f in user_fields(model)}
+        # Every field but the user's: the file leaves those out, and serializing them
+        # by natural key read the user again for each row (the heavy user's backup:
+        # 160,000 queries, 127 s).
+        kept = [
+            f.name for f in model._meta.concrete_fields
+            if not f.primary_key and f.name not in dropped
+        ] + prefetch
         rows = serializers.serialize(
             "python", queryset.order_by("pk").prefetch_related(*prefetch),
-            use_natural_foreign_keys=True,
+            fields=kept, use_natural_foreign_keys=True,
         )
         tags = _tags_by_pk(model, queryset)
-        dropped = {f.name for f in user_fields(model)}
         data[model._meta.label_lower] = [
             {
                 "pk": row["pk"],

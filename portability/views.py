@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
@@ -20,8 +22,14 @@ from portability.models import CalendarFeed, feed_path
 NEW_TOKEN = "portability:calendar-token"  # the session key that shows a new feed's address once
 
 
-def download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def download(
+    content: str | bytes | Iterator[str], filename: str, content_type: str
+) -> HttpResponse | StreamingHttpResponse:
+    """An attachment; sent as it is made when `content` comes in pieces."""
+    streamed = not isinstance(content, (str, bytes))
+    response = (StreamingHttpResponse if streamed else HttpResponse)(
+        content, content_type=content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -72,9 +80,9 @@ def export_vcard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_backup(request: HttpRequest) -> HttpResponse:
+def export_backup(request: HttpRequest) -> StreamingHttpResponse:
     return download(
-        backup.backup_json(request.user), backup.backup_filename(request.user, "json"),
+        backup.backup_text(request.user), backup.backup_filename(request.user, "json"),
         "application/json; charset=utf-8",
     )
 

@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from taggit.models import TaggedItem
 
 from accounts.models import Profile
@@ -350,3 +351,17 @@ def test_a_backup_takes_the_same_queries_however_many_rows(user, other_user):
         make_meeting(other_user, [person], purpose="coffee")
     assert Contact.objects.for_user(other_user).count() == 15
     assert queries_for(other_user) == queries_for(user)
+
+
+def test_the_backup_streamed_is_the_text_of_the_whole_dictionary(user, monkeypatch):
+    """backup_text() writes, a few rows at a time, exactly what dumps() writes of the
+    whole backup: every model (empty ones too), rows across chunks, odd text."""
+    monkeypatch.setattr(backup, "CHUNK", 3)  # the demo's 40 contacts in 14 chunks
+    demo = seed_demo()
+    make_contact(demo, 'Zoë "Q" \\ O\'Neil\u2028', tags=["ünï", "a,b"])
+    now = timezone.now()
+    pieces = list(backup.backup_text(demo, now))
+    assert "".join(pieces) == backup.dumps(backup.export_backup(demo, now))
+    assert len(pieces) > Contact.objects.for_user(demo).count() / 3
+    # An account with nothing but its profile: every model's list empty.
+    assert "".join(backup.backup_text(user, now)) == backup.dumps(backup.export_backup(user, now))

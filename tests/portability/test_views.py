@@ -220,4 +220,5 @@ def test_goodbye_needs_no_login(client):
 def test_the_backup_file_name_and_json(client, user):
     client.force_login(user)
     response = client.get(reverse("portability:export-backup"))
-    assert json.loads(response.content)["format"] == "netcrm-backup"
+    assert response.streaming  # sent as it is made, a few thousand rows at a time
+    assert json.loads(b"".join(response.streaming_content))["format"] == "netcrm-backup"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from portability import backup, exports
 
 FORMATS = {
-    "json": backup.backup_json,
+    "json": backup.backup_text,  # in pieces, as made: a big account's rows never all at once
     "csv": exports.contacts_csv,
     "vcf": exports.contacts_vcard,
 }
@@ -30,10 +30,13 @@ class Command(BaseCommand):
         owner = get_user_model().objects.filter(username=user).first()
         if owner is None:
             raise CommandError(f"No user called {user!r}.")
-        text = FORMATS[format](owner)
+        made = FORMATS[format](owner)
+        pieces = [made] if isinstance(made, str) else made
         if output and output != "-":
             # newline="": the CSV's own CRLF line ends stay as they are.
-            Path(output).write_text(text, encoding="utf-8", newline="")
+            with Path(output).open("w", encoding="utf-8", newline="") as file:
+                file.writelines(pieces)
             self.stderr.write(f"Wrote {format} of {user} to {output}.")
         else:
-            self.stdout.write(text, ending="")
+            for piece in pieces:
+                self.stdout.write(piece, ending="")

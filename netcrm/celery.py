@@ -19,6 +19,7 @@ def sweep_at_start(sender, **kwargs) -> None:
     """Beat's first tick comes a whole interval after it starts: run the sweep once
     now, so a fresh start repairs at once and the dashboard never says the scheduler
     has stopped while it is only starting. The planner's statistics too, so that a
-    database restored or imported into gets them at once, not within the hour."""
+    database migrated, upgraded or copied in while beat was stopped gets them at once,
+    not within the hour."""
     sender.app.send_task("followups.tasks.sweep_followups")
     sender.app.send_task("netcrm.tasks.refresh_planner_statistics")

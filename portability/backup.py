@@ -218,6 +218,11 @@ def _rows(model: type[models.Model], user, parents: dict) -> Iterator[list[dict]
         ]
 
 
+def _head(now: datetime | None) -> dict:
+    """What the file says before its data."""
+    return {"format": FORMAT, "version": VERSION, "exported_at": now or timezone.now()}
+
+
 def export_backup(user, now: datetime | None = None) -> dict:
     """Everything `user` owns, as the backup's dictionary (see the module's docstring)."""
     parents: dict = {}
@@ -227,12 +232,7 @@ def export_backup(user, now: datetime | None = None) -> dict:
         ]
         for model in owned_models()
     }
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": now or timezone.now(),
-        "data": data,
-    }
+    return _head(now) | {"data": data}
 
 
 class _Tags(dict):
@@ -268,8 +268,7 @@ def backup_text(user, now: datetime | None = None) -> Iterator[str]:
     """dumps(export_backup(user, now)), the same text, in pieces of CHUNK rows: the
     heavy user's 160,000 rows held some 500 MB at once as one dictionary and one string,
     and the download waited for all of it before its first byte."""
-    head = {"format": FORMAT, "version": VERSION, "exported_at": now or timezone.now()}
-    yield "{\n" + "".join(f" {_nested(k, 1)}: {_nested(v, 1)},\n" for k, v in head.items())
+    yield "{\n" + "".join(f" {_nested(k, 1)}: {_nested(v, 1)},\n" for k, v in _head(now).items())
     yield ' "data": {'
     parents: dict = {}
     for n, model in enumerate(owned_models()):

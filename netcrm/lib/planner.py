@@ -11,11 +11,12 @@ So beat refreshes them when it starts and then hourly (`refresh_planner_statisti
 and so do an import once it has made its contacts (imports/tasks.py) and a restored
 backup (portability/views.py): thousands of new rows would leave the statistics far
 behind until the next hour.
+
 A full ANALYZE reads every index once (about 40 ms at 20,000 contacts) and writes only
 `sqlite_stat1`; in WAL mode pages go on reading meanwhile. A sample is no cheaper way:
 with `PRAGMA analysis_limit=400` the statistics said a user has some 220 meetings (the
-heavy one has 5,000), and the events page took 2.6 s again. Empty tables get no statistics, so a fresh install plans as before until its
-first data.
+heavy one has 5,000), and the events page took 2.6 s again. Empty tables get no
+statistics, so a fresh install plans as before until its first data.
 
 PostgreSQL's autovacuum analyzes each table as it changes (production keeps it on):
 nothing to do there.

@@ -129,7 +129,10 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def make_user(username: str, password: str = "correct-horse-battery") -> User:
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, password: str = DEFAULT_PASSWORD) -> User:
     user = User.objects.create_user(username, f"{username}@example.com", password)
     Profile.objects.create(user=user)
     return user

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+
+from tests.conftest import DEFAULT_PASSWORD
 
 
-def log_in(page: Page, live_server, username: str, password: str) -> Page:
-    """Log in through the real form, as a person would."""
+def log_in(page: Page, live_server, username: str, password: str = DEFAULT_PASSWORD) -> Page:
+    """Log in through the real form, as a person would, and wait for the dashboard to be ready.
+
+    htmx and the app's scripts are deferred: the dashboard's heading shows before they
+    run, and a tap in that moment follows the plain link (the whole log-meeting page
+    instead of its dialog). So this waits for the page's load event too.
+    """
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password:").fill(password)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+    page.wait_for_load_state("load")
     return page

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import log_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,18 +17,10 @@ SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-api"))
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def log_in(page: Page, live_server) -> None:
-    make_user("jordan", "a-long-pass-phrase-42")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("jordan")
-    page.get_by_label("Password:").fill("a-long-pass-phrase-42")
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + "/")
-
-
 def test_make_a_token_use_it_and_revoke_it(live_server, page: Page, console_errors):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    log_in(page, live_server)
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
     page.goto(live_server.url + "/accounts/settings/")
     page.get_by_role("button", name="API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from contacts.models import Contact
 from imports.models import ImportBatch, Status
+from tests.browser.helpers import log_in
 from tests.conftest import make_user
 from tests.factories import make_contact
 from tests.imports.helpers import SAMPLES
@@ -26,15 +27,6 @@ DESKTOP = {"width": 1280, "height": 900}
 def keep_the_worker_busy(seconds: float) -> None:
     """Sent before confirming, so the progress page is seen before the import runs."""
     time.sleep(seconds)
-
-
-def log_in(page: Page, live_server) -> None:
-    make_user("jordan")
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("jordan")
-    page.get_by_label("Password:").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
 def shoot(page: Page, name: str) -> None:
@@ -52,7 +44,8 @@ def shoot(page: Page, name: str) -> None:
 def test_upload_preview_confirm_and_the_progress_bar_on_a_phone(
     live_server, celery_worker, page: Page, console_errors
 ):
-    log_in(page, live_server)
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
     from django.contrib.auth.models import User
 
     jordan = User.objects.get(username="jordan")

@@ -8,19 +8,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import log_in
 from tests.conftest import make_user
 from tests.factories import bulk_contacts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/shots-phoneforms")
-
-
-def log_in(page: Page, live_server) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill("pat")
-    page.get_by_label("Password:").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
 def scroll_to(page: Page, where: str) -> None:
@@ -37,7 +30,7 @@ def test_log_meeting_never_covers_content_on_a_phone(live_server, page: Page, co
                                                      path, last):
     user = make_user("pat")
     bulk_contacts(user, 40)
-    log_in(page, live_server)
+    log_in(page, live_server, "pat")
     page.goto(live_server.url + path)
     button = page.get_by_role("button", name="+ Log meeting")
     expect(button).to_be_visible()
@@ -69,6 +62,6 @@ def test_log_meeting_never_covers_content_on_a_phone(live_server, page: Page, co
 def test_on_a_desktop_the_button_stays_in_the_header(live_server, page: Page):
     make_user("pat")
     page.set_viewport_size({"width": 1280, "height": 900})
-    log_in(page, live_server)
+    log_in(page, live_server, "pat")
     box = page.get_by_role("button", name="+ Log meeting").bounding_box()
     assert box["y"] < 100

@@ -13,20 +13,13 @@ from contacts.models import Contact
 from followups.models import FollowUp
 from meetings.models import Meeting
 from referrals.models import Referral
+from tests.browser.helpers import log_in
 from tests.conftest import make_user, wait_for
 from tests.factories import make_contact, make_followup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # OFFLINE_SHOTS=/tmp/shots-pwa: phone and desktop pictures of the offline screens.
 SHOTS = os.environ.get("OFFLINE_SHOTS")
-
-
-def log_in(page: Page, live_server, username: str = "jordan") -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
 WARMED = ("/", "/offline/", "/meetings/new/")
@@ -98,7 +91,7 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
     user = make_user("jordan")
     alan = make_contact(user, "Alan Park", organization="Initech")
     article = make_followup(user, title="Send Alan the article", contact=alan)
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     # The pages one has visited are the ones kept: the contacts list and Alan's page.
     page.goto(live_server.url + "/contacts/")
@@ -184,7 +177,7 @@ def test_the_same_kept_meeting_sent_from_two_tabs_and_again_is_one_meeting(
     live_server, page: Page, context: BrowserContext
 ):
     make_user("jordan")
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     # The form opens in the dialog while there is a connection; it drops before Save.
     page.get_by_role("button", name="+ Log meeting").click()
@@ -231,7 +224,7 @@ def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     live_server, page: Page, context: BrowserContext
 ):
     make_user("jordan")
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     page.goto(live_server.url + "/meetings/new/")
     go_offline(context, page)
@@ -279,7 +272,7 @@ def test_a_meeting_saved_by_the_server_whose_answer_was_lost_is_not_made_twice(
     """The worst connection: the POST reaches netcrm, the answer never comes back. The
     phone keeps the meeting with the key it was sent with; sent again, it creates nothing."""
     make_user("jordan")
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     page.goto(live_server.url + "/meetings/new/")
     fill_meeting(page)
@@ -310,7 +303,7 @@ def test_each_meeting_logged_from_the_saved_form_is_its_own(
     """The saved copy of the form was fetched with a submission key that may since have
     been used online; each meeting typed into the copy gets a key of its own."""
     make_user("jordan")
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     page.goto(live_server.url + "/meetings/new/")  # saved, with this page's key
     someone_new(page, "Alan Park")
@@ -337,7 +330,7 @@ def test_chromium_finds_the_app_installable(live_server, page: Page, context: Br
     """Chromium's own check: the manifest parses, its icons load, the worker controls
     the page."""
     make_user("jordan")
-    log_in(page, live_server)
+    log_in(page, live_server, "jordan")
     wait_for_service_worker(page)
     cdp = context.new_cdp_session(page)
     manifest = cdp.send("Page.getAppManifest")

@@ -10,18 +10,11 @@ from playwright.sync_api import Page, expect
 from followups.models import FollowUp
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import SUGGESTED_QUESTIONS
+from tests.browser.helpers import log_in
 from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-long-pass-phrase-42"
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
 def fits_phone(page: Page) -> bool:
@@ -30,7 +23,7 @@ def fits_phone(page: Page) -> bool:
 
 def test_edit_delete_and_restore_the_library_in_place(live_server, page: Page, console_errors):
     user = make_user("jordan", password=PASSWORD)
-    log_in(page, live_server, "jordan")
+    log_in(page, live_server, "jordan", PASSWORD)
 
     page.get_by_label("Account").click()
     page.get_by_role("link", name="Question library").click()
@@ -78,7 +71,7 @@ def test_pick_questions_for_a_planned_meeting_and_prepare(
     live_server, celery_worker, page: Page, console_errors
 ):
     make_user("jordan", password=PASSWORD)
-    log_in(page, live_server, "jordan")
+    log_in(page, live_server, "jordan", PASSWORD)
     starts = timezone.localtime() + timedelta(days=3)
 
     page.get_by_role("button", name="+ Log meeting").click()
@@ -115,7 +108,7 @@ def test_the_library_without_javascript(live_server, browser):
     user = make_user("nojs", password=PASSWORD)
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
-    log_in(page, live_server, "nojs")
+    log_in(page, live_server, "nojs", PASSWORD)
     page.goto(live_server.url + "/meetings/questions/")
 
     page.get_by_label("Question").last.fill("Which teams here work with data?")

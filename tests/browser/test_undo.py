@@ -11,19 +11,12 @@ from playwright.sync_api import Browser, Page, expect
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from referrals.models import Referral
+from tests.browser.helpers import log_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOTS = Path("/tmp/netcrm-shots")
 PASSWORD = "a-long-pass-phrase-42"
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
 
 
 @pytest.fixture
@@ -40,7 +33,7 @@ def quinn():
 
 
 def test_done_then_undo_in_the_queue(live_server, page: Page, quinn, console_errors):
-    log_in(page, live_server, "quinn")
+    log_in(page, live_server, "quinn", PASSWORD)
     item = FollowUp.objects.get(title="Send Sara the article")
     page.locator(f"#followup-{item.pk}").get_by_role("button", name="Done").click()
     bar = page.locator("form.undo")
@@ -57,7 +50,7 @@ def test_done_then_undo_in_the_queue(live_server, page: Page, quinn, console_err
 
 
 def test_delete_a_contact_then_undo(live_server, page: Page, quinn, console_errors):
-    log_in(page, live_server, "quinn")
+    log_in(page, live_server, "quinn", PASSWORD)
     alan = Contact.objects.get(name="Alan Park")
     page.goto(live_server.url + alan.get_absolute_url())
     page.get_by_role("button", name="Delete…").click()
@@ -79,7 +72,7 @@ def test_delete_a_contact_then_undo(live_server, page: Page, quinn, console_erro
 def test_undo_without_javascript(live_server, browser: Browser, quinn):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
-    log_in(page, live_server, "quinn")
+    log_in(page, live_server, "quinn", PASSWORD)
     item = FollowUp.objects.get(title="Send Sara the article")
     page.locator(f"#followup-{item.pk}").get_by_role("button", name="Done").click()
     expect(page.locator("form.undo")).to_contain_text("Done: Send Sara the article.")

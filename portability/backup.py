@@ -16,9 +16,10 @@ Rows are Django's "python" serialization of each model with the user's foreign k
 left out (the restoring account is the owner) and tags added. Restoring inserts
 every row anew (new primary keys), parents before children, and rewrites each
 foreign key, many-to-many link and generic relation between the user's rows from the
-old key to the new one. Rows are saved raw, as `loaddata` saves them: no signal
-creates anything extra, and timestamps (created, updated) keep the values in the
-file. It all happens in one transaction: it all comes back, or nothing does.
+old key to the new one. Rows are inserted raw, as `loaddata` saves them, but a
+batch at a time (BATCH rows an INSERT): no signal creates anything extra, and
+timestamps (created, updated) keep the values in the file. It all happens in one
+transaction: it all comes back, or nothing does.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, time
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -37,7 +38,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
@@ -385,6 +386,19 @@ def _is_key(value) -> bool:
     return isinstance(value, (int, str)) and not isinstance(value, bool) and len(str(value)) <= 40
 
 
+BATCH = 500  # rows a restore inserts in one statement
+
+
+class _Pending(NamedTuple):
+    """A row made from the file, waiting for its batch's INSERT."""
+
+    instance: models.Model
+    old: Any  # its key in the file
+    deferred: list[tuple[str, Any]]  # nullable links to rows later in the file
+    m2m: dict
+    tag_names: dict
+
+
 class _Restorer:
     """One restore: rows in, and the map from each model's old keys to new ones."""
 
@@ -396,6 +410,9 @@ class _Restorer:
         self.later: list[tuple[type[models.Model], Any, str, Any]] = []  # nullable links
         self.links: list[tuple[models.ManyToManyField, Any, list]] = []
         self.tags: list[tuple[type[models.Model], Any, list]] = []
+        # Rows made but not yet inserted (all of one model): an INSERT a batch, not a row.
+        self.pending: list[_Pending] = []
+        self.pending_keys: set = set()
         self.restored: Counter = Counter()
         self.now = timezone.now()
         self.left_out = set(all_owned_models()) - set(self.models)
@@ -405,12 +422,23 @@ class _Restorer:
         for model in self.models:
             for row in self.data.get(model._meta.label_lower, []):
                 self.insert(model, row)
-        for model, pk, name, old in self.later:
-            target = model._meta.get_field(name).related_model
-            model._base_manager.filter(pk=pk).update(**{name: self.mapped(target, old, name)})
+            self.flush()
+        self.link_later()
         self.link_many_to_many()
         self.tag()
         return self.restored
+
+    def link_later(self) -> None:
+        """The links to rows that came later in the file, now that they are in: an
+        UPDATE a batch of them, not one a row."""
+        by_link: dict[tuple[type[models.Model], str], list[models.Model]] = defaultdict(list)
+        for model, pk, name, old in self.later:
+            f = model._meta.get_field(name)
+            by_link[model, name].append(
+                model(pk=pk, **{f.attname: self.mapped(f.related_model, old, name)})
+            )
+        for (model, name), rows in by_link.items():
+            model._base_manager.bulk_update(rows, [name], batch_size=BATCH)
 
     def clear_starter_rows(self) -> None:
         for model in self.models:
@@ -423,6 +451,7 @@ class _Restorer:
     def mapped(self, target: type[models.Model], old, where: str):
         if old is None:
             return None
+        self.settle(target, old)
         try:
             return self.new_pk[target][old]
         except (KeyError, TypeError):
@@ -449,6 +478,7 @@ class _Restorer:
             if f.related_model not in self.labels.values():
                 continue
             old = fields[f.name]
+            self.settle(f.related_model, old)
             if f.null and _is_key(old) and old not in self.new_pk[f.related_model]:
                 # A row later in the file (a circle of links): linked once it is in.
                 fields[f.name] = None
@@ -471,27 +501,70 @@ class _Restorer:
             instance = obj.object
             self.check(instance)
             self.fix_generic_relations(instance)
-            instance.save_base(raw=True, force_insert=True)
         except BackupError:
             raise
         except (
             DeserializationError, DatabaseError, ValueError, TypeError, LookupError, OverflowError,
         ) as error:
-            raise BackupError(
-                f"This backup is damaged: a row of {model._meta.verbose_name_plural} "
-                f"cannot be restored ({str(error)[:200]})."
-            ) from error
-        self.new_pk[model][row["pk"]] = instance.pk
-        self.later += [(model, instance.pk, name, old) for name, old in deferred]
+            raise self.damaged(model, error) from error
         for f, values in m2m.items():
             if not isinstance(values, list) or not all(_is_key(v) for v in values):
                 raise BackupError(
                     f"This backup is damaged: {label}.{f.name} is not a list of links."
                 )
-            self.links.append((f, instance.pk, values))
-        for f, names in tag_names.items():
-            self.tags.append((model, instance.pk, names))
-        self.restored[label] += 1
+        self.pending.append(_Pending(instance, row["pk"], deferred, m2m, tag_names))
+        self.pending_keys.add(row["pk"])
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    @staticmethod
+    def damaged(model: type[models.Model], error: Exception) -> BackupError:
+        return BackupError(
+            f"This backup is damaged: a row of {model._meta.verbose_name_plural} "
+            f"cannot be restored ({str(error)[:200]})."
+        )
+
+    def settle(self, target: type[models.Model], old) -> None:
+        """A row waiting to be inserted that another row names: in first, for its key."""
+        if (self.pending and type(self.pending[0].instance) is target and _is_key(old)
+                and old in self.pending_keys):
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the rows waiting, raw (as `save_base(raw=True)` does, each field's
+        value as it is: created and updated times kept), in one statement a batch."""
+        if not self.pending:
+            return
+        pending, self.pending, self.pending_keys = self.pending, [], set()
+        model = type(pending[0].instance)
+        meta = model._meta
+        objs = [p.instance for p in pending]
+        fields = [
+            f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated
+        ]
+        returning = meta.db_returning_fields
+        size = max(1, min(BATCH, connection.ops.bulk_batch_size(fields, objs)))
+        keys = []
+        try:
+            for start in range(0, len(objs), size):
+                # The manager's `_insert` is how Model.save_base inserts a row; given
+                # many, it inserts them in one statement and returns their new keys.
+                keys += model._base_manager._insert(
+                    objs[start:start + size], fields, returning_fields=returning, raw=True
+                )
+        except (DatabaseError, ValueError, TypeError, OverflowError) as error:
+            raise self.damaged(model, error) from error
+        label = meta.label_lower
+        for p, values in zip(pending, keys, strict=True):
+            for f, value in zip(returning, values, strict=True):
+                setattr(p.instance, f.attname, value)
+            p.instance._state.adding = False
+            pk = p.instance.pk
+            self.new_pk[model][p.old] = pk
+            self.later += [(model, pk, name, old) for name, old in p.deferred]
+            self.links += [(f, pk, values) for f, values in p.m2m.items()]
+            self.tags += [(model, pk, names) for names in p.tag_names.values()]
+            self.restored[label] += 1
 
     def check(self, instance: models.Model) -> None:
         """What a database may refuse (PostgreSQL) or silently keep (SQLite): text
@@ -519,6 +592,7 @@ class _Restorer:
             target = content_type.model_class() if content_type else None
             if target in self.new_pk or target in self.labels.values():
                 old = getattr(instance, gfk.fk_field)
+                self.settle(target, old)
                 new = self.new_pk[target].get(old) or self.new_pk[target].get(str(old))
                 if new is None:
                     raise BackupError(

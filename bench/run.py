@@ -71,6 +71,9 @@ def parse_args() -> argparse.Namespace:
                         help="random contact pages timed, one request each (default 40)")
     parser.add_argument("--no-sweep", action="store_true",
                         help="skip the sweep timings (bench/sweep.py has the million-row one)")
+    parser.add_argument("--backup", action="store_true",
+                        help="also time the heavy user's backup and its restore into a new "
+                             "account (rolled back afterwards)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the data afterwards (the temporary DATA_DIR, or the rows "
@@ -130,8 +133,10 @@ from jobs.models import Outcome as LeadOutcome
 from jobs.models import Status as LeadStatus
 from meetings.models import Invited, Meeting, Paid
 from meetings.models import Kind as MeetingKind
+from netcrm import processes
 from netcrm.lib import generations, planner
 from netcrm.lib.redis import EmbeddedRedis
+from portability import backup
 from referrals.models import Progress, Referral
 
 BATCH = 2000
@@ -929,6 +934,45 @@ def bench_sweep(repeat: int) -> list[Row]:
 # ---------------------------------------------------------------- main
 
 
+# The restore page restores in its request: it must be done before gunicorn's --timeout.
+RESTORE_LIMIT_S = int(processes.WEB[processes.WEB.index("--timeout") + 1])
+
+
+class RolledBack(Exception):
+    pass
+
+
+def bench_backup(user: User) -> None:
+    """The user's backup as the download writes it (backup_text, piece by piece), then
+    its restore into a new account, in a transaction rolled back afterwards."""
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        text = "".join(backup.backup_text(user))
+    backup_s, backup_queries = time.perf_counter() - start, len(captured.captured_queries)
+    megabytes = len(text.encode()) / 1e6
+    try:
+        with transaction.atomic():
+            newcomer = make_user("bench-restore")
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                restored = backup.restore_backup(newcomer, text)
+            restore_s = time.perf_counter() - start
+            restore_queries = len(captured.captured_queries)
+            raise RolledBack
+    except RolledBack:
+        pass
+    print(f"\nBackup and restore of {user.username} ({sum(restored.values()):,} rows, "
+          f"{megabytes:.1f} MB of JSON)")
+    print(f"backup:  {backup_s:6.1f} s  {backup_queries:5d} queries  (streamed: the download "
+          f"starts with the first rows)")
+    over = " MISS" if restore_s >= RESTORE_LIMIT_S else " ok"
+    print(f"restore: {restore_s:6.1f} s  {restore_queries:5d} queries  "
+          f"target <{RESTORE_LIMIT_S} s (gunicorn's --timeout){over}")
+    if megabytes > settings.RESTORE_MAX_MB:
+        print(f"  the file is over RESTORE_MAX_MB ({settings.RESTORE_MAX_MB}): the restore page "
+              f"takes it once that setting is raised")
+
+
 def describe_database() -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -997,6 +1041,8 @@ def run(args, started: float) -> None:
         print_table(f"{kind} user ({light.username}), same database · load average "
                     f"{os.getloadavg()[0]:.2f}",
                     bench_pages(light, light_info, args.repeat, args.sample, False, rng))
+        if args.backup:
+            bench_backup(heavy)
         if not args.no_sweep:
             meetings = Meeting.objects.count()
             print_table(f"followups.services.sweep() with {meetings} meetings "

@@ -7,7 +7,8 @@ deletes `other`, in one transaction. Every relation to a contact is walked from
 the row, and drop it when a unique constraint says the kept contact has its equal);
 the relations that need more say so in `HANDLERS`. A merge goes into the Trash as
 one entry (trash.services.move_to_trash_changing): restoring it brings `other` back
-with everything as it was, and `kept` as it was before.
+with everything as it was, and `kept` as it was before, but for the fields edited
+since the merge, which keep their edit.
 
 `preview(kept, other)` says what a merge would move and drop: it is the merge
 itself, rolled back, so it can't say anything the merge would not do.

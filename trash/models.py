@@ -33,7 +33,8 @@ class TrashEntry(OwnedModel):
     meetings and notes moved to the kept one, whose fields changed) keeps those rows
     as they were before (`changed`, the first one the row everything else hangs on),
     and the rows it made (`made`, as {"model", "pk"}): restoring puts the changed ones
-    back and removes the made ones."""
+    back and removes the made ones. The changed rows as the deletion left them
+    (`changed_after`) tell what has been edited since: those fields keep their edit."""
 
     subject = models.CharField(max_length=100)  # "contacts.contact"
     subject_id = models.BigIntegerField()
@@ -44,6 +45,7 @@ class TrashEntry(OwnedModel):
     unlinked = models.JSONField(default=list)
     changed = models.JSONField(default=list, blank=True)
     made = models.JSONField(default=list, blank=True)
+    changed_after = models.JSONField(default=list, blank=True)
     deleted_at = models.DateTimeField(default=timezone.now)
 
     objects = TrashQuerySet.as_manager()

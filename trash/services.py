@@ -10,7 +10,9 @@ what the consequences are called (`phrases`).
 
 A deletion that first changes rows that stay (a merge moves a contact's rows to the
 one kept) also keeps those rows as they were and notes the rows it made
-(`move_to_trash_changing`): restoring removes what it made and puts them back too.
+(`move_to_trash_changing`): restoring removes what it made and puts them back too,
+but a field edited since the deletion keeps its edit (the rows as the deletion left
+them, `changed_after`, tell which).
 """
 
 from __future__ import annotations
@@ -178,12 +180,37 @@ def move_to_trash_changing(
             {"model": label, "pk": pk} for label, pk in map(_key, collect(keeps).rows)
             if (label, pk) not in before
         ]
+        entry.changed_after = serialize([
+            row for model, pks in _by_model(changed).items()
+            for row in model._base_manager.filter(pk__in=pks).order_by("pk")
+        ])
         entry.save()
     return entry, result
 
 
 def _key(row: models.Model) -> tuple[str, object]:
     return row._meta.label_lower, row.pk
+
+
+def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list]:
+    out: dict[type[models.Model], list] = {}
+    for row in rows:
+        out.setdefault(type(row), []).append(row.pk)
+    return out
+
+
+def _keep_edits_since(before, after: dict | None) -> None:
+    """A changed row goes back as it was before the deletion, but a field edited since
+    (its value now is not the one the deletion left) keeps its edit."""
+    if after is None:  # an entry made before changed_after was kept: all as before
+        return
+    obj = before.object
+    current = type(obj)._base_manager.get(pk=obj.pk)
+    (now,) = serialize([current])
+    for name, value in now["fields"].items():
+        if value != after["fields"].get(name, value):
+            attname = obj._meta.get_field(name).attname
+            setattr(obj, attname, getattr(current, attname))
 
 
 def restore(entry: TrashEntry) -> None:
@@ -222,9 +249,11 @@ def restore(entry: TrashEntry) -> None:
                     f"{entry.label} can't come back as it was: something saved since "
                     f"takes its place ({deserialized.object._meta.verbose_name})."
                 ) from error
+        after = {(row["model"], row["pk"]): row for row in entry.changed_after}
         for deserialized in changed:  # as they were before; one deleted since stays gone
             if not _exists(deserialized.object):
                 continue
+            _keep_edits_since(deserialized, after.get(_key(deserialized.object)))
             try:
                 with transaction.atomic():
                     deserialized.save()

@@ -192,6 +192,37 @@ def test_a_merge_undone_from_the_trash_leaves_everything_exactly_as_before(clien
     assert snapshot() == before
 
 
+def test_what_was_edited_after_the_merge_keeps_its_edit_when_it_is_undone(user, world):
+    """Undone a week later: the merge's own changes go back, but what the person wrote
+    since (the kept contact's title and notes, a note's text) is not lost."""
+    alan, al = world["alan"], world["al"]
+    before = {c.pk: c for c in Contact.objects.all()}
+    merge(user, alan.pk, al.pk, {})
+    alan.refresh_from_db()
+    assert alan.phone == "+1 415 555 0123"  # the merge's: Al's phone
+    alan.title = "VP of Data"
+    alan.notes += "\n\nNow runs the data org."
+    alan.save()
+    note = Note.objects.get(contact=alan, body="Called about the data team")
+    note.body = "Called about the data team: they hire in March"
+    note.save()
+
+    restore(TrashEntry.objects.get())
+
+    alan.refresh_from_db()
+    was = before[alan.pk]
+    assert alan.title == "VP of Data"
+    assert alan.notes == "Met at the data meetup\n\nCoffee friend\n\nNow runs the data org."
+    assert Note.objects.get(pk=note.pk).body == "Called about the data team: they hire in March"
+    # The merge's changes to fields nobody edited since are undone.
+    assert (alan.phone, alan.links, alan.keep_in_touch_days) == (
+        was.phone, was.links, was.keep_in_touch_days)
+    assert sorted(alan.tags.names()) == ["data", "mentor"]
+    back = Contact.objects.get(pk=al.pk)
+    assert (back.name, back.phone, back.title) == ("Al Park", "+1 415 555 0123", "Head of data")
+    assert Note.objects.filter(contact=back).count() == 1
+
+
 def test_a_merge_into_the_other_way_round_is_undone_exactly_too(user, world):
     before = snapshot()
     merge(user, world["al"].pk, world["alan"].pk, {})

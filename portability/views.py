@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from accounts.submissions import create_once
 from netcrm.lib.tasks import enqueue_on_commit
 from netcrm.tasks import refresh_planner_statistics
 from portability import backup, calendar, exports
@@ -89,8 +90,11 @@ def export_backup(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 @require_POST
+@create_once
 def restore(request: HttpRequest) -> HttpResponse:
-    """Restore a backup into this (empty) account: all of it, or nothing and why (422)."""
+    """Restore a backup into this (empty) account: all of it, or nothing and why (422).
+    A second tap on Restore (the form's submission key) restores nothing more and gets
+    the first one's answer, not "this account has data of its own"."""
     form = RestoreForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -107,6 +108,27 @@ def test_too_large_a_file_is_a_422(client, user, settings):
     client.force_login(user)
     response = client.post(RESTORE, {"backup": upload("{}")})
     assert response.status_code == 422 and "larger than 0 MB" in response.content.decode()
+
+
+def test_a_second_tap_on_restore_restores_nothing_more_and_answers_the_same(
+    client, user, other_user
+):
+    """Without its key the second POST (the restore takes a while: a second tap comes
+    easily) found the account full and answered "has data of its own" over the first's
+    success."""
+    make_contact(other_user, "Sara Smith")
+    dump = backup.backup_json(other_user)
+    client.force_login(user)
+    page = client.get(DATA).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page).group(1)
+    first, second = (
+        client.post(RESTORE, {"backup": upload(dump), "submission_key": key}) for _ in range(2)
+    )
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == reverse("home:dashboard")
+    assert list(Contact.objects.for_user(user).values_list("name", flat=True)) == ["Sara Smith"]
+    followed = client.get(second["Location"]).content.decode()
+    assert "Restored 1 contact" in followed and "has data of its own" not in followed
 
 
 def test_restore_into_an_account_with_data_is_a_422(client, user, other_user):

@@ -865,6 +865,12 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
         measure("GET /leads/targets/", get("/leads/targets/"), repeat),
         measure("GET /events/", get("/events/"), repeat),
         measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
+        # The pairs are kept under the generation of the user's people (merging/views.py):
+        # afresh, every name compared, as after a contact was added or merged.
+        measure("GET /contacts/duplicates/  (afresh: after a write)",
+                get("/contacts/duplicates/"), repeat,
+                before=lambda i: generations.bump(f"{user.pk}:{PANEL}")),
+        measure("GET /contacts/duplicates/  (kept)", get("/contacts/duplicates/"), repeat),
         measure("GET /followups/<id>/", get(f"/followups/{info['followup_id']}/"), repeat),
     ]
     # Done, snooze and skip, as the queue's buttons send them (HTMX: the refreshed

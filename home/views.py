@@ -47,7 +47,7 @@ OUTREACH_LIMIT = 10
 SHOWN_FIRST = 5  # of what is due and of the timeline; the rest one tap further
 
 
-PANEL = "panel"  # the part of the data beside the dashboard's queue (home/apps.py)
+PANEL = generations.PANEL  # the part of the data beside the dashboard's queue (home/apps.py)
 
 # Bump when the dashboard's body changes in a way the data it is kept under does not
 # show (a deploy restarts the processes, which empties their "pages" cache anyway).

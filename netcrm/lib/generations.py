@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 CACHE = "generations"
 GLOBAL = "all"
+# The part of a user's data beside the dashboard's queue: their people, organizations,
+# meetings, referrals, goals and settings (home/apps.py says which tables).
+PANEL = "panel"
 BACK_OFF = 5.0
 PAGE_TIMEOUT = 300  # the longest a write made outside netcrm (or while Redis was down) goes unseen
 

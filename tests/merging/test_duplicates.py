@@ -5,10 +5,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from contacts.models import Contact, Organization
 from merging.models import DismissedPair
+from tests.conftest import make_user
 from tests.factories import bulk_contacts, make_contact, make_meeting
 from tests.helpers import (
-    assert_fragment, assert_login_redirect, assert_not_allowed, count_queries, hx_trigger, text,
+    assert_fragment,
+    assert_login_redirect,
+    assert_not_allowed,
+    count_queries,
+    hx_trigger,
+    text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +55,29 @@ def test_each_pair_side_by_side_with_its_reason(client_logged_in, pairs):
     merge = reverse("merging:merge-contact", args=[sara.pk])
     assert f'href="{merge}?contact={sarah.pk}"' in page
     assert f'name="first" value="{jon.pk}"' in page and f'name="second" value="{john.pk}"' in page
+
+
+def test_the_pairs_are_kept_until_a_contact_or_an_organization_changes(
+    client_logged_in, user, pairs
+):
+    """The next page, or the page again, compares no name again (no read of every
+    contact); any write to the people shows at once, however it is made."""
+    first, response = count_queries(client_logged_in, URL)
+    again, response = count_queries(client_logged_in, URL)
+    assert again == first - 1 and "2 pairs to look at" in text(response)
+    # An UPDATE of many rows at once is a write too: the Umbrella Alex Kim moves to
+    # Initech, where the other one is.
+    initech = Organization.objects.get(user=user, name="Initech")
+    Contact.objects.filter(user=user, name="Alex Kim").update(organization=initech)
+    after, response = count_queries(client_logged_in, URL)
+    assert after == first and "3 pairs to look at" in text(response)
+    assert "similar name at Initech (100%)" in text(response)
+    # Another user's pairs are theirs alone.
+    other = make_user("other")
+    make_contact(other, "Sara Smith", email="sara@example.com")
+    make_contact(other, "Sara S.", email="sara@example.com")
+    client_logged_in.force_login(other)
+    assert "1 pair to look at" in text(client_logged_in.get(URL))
 
 
 def test_the_contact_list_links_to_it(client_logged_in):

@@ -451,7 +451,6 @@ class _Restorer:
     def mapped(self, target: type[models.Model], old, where: str):
         if old is None:
             return None
-        self.settle(target, old)
         try:
             return self.new_pk[target][old]
         except (KeyError, TypeError):

@@ -35,7 +35,9 @@ class Status(models.TextChoices):
 class ImportBatchQuerySet(OwnedQuerySet):
     def listed(self) -> ImportBatchQuerySet:
         """For the list of past imports: without the rows (they can be megabytes)."""
-        return self.defer("rows", "decisions", "created_ids", "filled")
+        return self.defer(
+            "rows", "decisions", "created_ids", "created_organization_ids", "filled"
+        )
 
 
 class ImportBatch(OwnedModel):
@@ -52,6 +54,8 @@ class ImportBatch(OwnedModel):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)  # rows imported so far (the progress bar)
     created_ids = models.JSONField(default=list)
+    # The organizations it made for its people: Undo takes those nothing else uses.
+    created_organization_ids = models.JSONField(default=list, blank=True)
     filled = models.JSONField(default=dict)  # {contact id: {field: value, "links": [lines]}}
     error = models.TextField(blank=True)
     trash_entry_id = models.BigIntegerField(null=True, blank=True)  # where Undo put them

@@ -40,6 +40,7 @@ from imports.models import (
 )
 from imports.parsers import Parsed, Unreadable, read
 from netcrm.lib.tasks import enqueue_on_commit
+from netcrm.lib.text import plural
 from trash.services import move_to_trash
 
 logger = logging.getLogger(__name__)
@@ -264,11 +265,11 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
             return False
         part = rows[start:end]
         new_rows = [r for r in part if r["action"] in (CREATE, SIMILAR)]
-        created = []
+        created, made = [], []
         for row in new_rows:
             record = row["record"]
             contact = Contact(user=user, name=record["name"], source=record["source"])
-            fill(contact, record, organization(user, record["organization"], organizations))
+            fill(contact, record, organization(user, record["organization"], organizations, made))
             created.append(contact)
         Contact.objects.bulk_create(created, batch_size=CHUNK)
         for row, contact in zip(new_rows, created):
@@ -285,7 +286,8 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
                 row.update(action=SKIP, reason="deleted while importing")
                 continue
             record = row["record"]
-            got = fill(contact, record, organization(user, record["organization"], organizations))
+            got = fill(contact, record,
+                       organization(user, record["organization"], organizations, made))
             row["contact"], row["filled"] = contact.pk, sorted(got)
             if got:
                 changed[contact.pk] = contact
@@ -295,21 +297,30 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
                 changed.values(), ["organization", *TEXT_FIELDS, "links"], batch_size=CHUNK
             )
         # The batch's row is ours until commit (the claim above locked it).
-        so_far = ImportBatch.objects.filter(pk=batch.pk).values("created_ids", "filled").get()
+        so_far = ImportBatch.objects.filter(pk=batch.pk).values(
+            "created_ids", "created_organization_ids", "filled"
+        ).get()
         for pk, got in filled.items():
             merge_filled(so_far["filled"].setdefault(pk, {}), got)
         ImportBatch.objects.filter(pk=batch.pk).update(
             created_ids=so_far["created_ids"] + [c.pk for c in created],
+            created_organization_ids=so_far["created_organization_ids"] + made,
             filled=so_far["filled"], rows=rows,
         )
         batch.done = end
     return True
 
 
-def organization(user, name: str, cache: dict) -> Organization | None:
+def organization(user, name: str, cache: dict, made: list[int]) -> Organization | None:
+    """The user's organization of that name, made if they have none (its id then goes
+    on `made`: Undo takes it back if nothing else has come to use it)."""
     key = organization_key(name)
     if key and key not in cache:
-        cache[key] = Organization.objects.named(user, name, create=True)
+        found = Organization.objects.named(user, name, create=False)
+        if found is not None and found.pk is None:
+            found.save()
+            made.append(found.pk)
+        cache[key] = found
     return cache.get(key)
 
 
@@ -411,30 +422,63 @@ def resume_stalled(now=None) -> int:
 class Undone:
     removed: int
     cleared: int
+    organizations: int = 0
+
+    def __str__(self) -> str:
+        return (f"{went(self.removed, self.organizations)} moved to the Trash, "
+                f"{plural(self.cleared, 'filled-in field')} cleared")
+
+
+def went(contacts: int, organizations: int) -> str:
+    """"2 contacts and 1 organization", "1 organization", "0 contacts"."""
+    if not organizations:
+        return plural(contacts, "contact")
+    made = plural(organizations, "organization")
+    return f"{plural(contacts, 'contact')} and {made}" if contacts else made
 
 
 def undo_import(batch: ImportBatch) -> Undone | None:
-    """Take the import back: the contacts it created go to the Trash (one entry, so
-    one tap brings them back), and the fields it filled are emptied where nobody has
-    changed them since. None if it was undone already (a double tap)."""
+    """Take the import back: the contacts it created, and the organizations it made
+    that nothing else has come to use, go to the Trash (one entry, so one tap brings
+    them back); the fields it filled are emptied where nobody has changed them since.
+    None if it was undone already (a double tap)."""
     with transaction.atomic():
         if not ImportBatch.objects.filter(
             pk=batch.pk, status__in=[Status.DONE, Status.FAILED]
         ).update(status=Status.UNDONE, finished_at=timezone.now()):
             return None
         fresh = ImportBatch.objects.get(pk=batch.pk)
+        cleared = clear_filled(fresh)  # first: an organization it filled in is then unused
         contacts = list(Contact.objects.for_user(batch.user).filter(pk__in=fresh.created_ids)
                         .order_by("pk"))
-        if contacts:
+        organizations = unused_organizations(fresh, {c.pk for c in contacts})
+        gone = [*contacts, *organizations]
+        if gone:
             entry = move_to_trash(
-                contacts[0], also=contacts[1:], kind="import",
-                label=f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''} "
-                      f"imported from {fresh.filename}",
+                gone[0], also=gone[1:], kind="import",
+                label=f"{went(len(contacts), len(organizations))} imported from {fresh.filename}",
                 summary=[f"Undo of the import of {fresh.filename}"],
             )
             ImportBatch.objects.filter(pk=batch.pk).update(trash_entry_id=entry.pk)
-        cleared = clear_filled(fresh)
-    return Undone(len(contacts), cleared)
+    return Undone(len(contacts), cleared, len(organizations))
+
+
+def unused_organizations(batch: ImportBatch, going: set[int]) -> list[Organization]:
+    """The organizations the import made that only its own contacts (`going`) are at,
+    now or in the past, with no lead and nothing written on them since."""
+    made = Organization.objects.for_user(batch.user).filter(
+        pk__in=batch.created_organization_ids, leads=None, is_target=False, website="",
+        quiet_hours="", notes="",
+    ).order_by("pk")
+    Past = Contact.past_organizations.through
+    used = {
+        org for contact, org in Contact.objects.filter(organization__in=made)
+        .values_list("pk", "organization_id") if contact not in going
+    } | {
+        org for contact, org in Past.objects.filter(organization__in=made)
+        .values_list("contact_id", "organization_id") if contact not in going
+    }
+    return [org for org in made if org.pk not in used]
 
 
 def clear_filled(batch: ImportBatch) -> int:

@@ -120,10 +120,5 @@ def undo_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request, pk)
     undone = services.undo_import(batch) if not batch.running else None
     if undone is not None:
-        messages.success(
-            request,
-            f"Import undone: {undone.removed} contact{'s' if undone.removed != 1 else ''} "
-            f"moved to the Trash, {undone.cleared} filled-in field"
-            f"{'s' if undone.cleared != 1 else ''} cleared.",
-        )
+        messages.success(request, f"Import undone: {undone}.")
     return redirect(batch)

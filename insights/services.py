@@ -26,6 +26,7 @@ from insights.models import WeeklyGoal
 from jobs.models import Lead, LeadMove, Status as LeadStatus
 from meetings.followups import ThankYou
 from meetings.models import Meeting
+from netcrm.lib.text import plural
 from outreach.models import Answer, Outreach
 from reciprocity.models import InboundRequest, RequestStatus
 from referrals.models import IntroStatus, Progress, Referral
@@ -346,10 +347,6 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         follow_through=follow, reciprocity=reciprocity, findings=findings,
         progress=weekly_progress(user, profile, now),
     )
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def find(*, meetings, sources_of, stages, thank_yous, follow, reciprocity, cold_leads) -> list[Finding]:

@@ -58,10 +58,11 @@ class Collected:
 
 
 def collect(obj: models.Model, also: Sequence[models.Model] = ()) -> Collected:
-    """What deleting `obj` (and `also`, more rows of its model) takes with it."""
+    """What deleting `obj` (and `also`, more rows of any model) takes with it."""
     using = router.db_for_write(type(obj), instance=obj)
     collector = Collector(using=using, origin=obj)
-    collector.collect([obj, *also])
+    for rows in _grouped([obj, *also]).values():  # the collector takes one model a call
+        collector.collect(rows)
     collector.sort()  # children before parents: the order of deleting
     rows: dict[tuple[str, object], models.Model] = {
         (root._meta.label_lower, root.pk): root for root in [obj, *also]
@@ -127,7 +128,9 @@ def move_to_trash(
     now: datetime | None = None, also: Sequence[models.Model] = (),
 ) -> TrashEntry:
     """Delete `obj` and all that goes with it, keeping it all in one Trash entry;
-    `also` are more rows of obj's model that go (and come back) with it."""
+    `also` are more rows, of any model, that go (and come back) with it. A row of
+    `also` that links to another that goes (a contact to its organization) comes back
+    with that link."""
     with transaction.atomic():
         collected = collect(obj, also)
         entry = TrashEntry.objects.create(
@@ -141,7 +144,8 @@ def move_to_trash(
             deleted_at=now or timezone.now(),
         )
         if also:
-            type(obj)._base_manager.filter(pk__in=[obj.pk, *(o.pk for o in also)]).delete()
+            for model, pks in _by_model([obj, *also]).items():
+                model._base_manager.filter(pk__in=pks).delete()
         else:
             obj.delete()
     return entry
@@ -192,11 +196,15 @@ def _key(row: models.Model) -> tuple[str, object]:
     return row._meta.label_lower, row.pk
 
 
-def _by_model(rows: list[models.Model]) -> dict[type[models.Model], list]:
-    out: dict[type[models.Model], list] = {}
+def _grouped(rows: Sequence[models.Model]) -> dict[type[models.Model], list[models.Model]]:
+    out: dict[type[models.Model], list[models.Model]] = {}
     for row in rows:
-        out.setdefault(type(row), []).append(row.pk)
+        out.setdefault(type(row), []).append(row)
     return out
+
+
+def _by_model(rows: Sequence[models.Model]) -> dict[type[models.Model], list]:
+    return {model: [row.pk for row in group] for model, group in _grouped(rows).items()}
 
 
 def _keep_edits_since(before, after: dict | None) -> None:

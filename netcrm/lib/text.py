@@ -17,6 +17,11 @@ def clean_text(value: str, max_length: int) -> str:
     return CONTROL_CHARACTERS.sub("", value)[:max_length]
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """"1 contact", "2 contacts", "0 contacts"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def query_words(query: str) -> list[str]:
     """The words of a search, longest first (so "Sara Sarah" marks "Sarah" whole)."""
     words = {w.casefold(): w for w in query.split() if w}

@@ -13,7 +13,8 @@ from django.utils import timezone
 from contacts.models import Contact, Organization
 from imports import services
 from imports.models import CREATE, DUPLICATE, MATCH, SIMILAR, SKIP, ImportBatch, Status
-from tests.factories import make_contact
+from jobs.models import Lead
+from tests.factories import make_contact, make_organization
 from tests.imports.helpers import import_now, sample
 from trash.models import TrashEntry
 from trash.services import restore
@@ -155,13 +156,70 @@ def test_undo_takes_back_what_it_created_and_filled_unless_changed_since(user):
     assert jose.title == "VP Sales" and jose.phone == "" and jose.organization is None
     assert jose.links == "" and zoe.title == "" and zoe.organization is None
     assert undone.removed == 0 and undone.cleared > 0
+    # The organizations it filled in on them, made by it and now unused, went too.
+    assert undone.organizations == len(first.created_organization_ids) > 0
+    assert not Organization.objects.filter(pk__in=first.created_organization_ids).exists()
 
     undone = services.undo_import(batch)
     assert undone.removed == 2 and not Contact.objects.filter(pk=wei.pk).exists()
-    entry = TrashEntry.objects.get()
-    assert entry.label == "2 contacts imported from outlook_utf16.csv"
+    entry = TrashEntry.objects.get(label__endswith=" outlook_utf16.csv")
+    assert entry.label.startswith("2 contacts")
     restore(entry)
     assert Contact.objects.filter(name__in=["Wei Zhang 张", "Ingrid Søndergaard"]).count() == 2
+
+
+def test_undo_takes_back_the_organizations_it_made_that_nothing_else_uses(user, other_user):
+    acme = make_organization(user, "Acme")  # yours before the import: it stays
+    tomas = make_contact(user, "Tomás Oliveira", email="tomas@example.com")
+    csv = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ada,Lovelace,,,Analytical Engines,Analyst,12 Mar 2024\n"
+        "Grace,Hopper,,,Navy Labs,Admiral,12 Mar 2024\n"
+        "Alan,Turing,,,Bletchley,Cryptanalyst,12 Mar 2024\n"
+        "Katherine,Johnson,,,NASA,Mathematician,12 Mar 2024\n"
+        "Edsger,Dijkstra,,,ACME,Professor,12 Mar 2024\n"
+        "Tomás,Oliveira,,tomas@example.com,Contoso,Head of Analytics,03 Jan 2023\n"
+    ).encode()
+    make_organization(other_user, "Analytical Engines")  # another user's: never touched
+    batch = import_now(user, csv, filename="Connections.csv")
+    made = {o.name: o for o in Organization.objects.for_user(user).exclude(pk=acme.pk)}
+    assert sorted(made) == ["Analytical Engines", "Bletchley", "Contoso", "NASA", "Navy Labs"]
+    assert sorted(batch.created_organization_ids) == sorted(o.pk for o in made.values())
+    tomas.refresh_from_db()
+    assert tomas.organization == made["Contoso"]  # filled in on someone you had
+    # Since the import: a lead at one, someone of your own at another, a target.
+    Lead.objects.create(user=user, organization=made["Navy Labs"], role="Engineer")
+    make_contact(user, "Joan Clarke", organization=made["Bletchley"])
+    Organization.objects.filter(pk=made["NASA"].pk).update(is_target=True)
+
+    undone = services.undo_import(batch)
+
+    assert str(undone) == "5 contacts and 2 organizations moved to the Trash, 3 filled-in fields cleared"
+    left = set(Organization.objects.for_user(user).values_list("name", flat=True))
+    assert left == {"Acme", "Bletchley", "NASA", "Navy Labs"}  # Analytical Engines, Contoso gone
+    assert Organization.objects.filter(user=other_user, name="Analytical Engines").exists()
+    entry = TrashEntry.objects.get()
+    assert entry.label == "5 contacts and 2 organizations imported from Connections.csv"
+
+    restore(entry)
+    ada = Contact.objects.get(user=user, name="Ada Lovelace")
+    assert ada.organization.name == "Analytical Engines"  # back at her organization
+    assert Contact.objects.get(name="Grace Hopper").organization == made["Navy Labs"]
+    assert Organization.objects.for_user(user).count() == 6
+
+
+def test_undo_of_an_import_that_only_made_organizations(user):
+    """Everyone in the file was known already: the organizations it filled in go alone."""
+    make_contact(user, "Tomás Oliveira", email="tomas@example.com")
+    csv = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Tomás,Oliveira,,tomas@example.com,Contoso,Head of Analytics,03 Jan 2023\n"
+    ).encode()
+    batch = import_now(user, csv, filename="Connections.csv")
+    undone = services.undo_import(batch)
+    assert str(undone) == "1 organization moved to the Trash, 3 filled-in fields cleared"
+    assert not Organization.objects.exists()
+    assert TrashEntry.objects.get().label == "1 organization imported from Connections.csv"
 
 
 def test_tags_from_labels_and_categories(user):

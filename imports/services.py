@@ -41,6 +41,7 @@ from imports.models import (
 from imports.parsers import Parsed, Unreadable, read
 from netcrm.lib.tasks import enqueue_on_commit
 from netcrm.lib.text import plural
+from trash.models import TrashEntry
 from trash.services import move_to_trash
 
 logger = logging.getLogger(__name__)
@@ -461,6 +462,22 @@ def undo_import(batch: ImportBatch) -> Undone | None:
             )
             ImportBatch.objects.filter(pk=batch.pk).update(trash_entry_id=entry.pk)
     return Undone(len(contacts), cleared, len(organizations))
+
+
+def in_the_trash(batch: ImportBatch) -> TrashEntry | None | bool:
+    """Where what an undone import took away is now: its Trash entry while it is there;
+    once it is gone from there, True if it was restored (the rows are back) and False
+    if it was emptied; None when the undo put nothing in the Trash."""
+    if batch.trash_entry_id is None:
+        return None
+    entry = TrashEntry.objects.for_user(batch.user).filter(pk=batch.trash_entry_id).first()
+    if entry is not None:
+        return entry
+    return (
+        Contact.objects.for_user(batch.user).filter(pk__in=batch.created_ids[:1]).exists()
+        or Organization.objects.for_user(batch.user)
+        .filter(pk__in=batch.created_organization_ids[:1]).exists()
+    )
 
 
 def unused_organizations(batch: ImportBatch, going: set[int]) -> list[Organization]:

@@ -71,6 +71,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
         "similar": [row for row in batch.rows if row["action"] == SIMILAR]
         if batch.status == Status.PREVIEW else [],
+        "trash": services.in_the_trash(batch) if batch.status == Status.UNDONE else None,
     }
     if wants_fragment(request) and not batch.running:
         return render(request, "imports/batch.html#import-rows", context)

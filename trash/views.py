@@ -44,7 +44,8 @@ def restore_entry(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, f"{entry.label} is back, with all that went with it.")
     restored = apps.get_model(entry.subject)._base_manager.filter(pk=entry.subject_id).first()
     target = getattr(restored, "get_absolute_url", None)
-    return redirect(target() if target else next_url(request) or "trash:list")
+    # Back where the button was (an import's page), else to what came back.
+    return redirect(next_url(request) or (target() if target else "trash:list"))
 
 
 def delete_owned(

@@ -12,6 +12,7 @@ from contacts.models import Contact
 from imports import services
 from imports.models import ImportBatch, Status
 from tests.factories import make_contact
+from trash.models import TrashEntry
 from tests.imports.helpers import import_now, sample
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,27 @@ def test_discard_and_undo(client_logged_in, user):
     client_logged_in.post(reverse("imports:undo", args=[batch.pk]))  # a double tap
     body = client_logged_in.get(batch.get_absolute_url()).content.decode()
     assert "Import undone" in body and "Undo this import" not in body
+    assert "Restore what it added" in body and "in the <a" in body
+
+
+def test_an_undone_import_is_restored_from_its_own_page(client_logged_in, user):
+    batch = import_now(user, "google.csv")
+    client_logged_in.post(reverse("imports:undo", args=[batch.pk]))
+    entry = TrashEntry.objects.get()
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert f'action="{entry.get_restore_url()}"' in body
+
+    response = client_logged_in.post(entry.get_restore_url(), {"next": batch.get_absolute_url()})
+    assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
+    assert Contact.objects.count() == 3 and not TrashEntry.objects.exists()
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "then restored from the Trash" in body and "Restore what it added" not in body
+
+    again = import_now(user, "linkedin_connections.csv")
+    client_logged_in.post(reverse("imports:undo", args=[again.pk]))
+    TrashEntry.objects.all().delete()  # emptied, as after TRASH_KEEP_DAYS
+    body = client_logged_in.get(again.get_absolute_url()).content.decode()
+    assert "emptied from the Trash" in body
 
 
 def test_the_rows_paginate_and_filter_with_an_htmx_fragment(client_logged_in, user):

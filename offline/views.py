@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,7 +51,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     visit. Its scope is "/" because it is served from "/"; the header says so too."""
     response = render(
         request, "offline/sw.js",
-        {"offline_url": "/offline/", "shell_version": static("css/app.css")},
+        {
+            "offline_url": "/offline/", "shell_version": static("css/app.css"),
+            "outbox_script": static("js/outbox.js"), "token_url": reverse("offline:token"),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"
@@ -69,5 +73,6 @@ def offline_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def token(request: HttpRequest) -> JsonResponse:
     """A fresh CSRF token for a meeting kept on the phone and sent later: the token in
-    the form it was typed into may be stale by then (a new log-in rotates it)."""
-    return JsonResponse({"csrfToken": get_token(request)})
+    the form it was typed into may be stale by then (a new log-in rotates it). With
+    who is signed in: the phone sends only the meetings that person typed."""
+    return JsonResponse({"csrfToken": get_token(request), "user": request.user.get_username()})

@@ -22,32 +22,14 @@
     });
   }
 
-  // The device's outbox: one IndexedDB store, one row per meeting typed offline.
-  const db = new Promise((resolve, reject) => {
-    const open = indexedDB.open("netcrm", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "id" });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const store = async (mode, action) => {
-    const tx = (await db).transaction("outbox", mode);
-    const request = action(tx.objectStore("outbox"));
-    return new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  };
-  const all = () => store("readonly", (s) => s.getAll());
-  const get = (id) => store("readonly", (s) => s.get(id));
-  const put = (item) => store("readwrite", (s) => s.put(item));
-  const remove = (id) => store("readwrite", (s) => s.delete(id));
-  const mine = async () => (await all()).filter((item) => item.user === user)
-    .sort((a, b) => a.at - b.at);
+  // The device's outbox (static/js/outbox.js): one row per meeting typed offline.
+  const { all, get, put, remove } = window.netcrmOutbox;
+  const mine = () => window.netcrmOutbox.mine(user);
 
   // Forget this person's pages and meetings on this device (log-out, someone else).
   async function forget() {
     if (window.caches) await caches.delete("netcrm-pages");
-    await store("readwrite", (s) => s.clear());
+    await window.netcrmOutbox.clear();
   }
 
   // --- The banner on every page: waiting, sent, couldn't send; or a saved copy. ---
@@ -121,6 +103,12 @@
       fields: fields.filter(([name]) => name !== "submission_key").concat([["submission_key", key]]),
     };
     await put(item);
+    // Sent by the service worker once the phone is online again, even with netcrm
+    // closed (Background Sync, where the browser has it; else at the next page load).
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      navigator.serviceWorker.ready.then((registration) => registration.sync
+        && registration.sync.register(window.netcrmOutbox.SYNC_TAG)).catch(() => {});
+    }
     form.replaceWith(el("div", { id: form.id, class: "logged kept", role: "status", "data-kept": id },
       el("h2", { id: "modal-title" }, "Kept on this phone"),
       el("p", {}, `No connection: ${item.title} is saved here and will be sent when you're back online.`),
@@ -155,53 +143,22 @@
   });
 
   // --- Sending what waits, when the connection returns and at every page load. ---
-  async function freshToken() {
-    const response = await fetch(script.dataset.token, { credentials: "same-origin" });
-    const type = response.headers.get("Content-Type") || "";
-    if (!response.ok || response.redirected || !type.includes("json")) return null;
-    return (await response.json()).csrfToken;
-  }
-  async function send(item, token) {
-    const body = new URLSearchParams();
-    item.fields.forEach(([name, value]) => {
-      body.append(name, name === "csrfmiddlewaretoken" ? token : value);
-    });
-    const response = await fetch(item.action, {
-      method: "POST", body, credentials: "same-origin",
-      headers: { "HX-Request": "true", "X-CSRFToken": token },
-    });
-    const text = await response.text();
-    if (response.ok && !response.redirected) {
-      const html = new DOMParser().parseFromString(text, "text/html");
-      const link = html.querySelector(".logged a[href]");
-      Object.assign(item, { state: "sent", meetingUrl: link && link.getAttribute("href"), sentAt: Date.now() });
-      if (link) item.title = link.textContent.trim();
-      document.body.dispatchEvent(new CustomEvent("meetingLogged")); // the queue refreshes
-    } else if (response.status === 422) {
-      Object.assign(item, { state: "invalid", errorHtml: text });
-    } else {
-      loginNeeded = response.redirected || response.status === 403;
-      return; // stays waiting: a later try
-    }
-    await put(item);
-  }
   async function flush() {
     if (!user || !navigator.onLine) return;
-    const run = async () => {
-      const waiting = (await mine()).filter((item) => item.state === "waiting");
-      if (!waiting.length) return;
-      const token = await freshToken();
-      loginNeeded = !token;
-      if (!token) return;
-      for (const item of waiting) {
-        const current = await get(item.id); // another tab may have sent it meanwhile
-        if (current && current.state === "waiting") await send(current, token);
-      }
-    };
     try {
-      await (navigator.locks ? navigator.locks.request("netcrm-outbox", run) : run());
+      const result = await window.netcrmOutbox.flush(script.dataset.token, user);
+      loginNeeded = result.loginNeeded;
+      if (result.sent) document.body.dispatchEvent(new CustomEvent("meetingLogged")); // the queue refreshes
     } catch (_) { /* the connection dropped again: still waiting */ }
     await render();
+  }
+  // The service worker sent them (a background sync): show it, refresh the queue.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (!event.data || event.data.type !== "outbox") return;
+      if (event.data.sent) document.body.dispatchEvent(new CustomEvent("meetingLogged"));
+      render();
+    });
   }
   window.addEventListener("online", () => { unsent = false; });
   window.addEventListener("online", flush);

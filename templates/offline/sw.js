@@ -3,6 +3,8 @@
 // fingerprint in production, so they are cached as they are fetched, never listed).
 // The pages a person needs on the way: network first, the saved copy when offline.
 "use strict";
+// The outbox of meetings logged offline, shared with the page (netcrmOutbox).
+importScripts("{{ outbox_script|escapejs }}");
 const SHELL = "netcrm-shell-{{ shell_version|escapejs }}";
 const PAGES = "netcrm-pages"; // the signed-in person's pages: emptied at log-out
 const OFFLINE_URL = "{{ offline_url|escapejs }}";
@@ -27,10 +29,15 @@ self.addEventListener("activate", (event) => {
 let chain = Promise.resolve();
 const serially = (task) => (chain = chain.then(task).catch(() => {}));
 
-// Every page says who is signed in ("" for nobody).
+// Every page says who is signed in ("" for nobody). A page that opened while this
+// worker was being installed (the log-in's redirect) missed activate's claim: it is
+// claimed now, so that it works offline without a reload.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "user") event.waitUntil(serially(() => settle(String(data.user || ""))));
+  if (data.type !== "user") return;
+  event.waitUntil(Promise.all([
+    self.clients.claim(), serially(() => settle(String(data.user || ""))),
+  ]));
 });
 
 // The saved pages are one person's: for anyone else, or nobody, they are emptied
@@ -43,6 +50,18 @@ async function settle(user) {
   await pages.put(OWNER, new Response(user, { headers: { "Content-Type": "text/plain" } }));
   await warm(pages);
 }
+
+// Background Sync: the phone is online again, netcrm open or not. The meetings kept
+// on it go to whoever is signed in (theirs only); the open pages are told. A sync
+// that fails (the connection dropped) is tried again later by the browser.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== netcrmOutbox.SYNC_TAG) return;
+  event.waitUntil((async () => {
+    const result = await netcrmOutbox.flush("{{ token_url|escapejs }}");
+    const pages = await self.clients.matchAll({ type: "window" });
+    pages.forEach((page) => page.postMessage({ type: "outbox", sent: result.sent }));
+  })());
+});
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -220,6 +220,42 @@ def test_the_same_kept_meeting_sent_from_two_tabs_and_again_is_one_meeting(
     assert Referral.objects.count() == 1
 
 
+def test_a_meeting_kept_offline_is_sent_with_netcrm_closed(
+    live_server, celery_worker, page: Page, context: BrowserContext
+):
+    """Background Sync: the phone comes back online after netcrm was closed; the
+    service worker sends the meeting, and its follow-ups are made, with no page open."""
+    user = make_user("jordan")
+    log_in(page, live_server, "jordan")
+    wait_for_service_worker(page)
+    page.goto(live_server.url + "/meetings/new/")
+    go_offline(context, page)
+    fill_meeting(page)
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
+    tags = "navigator.serviceWorker.ready.then((r) => r.sync.getTags())"
+    wait_for(lambda: page.evaluate(tags) == ["netcrm-outbox"])
+    page.close()  # netcrm closed, still offline
+
+    assert Meeting.objects.count() == 0
+    context.set_offline(False)
+    wait_for(lambda: Meeting.objects.exists(), timeout=20)
+    meeting = Meeting.objects.get()
+    assert meeting.user == user and "She knows the data team" in meeting.notes
+    assert Referral.objects.get().referred.name == "John Public"
+    wait_for(lambda: FollowUp.objects.filter(kind="thank_you", meeting=meeting).exists())
+
+    # Opened again: the phone says it was sent, and sends nothing more.
+    again = context.new_page()
+    again.goto(live_server.url + "/")
+    expect(again.locator("#outbox")).to_contain_text("Sent:")
+    expect(again.locator("#outbox").get_by_role("link", name=meeting.title)).to_have_attribute(
+        "href", meeting.get_absolute_url()
+    )
+    shoot(again, "sent-in-the-background")
+    assert Meeting.objects.count() == 1 and Contact.objects.filter(name="Sara Smith").count() == 1
+
+
 def test_a_kept_meeting_the_server_refuses_reopens_with_what_was_typed(
     live_server, page: Page, context: BrowserContext
 ):

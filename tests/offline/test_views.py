@@ -104,13 +104,14 @@ def test_the_csp_stays_strict_and_allows_the_worker_and_the_manifest(client_logg
         assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
 
 
-def test_token_gives_a_fresh_csrf_token_to_the_signed_in(client_logged_in):
+def test_token_gives_a_fresh_csrf_token_to_the_signed_in(client_logged_in, user):
     response = client_logged_in.get("/offline/token/")
 
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"]
     token = response.json()["csrfToken"]
     assert len(token) == 64
+    assert response.json()["user"] == user.username  # the phone sends only their meetings
 
 
 def test_token_needs_log_in(client):

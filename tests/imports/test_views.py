@@ -172,6 +172,8 @@ def test_an_undone_import_is_restored_from_its_own_page(client_logged_in, user):
     assert Contact.objects.count() == 3 and not TrashEntry.objects.exists()
     body = client_logged_in.get(batch.get_absolute_url()).content.decode()
     assert "then restored from the Trash" in body and "Restore what it added" not in body
+    amara = Contact.objects.get(name="Amara Okafor")  # back: her row links to her again
+    assert f'<a href="{amara.get_absolute_url()}">Amara Okafor</a>' in body
 
     again = import_now(user, "linkedin_connections.csv")
     client_logged_in.post(reverse("imports:undo", args=[again.pk]))

@@ -423,7 +423,7 @@ def resume_stalled(now=None) -> int:
 class Undone:
     removed: int
     cleared: int
-    organizations: int = 0
+    organizations: int
 
     def __str__(self) -> str:
         return (f"{went(self.removed, self.organizations)} moved to the Trash, "

@@ -74,7 +74,8 @@
   async function flush(tokenUrl, user) {
     const run = async () => {
       const result = { loginNeeded: false, sent: 0 };
-      if (!(await all()).some((item) => item.state === "waiting")) return result;
+      const kept = user === undefined ? await all() : await mine(user);
+      if (!kept.some((item) => item.state === "waiting")) return result; // no token asked for
       const who = await signedIn(tokenUrl);
       if (!who || (user !== undefined && who.user !== user)) {
         result.loginNeeded = true;

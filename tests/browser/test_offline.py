@@ -3,6 +3,7 @@ contacts stay readable, and a meeting logged offline (a new person, a referral) 
 kept on the phone and sent, exactly once, when the connection returns."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -319,7 +320,10 @@ def test_a_meeting_saved_by_the_server_whose_answer_was_lost_is_not_made_twice(
 
     page.route("**/meetings/new/", answer_lost)
     page.get_by_role("button", name="Save meeting").click()
-    expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
+    # Kept on the phone; the browser, online all along, may fire the background sync
+    # at once, and the service worker's send (which page.route does not see) says Sent.
+    expect(page.get_by_role("heading", name=re.compile("^(Kept on this phone|Sent)$"))
+           ).to_be_visible()
     assert Meeting.objects.count() == 1
     page.unroute("**/meetings/new/")
 

@@ -168,9 +168,15 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by(open_first(), reminder_first, "-due_at")[:TIMELINE_LIMIT]
     )
     due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
+    # Who referred them, and where: contacts/_referral.html shows the referrer's name
+    # and the meeting. Joined with those two alone (not with the contact, known here,
+    # nor with organizations): PostgreSQL plans each join every time it runs it.
     referred_by = list(
-        Referral.objects.for_user(request.user).filter(referred=contact).with_people()
+        Referral.objects.for_user(request.user).filter(referred=contact)
+        .select_related("referrer", "meeting")
     )
+    for referral in referred_by:
+        referral.referred = contact
     ledger = ledger_for(request.user, contact)
     # The walks only for those they can find anything for: a chain to someone nobody
     # referred is empty, and so is the tree of someone who referred nobody.

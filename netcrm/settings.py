@@ -173,6 +173,7 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.ModelBackend",
 ]
 SESSION_ENGINE = "accounts.sessions"
+SESSION_CACHE_ALIAS = "sessions"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -309,6 +310,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "netcrm",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    },
+    # A copy of each session read lately (accounts/sessions.py): the database has them all.
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "netcrm-sessions",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
     "api": {

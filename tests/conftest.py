@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.test import override_settings
 
+from accounts.backends import ModelBackend
 from accounts.models import Profile
 from netcrm.celery import app as celery_app
 from netcrm.lib import generations
@@ -106,14 +107,15 @@ def wait_for(predicate: Callable[[], object], timeout: float = 15.0, interval: f
 
 @pytest.fixture(autouse=True)
 def kept_pages(settings, redis_url):
-    """Generations (netcrm/lib/generations.py) in the suite's Redis, under a prefix of
-    this test's own, and no page or piece of one (netcrm/lib/fragments.py) kept from
-    another test: every test that reads the dashboard after a write reads it through
-    the cache, and every test of a kept piece starts with none."""
+    """Generations (netcrm/lib/generations.py) and sessions' copies (accounts/sessions.py)
+    in the suite's Redis, under a prefix of this test's own, and no page or piece of
+    one (netcrm/lib/fragments.py) kept from another test: every test that reads the
+    dashboard after a write reads it through the cache, and every test of a kept piece
+    starts with none."""
+    prefix = f"netcrm-test-{uuid.uuid4().hex}"
     settings.CACHES = settings.CACHES | {
-        "generations": settings.CACHES["generations"] | {
-            "LOCATION": redis_url, "KEY_PREFIX": f"netcrm-test-{uuid.uuid4().hex}",
-        }
+        alias: settings.CACHES[alias] | {"LOCATION": redis_url, "KEY_PREFIX": f"{prefix}-{alias}"}
+        for alias in ("generations", "sessions")
     }
     caches["pages"].clear()
     caches["fragments"].clear()
@@ -150,7 +152,11 @@ def other_user(db) -> User:
 
 @pytest.fixture
 def client_logged_in(client, user):
+    """Signed in, as after a first page: the session and the user (with the Profile)
+    kept in Redis (accounts/sessions.py, accounts/identity.py), so every request of
+    a test reads them the same way, and query counts compare."""
     client.force_login(user)
+    ModelBackend().get_user(user.pk)
     return client
 
 

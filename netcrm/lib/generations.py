@@ -64,13 +64,15 @@ def _tables_pattern(tables) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, tables))) + r")\b")
 
 
-def watch(*models, part: str | None = None) -> None:
+def watch(*models, part: str | None = None, whole: bool = True) -> None:
     """Writes to these models' tables change generations: the whole's, and `part`'s
-    when one is named."""
+    when one is named (with whole=False, `part`'s alone: a part no page shows, such
+    as the signed-in user in accounts/identity.py)."""
     global _pattern
     tables = {model._meta.db_table for model in models}
-    _tables.update(tables)
-    _pattern = _tables_pattern(_tables)
+    if whole:
+        _tables.update(tables)
+        _pattern = _tables_pattern(_tables)
     if part:
         _parts.setdefault(part, set()).update(tables)
         _part_patterns[part] = _tables_pattern(_parts[part])
@@ -84,7 +86,8 @@ def _reachable() -> bool:
     return time.monotonic() >= _down_until
 
 
-def _failed(what: str, error: Exception) -> None:
+def failed(what: str, error: Exception) -> None:
+    """Redis failed `what`: logged, and left alone for BACK_OFF seconds."""
     global _down_until
     _down_until = time.monotonic() + BACK_OFF
     logger.warning("generations: Redis cannot be reached (%s: %s); pages rendered afresh "
@@ -98,21 +101,39 @@ def _part(scope, part: str | None):
 def current(user_id: int, part: str | None = None) -> tuple[str, str] | None:
     """(the user's token, the global token), of the whole or of `part`, or None when
     Redis cannot be reached."""
+    return current_and(user_id, part)[0]
+
+
+def current_and(user_id: int, part: str | None, *keys: str) -> tuple[tuple[str, str] | None, dict]:
+    """current(), and the entries of the generations cache under `keys`, read in the
+    same round trip to Redis: (None, {}) when it cannot be reached."""
     if not _reachable():
-        return None
+        return None, {}
     cache = caches[CACHE]
-    keys = [_key(_part(user_id, part)), _key(_part(GLOBAL, part))]
+    scopes = [_key(_part(user_id, part)), _key(_part(GLOBAL, part))]
     try:
-        found = cache.get_many(keys)
-        for key in keys:
+        found = cache.get_many([*scopes, *keys])
+        for key in scopes:
             if key not in found:  # never written, or Redis lost it: a fresh one
                 cache.add(key, secrets.token_hex(8), timeout=None)
-        if len(found) < len(keys):
-            found = cache.get_many(keys)
-        return found[keys[0]], found[keys[1]]
+        if any(key not in found for key in scopes):
+            found |= cache.get_many(scopes)
+        return (found[scopes[0]], found[scopes[1]]), {k: found[k] for k in keys if k in found}
     except Exception as error:  # noqa: BLE001 - no cache then, never a failed page
-        _failed("reading", error)
-        return None
+        failed("reading", error)
+        return None, {}
+
+
+def guarded(what: str, call, default=None):
+    """`call()`'s answer, or `default` when Redis cannot be reached (then left alone
+    for BACK_OFF seconds, as every use of it here)."""
+    if not _reachable():
+        return default
+    try:
+        return call()
+    except Exception as error:  # noqa: BLE001 - Redis is a cache here, never a failure
+        failed(what, error)
+        return default
 
 
 def bump(*scopes) -> None:
@@ -122,7 +143,7 @@ def bump(*scopes) -> None:
     try:
         caches[CACHE].set_many({_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
     except Exception as error:  # noqa: BLE001 - as above
-        _failed(f"changing {', '.join(map(str, scopes))}'s generation", error)
+        failed(f"changing {', '.join(map(str, scopes))}'s generation", error)
 
 
 def _bump_on_commit(written, connection) -> None:
@@ -156,16 +177,16 @@ def writes(sql: str) -> bool:
 
 def watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _pattern is not None and writes(sql):
-        if _pattern.search(sql):
-            scope = _writer.get()
-            scope = GLOBAL if scope is None else scope
-            scopes = [scope] + [
-                _part(scope, part) for part, pattern in _part_patterns.items()
-                if pattern.search(sql)
-            ]
-            bump(*scopes)
-            _bump_on_commit(scopes, context["connection"])
+    if _part_patterns or _pattern is not None:
+        if writes(sql):
+            whole = _pattern is not None and _pattern.search(sql)
+            parts = [part for part, pattern in _part_patterns.items() if pattern.search(sql)]
+            if whole or parts:
+                scope = _writer.get()
+                scope = GLOBAL if scope is None else scope
+                scopes = ([scope] if whole else []) + [_part(scope, part) for part in parts]
+                bump(*scopes)
+                _bump_on_commit(scopes, context["connection"])
     return result
 
 

@@ -1,15 +1,24 @@
 """The signed-in user's Profile is read once a request, by the middleware
-(`request.profile`); views and forms take it from there."""
+(`request.profile`); views and forms take it from there. Here the database is read
+every time: without the copy of the user kept in Redis (tests/accounts/test_identity.py
+tests the copy)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
+from accounts import identity
 from accounts.models import Profile
 from tests.factories import make_contact, make_followup, make_meeting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_kept_user(monkeypatch):
+    """The user and their Profile read from the database on every request."""
+    monkeypatch.setattr(identity, "signed_in", lambda user_id, fetch: fetch())
 
 PROFILE_TABLE = Profile._meta.db_table
 # The backup carries the Profile's settings as data, read with every other table.

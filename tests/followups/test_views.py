@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains
 
+from accounts.backends import ModelBackend
 from accounts.models import Profile
 from followups.models import FollowUp, Status
 from followups.views import QUEUE_LIMIT, UPCOMING_LIMIT
@@ -63,6 +64,7 @@ def profile(user) -> Profile:
     profile = Profile.objects.get(user=user)
     profile.timezone, profile.morning_hour = "Europe/Paris", 8
     profile.save()
+    ModelBackend().get_user(user.pk)  # kept again, as the next page would (query counts)
     return profile
 
 

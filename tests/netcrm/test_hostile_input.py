@@ -375,7 +375,9 @@ def in_savepoint(user, client, tz: str, morning_hour: int, act) -> None:
             act()
             raise Rollback
     except Rollback:
-        pass
+        # The session saved inside was rolled back with the rest: forget Redis's copy
+        # of it too (accounts/sessions.py), as a database without it would.
+        client.logout()
 
 
 # Forms whose plain POST still refuses a mistake with a bare 400 (being fixed on its own).

@@ -202,7 +202,9 @@ def keep_in_touch_context(contact: Contact, open_followups=None, **overrides) ->
     return {
         "reminder": reminder,
         "overdue": bool(reminder and reminder.due_at <= timezone.now()),
-        "notes": list(contact.notes_logged.all()[:NOTES_SHOWN]),
+        # A contact read with has_notes (their page) is not asked again when it has none.
+        "notes": list(contact.notes_logged.all()[:NOTES_SHOWN])
+        if getattr(contact, "has_notes", True) else [],
         "cadence_form": CadenceForm(contact=contact),
         "note_form": NoteForm(),
     } | overrides

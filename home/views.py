@@ -9,7 +9,15 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.db.models import Case, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -21,9 +29,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
+from taggit.models import TaggedItem
 
 from accounts.submissions import create_once
-from contacts.models import KEEP_IN_TOUCH, Contact, Organization
+from contacts.models import KEEP_IN_TOUCH, Contact, Note, Organization
 from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
@@ -141,14 +150,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "followups/dashboard.html", context)
 
 
+# What most people have none of, asked in the contact's own query (an EXISTS each),
+# so that each is read only for those who have some: under load every query's round
+# trip to PostgreSQL costs more than the query itself (issue 11).
+_HAS = {
+    "has_tags": Exists(TaggedItem.objects.filter(
+        content_type__app_label="contacts", content_type__model="contact",
+        object_id=OuterRef("pk"),
+    )),
+    "has_past_organizations": Exists(
+        Contact.past_organizations.through.objects.filter(contact_id=OuterRef("pk"))
+    ),
+    "has_notes": Exists(Note.objects.filter(contact_id=OuterRef("pk"))),
+    "has_outreach": Exists(Outreach.objects.filter(contact_id=OuterRef("pk"))),
+}
+
+
+def _read_what_they_have(contact: Contact) -> None:
+    """The contact's tags (as ContactQuerySet.with_tags gives them) and past
+    organizations, read only when the contact has some; else known to be none."""
+    if contact.has_tags:
+        prefetch_related_objects([contact], Prefetch("tags", to_attr="tag_list"))
+    else:
+        contact.tag_list = []
+    if contact.has_past_organizations:
+        prefetch_related_objects([contact], "past_organizations")
+    else:
+        contact._prefetched_objects_cache = {"past_organizations": Organization.objects.none()}
+
+
 @login_required
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = (
         Contact.objects.select_related("organization", "met_at")
-        .with_tags().prefetch_related("past_organizations")
+        .annotate(**_HAS)
         .get_for_user_or_404(request.user, pk=pk)
     )
+    _read_what_they_have(contact)
     meetings = list(
         Meeting.objects.for_user(request.user)
         .filter(contacts=contact)
@@ -188,7 +227,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outreach = list(
         Outreach.objects.for_user(request.user).filter(contact=contact)
         .select_related("meeting")[:OUTREACH_LIMIT]
-    )
+    ) if contact.has_outreach else []
     timeline = sorted(
         [("meeting", m.starts_at, m) for m in meetings]
         + [("followup", f.due_at, f) for f in followups if not f.is_open],

@@ -138,6 +138,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Django's, with a health check that reads the socket instead of running
+    # `SELECT 1` on every request (netcrm/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "netcrm.db.postgresql"
     # No JIT: it compiles the beat sweep's queries every minute (294 ms on an idle
     # sweep, 85 ms without) and the pages' short queries never repay it (issue 11).
     options = DATABASES["default"].setdefault("OPTIONS", {})

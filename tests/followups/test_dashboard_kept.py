@@ -53,10 +53,10 @@ def test_the_second_visit_is_the_kept_page_without_its_queries(client_logged_in,
     assert second.status_code == 200
     assert body(second) == body(first)
     assert "Thank Sara" in second.content.decode()
-    # The scheduler's heartbeat; nothing else (the session and the user with the
-    # profile are read from their copies in Redis: accounts/identity.py).
+    # No query at all: the session, the user with the profile (accounts/identity.py)
+    # and the scheduler's heartbeat are read from their copies in Redis.
     tables = [re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"]) for q in queries.captured_queries]
-    assert tables == [["followups_heartbeat"]]
+    assert tables == []
 
 
 def test_done_in_the_queue_shows_on_the_next_visit(client_logged_in, queue):
@@ -168,8 +168,8 @@ def test_another_users_write_leaves_my_page_kept(client_logged_in, user, other_u
     other.post(reverse("followups:mark-done", args=[note.pk]))
     with CaptureQueriesContext(connection) as queries:
         page = client_logged_in.get(DASHBOARD)
-    # The heartbeat alone: their log-in and their Done changed none of my copies.
-    assert len(queries) == 1
+    # Not a query: their log-in and their Done changed none of my copies.
+    assert len(queries) == 0
     assert "Theirs" not in page.content.decode()
 
 

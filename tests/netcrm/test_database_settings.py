@@ -81,3 +81,48 @@ def test_a_query_run_twice_is_prepared_and_planned_for_its_own_values(user):
         assert cursor.fetchone()[0] >= 1
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "force_custom_plan"
+
+
+def psycopg_connection():
+    """A connection of its own to the suite's database, in autocommit."""
+    import psycopg
+
+    given = connection.settings_dict
+    return psycopg.connect(
+        dbname=given["NAME"], user=given["USER"], password=given["PASSWORD"],
+        host=given["HOST"], port=given["PORT"] or None, autocommit=True,
+    )
+
+
+def backend_query(pid: int) -> str:
+    """What PostgreSQL says the backend `pid` ran last."""
+    with psycopg_connection() as other:
+        row = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+        return row[0] if row else ""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+def test_the_health_check_of_a_kept_connection_sends_nothing():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 42 AS the_last_query")
+        pid = connection.connection.info.backend_pid
+    assert connection.is_usable()
+    assert "the_last_query" in backend_query(pid)  # no SELECT 1 went after it
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request_uses_it():
+    from tests.conftest import wait_for
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        pid = connection.connection.info.backend_pid
+    with psycopg_connection() as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    wait_for(lambda: not connection.is_usable())
+    connection.close_if_unusable_or_obsolete()  # what Django does as a request starts
+    with connection.cursor() as cursor:  # the health check opens a new connection
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid

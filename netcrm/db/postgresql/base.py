@@ -5,17 +5,17 @@ query with a `SELECT 1`: one round trip to PostgreSQL on every request, which un
 load costs about what a small query does (issue 11). Between two requests the server
 has nothing to say to a connection unless it is ending it: a restart, a
 `pg_terminate_backend`, an idle timeout all send their FATAL error and close the
-socket. So a kept connection is usable when it is open, idle, and its socket has
-nothing to read; anything else, and Django opens a new one.
+socket. So a kept connection is usable when it is open and idle, and what its socket
+has to read, if anything, is no goodbye; else Django opens a new one.
 """
 
 from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
-
 
 USABLE = (pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS)
 
@@ -29,6 +29,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False  # a failed transaction, a query under way, a broken connection
         try:
             readable, _, _ = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):
+            if readable:
+                # What the server sent meanwhile: a notice or a parameter's new value
+                # leaves the connection as it was; a goodbye, then the closed socket,
+                # makes reading fail or leaves it broken.
+                connection.pgconn.consume_input()
+        except (OSError, ValueError, psycopg.Error):
             return False
-        return not readable
+        return connection.pgconn.status == pq.ConnStatus.OK

@@ -113,6 +113,31 @@ def test_the_health_check_of_a_kept_connection_sends_nothing():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+def test_the_health_check_takes_a_socket_numbered_past_1024():
+    """select() cannot take a file descriptor from 1024 up; a process with many files
+    open (the suite's, once) gets its connection's socket numbered there."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1100:
+        pytest.skip("this machine allows fewer than 1,100 open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1100), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1030)]
+    try:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        assert connection.connection.fileno() >= 1024
+        assert connection.is_usable()
+    finally:
+        connection.close()
+        for fd in filler:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
 def test_a_connection_the_server_ended_is_replaced_before_the_next_request_uses_it():
     from tests.conftest import wait_for
 

@@ -28,8 +28,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection.info.transaction_status not in USABLE:
             return False  # a failed transaction, a query under way, a broken connection
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
-            if readable:
+            # poll(), not select(): a process with a thousand files open has socket
+            # numbers select() cannot take.
+            poller = select.poll()
+            poller.register(connection.fileno(), select.POLLIN)
+            if poller.poll(0):
                 # What the server sent meanwhile: a notice or a parameter's new value
                 # leaves the connection as it was; a goodbye, then the closed socket,
                 # makes reading fail or leaves it broken.

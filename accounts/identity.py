@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import django
 from django.core.cache import caches
 
 from netcrm.lib import generations
@@ -26,7 +27,8 @@ VERSION = 1  # bump when what is kept changes shape (a field of User or Profile)
 
 
 def _key(user_id) -> str:
-    return f"signed-in:{VERSION}:{user_id}"
+    # Django's version too: a model instance is pickled for the Django that made it.
+    return f"signed-in:{VERSION}:{django.get_version()}:{user_id}"
 
 
 def signed_in(user_id, fetch: Callable[[], object]):

@@ -94,6 +94,20 @@ def psycopg_connection():
     )
 
 
+def on_a_kept_postgresql_connection(test):
+    """A PostgreSQL test of the app's own connection, kept between requests (committed
+    data: no transaction of the test's around it)."""
+    test = pytest.mark.django_db(transaction=True)(test)
+    return pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's")(test)
+
+
+def ran(sql: str) -> int:
+    """Runs `sql` on the app's connection; the pid of the backend that ran it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    return connection.connection.info.backend_pid
+
+
 def backend_query(pid: int) -> str:
     """What PostgreSQL says the backend `pid` ran last."""
     with psycopg_connection() as other:
@@ -101,18 +115,14 @@ def backend_query(pid: int) -> str:
         return row[0] if row else ""
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+@on_a_kept_postgresql_connection
 def test_the_health_check_of_a_kept_connection_sends_nothing():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 42 AS the_last_query")
-        pid = connection.connection.info.backend_pid
+    pid = ran("SELECT 42 AS the_last_query")
     assert connection.is_usable()
     assert "the_last_query" in backend_query(pid)  # no SELECT 1 went after it
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+@on_a_kept_postgresql_connection
 def test_the_health_check_takes_a_socket_numbered_past_1024():
     """select() cannot take a file descriptor from 1024 up; a process with many files
     open (the suite's, once) gets its connection's socket numbered there."""
@@ -125,8 +135,7 @@ def test_the_health_check_takes_a_socket_numbered_past_1024():
     filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1030)]
     try:
         connection.close()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        ran("SELECT 1")
         assert connection.connection.fileno() >= 1024
         assert connection.is_usable()
     finally:
@@ -136,14 +145,11 @@ def test_the_health_check_takes_a_socket_numbered_past_1024():
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connections")
+@on_a_kept_postgresql_connection
 def test_a_connection_the_server_ended_is_replaced_before_the_next_request_uses_it():
     from tests.conftest import wait_for
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        pid = connection.connection.info.backend_pid
+    pid = ran("SELECT 1")
     with psycopg_connection() as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
     wait_for(lambda: not connection.is_usable())

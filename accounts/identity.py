@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import django
-from django.core.cache import caches
 
 from netcrm.lib import generations
 
@@ -45,7 +44,5 @@ def signed_in(user_id, fetch: Callable[[], object]):
     if tokens is not None and user is not None:
         # Kept under the tokens read before the database was: a write in between
         # changed them, so this copy is never served for the newer row.
-        generations.guarded("keeping the signed-in user", lambda: caches[generations.CACHE].set(
-            key, (tokens, user), timeout=generations.PAGE_TIMEOUT
-        ))
+        generations.keep(key, (tokens, user), timeout=generations.PAGE_TIMEOUT)
     return user

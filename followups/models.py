@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
-from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
@@ -269,9 +268,7 @@ class Heartbeat(models.Model):
         moment = moment or timezone.now()
         cls.objects.update_or_create(name=name, defaults={"last_seen_at": moment})
         # A copy in Redis, where every dashboard reads it (stale) without a query.
-        generations.guarded("keeping a heartbeat", lambda: caches[generations.CACHE].set(
-            cls._key(name), moment, timeout=cls.STALE_AFTER.total_seconds() * 2
-        ))
+        generations.keep(cls._key(name), moment, timeout=cls.STALE_AFTER.total_seconds() * 2)
 
     @staticmethod
     def _key(name: str) -> str:
@@ -283,9 +280,7 @@ class Heartbeat(models.Model):
         from its copy in Redis, else from the database.
 
         (A missing one comes back unsaved, with no last_seen_at.)"""
-        seen = generations.guarded(
-            "reading a heartbeat", lambda: caches[generations.CACHE].get(cls._key(name))
-        )
+        seen = generations.kept(cls._key(name))
         beat = (
             cls(name=name, last_seen_at=seen) if seen
             else cls.objects.filter(name=name).first() or cls(name=name)

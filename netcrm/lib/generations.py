@@ -136,6 +136,18 @@ def guarded(what: str, call, default=None):
         return default
 
 
+def kept(key: str):
+    """The entry of the generations cache under `key`, or None (also when Redis cannot
+    be reached)."""
+    return guarded(f"reading {key}", lambda: caches[CACHE].get(key))
+
+
+def keep(key: str, value, timeout: float) -> None:
+    """`value` in the generations cache under `key` (nothing when Redis cannot be
+    reached)."""
+    guarded(f"keeping {key}", lambda: caches[CACHE].set(key, value, timeout=timeout))
+
+
 def bump(*scopes) -> None:
     """A new token for each of `scopes` (a user id, GLOBAL, or either with a part)."""
     if not _reachable():

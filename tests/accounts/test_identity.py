@@ -48,14 +48,16 @@ def test_a_deactivated_user_is_signed_out_at_once(client_logged_in, user):
     tables_read(client_logged_in)
     User.objects.filter(pk=user.pk).update(is_active=False)
     response = client_logged_in.get(SETTINGS)
-    assert response.status_code == 302
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert not response.wsgi_request.user.is_authenticated
 
 
 def test_a_deleted_user_is_signed_out(client_logged_in, user):
     tables_read(client_logged_in)
     user.delete()
     response = client_logged_in.get(SETTINGS)
-    assert response.status_code == 302
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert not response.wsgi_request.user.is_authenticated
 
 
 def test_a_new_timezone_shows_on_the_next_page(client_logged_in, user):

@@ -310,20 +310,20 @@ CACHES = {
     },
     # The generations themselves, shared by every process (web, worker, beat).
     "generations": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "netcrm.lib.rediscache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "netcrm",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
     # A copy of each session read lately (accounts/sessions.py): the database has them all.
     "sessions": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "netcrm.lib.rediscache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "netcrm-sessions",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     },
     "api": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "netcrm.lib.rediscache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "netcrm-api",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

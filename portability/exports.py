@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import batched
 
 import vobject
 from django.db.models import QuerySet
@@ -26,6 +27,7 @@ CSV_COLUMNS = [
 # and carriage return, shifts it into one): a quote in front keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 UID_PREFIX = "netcrm-contact-"
+CHUNK = 500  # contacts read, and sent, at a time
 
 
 def contacts_for_export(user) -> QuerySet[Contact]:
@@ -50,7 +52,7 @@ def safe_cell(value) -> str:
 def csv_rows(user, profile: Profile | None = None) -> Iterator[list[str]]:
     tz = (profile or Profile.for_user(user)).tzinfo
     yield CSV_COLUMNS
-    for contact in contacts_for_export(user).iterator(chunk_size=500):
+    for contact in contacts_for_export(user).iterator(chunk_size=CHUNK):
         last = contact.last_interaction_at
         yield [
             safe_cell(value) for value in (
@@ -69,13 +71,24 @@ def csv_rows(user, profile: Profile | None = None) -> Iterator[list[str]]:
         ]
 
 
-def contacts_csv(user, profile: Profile | None = None) -> str:
-    """All the user's contacts as CSV: UTF-8 with a byte-order mark (so Excel reads
-    the accents right), CRLF line ends, every cell safe from formula injection."""
+def csv_text(user, profile: Profile | None = None) -> Iterator[str]:
+    """All the user's contacts as CSV, a piece at a time (a download starts at once,
+    however big the network): UTF-8 with a byte-order mark (so Excel reads the accents
+    right), CRLF line ends, every cell safe from formula injection."""
     out = io.StringIO()
     out.write("\ufeff")
-    csv.writer(out).writerows(csv_rows(user, profile))
-    return out.getvalue()
+    writer = csv.writer(out)
+    for n, row in enumerate(csv_rows(user, profile), start=1):
+        writer.writerow(row)
+        if n % CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def contacts_csv(user, profile: Profile | None = None) -> str:
+    return "".join(csv_text(user, profile))
 
 
 def uid(contact: Contact) -> str:
@@ -123,9 +136,17 @@ def vcard(contact: Contact) -> vobject.base.Component:
     return card
 
 
-def contacts_vcard(user) -> str:
-    """All the user's contacts as one vCard 4.0 file."""
-    return "".join(
+def vcard_text(user) -> Iterator[str]:
+    """All the user's contacts as one vCard 4.0 file, a card at a time: vobject takes
+    about half a millisecond a card, so 10,000 contacts take seconds, which a download
+    that starts at once shows as progress instead of a page that hangs."""
+    cards = (
         vcard(contact).serialize()
-        for contact in contacts_for_export(user).iterator(chunk_size=500)
+        for contact in contacts_for_export(user).iterator(chunk_size=CHUNK)
     )
+    for batch in batched(cards, CHUNK):
+        yield "".join(batch)
+
+
+def contacts_vcard(user) -> str:
+    return "".join(vcard_text(user))

@@ -64,7 +64,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     return download(
-        exports.contacts_csv(request.user, request.profile),
+        exports.csv_text(request.user, request.profile),
         backup.backup_filename(request.user, "csv"),
         "text/csv; charset=utf-8",
     )
@@ -74,7 +74,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_vcard(request: HttpRequest) -> HttpResponse:
     return download(
-        exports.contacts_vcard(request.user), backup.backup_filename(request.user, "vcf"),
+        exports.vcard_text(request.user), backup.backup_filename(request.user, "vcf"),
         "text/vcard; charset=utf-8",
     )
 

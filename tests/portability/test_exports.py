@@ -186,7 +186,8 @@ def test_downloads(client, user, other_user, name, content_type, django_assert_m
     assert response["Content-Type"].startswith(content_type)
     assert response["Content-Disposition"].startswith('attachment; filename="netcrm-alice-')
     assert "no-store" in response["Cache-Control"]
-    body = b"".join(response).decode("utf-8")  # the backup comes in pieces, as made
+    assert response.streaming  # sent as it is made: a big network's file starts at once
+    body = b"".join(response).decode("utf-8")
     assert "Sara Smith" in body and "Mallory" not in body
     assert client.post(url).status_code == 405
 
@@ -197,4 +198,19 @@ def test_contact_downloads_make_a_fixed_number_of_queries(client, user, name, dj
     for i in range(30):
         make_contact(user, f"Person {i}", tags=["a", "b"], organization=f"Org {i % 3}")
     with django_assert_max_num_queries(10):
-        assert client.get(reverse(name)).status_code == 200
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert b"".join(response).count(b"Person ") >= 30  # made (and counted) as it is sent
+
+
+@pytest.mark.parametrize("text, whole", [
+    (exports.csv_text, exports.contacts_csv), (exports.vcard_text, exports.contacts_vcard),
+])
+def test_a_big_network_is_sent_in_pieces_that_make_the_whole_file(user, monkeypatch, text, whole):
+    monkeypatch.setattr(exports, "CHUNK", 4)
+    for i in range(10):
+        make_contact(user, f"Person {i:02}", tags=["a"])
+    pieces = list(text(user))
+    assert len(pieces) == 3  # ten contacts, four a piece
+    assert "".join(pieces) == whole(user)
+    assert all(f"Person {i:02}" in "".join(pieces) for i in range(10))

@@ -135,8 +135,17 @@ def name_key(name: str) -> str:
     return default_process(name or "")
 
 
+@lru_cache(maxsize=10_000)
 def organization_key(name: str) -> str:
+    """An organization's name as compared: a user's contacts share a few hundred."""
     return re.sub(r"\s+", " ", (name or "").strip().lower())
+
+
+@lru_cache(maxsize=50_000)
+def sorted_name(name: str) -> str:
+    """name_key with its words sorted: what token_sort_ratio compares, sorted once per
+    name and process, not in each of its comparisons."""
+    return " ".join(sorted(name_key(name).split()))
 
 
 @dataclass
@@ -216,7 +225,7 @@ class Index:
         return [(people[index], round(score)) for _, score, index in found]
 
 
-@dataclass
+@dataclass(frozen=True)  # kept and shared by similar_names
 class Pair:
     first: int
     second: int
@@ -224,36 +233,58 @@ class Pair:
     sure: bool  # a shared key: the same person; a similar name: a question
 
 
+@lru_cache(maxsize=4_096)
+def similar_names(group: tuple[tuple[int, str, str], ...]) -> tuple[Pair, ...]:
+    """The pairs of similar names among the people at one organization, each given as
+    (id, sorted_name, the organization's name as they have it), in order of id.
+
+    Kept per process for that very group: after a contact is added or changed, only the
+    organization it is at is compared again (the biggest, 582 people, makes 169,000
+    comparisons), not every other one."""
+    names = [name for _, name, _ in group]
+    found_pairs = []
+    for i in range(len(group) - 1):
+        # Each name against those after it, the loop in rapidfuzz's C.
+        found = process.extract(
+            names[i], names[i + 1:], scorer=fuzz.ratio, processor=None,
+            score_cutoff=SIMILAR_NAME_SCORE, limit=None,
+        )
+        for _, score, offset in found:
+            (a, _, organization), (b, _, _) = group[i], group[i + 1 + offset]
+            found_pairs.append(
+                Pair(a, b, f"similar name at {organization} ({round(score)}%)", False)
+            )
+    return tuple(found_pairs)
+
+
 def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     """Pairs of a user's contacts that are, or may be, one person: a shared email,
     phone or profile URL (sure), or a similar name at one organization (a question).
-    One query; the name comparison is within each organization."""
-    index = Index.for_user(user, region)
+    One query; the name comparison is within each organization.
+
+    The rows are read once, in order of id, into what the pairs need alone (who has
+    each key, who is at each organization), not into an Index, which an import needs
+    and this does not; and the names at an organization are compared again only when
+    someone there changed (similar_names)."""
+    from contacts.models import Contact
+
+    rows = Contact.objects.for_user(user).values_list(
+        "pk", "name", "organization__name", "email", "phone", "links"
+    ).order_by("pk")
+    owners: dict[Key, list[int]] = defaultdict(list)  # each in order of id, once
+    groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for pk, name, organization, email, phone, links in rows:
+        for key in saved_keys(email, phone, links, region):
+            owners[key].append(pk)
+        if organization:
+            groups[organization_key(organization)].append((pk, sorted_name(name), organization))
     pairs: dict[tuple[int, int], Pair] = {}
-    owners: dict[Key, list[int]] = defaultdict(list)
-    for person in index.people:
-        for key in person.keys:
-            owners[key].append(person.id)
     for key, ids in owners.items():
-        ids = sorted(set(ids))
-        for i, first in enumerate(ids):
+        for i, first in enumerate(ids[:-1]):
             for second in ids[i + 1:]:
                 pairs.setdefault((first, second), Pair(first, second, key.reason, True))
-    for org, group in index.by_org.items():
-        if len(group) < 2:
-            continue
-        # token_sort_ratio is the ratio of the names with their words sorted: sorted once
-        # here, not again in each of the 169,000 comparisons 582 people at one
-        # organization make. Each name against those after it, the loop in rapidfuzz's C.
-        names = [" ".join(sorted(name.split())) for name in index.names_by_org[org]]
-        for i in range(len(group) - 1):
-            found = process.extract(
-                names[i], names[i + 1:], scorer=fuzz.ratio, processor=None,
-                score_cutoff=SIMILAR_NAME_SCORE, limit=None,
-            )
-            for _, score, offset in found:
-                a, b = sorted((group[i].id, group[i + 1 + offset].id))
-                pairs.setdefault((a, b), Pair(
-                    a, b, f"similar name at {group[i].organization} ({round(score)}%)", False,
-                ))
+    for group in groups.values():
+        if len(group) > 1:
+            for pair in similar_names(tuple(group)):
+                pairs.setdefault((pair.first, pair.second), pair)
     return sorted(pairs.values(), key=lambda p: (not p.sure, p.first, p.second))

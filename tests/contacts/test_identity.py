@@ -5,8 +5,9 @@ import pytest
 
 from contacts.identity import (
     EMAIL, PHONE, URL, Index, Key, Person, contact_keys, likely_duplicates, normal_email,
-    normal_phone, normal_url,
+    normal_phone, normal_url, similar_names,
 )
+from contacts.models import Contact
 from tests.factories import make_contact
 
 
@@ -83,3 +84,27 @@ def test_likely_duplicates_in_one_query(user, other_user, django_assert_num_quer
     assert [(p.first, p.second, p.sure) for p in pairs] == [(a.pk, b.pk, True), (c.pk, d.pk, False)]
     assert pairs[0].reason == "same email"
     assert pairs[1].reason.startswith("similar name at Acme")
+
+
+@pytest.mark.django_db
+def test_only_the_organization_someone_changed_at_is_compared_again(user):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    sarah = make_contact(user, "Sarah Smith", organization="Acme")
+    make_contact(user, "John Public", organization="Globex")
+    make_contact(user, "Jon Public", organization="Globex")
+
+    def similar():
+        return {(p.first, p.second) for p in likely_duplicates(user) if not p.sure}
+
+    globex = {tuple(sorted(Contact.objects.filter(organization__name="Globex")
+                           .values_list("pk", flat=True)))}
+    assert similar() == {(sara.pk, sarah.pk)} | globex
+    similar_names.cache_clear()
+    assert similar() == {(sara.pk, sarah.pk)} | globex
+    assert similar_names.cache_info().misses == 2  # both organizations compared
+    Contact.objects.filter(pk=sarah.pk).update(name="Bob Jones")
+    assert similar() == globex  # Acme's names compared again: no pair there now
+    info = similar_names.cache_info()
+    assert (info.misses, info.hits) == (3, 1)  # Globex's kept
+    Contact.objects.filter(pk=sarah.pk).update(name="Sarah Smith")
+    assert similar() == {(sara.pk, sarah.pk)} | globex

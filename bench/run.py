@@ -867,11 +867,17 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
                         get(f"/contacts/{info['deep_id']}/"), repeat),
                 get(f"/__floor__/contacts/{info['deep_id']}/"),
             ),
+            # What the page says of the whole network (counts, best connectors, first
+            # links) is kept under the generation of the user's people, meetings and
+            # referrals (referrals/network.py): afresh after any write to those.
             with_floor(
-                measure("GET /referrals/?focus=<deep>",
-                        get(f"/referrals/?focus={info['deep_id']}"), repeat),
+                measure("GET /referrals/?focus=<deep>  (afresh: after a write)",
+                        get(f"/referrals/?focus={info['deep_id']}"), repeat,
+                        before=lambda i: generations.bump(f"{user.pk}:{PANEL}")),
                 get(f"/__floor__/focus/{info['deep_id']}/"),
             ),
+            measure("GET /referrals/?focus=<deep>  (kept: nothing changed)",
+                    get(f"/referrals/?focus={info['deep_id']}"), repeat),
         ]
     rows += [
         measure(

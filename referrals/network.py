@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.cache import caches
 from django.db.models import (
     Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When,
 )
@@ -17,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact
+from netcrm.lib import generations
 from netcrm.lib.urls import reverse_pk
 from referrals.models import Progress, Referral
 
@@ -161,21 +164,57 @@ def referral_counts(user) -> dict[str, int]:
     )
 
 
-def meeting_counts(user) -> dict[str, int]:
+def meeting_counts(user, now: datetime | None = None) -> dict[str, int]:
     """{"held": meetings that have happened, "barren": of those, the ones that gave no referral}.
 
     An upcoming meeting has not had its chance yet, so it counts in neither.
     """
+    now = now or timezone.now()
     # The model of the referral's meeting: referrals sits below meetings (which
     # imports it to log referrals with a meeting), so it names Meeting by its FK alone.
     meetings = Referral.meeting.field.related_model.objects
-    held = meetings.for_user(user).filter(starts_at__lte=timezone.now())
+    held = meetings.for_user(user).filter(starts_at__lte=now)
     # Meetings that gave a referral, counted from the referrals (far fewer rows than
     # asking every meeting whether one exists).
     fruitful = (
         Referral.objects.for_user(user)
-        .filter(meeting__starts_at__lte=timezone.now())
+        .filter(meeting__starts_at__lte=now)
         .aggregate(n=Count("meeting", distinct=True))["n"]
     )
     total = held.count()
     return {"held": total, "barren": total - fruitful}
+
+
+# Bump when what overview() keeps changes shape (a deploy empties the "pages" cache anyway).
+OVERVIEW_VERSION = 1
+
+
+def overview(user) -> dict:
+    """What the network page says of the whole network, whatever it focuses on: the
+    counts of referrals and meetings, the best connectors, how many first links there
+    are (`roots`), and when it stops holding (`until`: the next planned meeting starts,
+    and counts as held).
+
+    Each is a pass over every referral (20,000 of them: some 60 ms of the page on
+    PostgreSQL), so they are kept in this process under the generation of the user's
+    people, meetings and referrals (netcrm/lib/generations.py) until one changes."""
+    tokens = generations.current(user.pk, generations.PANEL)  # before reading the rows
+    key = f"network:{OVERVIEW_VERSION}:{user.pk}:{tokens[0]}:{tokens[1]}" if tokens else None
+    now = timezone.now()
+    kept = caches["pages"].get(key) if key else None
+    if kept and (kept["until"] is None or now < kept["until"]):
+        return kept
+    counts = referral_counts(user)
+    figures = {"counts": counts, "connectors": [], "meetings": {}, "roots": 0, "until": None}
+    if counts["total"]:
+        meetings = Referral.meeting.field.related_model.objects.for_user(user)
+        figures |= {
+            "connectors": best_connectors(user),
+            "meetings": meeting_counts(user, now),
+            "roots": roots(user).count(),
+            "until": meetings.filter(starts_at__gt=now).order_by("starts_at")
+            .values_list("starts_at", flat=True).first(),
+        }
+    if key:
+        caches["pages"].set(key, figures, timeout=generations.PAGE_TIMEOUT)
+    return figures

@@ -74,7 +74,8 @@ def network(request: HttpRequest) -> HttpResponse:
         )
 
     focus = contact_from_query(request, "focus")
-    counts = queries.referral_counts(user)
+    overview = queries.overview(user)
+    counts = overview["counts"]
     context = {"query": query, "results": results, "focus": focus, "counts": counts}
     chains: list[list[int]] = []
     if focus:
@@ -84,8 +85,9 @@ def network(request: HttpRequest) -> HttpResponse:
         context["chains"] = [[people[pk] for pk in chain] for chain in chains]
     if counts["total"]:
         first_links = {chain[0] for chain in chains}
-        page = Paginator(queries.roots(user, first=first_links), settings.NETCRM_PAGE_SIZE)
-        page = page.get_page(request.GET.get("page"))
+        paginator = Paginator(queries.roots(user, first=first_links), settings.NETCRM_PAGE_SIZE)
+        paginator.count = overview["roots"]  # kept with the rest: not counted again
+        page = paginator.get_page(request.GET.get("page"))
         nodes = [queries.Node(contact, contact.referred_count) for contact in page]
         if focus:
             # The panel lists every chain; the tree opens along the shortest few (every
@@ -94,8 +96,8 @@ def network(request: HttpRequest) -> HttpResponse:
         context |= {
             "page": page,
             "nodes": nodes,
-            "connectors": list(queries.best_connectors(user)),
-            "meetings": queries.meeting_counts(user),
+            "connectors": overview["connectors"],
+            "meetings": overview["meetings"],
         }
     return render(request, "referrals/network.html", context)
 

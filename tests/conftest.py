@@ -46,7 +46,16 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     celery_app.conf.task_default_queue = f"netcrm-test-{uuid.uuid4().hex[:8]}"
     # Results are off in the app; tests ask for one where they wait on a task.
     celery_app.conf.result_backend = celery_broker_url(url)
+    # Django's Redis caches at the suite's Redis from the start: the database's set-up
+    # writes, and generations tell the caches; at the default socket (nobody listens
+    # there) that failed, and the first test ran its first 5 s without Redis.
+    redis_caches = override_settings(CACHES={
+        alias: conf | {"LOCATION": url} if "redis" in conf["BACKEND"].lower() else conf
+        for alias, conf in settings.CACHES.items()
+    })
+    redis_caches.enable()
     yield url
+    redis_caches.disable()
     if server:
         server.stop()
 

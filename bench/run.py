@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -136,6 +137,7 @@ from meetings.models import Kind as MeetingKind
 from netcrm import processes
 from netcrm.lib import generations, planner
 from netcrm.lib.redis import EmbeddedRedis
+from netcrm.lib.startup import load_for_serving
 from portability import backup
 from referrals.models import Progress, Referral
 
@@ -780,8 +782,8 @@ def bench_pages(user: User, info: dict, repeat: int, sample: int, heavy: bool,
 
 
 def rename_at_the_biggest(user):
-    """A `before` that renames, in turn, a contact at the user's biggest organization
-    (back and forth between two names) and says so to the user's generations."""
+    """A `before` that renames a contact at the user's biggest organization (a new name
+    each time) and says so to the user's generations."""
     biggest = (
         Contact.objects.filter(user=user, organization__isnull=False)
         .values("organization").annotate(n=Count("pk")).order_by("-n", "organization")
@@ -790,8 +792,8 @@ def rename_at_the_biggest(user):
     contact = Contact.objects.filter(user=user, organization=biggest).order_by("pk").first()
 
     def before(i):
-        if contact is not None:
-            Contact.objects.filter(pk=contact.pk).update(name=f"{contact.name}{' Jr' * (i % 2)}")
+        if contact is not None:  # a name never seen before: that organization compared again
+            Contact.objects.filter(pk=contact.pk).update(name=f"{contact.name} {uuid.uuid4().hex[:6]}")
         generations.bump(f"{user.pk}:{PANEL}")
     return before
 
@@ -1074,8 +1076,9 @@ def run(args, started: float) -> None:
         print(f"timed requests per page: {args.repeat} (after one untimed request that "
               f"counts the SQL queries, session and user lookups included)")
 
-        # A server process holds the app and no seeding: what netcrm/wsgi.py freezes at
-        # start-up is frozen here, after the seeding's garbage is gone.
+        # A server process holds the app and no seeding: what netcrm/wsgi.py loads and
+        # freezes at start-up is loaded and frozen here, after the seeding's garbage is gone.
+        load_for_serving()
         gc.collect()
         gc.freeze()
         rng = random.Random(args.seed + 1)

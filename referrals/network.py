@@ -11,7 +11,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db.models import (
     Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When,
 )
@@ -191,9 +193,9 @@ OVERVIEW_VERSION = 1
 
 def overview(user) -> dict:
     """What the network page says of the whole network, whatever it focuses on: the
-    counts of referrals and meetings, the best connectors, how many first links there
-    are (`roots`), and when it stops holding (`until`: the next planned meeting starts,
-    and counts as held).
+    counts of referrals and meetings, the best connectors, the first links (`roots`:
+    (id, how many they referred) by name), and when it stops holding (`until`: the next
+    planned meeting starts, and counts as held).
 
     Each is a pass over every referral (20,000 of them: some 60 ms of the page on
     PostgreSQL), so they are kept in this process under the generation of the user's
@@ -211,10 +213,26 @@ def overview(user) -> dict:
         figures |= {
             "connectors": best_connectors(user),
             "meetings": meeting_counts(user, now),
-            "roots": roots(user).count(),
+            "roots": list(roots(user).values_list("pk", "referred_count")),
             "until": meetings.filter(starts_at__gt=now).order_by("starts_at")
             .values_list("starts_at", flat=True).first(),
         }
     if key:
         caches["pages"].set(key, figures, timeout=generations.PAGE_TIMEOUT)
     return figures
+
+
+def first_links_page(user, first_links: list[tuple[int, int]], number, first: Collection[int] = ()):
+    """A page of Nodes from overview()'s first links: those in `first` (the first
+    links of the chains on show) first, then the rest, each part by name (as
+    roots(user, first) orders them), the page's people read by id."""
+    ordered = [row for row in first_links if row[0] in first]
+    ordered += [row for row in first_links if row[0] not in first] if first else first_links
+    page = Paginator(ordered, settings.NETCRM_PAGE_SIZE).get_page(number)
+    people = (
+        Contact.objects.for_user(user).select_related("organization")
+        .in_bulk([pk for pk, _ in page])
+    )
+    # One deleted since the first links were read (another tab) is left out.
+    nodes = [Node(people[pk], count) for pk, count in page if pk in people]
+    return page, nodes

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.contrib import messages
@@ -85,10 +83,9 @@ def network(request: HttpRequest) -> HttpResponse:
         context["chains"] = [[people[pk] for pk in chain] for chain in chains]
     if counts["total"]:
         first_links = {chain[0] for chain in chains}
-        paginator = Paginator(queries.roots(user, first=first_links), settings.NETCRM_PAGE_SIZE)
-        paginator.count = overview["roots"]  # kept with the rest: not counted again
-        page = paginator.get_page(request.GET.get("page"))
-        nodes = [queries.Node(contact, contact.referred_count) for contact in page]
+        page, nodes = queries.first_links_page(
+            user, overview["roots"], request.GET.get("page"), first=first_links
+        )
         if focus:
             # The panel lists every chain; the tree opens along the shortest few (every
             # chain through a braid of connectors would draw the same people many times).

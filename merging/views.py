@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,14 +29,9 @@ def duplicate_pairs(user) -> list[Pair]:
     people and organizations (netcrm/lib/generations.py) until one of them changes:
     the next page of pairs, or the page again after "Not the same person", does not
     compare every name again (10,000 contacts: some 250 ms)."""
-    tokens = generations.current(user.pk, generations.PANEL)  # before reading the rows
-    key = f"duplicates:{user.pk}:{tokens[0]}:{tokens[1]}" if tokens else None
-    pairs = caches["pages"].get(key) if key else None
-    if pairs is None:
-        pairs = likely_duplicates(user)
-        if key:
-            caches["pages"].set(key, pairs, timeout=generations.PAGE_TIMEOUT)
-    return pairs
+    return generations.kept_in_process(
+        user.pk, generations.PANEL, "duplicates", lambda: likely_duplicates(user)
+    )
 
 
 @login_required

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import (
-    Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When,
+    Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery,
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -52,10 +51,10 @@ class Node:
         return self.count - len(self.children or ())
 
 
-def roots(user, first: Collection[int] = ()) -> QuerySet[Contact]:
-    """First links: contacts who referred someone and whom nobody referred.
+def roots(user) -> QuerySet[Contact]:
+    """First links: contacts who referred someone and whom nobody referred, by name.
 
-    Each carries `referred_count`; those in `first` come first, then by name.
+    Each carries `referred_count`.
     """
     # Read from the referrals, not the address book: the referrers nobody referred,
     # then each one's count. Grouping every contact by the referrals they gave read all
@@ -69,19 +68,12 @@ def roots(user, first: Collection[int] = ()) -> QuerySet[Contact]:
         Referral.objects.filter(user=user, referrer=OuterRef("pk"))
         .order_by().values("referrer").annotate(n=Count("pk")).values("n")
     )
-    contacts = (
+    return (
         Contact.objects.for_user(user)
         .filter(pk__in=first_links)
         .annotate(referred_count=Subquery(given, output_field=IntegerField()))
-        .select_related("organization")
+        .order_by(Lower("name"), "pk")
     )
-    if first:
-        contacts = contacts.annotate(
-            later=Case(When(pk__in=list(first), then=0), default=1)
-        ).order_by("later", Lower("name"), "pk")
-    else:
-        contacts = contacts.order_by(Lower("name"), "pk")
-    return contacts
 
 
 def _edges(user) -> QuerySet[Referral]:
@@ -200,14 +192,16 @@ def overview(user) -> dict:
     Each is a pass over every referral (20,000 of them: some 60 ms of the page on
     PostgreSQL), so they are kept in this process under the generation of the user's
     people, meetings and referrals (netcrm/lib/generations.py) until one changes."""
-    tokens = generations.current(user.pk, generations.PANEL)  # before reading the rows
-    key = f"network:{OVERVIEW_VERSION}:{user.pk}:{tokens[0]}:{tokens[1]}" if tokens else None
+    return generations.kept_in_process(
+        user.pk, generations.PANEL, f"network:{OVERVIEW_VERSION}", lambda: _overview(user),
+        holds=lambda figures: figures["until"] is None or timezone.now() < figures["until"],
+    )
+
+
+def _overview(user) -> dict:
     now = timezone.now()
-    kept = caches["pages"].get(key) if key else None
-    if kept and (kept["until"] is None or now < kept["until"]):
-        return kept
     counts = referral_counts(user)
-    figures = {"counts": counts, "connectors": [], "meetings": {}, "roots": 0, "until": None}
+    figures = {"counts": counts, "connectors": [], "meetings": {}, "roots": [], "until": None}
     if counts["total"]:
         meetings = Referral.meeting.field.related_model.objects.for_user(user)
         figures |= {
@@ -217,17 +211,15 @@ def overview(user) -> dict:
             "until": meetings.filter(starts_at__gt=now).order_by("starts_at")
             .values_list("starts_at", flat=True).first(),
         }
-    if key:
-        caches["pages"].set(key, figures, timeout=generations.PAGE_TIMEOUT)
     return figures
 
 
 def first_links_page(user, first_links: list[tuple[int, int]], number, first: Collection[int] = ()):
     """A page of Nodes from overview()'s first links: those in `first` (the first
-    links of the chains on show) first, then the rest, each part by name (as
-    roots(user, first) orders them), the page's people read by id."""
+    links of the chains on show) first, then the rest, each part by name; the page's
+    people read by id."""
     ordered = [row for row in first_links if row[0] in first]
-    ordered += [row for row in first_links if row[0] not in first] if first else first_links
+    ordered += [row for row in first_links if row[0] not in first]
     page = Paginator(ordered, settings.NETCRM_PAGE_SIZE).get_page(number)
     people = (
         Contact.objects.for_user(user).select_related("organization")

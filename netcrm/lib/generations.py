@@ -148,6 +148,21 @@ def keep(key: str, value, timeout: float) -> None:
     guarded(f"keeping {key}", lambda: caches[CACHE].set(key, value, timeout=timeout))
 
 
+def kept_in_process(user_id: int, part: str | None, name: str, compute, holds=None):
+    """compute()'s answer, kept in this process's "pages" cache under the generation of
+    the user's data (or of its `part`) until it changes, PAGE_TIMEOUT at most, and while
+    `holds(answer)` says so when given; computed afresh every time Redis cannot be
+    reached."""
+    tokens = current(user_id, part)  # before compute() reads the rows
+    key = f"{name}:{user_id}:{part}:{tokens[0]}:{tokens[1]}" if tokens else None
+    answer = caches["pages"].get(key) if key else None
+    if answer is None or (holds is not None and not holds(answer)):
+        answer = compute()
+        if key:
+            caches["pages"].set(key, answer, timeout=PAGE_TIMEOUT)
+    return answer
+
+
 def bump(*scopes) -> None:
     """A new token for each of `scopes` (a user id, GLOBAL, or either with a part)."""
     if not _reachable():

@@ -168,3 +168,27 @@ def test_a_recursive_read_is_a_read_and_a_recursive_write_a_write(user):
                        [user.pk])
     assert FollowUp.objects.get(pk=followup.pk).title == "Z"
     assert tokens(user)[1] != before[1]
+
+
+def test_kept_in_process_until_the_generation_changes_or_it_no_longer_holds(user, other_user):
+    made = []
+
+    def compute():
+        made.append(len(made))
+        return {"n": len(made)}
+
+    def kept(holds=None):
+        return generations.kept_in_process(user.pk, PANEL, "test-kept", compute, holds)
+
+    assert kept() == kept() == {"n": 1}
+    generations.bump(other_user.pk, f"{other_user.pk}:{PANEL}")  # someone else's write
+    assert kept() == {"n": 1}
+    generations.bump(f"{user.pk}:{PANEL}")
+    assert kept() == {"n": 2}
+    assert kept(holds=lambda answer: answer["n"] > 2) == {"n": 3}  # no longer holds
+    assert kept(holds=lambda answer: answer["n"] > 2) == {"n": 3}
+    generations._down_until = float("inf")  # Redis cannot be reached: afresh every time
+    try:
+        assert kept() == {"n": 4} and kept() == {"n": 5}
+    finally:
+        generations._down_until = 0.0

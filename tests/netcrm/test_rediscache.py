@@ -37,7 +37,7 @@ def test_signed_in_requests_make_no_new_redis_client(client_logged_in, monkeypat
     assert made == []
 
 
-def test_the_kept_client_reads_and_writes(monkeypatch):
+def test_the_kept_client_reads_and_writes():
     cache = caches["generations"]
     cache.set("rediscache-test", {"n": 1}, timeout=30)
     assert cache.get("rediscache-test") == {"n": 1}

@@ -62,6 +62,8 @@ LEFT_OUT = {
     "rewrite: restore from the Trash, or let it empty, before backing up",
     "portability.calendarfeed": "the secret address of the calendar feed: make a new one "
     "in the new account",
+    "portability.restore": "a backup uploaded to restore, and how that went: the file "
+    "itself is the backup",
 }
 
 # Rows a new account starts with that do not make it "not empty": the question

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from netcrm.lib.models import OwnedModel
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -56,3 +58,40 @@ class CalendarFeed(models.Model):
 
 def feed_path(token: str) -> str:
     return reverse("portability:calendar-feed", args=[token])
+
+
+class RestoreStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Restoring"
+    DONE = "done", "Restored"
+    FAILED = "failed", "Not restored"
+
+
+class Restore(OwnedModel):
+    """An uploaded backup on its way into the account: the worker restores it
+    (portability/restores.py), the page of it says how far it is and then what came
+    back or why nothing did. The file is kept compressed until then, and dropped."""
+
+    filename = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()  # bytes uploaded
+    payload = models.BinaryField(editable=False)  # the file, gzip-compressed; b"" once finished
+    status = models.CharField(max_length=20, choices=RestoreStatus, default=RestoreStatus.QUEUED)
+    summary = models.TextField(blank=True)  # "Restored 12 contacts, 3 meetings…"
+    error = models.TextField(blank=True)  # why nothing was restored, in a person's words
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["status", "queued_at"], name="restore_status_queued_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portability:restore-detail", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in (RestoreStatus.QUEUED, RestoreStatus.RUNNING)

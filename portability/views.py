@@ -14,11 +14,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from accounts.submissions import create_once
-from netcrm.lib.tasks import enqueue_on_commit
-from netcrm.tasks import refresh_planner_statistics
-from portability import backup, calendar, exports
+from netcrm.lib.http import wants_fragment
+from portability import backup, calendar, exports, restores
 from portability.forms import LeaveForm, RestoreForm
-from portability.models import CalendarFeed, feed_path
+from portability.models import CalendarFeed, Restore, RestoreStatus, feed_path
 
 NEW_TOKEN = "portability:calendar-token"  # the session key that shows a new feed's address once
 
@@ -46,6 +45,7 @@ def data_context(request: HttpRequest, **extra) -> dict:
         "feed": feed,
         "feed_url": request.build_absolute_uri(feed_path(token)) if token and feed else "",
         "restore_form": RestoreForm(),
+        "restoring": restores.under_way(user),
     }
     if context["feed_url"]:
         context["webcal_url"] = "webcal://" + context["feed_url"].split("://", 1)[1]
@@ -92,24 +92,39 @@ def export_backup(request: HttpRequest) -> StreamingHttpResponse:
 @require_POST
 @create_once
 def restore(request: HttpRequest) -> HttpResponse:
-    """Restore a backup into this (empty) account: all of it, or nothing and why (422).
-    A second tap on Restore (the form's submission key) restores nothing more and gets
-    the first one's answer, not "this account has data of its own"."""
+    """Take a backup to restore into this (empty) account, and send the browser to the
+    page that follows the worker restoring it; what can be refused at once is (422),
+    with the reason. A second tap on Restore (the form's submission key) gets the first
+    one's answer, and a restore under way is not started twice."""
+    if (current := restores.under_way(request.user)) is not None:
+        return redirect(current)
     form = RestoreForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            restored = backup.restore_backup(request.user, form.cleaned_data["backup"].read())
+            restore_ = restores.start(request.user, form.cleaned_data["backup"])
         except backup.BackupError as error:
             form.add_error("backup", str(error))
         else:
-            # A whole account's rows at once: SQLite's planner statistics, now
-            # (netcrm/lib/planner.py), not at beat's next hour.
-            enqueue_on_commit(refresh_planner_statistics)
-            messages.success(request, f"Restored {backup.describe(restored)}.")
-            return redirect("home:dashboard")
+            return redirect(restore_)
     return render(
         request, "portability/data.html", data_context(request, restore_form=form), status=422
     )
+
+
+@login_required
+@require_GET
+def restore_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far the restore is; then what came back, or why nothing did. htmx asks for
+    it every two seconds while it runs."""
+    restore_ = Restore.objects.for_user(request.user).defer("payload").filter(pk=pk).first()
+    if restore_ is None:
+        raise Http404
+    context = {"restore": restore_, "restore_form": RestoreForm(), "empty": False}
+    if restore_.status == RestoreStatus.FAILED:
+        context["empty"] = backup.is_empty(request.user)
+    if wants_fragment(request):
+        return render(request, "portability/restore.html#status", context)
+    return render(request, "portability/restore.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ import re
 from io import StringIO
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +17,8 @@ from taggit.models import TaggedItem
 
 from contacts.models import Contact
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
-from portability import backup
-from portability.models import CalendarFeed
+from portability import backup, restores
+from portability.models import CalendarFeed, Restore, RestoreStatus
 from tests.conftest import make_user
 from tests.factories import make_contact, make_followup, make_meeting
 
@@ -64,36 +65,109 @@ def test_an_empty_account_is_offered_the_restore_form(client, user):
     assert f'action="{RESTORE}"' in page and 'type="file"' in page
 
 
-def test_restore_from_an_upload(client, user, other_user):
+def send(client, content, capture, **data) -> tuple:
+    """POST a backup to the restore page: (the response, the Restore it made or None),
+    the worker's message captured, not sent."""
+    with capture() as callbacks:
+        response = client.post(RESTORE, {"backup": upload(content), **data})
+    made = Restore.objects.order_by("-pk").first()
+    assert len(callbacks) == (1 if response.status_code == 302 else 0)
+    return response, made
+
+
+def test_restore_from_an_upload(client, user, other_user, django_capture_on_commit_callbacks):
     sara = make_contact(other_user, "Sara Smith", organization="Acme", tags=["data"])
     make_meeting(other_user, [sara], purpose="hiring")
     dump = backup.backup_json(other_user)
     client.force_login(user)
-    response = client.post(RESTORE, {"backup": upload(dump)})
-    assert response.status_code == 302 and response["Location"] == reverse("home:dashboard")
-    followed = client.get(response["Location"]).content.decode()
-    assert "Restored 1 organization, 1 contact, 1 meeting" in followed
+    response, made = send(client, dump, django_capture_on_commit_callbacks)
+    # The page follows the worker: nothing restored in the request.
+    assert response.status_code == 302 and response["Location"] == made.get_absolute_url()
+    assert made.user == user and made.status == RestoreStatus.QUEUED
+    assert made.size == len(dump.encode())
+    assert not Contact.objects.for_user(user).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Waiting for a worker to start" in page and 'hx-trigger="every 2s"' in page
+    data_page = client.get(DATA).content.decode()
+    assert made.get_absolute_url() in data_page and 'type="file"' not in data_page
+
+    assert restores.run(made.pk) is True
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.DONE and made.payload == b"" and made.finished_at
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Restored 1 organization, 1 contact, 1 meeting" in page
+    assert 'hx-trigger' not in page  # done: the page stops asking
     restored = Contact.objects.for_user(user).get()
     assert restored.pk != sara.pk and list(restored.tags.names()) == ["data"]
     assert restored.meetings.get().user == user
     # The other account is untouched.
     assert Contact.objects.for_user(other_user).get() == sara
+    # The message delivered again restores nothing more.
+    assert restores.run(made.pk) is False
+    assert Contact.objects.for_user(user).count() == 1
+
+
+def test_the_progress_fragment_htmx_asks_for(
+    client, user, other_user, django_capture_on_commit_callbacks
+):
+    make_contact(other_user, "Sara Smith")
+    client.force_login(user)
+    _, made = send(client, backup.backup_json(other_user), django_capture_on_commit_callbacks)
+    Restore.objects.filter(pk=made.pk).update(status=RestoreStatus.RUNNING)
+    fragment = client.get(made.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<article id="restore-status"')
+    assert "Restoring your backup" in fragment and 'hx-trigger="every 2s"' in fragment
+    assert "<html" not in fragment
 
 
 @pytest.mark.parametrize("content, reason", [
-    (b"", "The submitted file is empty: it is no netcrm backup"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text"),
     (b"name,email\nSara,sara@example.com\n", "not valid JSON"),
-    (b'{"format": "something-else"}', "not a netcrm backup"),
-    (b'{"format": "netcrm-backup", "version": 2, "data": {}}', "version 2"),
-    (b'{"format": "netcrm-backup", "version": 1, "data": {"contacts.contact": [{"pk": 1, "fields": {"name": "' + b"x" * 300 + b'"}}]}}', "longer than"),
 ])
-def test_a_bad_upload_is_a_422_with_the_reason(client, user, content, reason):
+def test_what_the_page_can_tell_is_a_422_with_the_reason(client, user, content, reason,
+                                                        django_capture_on_commit_callbacks):
     client.force_login(user)
-    response = client.post(RESTORE, {"backup": upload(content)})
+    response, made = send(client, content, django_capture_on_commit_callbacks)
     assert response.status_code == 422
     assert reason in response.content.decode()
+    assert made is None and backup.is_empty(user)
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"{}", "not a netcrm backup"),
+    (b'{"format": "netcrm-backup"' + b"x" * 5000, "not valid JSON"),
+    (b'{"format": "netcrm-backup", "version": 2, "data": {}}', "version 2"),
+    (b'{"format": "netcrm-backup", "version": 1, "data": {"contacts.contact": [{"pk": 1, '
+     b'"fields": {"name": "' + b"x" * 300 + b'"}}]}}', "longer than"),
+])
+def test_what_the_worker_finds_wrong_is_said_on_the_restore_page(
+    client, user, content, reason, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    response, made = send(client, content, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert restores.run(made.pk) is False
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and reason in made.error and made.payload == b""
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Nothing was restored." in page and reason in page
+    # Still empty: the form again, to choose the file again or another.
+    assert f'action="{RESTORE}"' in page and 'type="file"' in page
     assert backup.is_empty(user) and not Contact.objects.for_user(user).exists()
+
+
+def test_a_file_cut_in_the_middle_of_a_character_at_the_head_is_still_text(user):
+    head = ('{"format": "netcrm-backup", "name": "' + "é" * 3000).encode()
+    restores.check_head(head)  # the 4,096th byte falls inside an "é": no complaint
+    with pytest.raises(backup.BackupError, match="not a text"):
+        restores.check_head(b"{" + b"\xff" * 100)
+
+
+def test_an_empty_file_is_a_422(client, user):
+    client.force_login(user)
+    response = client.post(RESTORE, {"backup": upload(b"")})
+    assert response.status_code == 422
+    assert "The submitted file is empty: it is no netcrm backup" in response.content.decode()
 
 
 def test_no_file_is_a_422(client, user):
@@ -108,27 +182,42 @@ def test_too_large_a_file_is_a_422(client, user, settings):
     client.force_login(user)
     response = client.post(RESTORE, {"backup": upload("{}")})
     assert response.status_code == 422 and "larger than 0 MB" in response.content.decode()
+    assert not Restore.objects.exists()
 
 
 def test_a_second_tap_on_restore_restores_nothing_more_and_answers_the_same(
-    client, user, other_user
+    client, user, other_user, django_capture_on_commit_callbacks
 ):
-    """Without its key the second POST (the restore takes a while: a second tap comes
-    easily) found the account full and answered "has data of its own" over the first's
-    success."""
+    """Without its key the second POST (the upload takes a while: a second tap comes
+    easily) would have started a second restore."""
     make_contact(other_user, "Sara Smith")
     dump = backup.backup_json(other_user)
     client.force_login(user)
     page = client.get(DATA).content.decode()
     key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page).group(1)
-    first, second = (
-        client.post(RESTORE, {"backup": upload(dump), "submission_key": key}) for _ in range(2)
-    )
-    assert first.status_code == second.status_code == 302
-    assert first["Location"] == second["Location"] == reverse("home:dashboard")
+    first, made = send(client, dump, django_capture_on_commit_callbacks, submission_key=key)
+    with django_capture_on_commit_callbacks() as callbacks:
+        second = client.post(RESTORE, {"backup": upload(dump), "submission_key": key})
+    assert first.status_code == second.status_code == 302 and not callbacks
+    assert first["Location"] == second["Location"] == made.get_absolute_url()
+    assert Restore.objects.count() == 1
+    assert restores.run(made.pk) is True
     assert list(Contact.objects.for_user(user).values_list("name", flat=True)) == ["Sara Smith"]
     followed = client.get(second["Location"]).content.decode()
     assert "Restored 1 contact" in followed and "has data of its own" not in followed
+
+
+def test_a_restore_under_way_is_not_started_twice(client, user, other_user,
+                                                  django_capture_on_commit_callbacks):
+    make_contact(other_user, "Sara Smith")
+    dump = backup.backup_json(other_user)
+    client.force_login(user)
+    _, made = send(client, dump, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks() as callbacks:  # another tab, no key
+        again = client.post(RESTORE, {"backup": upload(dump)})
+    assert again.status_code == 302 and again["Location"] == made.get_absolute_url()
+    assert not callbacks
+    assert Restore.objects.count() == 1
 
 
 def test_restore_into_an_account_with_data_is_a_422(client, user, other_user):
@@ -139,6 +228,79 @@ def test_restore_into_an_account_with_data_is_a_422(client, user, other_user):
     assert response.status_code == 422
     assert "has data of its own" in response.content.decode()
     assert list(Contact.objects.for_user(user).values_list("name", flat=True)) == ["Mine already"]
+    assert not Restore.objects.exists()
+
+
+def test_data_added_while_the_restore_waited_is_kept_and_nothing_restored(
+    client, user, other_user, django_capture_on_commit_callbacks
+):
+    make_contact(other_user, "Sara Smith")
+    client.force_login(user)
+    _, made = send(client, backup.backup_json(other_user), django_capture_on_commit_callbacks)
+    make_contact(user, "Added meanwhile")
+    assert restores.run(made.pk) is False
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and "has data of its own" in made.error
+    names = list(Contact.objects.for_user(user).values_list("name", flat=True))
+    assert names == ["Added meanwhile"]
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Back to your data" in page and 'type="file"' not in page
+
+
+def test_a_restore_that_breaks_writes_nothing_and_says_so(
+    client, user, other_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A fault injected halfway (after the first rows went in): the transaction takes
+    them back, the page says what happened, and the error goes on to the log."""
+    make_contact(other_user, "Sara Smith")
+    make_meeting(other_user, [make_contact(other_user, "John Public")])
+    client.force_login(user)
+    _, made = send(client, backup.backup_json(other_user), django_capture_on_commit_callbacks)
+    real_flush = backup._Restorer.flush
+    seen_before_the_fault = []
+
+    def breaking(self, *args, **kwargs):
+        real_flush(self, *args, **kwargs)
+        if Contact.objects.for_user(user).exists():
+            seen_before_the_fault.append(True)
+            raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(backup._Restorer, "flush", breaking)
+    with pytest.raises(RuntimeError):
+        restores.run(made.pk)
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and made.error == restores.BROKE
+    assert seen_before_the_fault and backup.is_empty(user)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "went wrong on the server" in page
+
+
+def test_a_restore_stopped_for_taking_too_long_says_so(
+    client, user, other_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    make_contact(other_user, "Sara Smith")
+    client.force_login(user)
+    _, made = send(client, backup.backup_json(other_user), django_capture_on_commit_callbacks)
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(backup._Restorer, "run", too_long)
+    assert restores.run(made.pk) is False
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and "longer than the server allows" in made.error
+    assert backup.is_empty(user)
+
+
+def test_the_restore_page_is_its_owners_alone(client, user, other_user,
+                                             django_capture_on_commit_callbacks):
+    make_contact(other_user, "Sara Smith")
+    client.force_login(user)
+    _, made = send(client, backup.backup_json(other_user), django_capture_on_commit_callbacks)
+    client.force_login(other_user)
+    assert client.get(made.get_absolute_url()).status_code == 404
+    client.logout()
+    assert client.get(made.get_absolute_url()).status_code == 302
 
 
 def test_restore_needs_login_and_post(client, user):

@@ -1,0 +1,135 @@
+"""A backup restored by the worker, not in the request: the biggest network's file
+(97 MB, 160,000 rows) takes from 15 s to over a minute to restore, more than a page
+should hold a web process and a person's phone for.
+
+The restore page checks what is quick to check (the file's size, that it is text and
+JSON at all, that the account is empty), keeps the file compressed in a `Restore` row
+and asks the worker for it; the row's page says how far it is, then what came back or
+why nothing did. Exactly once: a worker claims the row (queued → running) before it
+restores, and marks it done in the restore's own transaction, so a message delivered
+twice restores nothing more, and a worker killed halfway leaves nothing behind.
+Beat asks again for a restore whose message the broker lost, and for one whose worker
+died (running for longer than a restore may take).
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
+from django.utils import timezone
+
+from netcrm.lib import generations, planner
+from netcrm.lib.tasks import enqueue_on_commit
+from portability import backup
+from portability.models import Restore, RestoreStatus
+
+logger = logging.getLogger(__name__)
+
+# The longest a restore may take before the worker stops it (the biggest network's
+# took 76 s on the slowest machine measured), and when a running one is taken for dead.
+TIME_LIMIT = 900
+STALLED = timedelta(seconds=TIME_LIMIT + 60)
+HEAD = 4096  # bytes of the file looked at in the request
+
+TOO_LONG = ("The restore took longer than the server allows ({minutes} minutes), so "
+            "nothing was restored. Try again when the server is less busy.")
+BROKE = ("Something went wrong on the server while restoring, so nothing was restored. "
+         "Try again; if it happens again, the server's log says why.")
+
+
+def check_head(raw: bytes) -> None:
+    """What the request can tell from the start of the file: BackupError when it is no
+    text, or no JSON object. The rest is checked by the worker (backup.parse)."""
+    head = raw[:HEAD]
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not a character cut in two at the end
+            raise backup.BackupError(
+                "This is not a netcrm backup: it is not a text (JSON) file.") from None
+        text = head[: error.start].decode("utf-8-sig")
+    if not text.lstrip().startswith("{"):
+        raise backup.BackupError("This is not a netcrm backup: it is not valid JSON.")
+
+
+def start(user, upload) -> Restore:
+    """Keep the uploaded file and ask the worker to restore it (once this transaction
+    commits). BackupError when it cannot be: not an empty account, not a backup."""
+    if not backup.is_empty(user):
+        raise backup.BackupError(
+            "This account has data of its own already. A backup is restored into an "
+            "empty account: sign up for a new one and restore there."
+        )
+    raw = upload.read()
+    check_head(raw)
+    restore = Restore.objects.create(
+        user=user, filename=(upload.name or "backup.json")[:200], size=len(raw),
+        payload=gzip.compress(raw, compresslevel=1),
+    )
+    from portability.tasks import restore_upload
+
+    enqueue_on_commit(restore_upload, restore.pk)
+    return restore
+
+
+def under_way(user) -> Restore | None:
+    """The user's restore waiting for a worker or running, if any."""
+    return (
+        Restore.objects.filter(user=user, status__in=[RestoreStatus.QUEUED, RestoreStatus.RUNNING])
+        .defer("payload").first()
+    )
+
+
+def _finish(pk: int, status: str, **fields) -> None:
+    Restore.objects.filter(pk=pk).update(
+        status=status, payload=b"", finished_at=timezone.now(), **fields
+    )
+
+
+def run(pk: int) -> bool:
+    """Restore the upload `pk` if no worker has claimed it; True when it was restored."""
+    if not Restore.objects.filter(pk=pk, status=RestoreStatus.QUEUED).update(
+        status=RestoreStatus.RUNNING, started_at=timezone.now()
+    ):
+        return False  # done, failed, or another worker's (the message delivered twice)
+    restore = Restore.objects.select_related("user").get(pk=pk)
+    try:
+        with generations.acting_for(restore.user_id), transaction.atomic():
+            restored = backup.restore_backup(restore.user, gzip.decompress(restore.payload))
+            # In the restore's transaction: restored and said so, or neither.
+            _finish(pk, RestoreStatus.DONE, summary=f"Restored {backup.describe(restored)}.")
+    except backup.BackupError as error:
+        _finish(pk, RestoreStatus.FAILED, error=str(error))
+        return False
+    except SoftTimeLimitExceeded:
+        _finish(pk, RestoreStatus.FAILED, error=TOO_LONG.format(minutes=TIME_LIMIT // 60))
+        return False
+    except Exception:
+        logger.exception("restoring upload %s failed", pk)
+        _finish(pk, RestoreStatus.FAILED, error=BROKE)
+        raise
+    planner.refresh()  # a whole account's rows at once: SQLite's statistics now
+    return True
+
+
+def resume_stalled(now=None) -> int:
+    """Restores queued over a minute ago that no worker has claimed (the broker was down
+    when they were uploaded) and running ones past STALLED (their worker died and the
+    broker lost the message): asked for again. Returns how many."""
+    now = now or timezone.now()
+    Restore.objects.filter(status=RestoreStatus.RUNNING, started_at__lt=now - STALLED).update(
+        status=RestoreStatus.QUEUED, queued_at=now - timedelta(minutes=1, seconds=1)
+    )
+    waiting = Restore.objects.filter(
+        status=RestoreStatus.QUEUED, queued_at__lt=now - timedelta(minutes=1)
+    )
+    ids = list(waiting.order_by("queued_at", "pk").values_list("pk", flat=True))
+    from portability.tasks import restore_upload
+
+    for pk in ids:
+        enqueue_on_commit(restore_upload, pk)
+    return len(ids)

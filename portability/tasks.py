@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from portability import restores
+
+
+@shared_task(time_limit=restores.TIME_LIMIT + 30, soft_time_limit=restores.TIME_LIMIT)
+def restore_upload(restore_id: int) -> bool:
+    """Restore an uploaded backup (safe to run twice: a worker claims it once)."""
+    return restores.run(restore_id)
+
+
+@shared_task
+def resume_restores() -> int:
+    """Beat, every minute: ask again for restores whose message the broker lost."""
+    return restores.resume_stalled()

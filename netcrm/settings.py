@@ -378,7 +378,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.resume_imports",
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
-    # A backup uploaded while the broker was down (or whose worker died) is asked for again.
+    # A backup uploaded, or an account left, while the broker was down (or whose worker
+    # died) is asked for again.
     "resume-restores": {
         "task": "portability.tasks.resume_restores",
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),

@@ -64,6 +64,7 @@ LEFT_OUT = {
     "in the new account",
     "portability.restore": "a backup uploaded to restore, and how that went: the file "
     "itself is the backup",
+    "portability.departure": "an account its owner deleted, on its way out",
 }
 
 # Rows a new account starts with that do not make it "not empty": the question

@@ -20,10 +20,13 @@ def hash_token(token: str) -> str:
 class CalendarFeedQuerySet(models.QuerySet):
     def by_token(self, token: str) -> CalendarFeed | None:
         """The feed whose secret is `token`, with its owner and their Profile; None for
-        a wrong, revoked or malformed one (the caller answers 404 either way)."""
+        a wrong, revoked or malformed one, or an account closed (the caller answers 404
+        either way)."""
         if not (0 < len(token) <= 100):
             return None
-        return self.select_related("user__profile").filter(token_hash=hash_token(token)).first()
+        return self.select_related("user__profile").filter(
+            token_hash=hash_token(token), user__is_active=True
+        ).first()
 
 
 class CalendarFeed(models.Model):
@@ -95,3 +98,18 @@ class Restore(OwnedModel):
     @property
     def running(self) -> bool:
         return self.status in (RestoreStatus.QUEUED, RestoreStatus.RUNNING)
+
+
+class Departure(models.Model):
+    """An account its owner deleted: signed out everywhere and unable to sign in from
+    that moment, and deleted with everything in it by the worker
+    (portability/departures.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="departure"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when a worker took it on
+
+    def __str__(self) -> str:
+        return f"Departure of {self.user_id}"

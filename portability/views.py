@@ -7,15 +7,19 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from accounts.submissions import create_once
 from netcrm.lib.http import wants_fragment
-from portability import backup, calendar, exports, restores
+from portability import backup, calendar, departures, exports, restores
 from portability.forms import LeaveForm, RestoreForm
 from portability.models import CalendarFeed, Restore, RestoreStatus, feed_path
 
@@ -172,8 +176,7 @@ def leave(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = LeaveForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user.delete()  # everything the user owns goes with it (on_delete=CASCADE)
+        departures.request(user)  # closed now; the worker deletes it all
         logout(request)
         return redirect("portability:goodbye")
     return render(

@@ -1,4 +1,4 @@
-"""A backup restored through a real Celery worker on a real Redis."""
+"""A backup restored, and an account left, through a real Celery worker on a real Redis."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ import gzip
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
 from portability import backup, restores
-from portability.models import Restore, RestoreStatus
-from portability.tasks import restore_upload, resume_restores
+from portability.models import Departure, Restore, RestoreStatus
+from portability.tasks import delete_account, restore_upload, resume_restores
 from tests.conftest import broker_unreachable, run_task, wait_for
 from tests.factories import make_contact, make_meeting
 
@@ -75,3 +76,20 @@ def test_a_restore_whose_worker_died_is_run_again(celery_worker, user, other_use
     assert run_task(resume_restores) == 1
     wait_for(lambda: done(made.pk))
     assert Contact.objects.for_user(user).count() == 1
+
+
+def test_the_worker_deletes_an_account_its_owner_left(celery_worker, client, user, tmp_path):
+    user.set_password("a-long-password-1")
+    user.save()
+    make_contact(user, "Sara Smith")
+    client.force_login(user)
+    with broker_unreachable(tmp_path):  # closed, though the message is lost
+        response = client.post(reverse("portability:leave"), {"password": "a-long-password-1"})
+    assert response.status_code == 302
+    assert Departure.objects.filter(user=user).exists() and Contact.objects.exists()
+    assert run_task(resume_restores) == 0  # not a minute old yet
+    Departure.objects.filter(user=user).update(requested_at=timezone.now() - timedelta(minutes=2))
+    assert run_task(resume_restores) == 1
+    wait_for(lambda: not User.objects.filter(pk=user.pk).exists())
+    assert not Contact.objects.exists() and not Departure.objects.exists()
+    assert run_task(delete_account, user.pk) is False

@@ -17,7 +17,7 @@ from taggit.models import TaggedItem
 
 from contacts.models import Contact
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
-from portability import backup, restores
+from portability import backup, departures, restores
 from portability.models import CalendarFeed, Restore, RestoreStatus
 from tests.conftest import make_user
 from tests.factories import make_contact, make_followup, make_meeting
@@ -345,10 +345,10 @@ def test_a_wrong_password_deletes_nothing(client, user):
     assert client.post(LEAVE, {}).status_code == 422
 
 
-def test_leaving_deletes_every_owned_row_and_nothing_else():
+def test_leaving_deletes_every_owned_row_and_nothing_else(django_capture_on_commit_callbacks):
     call_command("seed_demo", stdout=StringIO())
     demo = get_user_model().objects.get(username=DEMO_USERNAME)
-    CalendarFeed.issue(demo)
+    token = CalendarFeed.issue(demo)
     other = make_user("staying")
     sara = make_contact(other, "Sara Smith", tags=["data"])
     make_meeting(other, [sara])
@@ -365,13 +365,27 @@ def test_leaving_deletes_every_owned_row_and_nothing_else():
 
     client = Client()
     client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
-    response = client.post(LEAVE, {"password": DEMO_PASSWORD})
+    elsewhere = Client()  # the same account signed in on another device
+    elsewhere.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(LEAVE, {"password": DEMO_PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("portability:goodbye")
+    assert len(callbacks) == 1  # the worker is asked to delete it
     goodbye = client.get(response["Location"])
     assert "Your account is deleted" in goodbye.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get(DATA).status_code == 302  # logged out
+    # Closed at once, before the worker has deleted anything: signed out everywhere,
+    # no signing in again, no calendar feed.
+    assert elsewhere.get(DATA).status_code == 302
+    assert not Client().login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    assert CalendarFeed.objects.by_token(token) is None
+    still = owned_rows(demo)
+    assert still.pop("portability.departure") == 1  # and the record that it is leaving
+    assert still == {label: n for label, n in demo_rows.items() if label != "portability.departure"}
 
+    assert departures.run(demo.pk) is True
+    assert departures.run(demo.pk) is False  # the message delivered again: nothing more
     assert not get_user_model().objects.filter(username=DEMO_USERNAME).exists()
     assert all(
         count == 0 for count in owned_rows_by_id(demo.pk).values()

@@ -380,8 +380,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A backup uploaded, or an account left, while the broker was down (or whose worker
     # died) is asked for again.
-    "resume-restores": {
-        "task": "portability.tasks.resume_restores",
+    "resume-restores-and-departures": {
+        "task": "portability.tasks.resume_stalled",
         "schedule": env.float("SWEEP_INTERVAL_SECONDS", default=60.0),
     },
     # What has been in the Trash over TRASH_KEEP_DAYS is deleted for good, hourly.

@@ -16,7 +16,7 @@ def delete_account(user_id: int) -> bool:
 
 
 @shared_task
-def resume_restores() -> int:
+def resume_stalled() -> int:
     """Beat, every minute: ask again for restores whose message the broker lost, and
     for accounts left whose deletion did not happen."""
     return restores.resume_stalled() + departures.resume_stalled()

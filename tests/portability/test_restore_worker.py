@@ -14,7 +14,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from portability import backup, restores
 from portability.models import Departure, Restore, RestoreStatus
-from portability.tasks import delete_account, restore_upload, resume_restores
+from portability.tasks import delete_account, restore_upload, resume_stalled
 from tests.conftest import broker_unreachable, run_task, wait_for
 from tests.factories import make_contact, make_meeting
 
@@ -54,9 +54,9 @@ def test_a_lost_message_is_sent_again_by_beat(celery_worker, client, user, other
         response = client.post(RESTORE, {"backup": SimpleUploadedFile("b.json", raw)})
     made = Restore.objects.get()
     assert response.status_code == 302 and made.status == RestoreStatus.QUEUED
-    assert run_task(resume_restores) == 0  # not a minute old yet
+    assert run_task(resume_stalled) == 0  # not a minute old yet
     Restore.objects.filter(pk=made.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
-    assert run_task(resume_restores) == 1
+    assert run_task(resume_stalled) == 1
     wait_for(lambda: done(made.pk))
     assert Contact.objects.for_user(user).count() == 1
 
@@ -69,11 +69,11 @@ def test_a_restore_whose_worker_died_is_run_again(celery_worker, user, other_use
         user=user, filename="b.json", size=1, payload=gzip.compress(a_backup(other_user)),
         status=RestoreStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5),
     )
-    assert run_task(resume_restores) == 0  # it may still be running
+    assert run_task(resume_stalled) == 0  # it may still be running
     Restore.objects.filter(pk=made.pk).update(
         started_at=timezone.now() - restores.STALLED - timedelta(seconds=1)
     )
-    assert run_task(resume_restores) == 1
+    assert run_task(resume_stalled) == 1
     wait_for(lambda: done(made.pk))
     assert Contact.objects.for_user(user).count() == 1
 
@@ -87,9 +87,9 @@ def test_the_worker_deletes_an_account_its_owner_left(celery_worker, client, use
         response = client.post(reverse("portability:leave"), {"password": "a-long-password-1"})
     assert response.status_code == 302
     assert Departure.objects.filter(user=user).exists() and Contact.objects.exists()
-    assert run_task(resume_restores) == 0  # not a minute old yet
+    assert run_task(resume_stalled) == 0  # not a minute old yet
     Departure.objects.filter(user=user).update(requested_at=timezone.now() - timedelta(minutes=2))
-    assert run_task(resume_restores) == 1
+    assert run_task(resume_stalled) == 1
     wait_for(lambda: not User.objects.filter(pk=user.pk).exists())
     assert not Contact.objects.exists() and not Departure.objects.exists()
     assert run_task(delete_account, user.pk) is False

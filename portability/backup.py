@@ -669,7 +669,7 @@ SAID_FIRST = [
 
 
 def describe(restored: Counter) -> str:
-    """"12 contacts, 3 meetings and 40 follow ups"."""
+    """"12 contacts, 3 meetings and 1,040 follow ups"."""
     parts = []
     models = owned_models()
     first = {label: n for n, label in enumerate(SAID_FIRST)}
@@ -677,7 +677,7 @@ def describe(restored: Counter) -> str:
     for model in models:
         count = restored.get(model._meta.label_lower)
         if count and not _is_single(model):
-            parts.append(f"{count} {name_of(model, count)}")
+            parts.append(f"{count:,} {name_of(model, count)}")
     if not parts:
         return "your settings"
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

@@ -15,6 +15,7 @@ last interaction: a restore keeps them to the microsecond).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -395,3 +396,9 @@ def test_the_backup_streamed_is_the_text_of_the_whole_dictionary(user, monkeypat
     assert len(pieces) > Contact.objects.for_user(demo).count() / 3
     # An account with nothing but its profile: every model's list empty.
     assert "".join(backup.backup_text(user, now)) == backup.dumps(backup.export_backup(user, now))
+
+
+def test_the_summary_of_a_restore_groups_thousands():
+    restored = Counter({"contacts.contact": 10000, "meetings.meeting": 1, "accounts.profile": 1})
+    said = backup.describe(restored)
+    assert said == "10,000 contacts and 1 meeting"

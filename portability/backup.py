@@ -342,6 +342,15 @@ def is_empty(user) -> bool:
     return True
 
 
+def must_be_empty(user) -> None:
+    """BackupError, saying why, unless `user`'s account is empty (`is_empty`)."""
+    if not is_empty(user):
+        raise BackupError(
+            "This account has data of its own already. A backup is restored into an "
+            "empty account: sign up for a new one and restore there."
+        )
+
+
 def parse(raw: bytes | str) -> dict:
     """The backup in `raw`, checked for shape; BackupError says what is wrong."""
     if isinstance(raw, bytes):
@@ -653,11 +662,7 @@ def restore_backup(user, raw: bytes | str | dict) -> Counter:
     backup = raw if isinstance(raw, dict) else parse(raw)
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        if not is_empty(user):
-            raise BackupError(
-                "This account has data of its own already. A backup is restored into an "
-                "empty account: sign up for a new one and restore there."
-            )
+        must_be_empty(user)
         return _Restorer(user, backup["data"]).run()
 
 

@@ -69,6 +69,10 @@ class RestoreStatus(models.TextChoices):
     DONE = "done", "Restored"
     FAILED = "failed", "Not restored"
 
+    @classmethod
+    def under_way(cls) -> tuple[str, ...]:
+        return (cls.QUEUED, cls.RUNNING)
+
 
 class Restore(OwnedModel):
     """An uploaded backup on its way into the account: the worker restores it
@@ -97,7 +101,7 @@ class Restore(OwnedModel):
 
     @property
     def running(self) -> bool:
-        return self.status in (RestoreStatus.QUEUED, RestoreStatus.RUNNING)
+        return self.status in RestoreStatus.under_way()
 
 
 class Departure(models.Model):

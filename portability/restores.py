@@ -59,11 +59,7 @@ def check_head(raw: bytes) -> None:
 def start(user, upload) -> Restore:
     """Keep the uploaded file and ask the worker to restore it (once this transaction
     commits). BackupError when it cannot be: not an empty account, not a backup."""
-    if not backup.is_empty(user):
-        raise backup.BackupError(
-            "This account has data of its own already. A backup is restored into an "
-            "empty account: sign up for a new one and restore there."
-        )
+    backup.must_be_empty(user)
     raw = upload.read()
     check_head(raw)
     restore = Restore.objects.create(
@@ -79,7 +75,7 @@ def start(user, upload) -> Restore:
 def under_way(user) -> Restore | None:
     """The user's restore waiting for a worker or running, if any."""
     return (
-        Restore.objects.filter(user=user, status__in=[RestoreStatus.QUEUED, RestoreStatus.RUNNING])
+        Restore.objects.filter(user=user, status__in=RestoreStatus.under_way())
         .defer("payload").first()
     )
 
@@ -121,6 +117,7 @@ def resume_stalled(now=None) -> int:
     when they were uploaded) and running ones past STALLED (their worker died and the
     broker lost the message): asked for again. Returns how many."""
     now = now or timezone.now()
+    # Back in the queue, as if queued over a minute ago: asked for below, in this call.
     Restore.objects.filter(status=RestoreStatus.RUNNING, started_at__lt=now - STALLED).update(
         status=RestoreStatus.QUEUED, queued_at=now - timedelta(minutes=1, seconds=1)
     )

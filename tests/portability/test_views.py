@@ -156,6 +156,20 @@ def test_what_the_worker_finds_wrong_is_said_on_the_restore_page(
     assert backup.is_empty(user) and not Contact.objects.for_user(user).exists()
 
 
+@pytest.mark.parametrize("name", ["a\x00b.json", "x" * 100_000 + ".json"])
+def test_an_odd_file_name_is_kept_in_its_column(client, user, name,
+                                                django_capture_on_commit_callbacks):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks():
+        response = client.post(RESTORE, {"backup": SimpleUploadedFile(name, b'{"a": "\x00"}')})
+    made = Restore.objects.get()
+    assert response.status_code == 302 and response["Location"] == made.get_absolute_url()
+    assert "\x00" not in made.filename and 0 < len(made.filename) <= 200
+    assert restores.run(made.pk) is False  # a NUL in the JSON: not a backup, said so
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and "not a netcrm backup" in made.error
+
+
 def test_a_file_cut_in_the_middle_of_a_character_at_the_head_is_still_text(user):
     head = ('{"format": "netcrm-backup", "name": "' + "é" * 3000).encode()
     restores.check_head(head)  # the 4,096th byte falls inside an "é": no complaint

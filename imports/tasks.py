@@ -4,7 +4,7 @@ from imports import services
 from netcrm.lib import planner
 
 
-@shared_task
+@shared_task(long_running=True)
 def import_batch(batch_id: int) -> int:
     """Import a confirmed batch (safe to run twice: each chunk is claimed once). Then
     the planner's statistics (SQLite), which a file of thousands of contacts leaves far

@@ -1,9 +1,10 @@
 """What /healthz reports: the database, Redis, the worker and beat, each cheaply.
 
-The worker is not pinged (a broadcast and a wait on every poll): each worker
-process refreshes a key in Redis every WORKER_BEAT_SECONDS, expiring after
-WORKER_ALIVE_SECONDS, and the check reads it. Beat is judged by the sweep's
-Heartbeat row, as the dashboard does.
+The workers are not pinged (a broadcast and a wait on every poll): each worker
+process refreshes a key in Redis for each queue it consumes every WORKER_BEAT_SECONDS,
+expiring after WORKER_ALIVE_SECONDS, and the check reads the keys of the default
+queue (the follow-ups) and of the long jobs' queue (netcrm/celery.py). Beat is judged
+by the sweep's Heartbeat row, as the dashboard does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from followups.models import Heartbeat
+from netcrm.celery import long_queue
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +45,30 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
 
+    @staticmethod
+    def keys(consumer) -> list[str]:
+        """One key for each queue this worker consumes (its -Q, or the default queue)."""
+        queues = consumer.app.amqp.queues.consume_from or [consumer.app.conf.task_default_queue]
+        return [worker_key(queue) for queue in queues]
+
     def start(self, consumer) -> None:
-        key = worker_key(consumer.app.conf.task_default_queue)
+        keys = self.keys(consumer)
         url = settings.REDIS_URL
         self.stopping.clear()
         self.thread = threading.Thread(
-            target=self._run, args=(url, key), name="netcrm-worker-heartbeat", daemon=True
+            target=self._run, args=(url, keys), name="netcrm-worker-heartbeat", daemon=True
         )
         self.thread.start()
 
-    def _run(self, url: str, key: str) -> None:
+    def _run(self, url: str, keys: list[str]) -> None:
         client = redis_client(url)
         while True:
             try:
-                client.set(key, timezone.now().isoformat(), ex=WORKER_ALIVE_SECONDS)
+                now = timezone.now().isoformat()
+                with client.pipeline(transaction=False) as pipe:
+                    for key in keys:
+                        pipe.set(key, now, ex=WORKER_ALIVE_SECONDS)
+                    pipe.execute()
             except (redis.RedisError, OSError) as error:
                 log.warning("worker heartbeat not written: %s", error)
             if self.stopping.wait(WORKER_BEAT_SECONDS):
@@ -67,9 +79,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         if self.thread:
             self.thread.join(timeout=2)
         try:
-            redis_client(settings.REDIS_URL).delete(
-                worker_key(consumer.app.conf.task_default_queue)
-            )
+            redis_client(settings.REDIS_URL).delete(*self.keys(consumer))
         except (redis.RedisError, OSError):
             pass
 
@@ -85,17 +95,21 @@ def check_database() -> str:
         return f"error: {type(error).__name__}"
 
 
-def check_redis_and_worker(queue: str) -> tuple[str, str]:
-    """Redis answers PING; some worker refreshed its key within WORKER_ALIVE_SECONDS."""
+def check_redis_and_workers(queue: str) -> tuple[str, str, str]:
+    """Redis answers PING; some worker of `queue`, and some worker of its long jobs,
+    refreshed its key within WORKER_ALIVE_SECONDS."""
     client = redis_client(settings.REDIS_URL)
     try:
         client.ping()
-        alive = client.get(worker_key(queue))
+        alive = client.mget([worker_key(queue), worker_key(long_queue(queue))])
     except (redis.RedisError, OSError) as error:
-        return f"error: {type(error).__name__}", "unknown: Redis is down"
-    if alive is None:
-        return "ok", f"error: no worker for {WORKER_ALIVE_SECONDS}s"
-    return "ok", "ok"
+        down = "unknown: Redis is down"
+        return f"error: {type(error).__name__}", down, down
+    worker, long_worker = (
+        "ok" if key is not None else f"error: no worker for {WORKER_ALIVE_SECONDS}s"
+        for key in alive
+    )
+    return "ok", worker, long_worker
 
 
 def check_beat() -> dict:
@@ -114,15 +128,16 @@ def check_beat() -> dict:
 
 def report(queue: str) -> tuple[dict, bool]:
     """The whole report, and whether everything in it is ok."""
-    redis_status, worker_status = check_redis_and_worker(queue)
+    redis_status, worker_status, long_worker_status = check_redis_and_workers(queue)
     result = {
         "database": check_database(),
         "redis": redis_status,
         "worker": worker_status,
+        "long_worker": long_worker_status,
         "beat": check_beat(),
     }
     healthy = (
         result["database"] == "ok" and redis_status == "ok" and worker_status == "ok"
-        and result["beat"]["ok"]
+        and long_worker_status == "ok" and result["beat"]["ok"]
     )
     return result, healthy

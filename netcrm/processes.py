@@ -8,6 +8,8 @@ virtualenv's own gunicorn and celery run; a container runs them from the PATH.
 
 from __future__ import annotations
 
+from netcrm.celery import long_queue
+
 # gthread, 3 processes × 2 threads on 2 cores: a page is mostly Python (the database
 # waits are short), and threads of one process take turns on its one interpreter
 # lock. Of 2×4, 3×2, 4×2, 4×1 and 5×1 under bench/load.py, 3×2 served the most
@@ -22,6 +24,13 @@ WEB = [
 ]
 
 WORKER = ["celery", "-A", "netcrm", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+
+# The long jobs (a restore, an account's deletion, an import: netcrm/celery.py) have a
+# worker of their own, one at a time, so that they never hold up the follow-ups.
+LONG_WORKER = [
+    "celery", "-A", "netcrm", "worker", "--loglevel", "INFO", "--concurrency", "1",
+    "--hostname", "long@%h",
+]
 
 BEAT = ["celery", "-A", "netcrm", "beat", "--loglevel", "INFO"]
 
@@ -39,6 +48,11 @@ def web_dev(manage: str, addr: str) -> list[str]:
 
 def worker() -> list[str]:
     return list(WORKER)
+
+
+def long_worker(queue: str) -> list[str]:
+    """The worker of `queue`'s long jobs (`queue` is CELERY_QUEUE, "celery" by default)."""
+    return [*LONG_WORKER, "--queues", long_queue(queue)]
 
 
 def beat(schedule: str) -> list[str]:

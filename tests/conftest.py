@@ -24,6 +24,7 @@ from django.test import override_settings
 from accounts.backends import ModelBackend
 from accounts.models import Profile
 from netcrm.celery import app as celery_app
+from netcrm.celery import long_queue
 from netcrm.lib import generations
 from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
 
@@ -82,17 +83,28 @@ def run_task(task, *args, timeout: float = 20.0):
     return task.apply_async(args=args, ignore_result=False).get(timeout=timeout)
 
 
+def empty_queues() -> list[str]:
+    """Empty this test run's queues, the default one and its long jobs'; their names."""
+    queue = celery_app.conf.task_default_queue
+    queues = [queue, long_queue(queue)]
+    with celery_app.connection_for_write() as connection:
+        for name in queues:
+            connection.default_channel.queue_purge(name)
+    return queues
+
+
 @pytest.fixture
 def celery_worker(redis_url: str, transactional_db) -> Iterator[object]:
     """A real Celery worker (a thread of this process) consuming from real Redis.
 
-    Tests that use it see committed data only, hence transactional_db. The queue is
+    Tests that use it see committed data only, hence transactional_db. The queues are
     emptied first: messages other tests left (saves made in transactional tests,
-    with no worker running) are not this test's to wait for.
+    with no worker running) are not this test's to wait for. It consumes the default
+    queue and the long jobs' (netcrm/celery.py), as `make run`'s two workers do.
     """
-    celery_app.control.purge()
     with start_worker(
         celery_app,
+        queues=empty_queues(),
         pool="solo",
         concurrency=1,
         perform_ping_check=False,

@@ -23,6 +23,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +32,12 @@ from contacts.models import Contact
 from followups.models import DigestLog, FollowUp, Heartbeat
 from followups.tasks import create_followups, sweep_followups
 from meetings.models import Meeting
+from netcrm import processes
 from netcrm.celery import app as celery_app
 from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
+from portability import restores
 from referrals.models import Referral
-from tests.conftest import point_broker_at, run_task, wait_for
+from tests.conftest import empty_queues, make_user, point_broker_at, run_task, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,14 +55,23 @@ def database_url() -> str:
 
 @pytest.fixture(autouse=True)
 def empty_queue(redis_url: str) -> None:
-    """Start from an empty queue: other tests' unconsumed messages are not ours."""
-    celery_app.control.purge()
+    """Start from empty queues: other tests' unconsumed messages are not ours."""
+    empty_queues()
 
 
 @contextmanager
 def celery_process(kind: str, tmp_path: Path, *args: str, **env: str):
     """`celery worker` or `celery beat` as a child process on the test database and Redis."""
-    log_path = tmp_path / f"{kind}-{time.monotonic_ns()}.log"
+    with stack_process(["celery", "-A", "netcrm", kind, "--loglevel", "INFO", *args],
+                       tmp_path, **env) as process:
+        yield process
+
+
+@contextmanager
+def stack_process(command: list[str], tmp_path: Path, **env: str):
+    """One of netcrm/processes.py's command lines, run as `make run` runs it (python -m),
+    on the test database and Redis."""
+    log_path = tmp_path / f"{command[0]}-{time.monotonic_ns()}.log"
     environment = os.environ | {
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
@@ -69,7 +81,7 @@ def celery_process(kind: str, tmp_path: Path, *args: str, **env: str):
     } | env
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "netcrm", kind, "--loglevel", "INFO", *args],
+            [sys.executable, "-m", *command],
             cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
         )
         process.log = log_path
@@ -240,3 +252,46 @@ def test_beat_stopped_for_six_hours_every_overdue_item_surfaces_once(
         "thank_you": 6, "ask_intro": 1, "referral_call": 1,
     }
     assert "Reminders are paused" not in page.text
+
+
+def test_a_long_job_never_keeps_anyone_s_follow_ups_waiting(user, other_user, tmp_path):
+    """`make run`'s two workers, started by its own command lines. While the long jobs'
+    worker is taken (here stopped, as if busy with someone's fifteen-minute restore),
+    a restore asked for waits in its queue, and a meeting logged meanwhile gets its
+    thank-you from the other worker at once. Once the long worker goes on, the restore
+    is done too."""
+    from portability import backup
+    from portability.models import Restore, RestoreStatus
+
+    queue = celery_app.conf.task_default_queue
+    someone_else = make_user("someone-else")
+    sara = Contact.objects.create(user=other_user, name="Sara Smith")
+    Meeting.objects.create(user=other_user).contacts.add(sara)
+    raw = backup.backup_json(other_user).encode()
+    with (
+        stack_process(processes.worker(), tmp_path) as worker,
+        stack_process(processes.long_worker(queue), tmp_path) as long_worker,
+    ):
+        for process in (worker, long_worker):
+            wait_for(lambda p=process: "ready" in p.log.read_text(), timeout=60)
+        taken = [long_worker.pid, *children_of(long_worker.pid)]
+        for pid in taken:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            upload = SimpleUploadedFile("backup.json", raw)
+            restore = restores.start(user, upload)  # committed: its message is sent now
+            meeting = meetings_without_followups(someone_else, 1)[0]
+            create_followups.delay("meetings.Meeting", [meeting.pk])
+
+            wait_for(lambda: thank_yous_per_meeting() == {meeting.pk: 1}, timeout=30)
+            restore.refresh_from_db()
+            assert restore.status == RestoreStatus.QUEUED
+        finally:
+            for pid in taken:
+                os.kill(pid, signal.SIGCONT)
+        wait_for(lambda: Restore.objects.get(pk=restore.pk).status != RestoreStatus.QUEUED)
+        wait_for(lambda: Restore.objects.get(pk=restore.pk).status != RestoreStatus.RUNNING)
+    restore.refresh_from_db()
+    assert (restore.status, restore.error) == (RestoreStatus.DONE, "")
+    assert Contact.objects.filter(user=user, name="Sara Smith").count() == 1
+    assert "long@" in long_worker.log.read_text()

@@ -45,12 +45,14 @@ def compose() -> dict:
     return top
 
 
-APP_SERVICES = ("web", "worker", "beat", "migrate")
+APP_SERVICES = ("web", "worker", "long-worker", "beat", "migrate")
 
 
 def test_the_parser_reads_what_compose_yaml_says():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {
+        "postgres", "redis", "migrate", "web", "worker", "long-worker", "beat"
+    }
     assert services["postgres"]["environment"]["POSTGRES_DB"] == "netcrm"
     assert services["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert services["redis"]["healthcheck"] == {}  # a block, read no further
@@ -61,6 +63,10 @@ def test_compose_runs_the_processes_make_run_starts():
 
     assert services["web"]["command"] == processes.web("0.0.0.0:8000")
     assert services["worker"]["command"] == processes.worker()
+    assert services["long-worker"]["command"] == processes.long_worker("celery")
+    # The queue the long worker consumes is the one long jobs are sent to, beside the
+    # default queue ("celery": compose sets no CELERY_QUEUE).
+    assert "CELERY_QUEUE" not in services["long-worker"]["environment"]
     assert services["beat"]["command"] == processes.beat("/data/celerybeat-schedule")
     assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
 

@@ -1,5 +1,6 @@
-"""/healthz: the database, Redis, a worker and beat, each checked cheaply; 200 only
-when all are fine, 503 with what is down otherwise; no login, never cached."""
+"""/healthz: the database, Redis, the two workers (follow-ups, long jobs) and beat, each
+checked cheaply; 200 only when all are fine, 503 with what is down otherwise; no login,
+never cached."""
 
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from followups.models import Heartbeat
 from netcrm.celery import app as celery_app
+from netcrm.celery import long_queue
 from netcrm.health import WORKER_ALIVE_SECONDS, redis_client, worker_key
 from tests.conftest import wait_for
 
@@ -17,10 +19,16 @@ def beat_alive(db) -> None:
     Heartbeat.beat("sweep", timezone.now() - timedelta(minutes=1))
 
 
+def keys() -> tuple[str, str]:
+    """The worker keys of the default queue and of its long jobs'."""
+    queue = celery_app.conf.task_default_queue
+    return worker_key(queue), worker_key(long_queue(queue))
+
+
 def worker_alive() -> bool:
     from django.conf import settings
 
-    return bool(redis_client(settings.REDIS_URL).get(worker_key(celery_app.conf.task_default_queue)))
+    return all(redis_client(settings.REDIS_URL).mget(keys()))
 
 
 def test_all_ok_with_real_redis_and_a_real_worker(client, celery_worker, beat_alive):
@@ -33,6 +41,7 @@ def test_all_ok_with_real_redis_and_a_real_worker(client, celery_worker, beat_al
     assert body["database"] == "ok"
     assert body["redis"] == "ok"
     assert body["worker"] == "ok"
+    assert body["long_worker"] == "ok"
     assert body["beat"]["ok"] is True
     assert body["beat"]["last_run"].startswith(str(timezone.now().year))
     assert "no-cache" in response["Cache-Control"]
@@ -42,13 +51,27 @@ def test_all_ok_with_real_redis_and_a_real_worker(client, celery_worker, beat_al
 
 def test_a_stopped_worker_takes_its_heartbeat_with_it(client, redis_url, beat_alive):
     # No worker in this test: none of this queue's keys is alive.
-    redis_client(redis_url).delete(worker_key(celery_app.conf.task_default_queue))
+    redis_client(redis_url).delete(*keys())
 
     response = client.get("/healthz")
 
     assert response.status_code == 503
     assert response.json()["worker"] == f"error: no worker for {WORKER_ALIVE_SECONDS}s"
+    assert response.json()["long_worker"] == f"error: no worker for {WORKER_ALIVE_SECONDS}s"
     assert response.json()["redis"] == "ok"
+
+
+def test_503_when_only_the_long_jobs_worker_is_missing(client, redis_url, beat_alive):
+    """Restores, deletions and imports would wait for ever: a monitor must hear of it."""
+    follow_ups, long_jobs = keys()
+    redis_client(redis_url).set(follow_ups, "now", ex=5)
+    redis_client(redis_url).delete(long_jobs)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["worker"] == "ok"
+    assert response.json()["long_worker"] == f"error: no worker for {WORKER_ALIVE_SECONDS}s"
 
 
 def test_503_when_redis_is_unreachable(client, settings, tmp_path, beat_alive):
@@ -60,11 +83,13 @@ def test_503_when_redis_is_unreachable(client, settings, tmp_path, beat_alive):
     body = response.json()
     assert body["redis"].startswith("error:")
     assert body["worker"].startswith("unknown")
+    assert body["long_worker"].startswith("unknown")
     assert body["database"] == "ok"
 
 
 def test_503_when_beat_is_stale(client, redis_url, db):
-    redis_client(redis_url).set(worker_key(celery_app.conf.task_default_queue), "now", ex=5)
+    for key in keys():
+        redis_client(redis_url).set(key, "now", ex=5)
     last = timezone.now() - Heartbeat.STALE_AFTER - timedelta(seconds=1)
     Heartbeat.beat("sweep", last)
 
@@ -72,7 +97,7 @@ def test_503_when_beat_is_stale(client, redis_url, db):
 
     assert response.status_code == 503
     assert response.json()["beat"] == {"last_run": last.isoformat(), "ok": False}
-    assert response.json()["worker"] == "ok"
+    assert response.json()["worker"] == response.json()["long_worker"] == "ok"
 
 
 def test_503_when_beat_never_ran(client, db):

@@ -121,7 +121,8 @@ def test_runstack_serves_and_processes_a_follow_up(tmp_path: Path):
         )
         health = json.loads(browser.get("/healthz"))
         assert health["database"] == health["redis"] == health["worker"] == "ok", health
-        assert health["beat"]["ok"] is True, health
+        assert health["long_worker"] == "ok" and health["beat"]["ok"] is True, health
+        assert "long@" in output(), "the long jobs' worker did not start"
     finally:
         stack.send_signal(signal.SIGTERM)
         stack.wait(timeout=40)

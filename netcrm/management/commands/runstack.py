@@ -86,6 +86,7 @@ class Command(BaseCommand):
         commands = {
             "web": web,
             "worker": [python, "-m", *processes.worker()],
+            "long": [python, "-m", *processes.long_worker(settings.CELERY_TASK_DEFAULT_QUEUE)],
             "beat": [python, "-m", *processes.beat(str(settings.DATA_DIR / "celerybeat-schedule"))],
         }
         children = {name: self._spawn(name, cmd, env) for name, cmd in commands.items()}
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"\nnetcrm is running at http://{addr}/\n"
             f"Demo login: {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
-            "Press Ctrl-C to stop web, worker, beat"
+            "Press Ctrl-C to stop web, the workers, beat"
             + (" and Redis." if redis else ".") + "\n"
         ))
         stopping = threading.Event()

@@ -88,6 +88,9 @@ class Restore(OwnedModel):
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Times a worker claimed it: one that dies every time (a file too big for its
+    # memory) is given up on, not tried for ever (restores.MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-queued_at", "-pk"]

@@ -9,7 +9,9 @@ why nothing did. Exactly once: a worker claims the row (queued → running) befo
 restores, and marks it done in the restore's own transaction, so a message delivered
 twice restores nothing more, and a worker killed halfway leaves nothing behind.
 Beat asks again for a restore whose message the broker lost, and for one whose worker
-died (running for longer than a restore may take).
+died (running for longer than a restore may take), MAX_ATTEMPTS times at most: a file
+that kills its worker every time (too big for its memory) is then given up on, said
+so on its page, instead of taking the long jobs' worker again every quarter of an hour.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from netcrm.lib import generations, planner
@@ -34,11 +37,15 @@ logger = logging.getLogger(__name__)
 TIME_LIMIT = 900
 STALLED = timedelta(seconds=TIME_LIMIT + 60)
 HEAD = 4096  # bytes of the file looked at in the request
+MAX_ATTEMPTS = 3
 
 TOO_LONG = ("The restore took longer than the server allows ({minutes} minutes), so "
             "nothing was restored. Try again when the server is less busy.")
 BROKE = ("Something went wrong on the server while restoring, so nothing was restored. "
          "Try again; if it happens again, the server's log says why.")
+GAVE_UP = ("The restore stopped {attempts} times without finishing (the server ran out of "
+           "memory or was restarted), so nothing was restored. A smaller backup, or the "
+           "server's administrator, may get further.")
 
 
 def check_head(raw: bytes) -> None:
@@ -89,7 +96,7 @@ def _finish(pk: int, status: str, **fields) -> None:
 def run(pk: int) -> bool:
     """Restore the upload `pk` if no worker has claimed it; True when it was restored."""
     if not Restore.objects.filter(pk=pk, status=RestoreStatus.QUEUED).update(
-        status=RestoreStatus.RUNNING, started_at=timezone.now()
+        status=RestoreStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     ):
         return False  # done, failed, or another worker's (the message delivered twice)
     restore = Restore.objects.select_related("user").get(pk=pk)
@@ -115,10 +122,15 @@ def run(pk: int) -> bool:
 def resume_stalled(now=None) -> int:
     """Restores queued over a minute ago that no worker has claimed (the broker was down
     when they were uploaded) and running ones past STALLED (their worker died and the
-    broker lost the message): asked for again. Returns how many."""
+    broker lost the message): asked for again, unless their worker died MAX_ATTEMPTS
+    times already. Returns how many."""
     now = now or timezone.now()
+    stalled = Restore.objects.filter(status=RestoreStatus.RUNNING, started_at__lt=now - STALLED)
+    for restore in stalled.filter(attempts__gte=MAX_ATTEMPTS).only("pk", "attempts"):
+        logger.error("restore %s given up after %s attempts", restore.pk, restore.attempts)
+        _finish(restore.pk, RestoreStatus.FAILED, error=GAVE_UP.format(attempts=restore.attempts))
     # Back in the queue, as if queued over a minute ago: asked for below, in this call.
-    Restore.objects.filter(status=RestoreStatus.RUNNING, started_at__lt=now - STALLED).update(
+    stalled.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=RestoreStatus.QUEUED, queued_at=now - timedelta(minutes=1, seconds=1)
     )
     waiting = Restore.objects.filter(

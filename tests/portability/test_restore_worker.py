@@ -78,6 +78,36 @@ def test_a_restore_whose_worker_died_is_run_again(celery_worker, user, other_use
     assert Contact.objects.for_user(user).count() == 1
 
 
+def test_a_restore_that_kills_its_worker_every_time_is_given_up_on(
+    celery_worker, client, user, other_user
+):
+    """Claimed three times, and each time its worker died before it finished (a file
+    too big for the worker's memory): beat says so on its page instead of handing it
+    to the long jobs' worker a fourth time."""
+    made = Restore.objects.create(
+        user=user, filename="huge.json", size=1, payload=gzip.compress(a_backup(other_user)),
+        status=RestoreStatus.RUNNING, attempts=restores.MAX_ATTEMPTS - 1,
+        started_at=timezone.now() - restores.STALLED - timedelta(seconds=1),
+    )
+    assert run_task(resume_stalled) == 1  # the second death: once more
+    wait_for(lambda: done(made.pk))
+    made.refresh_from_db()
+    assert made.attempts == restores.MAX_ATTEMPTS  # each claim counted
+    Contact.objects.filter(user=user).delete()  # as if that third run had died too
+    Restore.objects.filter(pk=made.pk).update(
+        status=RestoreStatus.RUNNING, payload=gzip.compress(a_backup(other_user)),
+        started_at=timezone.now() - restores.STALLED - timedelta(seconds=1),
+    )
+
+    assert run_task(resume_stalled) == 0
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and made.payload == b""
+    assert not Contact.objects.filter(user=user).exists()
+    client.force_login(user)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "The restore stopped 3 times without finishing" in page
+
+
 def test_the_worker_deletes_an_account_its_owner_left(celery_worker, client, user, tmp_path):
     user.set_password("a-long-password-1")
     user.save()

@@ -91,6 +91,7 @@ class Restore(OwnedModel):
     # Times a worker claimed it: one that dies every time (a file too big for its
     # memory) is given up on, not tried for ever (restores.MAX_ATTEMPTS).
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=200, blank=True)  # "host:pid" of its worker
 
     class Meta:
         ordering = ["-queued_at", "-pk"]

@@ -8,8 +8,10 @@ and asks the worker for it; the row's page says how far it is, then what came ba
 why nothing did. Exactly once: a worker claims the row (queued → running) before it
 restores, and marks it done in the restore's own transaction, so a message delivered
 twice restores nothing more, and a worker killed halfway leaves nothing behind.
+A worker killed halfway has its message delivered again at once (tasks are acknowledged
+late), and the next worker on that machine sees the claimant gone and takes it over.
 Beat asks again for a restore whose message the broker lost, and for one whose worker
-died (running for longer than a restore may take), MAX_ATTEMPTS times at most: a file
+died elsewhere (running for longer than a restore may take). MAX_ATTEMPTS at most: a file
 that kills its worker every time (too big for its memory) is then given up on, said
 so on its page, instead of taking the long jobs' worker again every quarter of an hour.
 """
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
+import socket
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -93,12 +97,61 @@ def _finish(pk: int, status: str, **fields) -> None:
     )
 
 
-def run(pk: int) -> bool:
-    """Restore the upload `pk` if no worker has claimed it; True when it was restored."""
-    if not Restore.objects.filter(pk=pk, status=RestoreStatus.QUEUED).update(
-        status=RestoreStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    ):
+def worker_process() -> str:
+    """Who claims a restore: this machine and process ("host:pid")."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+def died(claimant: str) -> bool:
+    """Whether the process that claimed a restore is known to be gone: on this machine
+    and no such process. Another machine's, or one that cannot be told, is not (beat
+    takes it for dead once it has run past STALLED)."""
+    host, _, pid = claimant.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # someone else's process: alive
+        return False
+    return False
+
+
+def _claim(pk: int) -> bool:
+    """Claim a queued restore for this process; or take over a running one whose worker
+    died mid-restore on this machine (the message is delivered again at once: tasks are
+    acknowledged late), so that it goes on in seconds, not once beat finds it STALLED.
+    Nothing of the dead one's transaction was committed."""
+    me, now = worker_process(), timezone.now()
+    claim = {"status": RestoreStatus.RUNNING, "started_at": now,
+             "attempts": F("attempts") + 1, "claimed_by": me}
+    if Restore.objects.filter(pk=pk, status=RestoreStatus.QUEUED).update(**claim):
+        return True
+    running = Restore.objects.filter(pk=pk, status=RestoreStatus.RUNNING).values_list(
+        "claimed_by", "attempts"
+    ).first()
+    if running is None or not died(running[0]):
         return False  # done, failed, or another worker's (the message delivered twice)
+    claimant, attempts = running
+    if attempts >= MAX_ATTEMPTS:
+        _give_up(pk, attempts)
+        return False
+    logger.warning("restore %s: its worker %s died; %s takes it over", pk, claimant, me)
+    return bool(Restore.objects.filter(
+        pk=pk, status=RestoreStatus.RUNNING, claimed_by=claimant
+    ).update(**claim))
+
+
+def _give_up(pk: int, attempts: int) -> None:
+    logger.error("restore %s given up after %s attempts", pk, attempts)
+    _finish(pk, RestoreStatus.FAILED, error=GAVE_UP.format(attempts=attempts))
+
+
+def run(pk: int) -> bool:
+    """Restore the upload `pk` if no worker has it; True when it was restored."""
+    if not _claim(pk):
+        return False
     restore = Restore.objects.select_related("user").get(pk=pk)
     try:
         with generations.acting_for(restore.user_id), transaction.atomic():
@@ -126,9 +179,8 @@ def resume_stalled(now=None) -> int:
     times already. Returns how many."""
     now = now or timezone.now()
     stalled = Restore.objects.filter(status=RestoreStatus.RUNNING, started_at__lt=now - STALLED)
-    for restore in stalled.filter(attempts__gte=MAX_ATTEMPTS).only("pk", "attempts"):
-        logger.error("restore %s given up after %s attempts", restore.pk, restore.attempts)
-        _finish(restore.pk, RestoreStatus.FAILED, error=GAVE_UP.format(attempts=restore.attempts))
+    for pk, attempts in stalled.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", "attempts"):
+        _give_up(pk, attempts)
     # Back in the queue, as if queued over a minute ago: asked for below, in this call.
     stalled.filter(attempts__lt=MAX_ATTEMPTS).update(
         status=RestoreStatus.QUEUED, queued_at=now - timedelta(minutes=1, seconds=1)

@@ -9,19 +9,15 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import time as day_time
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -38,6 +34,7 @@ from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
 from portability import restores
 from referrals.models import Referral
 from tests.conftest import empty_queues, make_user, point_broker_at, run_task, wait_for
+from tests.stack import celery_process, children_of, database_url, stack_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,59 +42,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Real processes on the test database ----------------------------------------------
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(autouse=True)
 def empty_queue(redis_url: str) -> None:
     """Start from empty queues: other tests' unconsumed messages are not ours."""
     empty_queues()
-
-
-@contextmanager
-def celery_process(kind: str, tmp_path: Path, *args: str, **env: str):
-    """`celery worker` or `celery beat` as a child process on the test database and Redis."""
-    with stack_process(["celery", "-A", "netcrm", kind, "--loglevel", "INFO", *args],
-                       tmp_path, **env) as process:
-        yield process
-
-
-@contextmanager
-def stack_process(command: list[str], tmp_path: Path, **env: str):
-    """One of netcrm/processes.py's command lines, run as `make run` runs it (python -m),
-    on the test database and Redis."""
-    log_path = tmp_path / f"{command[0]}-{time.monotonic_ns()}.log"
-    environment = os.environ | {
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": celery_app.conf.task_default_queue,
-        "DATA_DIR": str(tmp_path / "data"),
-        "PYTHONUNBUFFERED": "1",
-    } | env
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", *command],
-            cwd=settings.BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
-        )
-        process.log = log_path
-        try:
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def children_of(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 @contextmanager

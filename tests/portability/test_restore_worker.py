@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from netcrm import processes
+from netcrm.celery import app as celery_app
 from portability import backup, restores
 from portability.models import Departure, Restore, RestoreStatus
 from portability.tasks import delete_account, restore_upload, resume_stalled
-from tests.conftest import broker_unreachable, run_task, wait_for
+from tests.conftest import broker_unreachable, empty_queues, run_task, wait_for
 from tests.factories import make_contact, make_meeting
+from tests.stack import database_url, stack_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,6 +116,91 @@ def test_a_restore_that_kills_its_worker_every_time_is_given_up_on(
     client.force_login(user)
     page = client.get(made.get_absolute_url()).content.decode()
     assert "The restore stopped 3 times without finishing" in page
+
+
+def test_who_claimed_a_restore_is_known_dead_only_on_this_machine():
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # exited and reaped: no such process any more
+    here = socket.gethostname()
+    assert restores.died(f"{here}:{gone.pid}")
+    assert not restores.died(restores.worker_process())  # this process
+    assert not restores.died(f"{here}:1")  # init: alive, whoever's it is
+    assert not restores.died(f"another-{here}:{gone.pid}")  # can't tell: beat's STALLED
+    assert not restores.died("") and not restores.died(f"{here}:") and not restores.died("x")
+
+
+def test_a_restore_whose_claimant_died_here_is_taken_over_at_once(celery_worker, user, other_user):
+    """The message of a restore whose worker was killed comes again at once; the worker
+    that gets it sees the claimant gone and goes on, without waiting for beat."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    made = Restore.objects.create(
+        user=user, filename="b.json", size=1, payload=gzip.compress(a_backup(other_user)),
+        status=RestoreStatus.RUNNING, started_at=timezone.now(), attempts=1,
+        claimed_by=f"{socket.gethostname()}:{gone.pid}",
+    )
+    assert run_task(restore_upload, made.pk) is True
+    made.refresh_from_db()
+    assert (made.status, made.attempts, made.claimed_by) == (
+        RestoreStatus.DONE, 2, restores.worker_process()
+    )
+    assert Contact.objects.for_user(user).count() == 1
+    # A claimant still alive (the message delivered twice) is left alone.
+    alive = Restore.objects.create(
+        user=other_user, filename="b.json", size=1, payload=b"x", attempts=1,
+        status=RestoreStatus.RUNNING, started_at=timezone.now(),
+        claimed_by=restores.worker_process(),
+    )
+    assert run_task(restore_upload, alive.pk) is False
+    alive.refresh_from_db()
+    assert (alive.status, alive.attempts) == (RestoreStatus.RUNNING, 1)
+
+
+def test_the_third_death_here_gives_up_at_once(celery_worker, client, user, other_user):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    made = Restore.objects.create(
+        user=user, filename="huge.json", size=1, payload=gzip.compress(a_backup(other_user)),
+        status=RestoreStatus.RUNNING, started_at=timezone.now(),
+        attempts=restores.MAX_ATTEMPTS, claimed_by=f"{socket.gethostname()}:{gone.pid}",
+    )
+    assert run_task(restore_upload, made.pk) is False
+    made.refresh_from_db()
+    assert made.status == RestoreStatus.FAILED and made.payload == b""
+    assert not Contact.objects.for_user(user).exists()
+    client.force_login(user)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "stopped 3 times without finishing" in page
+
+
+def test_a_long_worker_killed_mid_restore_is_followed_by_the_next_at_once(
+    user, other_user, tmp_path
+):
+    """`make run`'s long jobs' worker, by its own command line, killed (SIGKILL, as the
+    kernel's out-of-memory killer does) while it restores: its process pool starts
+    another, the message comes again, and the restore is done in seconds, once, with
+    nothing of the first try left."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer: what would hold the restore holds its claim too")
+    raw = a_backup(other_user)
+    empty_queues()
+    queue = celery_app.conf.task_default_queue
+    with stack_process(processes.long_worker(queue), tmp_path) as worker:
+        wait_for(lambda: "ready" in worker.log.read_text(), timeout=60)
+        with psycopg.connect(database_url()) as lock:
+            # The restore's INSERTs wait on this: the worker is caught halfway.
+            lock.execute(f"LOCK TABLE {Contact._meta.db_table} IN EXCLUSIVE MODE")
+            made = restores.start(user, SimpleUploadedFile("b.json", raw))
+            wait_for(lambda: Restore.objects.get(pk=made.pk).claimed_by, timeout=30)
+            first = Restore.objects.get(pk=made.pk).claimed_by
+            os.kill(int(first.rpartition(":")[2]), signal.SIGKILL)
+            wait_for(lambda: Restore.objects.get(pk=made.pk).attempts == 2, timeout=30)
+            lock.rollback()
+        wait_for(lambda: done(made.pk), timeout=30)
+    made.refresh_from_db()
+    assert made.claimed_by not in ("", first)
+    assert list(Contact.objects.for_user(user).values_list("name", flat=True)) == ["Sara Smith"]
+    assert "takes it over" in worker.log.read_text()
 
 
 def test_the_worker_deletes_an_account_its_owner_left(celery_worker, client, user, tmp_path):

@@ -1,4 +1,4 @@
-# netcrm's image: web (gunicorn), worker and beat all run from it (compose.yaml).
+# netcrm's image: web (gunicorn), the two workers and beat all run from it (compose.yaml).
 # Checked statically by tests/netcrm/test_container_files.py: images cannot be
 # pulled on the machine netcrm is developed on, so this file is not built there.
 FROM python:3.13-slim

@@ -8,7 +8,7 @@ Run on demand, never by the test suite, on a database seeded and kept by run.py:
         .venv/bin/python bench/load.py [--seconds 180] [--heavy 50] [--ordinary 50]
 
 It starts the stack as `make run` does (`manage.py runstack`: gunicorn with the
-command line of netcrm/processes.py, static files collected, a Celery worker and beat,
+command line of netcrm/processes.py, static files collected, the two Celery workers and beat,
 an embedded Redis in a temporary DATA_DIR), DEBUG=false and SECURE_COOKIES=false, on
 127.0.0.1:--port, pointing at DATABASE_URL. Then --heavy sessions log in as the heavy
 user (bench-heavy) and --ordinary sessions as the ordinary users (bench-user-NN), one
@@ -531,7 +531,7 @@ ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\
 
 
 PROCESS_GROUPS = [  # (group, what its command line contains), the first match wins
-    ("gunicorn (web)", "gunicorn"), ("celery (worker, beat)", "celery"),
+    ("gunicorn (web)", "gunicorn"), ("celery (workers, beat)", "celery"),
     ("PostgreSQL", "postgres"), ("Redis", "redis"), ("Redis", "valkey"),
 ]
 
@@ -779,7 +779,7 @@ def main() -> None:
             raise SystemExit("loopback only: --url must be on 127.0.0.1 or localhost")
     else:
         host, port = "127.0.0.1", args.port
-        print(f"starting the stack (manage.py runstack: gunicorn, worker, beat, embedded "
+        print(f"starting the stack (manage.py runstack: gunicorn, workers, beat, embedded "
               f"Redis) on {host}:{port}; its log: {data_dir}/server.log")
         started = time.monotonic()
         server = start_server(port, data_dir)

@@ -110,11 +110,11 @@ def died(claimant: str) -> bool:
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:
-        os.kill(int(pid), 0)
+        os.kill(int(pid), 0)  # signal 0: only whether the process is there
     except ProcessLookupError:
         return True
-    except OSError:  # someone else's process: alive
-        return False
+    except OSError:  # there, someone else's
+        pass
     return False
 
 

@@ -24,7 +24,7 @@ from netcrm.celery import app as celery_app
 from portability import backup, restores
 from portability.models import Departure, Restore, RestoreStatus
 from portability.tasks import delete_account, restore_upload, resume_stalled
-from tests.conftest import broker_unreachable, empty_queues, run_task, wait_for
+from tests.conftest import broker_unreachable, empty_queues, make_user, run_task, wait_for
 from tests.factories import make_contact, make_meeting
 from tests.stack import database_url, stack_process
 
@@ -91,53 +91,58 @@ def test_a_restore_whose_worker_died_is_run_again(celery_worker, user, other_use
 def test_a_restore_that_kills_its_worker_every_time_is_given_up_on(
     celery_worker, client, user, other_user
 ):
-    """Claimed three times, and each time its worker died before it finished (a file
-    too big for the worker's memory): beat says so on its page instead of handing it
-    to the long jobs' worker a fourth time."""
-    made = Restore.objects.create(
-        user=user, filename="huge.json", size=1, payload=gzip.compress(a_backup(other_user)),
-        status=RestoreStatus.RUNNING, attempts=restores.MAX_ATTEMPTS - 1,
-        started_at=timezone.now() - restores.STALLED - timedelta(seconds=1),
+    """Running past STALLED (its worker died elsewhere): handed to a worker again while
+    it has been claimed fewer than MAX_ATTEMPTS times; after that, beat says so on its
+    page instead of handing it to the long jobs' worker once more."""
+    stalled = timezone.now() - restores.STALLED - timedelta(seconds=1)
+    raw = gzip.compress(a_backup(other_user))
+    again = Restore.objects.create(
+        user=user, filename="b.json", size=1, payload=raw, status=RestoreStatus.RUNNING,
+        attempts=restores.MAX_ATTEMPTS - 1, started_at=stalled,
     )
-    assert run_task(resume_stalled) == 1  # the second death: once more
-    wait_for(lambda: done(made.pk))
-    made.refresh_from_db()
-    assert made.attempts == restores.MAX_ATTEMPTS  # each claim counted
-    Contact.objects.filter(user=user).delete()  # as if that third run had died too
-    Restore.objects.filter(pk=made.pk).update(
-        status=RestoreStatus.RUNNING, payload=gzip.compress(a_backup(other_user)),
-        started_at=timezone.now() - restores.STALLED - timedelta(seconds=1),
+    someone = make_user("someone")
+    hopeless = Restore.objects.create(
+        user=someone, filename="huge.json", size=1, payload=raw,
+        status=RestoreStatus.RUNNING, attempts=restores.MAX_ATTEMPTS, started_at=stalled,
     )
 
-    assert run_task(resume_stalled) == 0
-    made.refresh_from_db()
-    assert made.status == RestoreStatus.FAILED and made.payload == b""
-    assert not Contact.objects.filter(user=user).exists()
-    client.force_login(user)
-    page = client.get(made.get_absolute_url()).content.decode()
+    assert run_task(resume_stalled) == 1
+    wait_for(lambda: done(again.pk))
+    again.refresh_from_db()
+    assert again.attempts == restores.MAX_ATTEMPTS  # its last claim counted
+    assert Contact.objects.for_user(user).count() == 1
+    hopeless.refresh_from_db()
+    assert hopeless.status == RestoreStatus.FAILED and hopeless.payload == b""
+    assert not Contact.objects.for_user(someone).exists()
+    client.force_login(someone)
+    page = client.get(hopeless.get_absolute_url()).content.decode()
     assert "The restore stopped 3 times without finishing" in page
 
 
-def test_who_claimed_a_restore_is_known_dead_only_on_this_machine():
+def dead_claimant() -> str:
+    """"host:pid" of a process of this machine that has exited (and been reaped)."""
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()  # exited and reaped: no such process any more
+    gone.wait()
+    return f"{socket.gethostname()}:{gone.pid}"
+
+
+def test_who_claimed_a_restore_is_known_dead_only_on_this_machine():
+    gone = dead_claimant()
     here = socket.gethostname()
-    assert restores.died(f"{here}:{gone.pid}")
+    assert restores.died(gone)
     assert not restores.died(restores.worker_process())  # this process
     assert not restores.died(f"{here}:1")  # init: alive, whoever's it is
-    assert not restores.died(f"another-{here}:{gone.pid}")  # can't tell: beat's STALLED
+    assert not restores.died(f"another-{gone}")  # can't tell: beat's STALLED
     assert not restores.died("") and not restores.died(f"{here}:") and not restores.died("x")
 
 
 def test_a_restore_whose_claimant_died_here_is_taken_over_at_once(celery_worker, user, other_user):
     """The message of a restore whose worker was killed comes again at once; the worker
     that gets it sees the claimant gone and goes on, without waiting for beat."""
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
     made = Restore.objects.create(
         user=user, filename="b.json", size=1, payload=gzip.compress(a_backup(other_user)),
         status=RestoreStatus.RUNNING, started_at=timezone.now(), attempts=1,
-        claimed_by=f"{socket.gethostname()}:{gone.pid}",
+        claimed_by=dead_claimant(),
     )
     assert run_task(restore_upload, made.pk) is True
     made.refresh_from_db()
@@ -157,12 +162,10 @@ def test_a_restore_whose_claimant_died_here_is_taken_over_at_once(celery_worker,
 
 
 def test_the_third_death_here_gives_up_at_once(celery_worker, client, user, other_user):
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait()
     made = Restore.objects.create(
         user=user, filename="huge.json", size=1, payload=gzip.compress(a_backup(other_user)),
         status=RestoreStatus.RUNNING, started_at=timezone.now(),
-        attempts=restores.MAX_ATTEMPTS, claimed_by=f"{socket.gethostname()}:{gone.pid}",
+        attempts=restores.MAX_ATTEMPTS, claimed_by=dead_claimant(),
     )
     assert run_task(restore_upload, made.pk) is False
     made.refresh_from_db()

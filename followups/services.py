@@ -153,15 +153,18 @@ def sweep(now: datetime | None = None) -> int:
 
 def sweep_source(kind: FollowUpKind, source: Source, now: datetime) -> int:
     """Every subject `source` calls pending, once, in batches by primary key; those
-    with a recent Problem are left for later."""
+    with a recent Problem are left for later.
+
+    The ids in one query without ORDER BY … LIMIT: batches asked for by `pk > last
+    ORDER BY pk LIMIT n` let PostgreSQL walk the primary key and test every row of the
+    table when nothing is pending (the sweep's usual case, every minute), instead of
+    starting from the window's indexes: with the picture of bench/README.md and a
+    million follow-ups, 48 ms of SQL a sweep against 27. A backlog's ids are only ids."""
     recent = Problem.objects.filter(
         kind=kind.name, subject=source.subject, last_seen_at__gt=now - Problem.RETRY_AFTER
     ).values("subject_id")
-    pending = source.pending(now).exclude(pk__in=recent).order_by("pk")
-    changed, last = 0, 0
-    while ids := list(pending.filter(pk__gt=last).values_list("pk", flat=True)[:SWEEP_BATCH]):
-        changed += repair(kind, source, ids, now)
-        if len(ids) < SWEEP_BATCH:
-            break
-        last = ids[-1]
+    ids = sorted(source.pending(now).exclude(pk__in=recent).order_by().values_list("pk", flat=True))
+    changed = 0
+    for start in range(0, len(ids), SWEEP_BATCH):
+        changed += repair(kind, source, ids[start:start + SWEEP_BATCH], now)
     return changed

@@ -108,6 +108,45 @@ def test_the_sweep_leaves_old_history_alone(user):
     assert sweep() == 0
 
 
+def test_a_backlog_bigger_than_a_batch_is_repaired_batch_by_batch(user, monkeypatch):
+    """The ids come in one query per source, whatever the backlog, then go to repair a
+    batch at a time: every meeting once (batches of 2 here, five meetings)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from followups import services
+
+    monkeypatch.setattr(services, "SWEEP_BATCH", 2)
+    meetings = [meeting_with(user, f"Person {i}") for i in range(5)]
+    batches = []
+    real_repair = services.repair
+    monkeypatch.setattr(
+        services, "repair",
+        lambda kind, source, ids, now: batches.append((kind.name, list(ids)))
+        or real_repair(kind, source, ids, now),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        sweep()
+    listing = 'SELECT "meetings_meeting"."id" AS "pk"'
+    listings = [q["sql"] for q in queries if q["sql"].startswith(listing)]
+    assert len(listings) == sum(s.subject == "meetings.Meeting" for _, s in services.sources())
+    thank_you_batches = [ids for name, ids in batches if name == "thank_you"]
+    assert thank_you_batches == [[m.pk for m in meetings[:2]], [m.pk for m in meetings[2:4]],
+                                 [meetings[4].pk]]
+    assert sorted(thank_yous().values_list("meeting_id", flat=True)) == [m.pk for m in meetings]
+
+
+def test_an_idle_sweep_asks_once_per_source(user, django_assert_num_queries):
+    """Nothing pending: one query for each kind's source, none walking a table in
+    batches (bench/sweep.py times it over a million follow-ups)."""
+    from followups.services import sources
+
+    meeting_with(user, "Sara Smith")
+    sweep()
+    with django_assert_num_queries(len(list(sources()))):
+        assert sweep() == 0
+
+
 def test_a_skipped_thank_you_is_not_recreated(user):
     meeting = meeting_with(user, "Sara Smith")
     create_followups("meetings.Meeting", [meeting.pk])

@@ -65,6 +65,9 @@ class ImportBatch(OwnedModel):
     # When a run last claimed a chunk: a run that stops moving is asked for again.
     progressed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Runs that claimed it: a worker killed mid-import is followed by another run, up to
+    # services.MAX_ATTEMPTS, then the import is given up on.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -201,24 +201,40 @@ def confirm(batch: ImportBatch, answers: dict[str, str]) -> bool:
     return bool(claimed)
 
 
+# Runs that may claim one import: the message of a run whose worker was killed (out of
+# memory on a file too big for it, say) comes again at once, tasks being acknowledged
+# late; without a limit such a file would hold the long jobs' worker for ever, and
+# everyone's imports and restores behind it.
+MAX_ATTEMPTS = 3
+GAVE_UP = ("its worker stopped {attempts} times without finishing it (the server ran out of "
+           "memory or was restarted); a smaller file, or the server's administrator, may "
+           "get further")
+
+
 def run_import(batch_id: int, chunk: int = CHUNK) -> int:
     """Import a confirmed batch, `chunk` rows per transaction; returns the rows done.
     Safe to run twice, at once or after a worker died: each chunk is claimed by moving
     `done` from where it starts to where it ends, so no chunk is imported twice, and a
     second run goes on where the first stopped. The rows are planned again against
-    the contacts as they are now (another file may have been imported since)."""
+    the contacts as they are now (another file may have been imported since). A batch
+    that MAX_ATTEMPTS runs claimed without finishing is given up on."""
     now = timezone.now()
+    unfinished = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
+    )
     try:
         with transaction.atomic():
-            claimed = ImportBatch.objects.filter(
-                pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
-            ).update(status=Status.RUNNING, started_at=Coalesce(F("started_at"), now),
-                     progressed_at=now)
+            claimed = unfinished.filter(attempts__lt=MAX_ATTEMPTS).update(
+                status=Status.RUNNING, started_at=Coalesce(F("started_at"), now),
+                progressed_at=now, attempts=F("attempts") + 1,
+            )
     except IntegrityError:
         # Another of the user's imports is running (import_one_running_per_user): this
         # one stays queued, and is asked for again once that one ends (`_next`).
         return 0
     if not claimed:
+        if user_id := unfinished.values_list("user_id", flat=True).first():
+            _give_up(batch_id, user_id)
         return 0
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
     rows = plan([row["record"] for row in batch.rows], Index.for_user(batch.user, region()),
@@ -242,6 +258,16 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
     )
     _next(batch.user_id)
     return len(rows)
+
+
+def _give_up(batch_id: int, user_id: int) -> None:
+    """Failed, and said why on its page; what its runs added stays, undoable."""
+    logger.error("import %s given up after %s attempts", batch_id, MAX_ATTEMPTS)
+    ImportBatch.objects.filter(pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
+        status=Status.FAILED, error=GAVE_UP.format(attempts=MAX_ATTEMPTS),
+        finished_at=timezone.now(),
+    )
+    _next(user_id)
 
 
 def _next(user_id: int) -> None:

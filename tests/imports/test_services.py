@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
@@ -354,6 +355,64 @@ def test_a_run_that_died_mid_way_goes_on_where_it_stopped(user):
     batch.refresh_from_db()
     assert batch.status == Status.DONE and batch.done == 5
     assert Contact.objects.count() == 3 and len(batch.created_ids) == 3
+
+
+class Killed(BaseException):
+    """The worker's process killed mid-run: nothing after it runs, not even except
+    Exception (run_import records an exception as a failure)."""
+
+
+def test_a_file_that_kills_its_worker_every_time_is_given_up_on(
+    user, client_logged_in, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Acknowledged late, a killed run's message comes again at once: each run that
+    claims the import counts, and the delivery after the third gives it up (failed,
+    and its page says why) instead of taking the long jobs' worker for ever; the
+    user's next import is asked for, and what the runs added stays, undoable."""
+    doomed, waiting = (
+        services.preview(user, sample(name), name).batch
+        for name in ("linkedin_connections.csv", "apple.vcf")
+    )
+    for batch in (doomed, waiting):
+        services.confirm(batch, {})
+    real_chunk = services.import_chunk
+
+    def chunk_then_killed(batch, rows, start, end, organizations):
+        real_chunk(batch, rows, start, end, organizations)
+        raise Killed
+
+    monkeypatch.setattr(services, "import_chunk", chunk_then_killed)
+    for attempt in (1, 2, 3):
+        with pytest.raises(Killed):
+            services.run_import(doomed.pk, chunk=1)
+        doomed.refresh_from_db()
+        assert (doomed.status, doomed.attempts, doomed.done) == (Status.RUNNING, attempt, attempt)
+
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.run_import(doomed.pk, chunk=1) == 0
+    doomed.refresh_from_db()
+    assert (doomed.status, doomed.attempts, doomed.done) == (Status.FAILED, 3, 3)
+    assert "stopped 3 times without finishing" in doomed.error
+    assert len(sent) == 1  # the waiting import, asked for now
+    page = client_logged_in.get(reverse("imports:batch", args=[doomed.pk])).content.decode()
+    assert "The import stopped after 3 of 5 rows: its worker stopped 3 times" in page
+    made = [row for row in doomed.rows[:3] if row["action"] in (CREATE, SIMILAR)]
+    assert made and Contact.objects.filter(user=user).count() == len(made)  # undoable
+
+    monkeypatch.setattr(services, "import_chunk", real_chunk)
+    assert services.run_import(waiting.pk) > 0
+    assert ImportBatch.objects.get(pk=waiting.pk).status == Status.DONE
+
+
+def test_a_run_after_a_killed_one_goes_on_and_counts(user):
+    """A worker killed once (a deploy, say) is no reason to give up: the next run
+    finishes the import, having claimed it a second time."""
+    preview = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    services.confirm(preview, {})
+    ImportBatch.objects.filter(pk=preview.pk).update(status=Status.RUNNING, attempts=1)
+    assert services.run_import(preview.pk) == 5
+    preview.refresh_from_db()
+    assert (preview.status, preview.attempts) == (Status.DONE, 2)
 
 
 def test_the_import_makes_a_few_queries_per_chunk_whatever_the_rows(user):

@@ -234,7 +234,8 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
         return 0
     if not claimed:
         if user_id := unfinished.values_list("user_id", flat=True).first():
-            _give_up(batch_id, user_id)
+            logger.error("import %s given up after %s runs", batch_id, MAX_ATTEMPTS)
+            _fail(batch_id, user_id, GAVE_UP.format(attempts=MAX_ATTEMPTS))
         return 0
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
     rows = plan([row["record"] for row in batch.rows], Index.for_user(batch.user, region()),
@@ -247,11 +248,7 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
                 return 0  # another run has it
     except Exception as error:  # recorded for the user; what earlier chunks made stays, undoable
         logger.exception("import %s failed", batch_id)
-        ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(
-            status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000],
-            finished_at=timezone.now(),
-        )
-        _next(batch.user_id)
+        _fail(batch_id, batch.user_id, f"{type(error).__name__}: {error}"[:1000])
         return 0
     ImportBatch.objects.filter(pk=batch_id, status=Status.RUNNING).update(
         status=Status.DONE, finished_at=timezone.now(), counts=count(rows), rows=rows,
@@ -260,12 +257,11 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
     return len(rows)
 
 
-def _give_up(batch_id: int, user_id: int) -> None:
-    """Failed, and said why on its page; what its runs added stays, undoable."""
-    logger.error("import %s given up after %s attempts", batch_id, MAX_ATTEMPTS)
+def _fail(batch_id: int, user_id: int, error: str) -> None:
+    """Failed, and why on its page; what it added stays, undoable. The user's next
+    import goes on."""
     ImportBatch.objects.filter(pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
-        status=Status.FAILED, error=GAVE_UP.format(attempts=MAX_ATTEMPTS),
-        finished_at=timezone.now(),
+        status=Status.FAILED, error=error, finished_at=timezone.now(),
     )
     _next(user_id)
 

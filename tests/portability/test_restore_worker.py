@@ -111,11 +111,16 @@ def test_a_restore_that_kills_its_worker_every_time_is_given_up_on(
     again.refresh_from_db()
     assert again.attempts == restores.MAX_ATTEMPTS  # its last claim counted
     assert Contact.objects.for_user(user).count() == 1
-    hopeless.refresh_from_db()
-    assert hopeless.status == RestoreStatus.FAILED and hopeless.payload == b""
-    assert not Contact.objects.for_user(someone).exists()
-    client.force_login(someone)
-    page = client.get(hopeless.get_absolute_url()).content.decode()
+    assert_given_up(client, hopeless)
+
+
+def assert_given_up(client, restore: Restore) -> None:
+    """Failed with its file dropped, nothing restored, and its page saying why."""
+    restore.refresh_from_db()
+    assert restore.status == RestoreStatus.FAILED and restore.payload == b""
+    assert not Contact.objects.for_user(restore.user).exists()
+    client.force_login(restore.user)
+    page = client.get(restore.get_absolute_url()).content.decode()
     assert "The restore stopped 3 times without finishing" in page
 
 
@@ -168,12 +173,7 @@ def test_the_third_death_here_gives_up_at_once(celery_worker, client, user, othe
         attempts=restores.MAX_ATTEMPTS, claimed_by=dead_claimant(),
     )
     assert run_task(restore_upload, made.pk) is False
-    made.refresh_from_db()
-    assert made.status == RestoreStatus.FAILED and made.payload == b""
-    assert not Contact.objects.for_user(user).exists()
-    client.force_login(user)
-    page = client.get(made.get_absolute_url()).content.decode()
-    assert "stopped 3 times without finishing" in page
+    assert_given_up(client, made)
 
 
 def test_a_long_worker_killed_mid_restore_is_followed_by_the_next_at_once(

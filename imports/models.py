@@ -14,13 +14,17 @@ MATCH = "match"  # someone already in netcrm: fills what is empty
 DUPLICATE = "duplicate"  # the same person as an earlier row of the file: merged into it
 SIMILAR = "similar"  # a similar name at the same organization: the user says
 SKIP = "skip"  # a problem, with its reason
+# After an import that failed: a row past where it stopped (what was planned for it is
+# kept as "planned").
+NOT_IMPORTED = "unreached"
 ACTIONS = {
     CREATE: "New", MATCH: "Already in netcrm", DUPLICATE: "Twice in this file",
     SIMILAR: "Needs a decision", SKIP: "Problem",
 }
 # Once imported, the same rows in the past tense.
 DONE_ACTIONS = ACTIONS | {CREATE: "Added", MATCH: "Matched", DUPLICATE: "Merged",
-                          SIMILAR: "Similar name, added", SKIP: "Skipped"}
+                          SIMILAR: "Similar name, added", SKIP: "Skipped",
+                          NOT_IMPORTED: "Not imported"}
 
 
 class Status(models.TextChoices):

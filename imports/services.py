@@ -36,7 +36,7 @@ from contacts.identity import (
 )
 from contacts.models import Contact, Organization, link_href
 from imports.models import (
-    CREATE, DUPLICATE, MATCH, SIMILAR, SKIP, ImportBatch, Status,
+    CREATE, DUPLICATE, MATCH, NOT_IMPORTED, SIMILAR, SKIP, ImportBatch, Status,
 )
 from imports.parsers import Parsed, Unreadable, read
 from netcrm.lib.tasks import enqueue_on_commit
@@ -258,11 +258,22 @@ def run_import(batch_id: int, chunk: int = CHUNK) -> int:
 
 
 def _fail(batch_id: int, user_id: int, error: str) -> None:
-    """Failed, and why on its page; what it added stays, undoable. The user's next
-    import goes on."""
-    ImportBatch.objects.filter(pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
-        status=Status.FAILED, error=error, finished_at=timezone.now(),
+    """Failed, and why on its page; what it added stays, undoable, and the rows past
+    where it stopped say they were not imported (their counts with them). The user's
+    next import goes on."""
+    unfinished = ImportBatch.objects.filter(
+        pk=batch_id, status__in=[Status.QUEUED, Status.RUNNING]
     )
+    with transaction.atomic():
+        batch = unfinished.select_for_update().only("rows", "done").first()
+        if batch is not None:
+            rows = batch.rows[: batch.done] + [
+                row | {"action": NOT_IMPORTED, "planned": row["action"], "contact": None,
+                       "filled": []}
+                for row in batch.rows[batch.done:]
+            ]
+            unfinished.update(status=Status.FAILED, error=error, finished_at=timezone.now(),
+                              rows=rows, counts=count(rows))
     _next(user_id)
 
 

@@ -60,10 +60,10 @@ def _batch(request: HttpRequest, pk: int) -> ImportBatch:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The preview before it is confirmed, the progress while it runs, the summary after."""
     batch = _batch(request, pk)
-    show = request.GET.get("show", "")
-    show = show if show in ACTIONS else ""
-    rows = [row for row in batch.rows if not show or row["action"] == show]
     labels = ACTIONS if batch.status == Status.PREVIEW else DONE_ACTIONS
+    show = request.GET.get("show", "")
+    show = show if show in labels else ""
+    rows = [row for row in batch.rows if not show or row["action"] == show]
     context = {
         "batch": batch, "show": show, "actions": labels, "Status": Status,
         "filters": [(key, label, batch.count(key)) for key, label in labels.items()

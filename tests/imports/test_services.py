@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from imports import services
-from imports.models import CREATE, DUPLICATE, MATCH, SIMILAR, SKIP, ImportBatch, Status
+from imports.models import (
+    CREATE, DUPLICATE, MATCH, NOT_IMPORTED, SIMILAR, SKIP, ImportBatch, Status,
+)
 from jobs.models import Lead
 from tests.factories import make_contact, make_organization
 from tests.imports.helpers import import_now, sample
@@ -398,10 +400,55 @@ def test_a_file_that_kills_its_worker_every_time_is_given_up_on(
     assert "The import stopped after 3 of 5 rows: its worker stopped 3 times" in page
     made = [row for row in doomed.rows[:3] if row["action"] in (CREATE, SIMILAR)]
     assert made and Contact.objects.filter(user=user).count() == len(made)  # undoable
+    assert [row["action"] for row in doomed.rows[3:]] == [NOT_IMPORTED] * 2
+    assert doomed.counts[NOT_IMPORTED] == 2 and doomed.created_count == len(made)
 
     monkeypatch.setattr(services, "import_chunk", real_chunk)
     assert services.run_import(waiting.pk) > 0
     assert ImportBatch.objects.get(pk=waiting.pk).status == Status.DONE
+
+
+def test_a_failed_import_says_which_rows_it_did_not_reach(user, client_logged_in, monkeypatch):
+    """An import that fails mid-way keeps what its finished chunks added, and its page
+    lists the rows past where it stopped as not imported, not as added or matched: the
+    counts are of what happened."""
+    make_contact(user, name="Ann Already", email="ann@example.com")
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"] + [
+        f"{first},{last},,{first}@example.com,{org},Engineer,01 Jan 2024"
+        for first, last, org in [("Bruno", "Okafor", "Acme"), ("Chidi", "Lindqvist", "Globex"),
+                                 ("Dana", "Whitfield", "Initech"), ("Emeka", "Sato", "Umbrella")]
+    ] + ["Ann,Already,,ann@example.com,Acme,Engineer,01 Jan 2024"]
+    batch = services.preview(user, "\n".join(lines).encode(), "c.csv").batch
+    services.confirm(batch, {})
+    real_chunk = services.import_chunk
+
+    def fails_on_the_third(batch, rows, start, end, organizations):
+        if start == 2:
+            raise RuntimeError("the disk is full")
+        return real_chunk(batch, rows, start, end, organizations)
+
+    monkeypatch.setattr(services, "import_chunk", fails_on_the_third)
+    assert services.run_import(batch.pk, chunk=1) == 0
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == (Status.FAILED, 2)
+    assert [row["action"] for row in batch.rows] == [CREATE, CREATE] + [NOT_IMPORTED] * 3
+    assert batch.rows[4]["planned"] == MATCH and batch.rows[4]["contact"] is None
+    assert batch.counts == {CREATE: 2, NOT_IMPORTED: 3} and batch.created_count == 2
+    assert Contact.objects.filter(user=user).count() == 3  # Ann and the two added
+
+    url = reverse("imports:batch", args=[batch.pk])
+    page = client_logged_in.get(url).content.decode()
+    assert "The import stopped after 2 of 5 rows: RuntimeError: the disk is full" in page
+    assert page.count("Not imported: the import stopped before this row") == 3
+    assert page.count("Added.") == 2 and "Already in netcrm as" not in page
+    assert "<strong>3</strong> not imported" in page
+    shown = client_logged_in.get(url, {"show": NOT_IMPORTED}).content.decode()
+    assert shown.count("Not imported: the import stopped") == 3 and "Added." not in shown
+    progress = client_logged_in.get(
+        reverse("imports:batch-progress", args=[batch.pk]), headers={"HX-Request": "true"}
+    )
+    assert "Stopped after 2 of 5 rows" in progress.content.decode()
+    assert progress["HX-Redirect"] == url
 
 
 def test_a_run_after_a_killed_one_goes_on_and_counts(user):

@@ -39,6 +39,11 @@
     node.append(...children);
     return node;
   };
+  const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+  const typedAt = (item) => new Date(item.at).toLocaleString([],
+    { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const discardButton = (item) => el("button", { type: "button", class: "link",
+    "data-outbox-discard": item.id, "aria-label": `Discard ${item.title}` }, "Discard");
   async function render() {
     if (!outbox) return;
     const items = user ? await mine() : [];
@@ -55,6 +60,8 @@
     if (waiting.length) {
       lines.push(el("p", { class: "waiting" }, el("strong", {}, `Waiting to send (${waiting.length})`),
         loginNeeded ? " Log in to send." : " Kept on this phone; sent when you're back online."));
+      waiting.forEach((item) => lines.push(el("p", { class: "kept-item" },
+        `${capital(item.title)}, typed ${typedAt(item)} `, discardButton(item))));
     }
     if (unsent && !navigator.onLine) {
       lines.push(el("p", { class: "invalid" }, "No connection: that change was not saved. "
@@ -62,7 +69,8 @@
     }
     items.filter((item) => item.state === "invalid").forEach((item) => {
       lines.push(el("p", { class: "invalid" }, `Couldn't send ${item.title}: `,
-        el("a", { href: `${item.action}?outbox=${item.id}` }, "open to fix")));
+        el("a", { href: `${item.action}?outbox=${item.id}` }, "open to fix"), " ",
+        discardButton(item)));
     });
     items.filter((item) => item.state === "sent").forEach((item) => {
       const link = item.meetingUrl ? el("a", { href: item.meetingUrl }, item.title) : item.title;
@@ -75,7 +83,12 @@
     // The note left where a meeting was kept follows it: sent, or to fix.
     document.querySelectorAll("[data-kept]").forEach((note) => {
       const item = items.find((one) => one.id === note.dataset.kept);
-      if (!item || item.state === "waiting") return;
+      if (!item) { // discarded
+        note.querySelector("h2").textContent = "Discarded";
+        note.querySelector("p").textContent = "Nothing was sent: it is deleted from this phone.";
+        return;
+      }
+      if (item.state === "waiting") return;
       note.querySelector("h2").textContent = item.state === "invalid" ? "Couldn't send" : "Sent";
       note.querySelector("p").replaceChildren(item.state === "invalid"
         ? el("a", { href: `${item.action}?outbox=${item.id}` }, "Open to fix")
@@ -170,6 +183,17 @@
     if (!button) return;
     const item = await get(button.dataset.outboxDismiss);
     if (item) await put(Object.assign(item, { state: "done" }));
+    render();
+  });
+  // Discard a meeting not sent (typed by mistake, or refused and not worth fixing).
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-outbox-discard]");
+    if (!button) return;
+    const item = await get(button.dataset.outboxDiscard);
+    if (item && window.confirm(`Discard ${item.title}? It has not been sent, `
+      + "and it will not be: what was typed is deleted from this phone.")) {
+      await window.netcrmOutbox.discard(item.id); // false: sent meanwhile, and shown so
+    }
     render();
   });
   const WEEK = 7 * 24 * 3600 * 1000;

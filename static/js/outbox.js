@@ -96,5 +96,17 @@
     return navigator.locks ? navigator.locks.request(LOCK, run) : run();
   }
 
-  scope.netcrmOutbox = { all, get, put, remove, clear, mine, flush, SYNC_TAG: LOCK };
+  // Drop a meeting that is not sent (waiting, or refused and not fixed): under the
+  // lock, so never while it is being sent. False if it was sent meanwhile.
+  async function discard(id) {
+    const run = async () => {
+      const item = await get(id);
+      if (!item || !["waiting", "invalid"].includes(item.state)) return false;
+      await remove(id);
+      return true;
+    };
+    return navigator.locks ? navigator.locks.request(LOCK, run) : run();
+  }
+
+  scope.netcrmOutbox = { all, get, put, remove, clear, mine, flush, discard, SYNC_TAG: LOCK };
 })(self);

@@ -174,6 +174,61 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
                           """) == 0
 
 
+def answered(page: Page, action, *, accept: bool) -> str:
+    """What the confirm() that `action` opens asks, answered yes or no."""
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    action()
+    for _ in range(100):  # the handler runs while Playwright waits
+        if asked:
+            return asked[0]
+        page.wait_for_timeout(50)
+    raise AssertionError("no question was asked")
+
+
+def test_a_meeting_kept_offline_is_listed_and_can_be_discarded_before_it_is_sent(
+    live_server, page: Page, context: BrowserContext
+):
+    """Each meeting waiting on the phone is listed by who it was with; one typed by
+    mistake is discarded (after a question, which can be declined) and never sent,
+    while the other is sent once back online."""
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
+    wait_for_service_worker(page)
+    go_offline(context, page)
+    for name in ("Sara Smith", "Sara Smith by mistake"):
+        page.goto(live_server.url + "/meetings/new/")
+        someone_new(page, name)
+        page.get_by_role("button", name="Save meeting").click()
+        expect(page.get_by_role("heading", name="Kept on this phone")).to_be_visible()
+    outbox = page.locator("#outbox")
+    expect(outbox).to_contain_text("Waiting to send (2)")
+    expect(outbox.locator(".kept-item")).to_have_count(2)
+    expect(outbox.locator(".kept-item").first).to_contain_text("The meeting with Sara Smith, typed")
+    mistake = outbox.get_by_role("button", name="Discard the meeting with Sara Smith by mistake")
+
+    assert "has not been sent, and it will not be" in answered(page, mistake.click, accept=False)
+    expect(mistake).to_be_visible()  # declined: still kept
+    expect(outbox).to_contain_text("Waiting to send (2)")
+    answered(page, mistake.click, accept=True)
+    expect(outbox).to_contain_text("Waiting to send (1)")
+    expect(outbox).not_to_contain_text("by mistake")
+    # The note where it was kept says so.
+    expect(page.get_by_role("heading", name="Discarded")).to_be_visible()
+    shoot(page, "waiting-listed")
+
+    context.set_offline(False)
+    expect(outbox).to_contain_text("Sent:", timeout=15000)
+    meeting = Meeting.objects.get()
+    assert [c.name for c in meeting.contacts.all()] == ["Sara Smith"]
+    assert not Contact.objects.filter(name__contains="by mistake").exists()
+
+
 def test_the_same_kept_meeting_sent_from_two_tabs_and_again_is_one_meeting(
     live_server, page: Page, context: BrowserContext
 ):

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -17,6 +16,7 @@ from events.forms import EventForm, PeopleForm, VisitForm
 from events.models import Event, Kind
 from events.stats import came_of, outcomes
 from netcrm.lib.http import form_data, wants_fragment
+from netcrm.templatetags.dates import when
 from trash.views import delete_owned
 
 VISITS_SHOWN = 50
@@ -114,7 +114,7 @@ def went_again(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, pk, form, status=422)
     visit = event.went(on=form.cleaned_data["on"], notes=form.cleaned_data["notes"])
-    day = dateformat.format(visit.on, "D j M")
+    day = when(visit.on, "D j M")
     messages.success(request, f"You went to {event.name} on {day}. Whom did you meet there?")
     return redirect(event)
 

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
@@ -23,6 +22,7 @@ from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import form_data, wants_fragment, whole_number
 from netcrm.lib.text import clean_text
 from netcrm.lib.undo import offer
+from netcrm.templatetags.dates import when
 from trash.views import delete_owned
 
 # A page of the queue: enough for a morning, small enough to load on a phone (the
@@ -222,7 +222,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "followups/detail.html", context, status=422)
     if not followup.snooze(form.due_at()):
         return _closed_already(request, followup)
-    until = date_format(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
+    until = when(timezone.localtime(followup.due_at, form.profile.tzinfo), "l j F")
     return _after_action(
         request, followup, "followupSnoozed", f"Snoozed until {until}: {followup.title}.", True,
         moved=True,

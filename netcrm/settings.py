@@ -100,7 +100,8 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             # {% url %} with a link that takes no argument reversed once (issue 11).
-            "builtins": ["netcrm.templatetags.links"],
+            # |when: a date with its year when it is not this year's.
+            "builtins": ["netcrm.templatetags.links", "netcrm.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

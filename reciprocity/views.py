@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -17,6 +15,7 @@ from accounts.submissions import create_once
 from contacts.pickers import picked_contact, recent_contacts
 from followups.models import FollowUp
 from netcrm.lib.http import form_data, wants_fragment
+from netcrm.templatetags.dates import when
 from reciprocity import services
 from reciprocity.followups import Reply, reply_due
 from reciprocity.forms import AnswerForm, InboundRequestForm
@@ -72,7 +71,7 @@ def log_request(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             f"Logged: {inbound}. Make it a priority: your reply is due by "
-            f"{dateformat.format(due.astimezone(profile.tzinfo), 'D j M, H:i')}.",
+            f"{when(due.astimezone(profile.tzinfo))}.",
         )
         return redirect("reciprocity:request-detail", pk=inbound.pk)
     context = {

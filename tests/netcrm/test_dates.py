@@ -1,0 +1,59 @@
+"""|when writes the year after the day when a date is not this year's: a meeting of
+1901 or a follow-up due next March never reads as this year's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+
+from netcrm.templatetags.dates import when
+from tests.factories import make_followup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_this_years_date_has_no_year_and_another_years_has_it():
+    this_year = timezone.localdate().year
+    assert when(date(this_year, 3, 1), "D j M") == date(this_year, 3, 1).strftime("%a 1 Mar")
+    assert when(date(1901, 1, 1), "D j M") == "Tue 1 Jan 1901"
+    assert when(date(this_year + 1, 3, 1), "j M") == f"1 Mar {this_year + 1}"
+    assert when(datetime(1901, 1, 1, 10, 0)) == "Tue 1 Jan 1901, 10:00"
+    assert when(date(1901, 1, 1), "l, j F") == "Tuesday, 1 January 1901"
+    assert when(date(1901, 1, 1), "D j M Y") == "Tue 1 Jan 1901"  # a year already: as asked
+    assert when(date(1901, 1, 1), r"\M\a\y j M") == "May 1 Jan 1901"  # an escaped letter stays
+    assert when(None) == "" and when("") == ""
+
+
+def test_in_a_template_it_is_in_the_current_timezone():
+    """31 December 23:30 in UTC is already 1 January in Auckland: its year is shown
+    there (and not in UTC, where it is this year's)."""
+    template = engines["django"].from_string("{{ moment|when }}")
+    this_year = timezone.now().year
+    moment = datetime(this_year - 1, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
+    with timezone.override("UTC"):
+        assert template.render({"moment": moment}) == f"{moment:%a} 31 Dec {this_year - 1}, 23:30"
+    with timezone.override("Pacific/Auckland"):
+        local = moment.astimezone(ZoneInfo("Pacific/Auckland"))
+        assert local.year == this_year
+        assert template.render({"moment": moment}) == f"{local:%a} 1 Jan, 12:30"
+
+
+def test_the_queue_says_the_year_of_a_follow_up_overdue_since_another_year(
+    client_logged_in, user
+):
+    long_ago = timezone.now().replace(year=1901, month=1, day=2, hour=12)
+    old = make_followup(user, title="Thank Ada for the coffee", due_at=long_ago)
+    soon = make_followup(user, title="Send the article", due_at=timezone.now() + timedelta(hours=1))
+    page = client_logged_in.get(reverse("home:dashboard")).content.decode()
+
+    def item(followup) -> str:
+        start = page.index(f'id="followup-{followup.pk}"')
+        return page[start:page.index("</article>", start)]
+
+    assert "Wed 2 Jan 1901, " in item(old)
+    assert "Send the article" in item(soon) and str(soon.due_at.year) not in item(soon)

@@ -68,7 +68,7 @@ def weekly(weeks: list[date], series: list[tuple[str, str, list[int]]]) -> Chart
 
 def funnel(stages: list[tuple[str, int]]) -> Chart:
     """One horizontal bar a stage, the widest the largest."""
-    row, label_w = 26, 118
+    row, label_w = 26, 146  # "Asked for a meeting" at 12px, with room to spare
     height = TOP + row * len(stages) + 4
     top = max([1] + [value for _, value in stages])
     inner_w = WIDTH - label_w - 34

@@ -44,6 +44,8 @@ RULES = {
     "rule6": "Rule 6 of the eight rules: send a thank-you note",
     "rule7": "Rule 7 of the eight rules: reciprocate",
     "rule8": "Rule 8 of the eight rules: integrate job postings with your network",
+    "persist": "“What is networking, and why should you care?”: doing it right takes "
+               "time, patience and persistence",
 }
 
 # Where a meeting came from, by how you met the person, and what to try instead when
@@ -366,6 +368,12 @@ def find(*, meetings, sources_of, stages, thank_yous, follow, reciprocity, cold_
                 RULES["where"],
             ))
     met = len(meetings)
+    if not met:
+        found.append(Finding(
+            f"You have not met anyone in the last {WEEKS} weeks: networking is how most jobs "
+            "are found. Ask someone you know for 15 minutes this week, and log it here.",
+            RULES["persist"],
+        ))
     barren = sum(1 for _, _, n in meetings if n == 0)
     if met >= 3 and barren * 2 >= met:
         found.append(Finding(

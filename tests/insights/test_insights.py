@@ -131,6 +131,21 @@ def test_when_all_is_well_nothing_stands_out(client_logged_in, user, profile):
     assert "Nothing stands out" in text(client_logged_in.get(PAGE))
 
 
+def test_a_lead_without_a_meeting_is_no_reason_to_say_all_is_well(client_logged_in, user, profile):
+    """Something logged, but no meeting in the period: the page says to meet people,
+    never "you are meeting people… keep going"."""
+    Lead(user=user, organization=Organization.objects.create(user=user, name="Acme"),
+         role="Analyst").save_new()
+    found = insights(user, profile)
+    assert not found.empty
+    assert [f.rule.split(":")[0] for f in found.findings] == [
+        "“What is networking, and why should you care?”"
+    ]
+    page = text(client_logged_in.get(PAGE))
+    assert "You have not met anyone in the last 8 weeks" in page
+    assert "Nothing stands out" not in page
+
+
 def test_a_new_user_sees_what_the_page_is_for(client_logged_in, user, profile):
     page = text(client_logged_in.get(PAGE))
     assert "Nothing to measure yet." in page

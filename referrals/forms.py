@@ -84,7 +84,10 @@ class ContactReferralForm(ReferralRowForm):
         super().__init__(*args, **kwargs)
         self.contact = contact
         self.fields["name"].required = True
-        if self.initial.get("direction", self.data.get(self.add_prefix("direction"))) == self.RECEIVED:
+        direction = self.initial.get("direction", self.data.get(self.add_prefix("direction")))
+        if direction in (self.GAVE, self.RECEIVED):  # the page shows both: ids of their own
+            self.auto_id = f"id_{direction}_%s"
+        if direction == self.RECEIVED:
             self.fields["name"].label = f"Who suggested you talk to {contact.first_name}?"
         else:
             self.fields["name"].label = f"Whom did {contact.first_name} suggest?"

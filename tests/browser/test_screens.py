@@ -30,6 +30,16 @@ def assert_fits_phone(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
 
 
+def assert_unique_ids(page: Page) -> None:
+    """No id names two elements (an aria-labelledby or a label's for= would be ambiguous)."""
+    twice = page.evaluate("""() => {
+        const seen = {};
+        document.querySelectorAll("[id]").forEach((el) => { seen[el.id] = (seen[el.id] || 0) + 1; });
+        return Object.keys(seen).filter((id) => seen[id] > 1);
+    }""")
+    assert twice == [], f"{page.url}: ids used twice: {twice}"
+
+
 def screens() -> dict[str, str]:
     """Every screen of the demo account: its path and its heading."""
     contact = Contact.objects.filter(meetings__isnull=False).order_by("pk").first()
@@ -104,6 +114,7 @@ def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_e
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         assert_fits_phone(page)
+        assert_unique_ids(page)
     if os.environ.get("UPDATE_SCREENSHOTS"):
         from followups.tasks import sweep_followups
 

@@ -42,14 +42,15 @@ def test_icontains_on_a_name_matches_the_indexed_expression(user):
 
 
 @pytest.fixture
-def four_ways(user, other_user) -> dict[str, Contact]:
-    """One contact found each way: by name, organization, email and tag (and another
-    user's, found by none)."""
+def each_way(user, other_user) -> dict[str, Contact]:
+    """One contact found each way: by name, title, organization, email and tag (and
+    another user's, found by none)."""
     acme = Organization.objects.create(user=user, name="Quake Robotics")
     found = {
         "name": make_contact(user, "Zed Quorra"),
         "organization": make_contact(user, "Amy Bell", organization=acme),
         "email": make_contact(user, "Bo Chan", email="quorra.fan@example.com"),
+        "title": make_contact(user, "Di Eze", title="Quorra Analyst"),
         "tag": make_contact(user, "Cy Dale"),
     }
     found["tag"].tags.add("quorra-club")
@@ -58,10 +59,12 @@ def four_ways(user, other_user) -> dict[str, Contact]:
     return found
 
 
-def test_search_still_finds_by_name_organization_email_and_tag(user, four_ways):
+def test_search_finds_by_name_title_organization_email_and_tag(user, each_way):
     found = Contact.objects.for_user(user).search("QUORRA")
-    assert set(found) == {four_ways["name"], four_ways["email"], four_ways["tag"]}
-    assert list(Contact.objects.for_user(user).search("robot")) == [four_ways["organization"]]
+    assert set(found) == {each_way["name"], each_way["email"], each_way["tag"],
+                          each_way["title"]}
+    assert list(Contact.objects.for_user(user).search("robot")) == [each_way["organization"]]
+    assert list(Contact.objects.for_user(user).search("analyst")) == [each_way["title"]]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
@@ -77,10 +80,19 @@ def test_emails_have_a_trigram_index_of_what_search_writes(user):
     assert [c.name for c in Contact.objects.for_user(user).search("quorra")] == ["Bo Chan"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_titles_have_a_trigram_index_of_what_search_writes(user):
+    assert indexes(Contact)["contact_title_trgm_idx"]["type"] == "gin"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Contact.objects.filter(title__icontains="analyst").explain()
+    assert "Bitmap Index Scan on contact_title_trgm_idx" in plan
+
+
 @pytest.mark.parametrize("fragment", ["q", "QU", " qu "])
-def test_a_fragment_too_short_for_a_trigram_still_finds_every_way(user, four_ways, fragment):
+def test_a_fragment_too_short_for_a_trigram_still_finds_every_way(user, each_way, fragment):
     # Under three characters, one pass tests every way at once.
-    assert set(Contact.objects.for_user(user).search(fragment)) == set(four_ways.values())
+    assert set(Contact.objects.for_user(user).search(fragment)) == set(each_way.values())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite cannot index NULLS LAST")

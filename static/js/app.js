@@ -11,14 +11,39 @@
       if (first) first.focus();
     }
   });
-  document.body.addEventListener("closeModal", () => modal().close());
+  // What was typed in the dialog and not saved is not thrown away unasked: ✕, Close,
+  // Escape and leaving the page ask first. Saved (the server's 2xx answer in the
+  // dialog, or "closeModal"), or a fresh form, and there is nothing to lose; a form sent
+  // back with errors (422) still holds what was typed, unsaved.
+  let typed = false;
+  document.addEventListener("input", (event) => {
+    if (event.target.closest && event.target.closest("#modal-body form")) typed = true;
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => { // the target still in the page
+    const { target, xhr, requestConfig } = event.detail;
+    if (!target.closest || !target.closest("#modal-body") || !xhr || xhr.status >= 300) return;
+    // A new form in the dialog, or a form sent and saved (not a picker's matches).
+    if (target.id === "modal-body" || (requestConfig && requestConfig.verb !== "get")) typed = false;
+  });
+  const mayClose = () => !typed || !modal().open
+    || window.confirm("Discard what you typed? It has not been saved.");
+  document.body.addEventListener("closeModal", () => { typed = false; modal().close(); });
   document.addEventListener("click", (event) => {
-    if (event.target.closest("[data-close-modal]")) modal().close();
+    if (event.target.closest("[data-close-modal]") && mayClose()) modal().close();
+  });
+  if (modal()) {
+    modal().addEventListener("cancel", (event) => { // Escape
+      if (!mayClose()) event.preventDefault();
+    });
+  }
+  window.addEventListener("beforeunload", (event) => {
+    if (typed && modal() && modal().open) event.preventDefault(); // the browser asks
   });
   // Emptied once closed. The close event is queued: a dialog opened again before it
   // comes (snooze, then "e" at once) keeps what it now shows.
   document.addEventListener("close", (event) => {
     if (event.target.id === "modal" && !event.target.open) {
+      typed = false;
       document.getElementById("modal-body").replaceChildren();
     }
   }, true);

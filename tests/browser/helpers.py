@@ -21,3 +21,20 @@ def log_in(page: Page, live_server, username: str, password: str = DEFAULT_PASSW
     expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
     page.wait_for_load_state("load")
     return page
+
+
+def answered(page: Page, action, *, accept: bool) -> str:
+    """What the confirm() that `action` opens asks, answered yes or no."""
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    action()
+    for _ in range(100):  # the handler runs while Playwright waits
+        if asked:
+            return asked[0]
+        page.wait_for_timeout(50)
+    raise AssertionError("no question was asked")

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from followups.models import FollowUp, Status
-from tests.conftest import wait_for
+from tests.browser.helpers import answered, log_in
+from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,8 +76,6 @@ def test_sign_up_log_a_meeting_and_complete_its_thank_you(
 def test_log_meeting_without_javascript_keeps_what_was_typed(
     live_server, browser, django_user_model
 ):
-    from tests.conftest import make_user
-
     make_user("nojs", password="a-long-pass-phrase-42")
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -116,4 +115,44 @@ def test_more_says_what_it_holds_as_it_changes(live_server, page: Page, console_
     page.get_by_label("Location").fill("Zoom")
     summary.click()  # closed again, it says what it now holds
     expect(summary).to_have_text("More: Call · 30 min · you invited · nothing to pay · at Zoom")
+    assert console_errors == []
+
+
+def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: Page, console_errors):
+    """Escape, ✕ or Close on a half-filled dialog asks first, and "no" keeps what was
+    typed; a form sent back with a mistake is still unsaved; with nothing typed, or once
+    saved, it closes without a question."""
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
+    dialog = page.locator("dialog#modal")
+    page.get_by_role("button", name="+ Log meeting").click()
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")  # nothing typed: no question
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("button", name="+ Log meeting").click()
+    notes = dialog.get_by_label("Notes")
+    notes.fill("She knows the data team.")
+    assert answered(page, lambda: page.keyboard.press("Escape"), accept=False) == (
+        "Discard what you typed? It has not been saved."
+    )
+    expect(dialog).to_be_visible()
+    expect(notes).to_have_value("She knows the data team.")
+    answered(page, dialog.get_by_role("button", name="Close dialog").click, accept=False)
+    expect(notes).to_have_value("She knows the data team.")
+
+    dialog.get_by_role("button", name="Save meeting").click()  # nobody chosen: a mistake
+    expect(dialog.get_by_text("Who did you meet?")).to_be_visible()
+    expect(notes).to_have_value("She knows the data team.")
+    answered(page, dialog.get_by_role("button", name="Close dialog").click, accept=True)
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("button", name="+ Log meeting").click()  # a fresh form: nothing to lose
+    expect(dialog.get_by_label("Notes")).to_have_value("")
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    dialog.get_by_role("button", name="Close", exact=True).click()  # saved: no question
+    expect(dialog).to_be_hidden()
     assert console_errors == []

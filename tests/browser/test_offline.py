@@ -14,7 +14,7 @@ from contacts.models import Contact
 from followups.models import FollowUp
 from meetings.models import Meeting
 from referrals.models import Referral
-from tests.browser.helpers import log_in
+from tests.browser.helpers import answered, log_in
 from tests.conftest import make_user, wait_for
 from tests.factories import make_contact, make_followup
 
@@ -172,23 +172,6 @@ def test_read_offline_log_a_meeting_offline_and_send_it_once_back_online(
     expect(page.get_by_role("button", name="Log in")).to_be_visible()
     assert page.evaluate("""async () => (await (await caches.open("netcrm-pages")).keys()).length
                           """) == 0
-
-
-def answered(page: Page, action, *, accept: bool) -> str:
-    """What the confirm() that `action` opens asks, answered yes or no."""
-    asked: list[str] = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.once("dialog", answer)
-    action()
-    for _ in range(100):  # the handler runs while Playwright waits
-        if asked:
-            return asked[0]
-        page.wait_for_timeout(50)
-    raise AssertionError("no question was asked")
 
 
 def test_a_meeting_kept_offline_is_listed_and_can_be_discarded_before_it_is_sent(

@@ -15,8 +15,8 @@ from contacts.pickers import recent_contacts
 from events.forms import EventForm, PeopleForm, VisitForm
 from events.models import Event, Kind
 from events.stats import came_of, outcomes
+from netcrm.lib.dates import when
 from netcrm.lib.http import form_data, wants_fragment
-from netcrm.templatetags.dates import when
 from trash.views import delete_owned
 
 VISITS_SHOWN = 50

@@ -18,11 +18,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from accounts.models import Profile
 from followups.models import TICK, FollowUp, Problem
 from followups.undo import CannotUndo, token, undo
+from netcrm.lib.dates import when
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import form_data, wants_fragment, whole_number
 from netcrm.lib.text import clean_text
 from netcrm.lib.undo import offer
-from netcrm.templatetags.dates import when
 from trash.views import delete_owned
 
 # A page of the queue: enough for a morning, small enough to load on a phone (the

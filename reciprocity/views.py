@@ -14,8 +14,8 @@ from django_htmx.http import trigger_client_event
 from accounts.submissions import create_once
 from contacts.pickers import picked_contact, recent_contacts
 from followups.models import FollowUp
+from netcrm.lib.dates import when
 from netcrm.lib.http import form_data, wants_fragment
-from netcrm.templatetags.dates import when
 from reciprocity import services
 from reciprocity.followups import Reply, reply_due
 from reciprocity.forms import AnswerForm, InboundRequestForm

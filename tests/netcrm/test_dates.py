@@ -11,7 +11,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
-from netcrm.templatetags.dates import when
+from netcrm.lib.dates import when
 from tests.factories import make_followup
 
 pytestmark = pytest.mark.django_db

@@ -126,3 +126,14 @@ class ImportBatch(OwnedModel):
     def to_write(self) -> int:
         """Rows that create or change someone."""
         return sum(self.count(a) for a in (CREATE, MATCH, SIMILAR))
+
+    @property
+    def confirm_label(self) -> str:
+        """The preview's button. A file of people you all have already says it fills
+        them in (not "Import 2 contacts", as if adding two); with someone new, or a
+        similar name the user may call someone new, it counts every row it writes."""
+        if self.created_count:
+            return f"Import {self.to_write} contact{'' if self.to_write == 1 else 's'}"
+        if known := self.count(MATCH):
+            return f"Import: fill in {known} contact{'' if known == 1 else 's'} you have"
+        return "Import (nothing new)"

@@ -60,6 +60,17 @@ def test_import_creates_people_with_their_organization_source_and_connected_on(u
     assert sorted(batch.created_ids) == sorted(Contact.objects.values_list("pk", flat=True))
 
 
+def test_the_preview_button_says_what_the_import_will_do(user):
+    first = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    assert first.created_count and first.confirm_label == f"Import {first.to_write} contacts"
+    import_now(user, "linkedin_connections.csv")
+    again = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
+    assert again.created_count == 0 and again.count(MATCH) > 1
+    assert again.confirm_label == f"Import: fill in {again.count(MATCH)} contacts you have"
+    again.counts = {SKIP: 1}
+    assert again.confirm_label == "Import (nothing new)"
+
+
 def test_importing_the_same_file_again_adds_nothing(user):
     for name in ("linkedin_connections.csv", "google.csv", "outlook.csv", "apple.vcf", "android.vcf"):
         import_now(user, name)

@@ -271,6 +271,8 @@ def good_dump(user) -> dict:
         {"pk": 1, "fields": {"contacts": [5]}}]}}), "not in it"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A"}}, {"pk": 1, "fields": {"name": "B"}}]}}), "twice"),
+    (lambda d: json.dumps({**d, "data": {"contacts.contact": [
+        {"pk": 1, "fields": {"name": "A", "source": "bogus"}}]}}), "how you met is 'bogus'"),
 ])
 def test_a_malformed_or_foreign_file_is_refused_with_a_reason(user, other_user, mangle, reason):
     dump = json.loads(json.dumps(good_dump(other_user), cls=backup.BackupEncoder))
@@ -402,3 +404,22 @@ def test_the_summary_of_a_restore_groups_thousands():
     restored = Counter({"contacts.contact": 10000, "meetings.meeting": 1, "accounts.profile": 1})
     said = backup.describe(restored)
     assert said == "10,000 contacts and 1 meeting"
+
+
+def test_api_tokens_are_never_backed_up_and_an_old_backups_are_skipped(user, other_user):
+    """A token is a key to the account: restored, it would let whoever held the old
+    account's token into the new one (and the same token restored beside the old
+    account broke the restore on its unique digest). Backups made before hold them."""
+    from api.models import ApiToken
+
+    make_contact(other_user, "Sara Smith")
+    token, _ = ApiToken.issue(other_user, "cli")
+    dump = json.loads(backup.backup_json(other_user))
+    assert "api.apitoken" not in dump["data"]
+    dump["data"]["api.apitoken"] = [  # as a backup made before held it
+        {"pk": token.pk, "fields": {"name": "cli", "digest": token.digest}}
+    ]
+    backup.restore_backup(user, json.dumps(dump, cls=backup.BackupEncoder))
+    assert Contact.objects.for_user(user).get().name == "Sara Smith"
+    assert not ApiToken.objects.filter(user=user).exists()
+    assert ApiToken.objects.filter(user=other_user).count() == 1

@@ -142,7 +142,7 @@ def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: 
     expect(notes).to_have_value("She knows the data team.")
 
     dialog.get_by_role("button", name="Save meeting").click()  # nobody chosen: a mistake
-    expect(dialog.get_by_text("Who did you meet?")).to_be_visible()
+    expect(dialog.get_by_text("Who did you meet? Pick a contact or add a new person.")).to_be_visible()
     expect(notes).to_have_value("She knows the data team.")
     answered(page, dialog.get_by_role("button", name="Close dialog").click, accept=True)
     expect(dialog).to_be_hidden()

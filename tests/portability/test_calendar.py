@@ -166,6 +166,28 @@ def test_cache_headers_and_conditional_get(client, user):
     assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
 
 
+def test_a_feed_in_which_nothing_changed_is_not_sent_again_later(client, user, monkeypatch):
+    """Each DTSTAMP is the moment the feed was made; the ETag leaves them out, so a
+    calendar app polling a quarter of an hour later gets a 304 until something
+    changes."""
+    contact = make_contact(user, "Sara Smith")
+    make_meeting(user, [contact], starts_at=timezone.now() + timedelta(days=1))
+    followup = make_followup(user, title="Thank Sara", contact=contact)
+    url = feed_url(user)
+    first = client.get(url)
+    later = timezone.now() + timedelta(minutes=15)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    again = client.get(url)
+    stamp = later.astimezone(zoneinfo.ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ").encode()
+    assert b"DTSTAMP:" + stamp in again.content and again.content != first.content
+    assert again["ETag"] == first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    followup.due_at += timedelta(days=2)  # snoozed
+    followup.save()
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
 @pytest.mark.parametrize("count", [10, 100])
 def test_the_feed_makes_a_fixed_number_of_queries(client, user, count, django_assert_num_queries):
     people = bulk_contacts(user, 3, organizations=[])

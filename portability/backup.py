@@ -354,6 +354,12 @@ def must_be_empty(user) -> None:
         )
 
 
+NOT_A_BACKUP = (
+    "This is not a netcrm backup (a backup is the .json file that "
+    "“Download a full backup” gives)."
+)
+
+
 def parse(raw: bytes | str) -> dict:
     """The backup in `raw`, checked for shape; BackupError says what is wrong."""
     if isinstance(raw, bytes):
@@ -366,10 +372,7 @@ def parse(raw: bytes | str) -> dict:
     except (ValueError, RecursionError):
         raise BackupError("This is not a netcrm backup: it is not valid JSON.")
     if not isinstance(backup, dict) or backup.get("format") != FORMAT:
-        raise BackupError(
-            "This is not a netcrm backup (a backup is the .json file that "
-            "“Download a full backup” gives)."
-        )
+        raise BackupError(NOT_A_BACKUP)
     if backup.get("version") != VERSION:
         raise BackupError(
             f"This backup is of version {str(backup.get('version'))[:20]!s}; this netcrm "

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import json
 import os
 import socket
 from datetime import timedelta
@@ -63,8 +64,21 @@ def check_head(raw: bytes) -> None:
             raise backup.BackupError(
                 "This is not a netcrm backup: it is not a text (JSON) file.") from None
         text = head[: error.start].decode("utf-8-sig")
-    if not text.lstrip().startswith("{"):
+    text = text.lstrip()
+    if not text.startswith("{"):
+        # JSON of another shape ([1, 2, 3], "text", 42) is JSON, but no backup.
+        if text.startswith("[") or _json_value(text):
+            raise backup.BackupError(backup.NOT_A_BACKUP)
         raise backup.BackupError("This is not a netcrm backup: it is not valid JSON.")
+
+
+def _json_value(text: str) -> bool:
+    """Whether `text` (the head of the file) starts with a whole JSON value."""
+    try:
+        json.JSONDecoder().raw_decode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def start(user, upload) -> Restore:

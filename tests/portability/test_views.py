@@ -123,6 +123,11 @@ def test_the_progress_fragment_htmx_asks_for(
 @pytest.mark.parametrize("content, reason", [
     (b"\x89PNG\r\n\x1a\n\x00\x00", "not a text"),
     (b"name,email\nSara,sara@example.com\n", "not valid JSON"),
+    # JSON, but not an object: no backup, and no claim that the JSON is broken.
+    (b"[1, 2, 3]", "“Download a full backup” gives"),
+    (b'  "a backup"', "“Download a full backup” gives"),
+    (b"null", "“Download a full backup” gives"),
+    (b"nonsense", "not valid JSON"),
 ])
 def test_what_the_page_can_tell_is_a_422_with_the_reason(client, user, content, reason,
                                                         django_capture_on_commit_callbacks):

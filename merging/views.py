@@ -34,13 +34,18 @@ def duplicate_pairs(user) -> list[Pair]:
     )
 
 
+def open_pairs(user) -> list[Pair]:
+    """The pairs still to look at: the likely duplicates less those said to be two."""
+    dismissed = DismissedPair.objects.pair_ids(user)
+    return [p for p in duplicate_pairs(user) if (p.first, p.second) not in dismissed]
+
+
 @login_required
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """Pairs of contacts that are, or may be, one person, less those the user said are
     two; each side by side. A fixed number of queries whatever the number of contacts."""
-    dismissed = DismissedPair.objects.pair_ids(request.user)
-    pairs = [p for p in duplicate_pairs(request.user) if (p.first, p.second) not in dismissed]
+    pairs = open_pairs(request.user)
     page = Paginator(pairs, settings.NETCRM_PAGE_SIZE).get_page(request.GET.get("page"))
     people = (
         Contact.objects.for_user(request.user)
@@ -64,7 +69,9 @@ def dismiss_pair(request: HttpRequest) -> HttpResponse:
     DismissedPair.dismiss(request.user, a, b)
     said = f"{a.name} and {b.name} are two people: they won't be asked about again."
     if wants_fragment(request):
-        response = render(request, "merging/duplicates.html#dismissed", {"said": said})
+        # The heading's count goes down with it (out of band).
+        left = len(open_pairs(request.user))
+        response = render(request, "merging/duplicates.html#dismissed", {"said": said, "left": left})
         return trigger_client_event(response, "pairDismissed", {"first": a.pk, "second": b.pk})
     messages.success(request, said)
     return redirect("merging:duplicates")

@@ -107,6 +107,20 @@ def test_htmx_dismiss_answers_the_row_that_replaces_the_pair(client_logged_in, p
     assert hx_trigger(response)["pairDismissed"] == {"first": sara.pk, "second": sarah.pk}
 
 
+def test_htmx_dismiss_counts_down_the_pairs_left_in_the_heading(client_logged_in, pairs):
+    sara, sarah, jon, john = pairs
+    assert 'id="duplicates-count">2 pairs to look at' in client_logged_in.get(URL).content.decode()
+    htmx = {"HX-Request": "true"}
+    body = client_logged_in.post(
+        DISMISS, {"first": sara.pk, "second": sarah.pk}, headers=htmx
+    ).content.decode()
+    assert 'id="duplicates-count" hx-swap-oob="true">1 pair to look at' in body
+    body = client_logged_in.post(
+        DISMISS, {"first": jon.pk, "second": john.pk}, headers=htmx
+    ).content.decode()
+    assert 'id="duplicates-count" hx-swap-oob="true">No more pairs to look at.' in body
+
+
 def test_the_empty_state(client_logged_in, user):
     make_contact(user, "Sara Smith")
     page = text(client_logged_in.get(URL))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from taggit.models import TaggedItem
 
@@ -30,6 +31,7 @@ from contacts.models import KEEP_IN_TOUCH, Contact
 from contacts.services import sync_keep_in_touch
 from followups.models import FollowUp
 from merging.models import DismissedPair
+from referrals.followups import ReferralCall
 from referrals.models import Referral
 from trash.services import move_to_trash_changing
 
@@ -339,6 +341,10 @@ def _merge(kept: Contact, other: Contact, picks: dict[str, str]) -> Outcome:
         setattr(kept, attname, value)
     kept.save()
     sync_keep_in_touch([kept.pk])
+    # The calls that name them: the merged-away name goes, a referrer named twice
+    # (both of them referred you to one person) is named once.
+    near = Referral.objects.filter(Q(referred=kept) | Q(referrer=kept))
+    ReferralCall().redraft(near.values_list("referred_id", flat=True))
     return outcome
 
 
@@ -366,13 +372,15 @@ def merge(user, kept_id: int, other_id: int, picks: dict[str, str]):
     restore undoes it. Returns (kept, entry, outcome); AlreadyMerged if one is gone."""
     with transaction.atomic():
         kept, other = _pair(user, kept_id, other_id, lock=True)
-        name = other.name
+        name, into = other.name, kept.name  # the label and summary name both as they were
         entry, outcome = move_to_trash_changing(
             other, keeps=kept, change=lambda: _merge(kept, other, picks), kind="merge",
-            label=f"{name}, merged into {kept.name}",
+            label=f"{name}, merged into {into}",
         )
         moved = outcome.moved_words()
-        lines = [f"Moved to {kept.name}: {', '.join(moved)}."] if moved else []
+        lines = [f"Moved to {into}: {', '.join(moved)}."] if moved else []
+        if kept.name != into:
+            lines.append(f"{into} is called {kept.name} now.")
         entry.summary = "\n".join(lines + outcome.dropped)
         entry.save(update_fields=["summary"])
     return kept, entry, outcome

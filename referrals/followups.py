@@ -140,9 +140,7 @@ class ReferralCall(ReferralKind):
         profiles = Profile.objects.for_users(group[0].user_id for group in waiting.values())
         rows, redrafted = [], 0
         for person, group in waiting.items():
-            referrers = names(r.referrer for r in group)
-            title = clip_title(f"Call {group[0].referred.name}, mention {referrers}")
-            text = opener(group)
+            title, text = self.words(group)
             call = calls.get(person)
             if call is None:
                 anchor = next(r for r in group if r.pk in lacking)
@@ -152,6 +150,29 @@ class ReferralCall(ReferralKind):
                     title=title, draft=text
                 )
         return save_new(rows) + redrafted
+
+    def words(self, group: list[Referral]) -> tuple[str, str]:
+        """The title and opener of the call to the person these referrals name."""
+        referrers = names(r.referrer for r in group)
+        return clip_title(f"Call {group[0].referred.name}, mention {referrers}"), opener(group)
+
+    def redraft(self, people: Iterable[int]) -> int:
+        """Redraft the open calls to these people from their referrals as they are now
+        (after a merge: a name changed, two referrers became one). Returns how many
+        changed."""
+        waiting: dict[int, list[Referral]] = {}
+        for referral in (
+            Referral.objects.filter(self.calls_for, referred__in=list(people))
+            .select_related("user", "referrer", "referred")
+            .order_by("created_at", "pk")
+        ):
+            waiting.setdefault(referral.referred_id, []).append(referral)
+        redrafted = 0
+        for call in self.open_calls().filter(contact_id__in=waiting):
+            title, text = self.words(waiting[call.contact_id])
+            if (call.title, call.draft) != (title, text):
+                redrafted += FollowUp.objects.filter(pk=call.pk).update(title=title, draft=text)
+        return redrafted
 
     def row(self, referral: Referral, profile: Profile, title: str, text: str) -> FollowUp:
         return FollowUp(

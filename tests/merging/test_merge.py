@@ -20,7 +20,7 @@ from merging.models import DismissedPair
 from merging.services import merge, relation_label, relations
 from reciprocity.models import InboundRequest
 from referrals.models import Referral
-from tests.engine import sweep_kinds
+from tests.engine import run_kind, sweep_kinds
 from tests.factories import make_contact, make_meeting
 from tests.helpers import assert_not_allowed, text
 from trash.models import TrashEntry
@@ -348,3 +348,32 @@ def test_where_they_worked_what_you_asked_and_where_you_met_them_join_the_kept(u
     assert sorted(o.name for o in alan.past_organizations.all()) == ["Globex", "Initech"]
     assert Outreach.objects.get().contact == alan
     assert list(EventVisit.objects.get().people.all()) == [alan]  # once, not twice
+
+
+def test_the_calls_that_named_the_merged_away_contact_name_the_kept_one_once(user, world):
+    """Al Park referred you to John, and Sara to both Al and Alan: once Al is merged into
+    Alan, the calls are redrafted from the referrals as they are now."""
+    alan, al, john = world["alan"], world["al"], world["john"]
+    calls = FollowUp.objects.filter(kind="referral_call").open()
+    assert calls.get(contact=john).title == "Call John Public, mention Al Park"
+    second = Referral.objects.create(user=user, referrer=alan, referred=john)
+    run_kind("referral_call", [second.pk])  # as after its save
+    assert calls.get(contact=john).title == "Call John Public, mention Al Park and Alan Park"
+    merge(user, alan.pk, al.pk, {"name": "kept"})
+    call = calls.get(contact=john)
+    assert call.title == "Call John Public, mention Alan Park"
+    assert "Al Park" not in call.draft and call.draft.count("Alan Park") == 1
+    assert [c.title for c in calls.filter(contact=alan)] == [
+        "Call Alan Park, mention Sara Smith and John Public"
+    ]
+    assert not any("Al Park" in c.title + c.draft for c in calls)
+
+
+def test_the_trash_entry_names_the_kept_contact_as_it_was_and_says_its_new_name(user, world):
+    alan, al = world["alan"], world["al"]
+    _, entry, _ = merge(user, alan.pk, al.pk, {"name": "other"})
+    assert entry.label == "Al Park, merged into Alan Park"
+    lines = entry.summary.splitlines()
+    assert lines[0].startswith("Moved to Alan Park: ") and "Alan Park is called Al Park now." in lines
+    _, entry, _ = merge(user, alan.pk, make_contact(user, "Alan P.").pk, {"name": "kept"})
+    assert "is called" not in entry.summary  # the name stayed

@@ -14,7 +14,9 @@ from datetime import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
-    Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery,
+    Count,
+    Q,
+    QuerySet,
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -22,6 +24,7 @@ from django.utils import timezone
 from contacts.models import Contact
 from netcrm.lib import generations
 from netcrm.lib.urls import reverse_pk
+from referrals import graph as referral_graph
 from referrals.models import Progress, Referral
 
 CHILDREN_LIMIT = 100
@@ -51,29 +54,44 @@ class Node:
         return self.count - len(self.children or ())
 
 
-def roots(user) -> QuerySet[Contact]:
-    """First links: contacts who referred someone and whom nobody referred, by name.
+def first_links(user) -> list[tuple[int, int]]:
+    """The tree's first links as (id, how many people they referred you to), by name:
+    those who referred someone and whom nobody referred; and, for each closed loop of
+    referrals that nobody else leads into (Ann referred you to Ben, and Ben to Ann),
+    the first of it by name, without whom its people would be in no tree.
 
-    Each carries `referred_count`.
-    """
-    # Read from the referrals, not the address book: the referrers nobody referred,
-    # then each one's count. Grouping every contact by the referrals they gave read all
-    # 10,000 of the heavy user's for some 900 first links: a page and its count took
-    # 46 ms on PostgreSQL and 107 on SQLite; 27 and 17 this way (issue 11).
-    referred_by_someone = Referral.objects.filter(user=user, referred=OuterRef("referrer"))
-    first_links = (
-        Referral.objects.filter(user=user).exclude(Exists(referred_by_someone)).values("referrer")
-    )
-    given = (
-        Referral.objects.filter(user=user, referrer=OuterRef("pk"))
-        .order_by().values("referrer").annotate(n=Count("pk")).values("n")
-    )
-    return (
-        Contact.objects.for_user(user)
-        .filter(pk__in=first_links)
-        .annotate(referred_count=Subquery(given, output_field=IntegerField()))
-        .order_by(Lower("name"), "pk")
-    )
+    From every referral's two ends read at once (the heavy user's 20,000: some 11 ms on
+    PostgreSQL, and 6 to walk them), then one query for the names' order. Grouping the
+    referrals in SQL for the first links alone took 18 ms (issue 11)."""
+    below: dict[int, list[int]] = defaultdict(list)
+    referred: set[int] = set()
+    for referrer, person in referral_graph.edges(user.pk):
+        below[referrer].append(person)
+        referred.add(person)
+    reached: set[int] = set()
+
+    def walk(start: int) -> None:
+        todo = [start]
+        while todo:
+            pk = todo.pop()
+            if pk not in reached:
+                reached.add(pk)
+                todo.extend(below[pk])
+
+    first = [pk for pk in below if pk not in referred]
+    for pk in first:
+        walk(pk)
+    roots = set(first)
+    loops = below.keys() - reached  # referrers no first link leads to
+    found = []
+    for pk in (
+        Contact.objects.for_user(user).filter(pk__in=roots | loops)
+        .order_by(Lower("name"), "pk").values_list("pk", flat=True)
+    ):
+        if pk in roots or pk not in reached:  # a loop's first by name leads it
+            found.append((pk, len(below[pk])))
+            walk(pk)
+    return found
 
 
 def _edges(user) -> QuerySet[Referral]:
@@ -207,7 +225,7 @@ def _overview(user) -> dict:
         figures |= {
             "connectors": best_connectors(user),
             "meetings": meeting_counts(user, now),
-            "roots": list(roots(user).values_list("pk", "referred_count")),
+            "roots": first_links(user),
             "until": meetings.filter(starts_at__gt=now).order_by("starts_at")
             .values_list("starts_at", flat=True).first(),
         }

@@ -127,7 +127,8 @@ def test_the_whole_networks_figures_are_kept_until_something_changes(
 ):
     fresh, response = count_queries(client_logged_in, NETWORK)
     kept, again = count_queries(client_logged_in, NETWORK)
-    assert kept == fresh - 7  # counts, connectors (2), meetings (2), first links, until: kept
+    # Kept: counts, connectors (2), meetings (2), first links (2: and the loops), until.
+    assert kept == fresh - 8
     for page in (response, again):
         assert 'data-count="referrals">7<' in text(page)
         assert 'data-count="barren">1</span> of 2 meetings' in text(page)
@@ -173,9 +174,27 @@ def test_network_when_every_referral_is_in_a_loop(client_logged_in, user):
     refer(user, a, b)
     refer(user, b, a)
 
-    body = assert_full_page(client_logged_in.get(NETWORK), "go round in a loop")
+    response = client_logged_in.get(NETWORK)
+    body = assert_full_page(response, "Who referred whom")
     assert "No referrals yet" not in body
     assert "gave no referral" not in body  # no meeting held: nothing to count
+    # The loop's first by name leads it in the tree, so neither is hidden.
+    assert [(n.contact.name, n.count) for n in response.context["nodes"]] == [("Ann Loop", 1)]
+
+
+def test_a_loop_apart_from_the_tree_gets_a_first_link_and_one_within_it_none(
+    client_logged_in, user
+):
+    ann, bob = make_contact(user, "Ann Loop"), make_contact(user, "Bob Loop")
+    refer(user, bob, ann)
+    refer(user, ann, bob)
+    zed, yan = make_contact(user, "Zed Root"), make_contact(user, "Yan Leaf")
+    refer(user, zed, yan)
+    nodes = client_logged_in.get(NETWORK).context["nodes"]
+    assert [n.contact.name for n in nodes] == ["Ann Loop", "Zed Root"]
+    refer(user, zed, bob)  # now the tree leads into the loop: Zed's tree holds it
+    nodes = client_logged_in.get(NETWORK).context["nodes"]
+    assert [(n.contact.name, n.count) for n in nodes] == [("Zed Root", 2)]
 
 
 def test_network_pages_its_first_links(client_logged_in, user, settings):

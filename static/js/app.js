@@ -3,10 +3,41 @@
   "use strict";
   const modal = () => document.getElementById("modal");
 
+  // Back closes the dialog, as it does a phone app's sheet: the open dialog has a
+  // history entry of its own (the same address), and Back returns from it to the page
+  // under it, as it was (htmx restores nothing), asking first if something was typed.
+  // Closed any other way (✕, Close, Escape, saved, Android's back gesture), the dialog
+  // takes its entry back, so the next Back leaves the page as before.
+  let entry = false; // the dialog's entry is the current one
+  let leaving = false; // the dialog's history.back() under way
+  let backed = false; // closed by Back: its entry is gone already
+  const addEntry = () => {
+    if (!entry) {
+      history.pushState({ netcrmModal: true }, "");
+      entry = true;
+    }
+  };
+  window.addEventListener("popstate", (event) => { // capture: before htmx's onpopstate
+    if (leaving) {
+      leaving = false;
+      event.stopImmediatePropagation();
+    } else if (entry && modal() && modal().open) {
+      entry = false;
+      event.stopImmediatePropagation();
+      if (mayClose()) {
+        backed = true;
+        modal().close();
+      } else {
+        addEntry(); // "no": the dialog stays, and keeps an entry to go back from
+      }
+    }
+  }, true);
+
   // A form fetched into the modal opens it; "closeModal" closes it.
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "modal-body" && !modal().open) {
       modal().showModal();
+      addEntry();
       const first = modal().querySelector("[autofocus], input:not([type=hidden]), textarea");
       if (first) first.focus();
     }
@@ -45,6 +76,12 @@
     if (event.target.id === "modal" && !event.target.open) {
       typed = false;
       document.getElementById("modal-body").replaceChildren();
+      if (entry && !backed) {
+        entry = false;
+        leaving = true;
+        history.back();
+      }
+      backed = false;
     }
   }, true);
 

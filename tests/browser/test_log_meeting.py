@@ -156,3 +156,40 @@ def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: 
     dialog.get_by_role("button", name="Close", exact=True).click()  # saved: no question
     expect(dialog).to_be_hidden()
     assert console_errors == []
+
+
+def test_back_closes_the_dialog_and_then_leaves_the_page(live_server, page: Page, console_errors):
+    """On a phone, Back closes the dialog, as it does an app's sheet (asking first when
+    something was typed), and the page under it stays; closed any other way, the dialog
+    leaves no step behind: the next Back leaves the page."""
+    make_user("robin")
+    log_in(page, live_server, "robin")
+    home = page.url
+    page.goto(live_server.url + "/meetings/")
+    meetings = page.url
+    dialog = page.locator("dialog#modal")
+    page.get_by_role("button", name="+ Log meeting").click()
+    expect(dialog).to_be_visible()
+    page.go_back()
+    expect(dialog).to_be_hidden()
+    assert page.url == meetings
+    expect(page.get_by_role("heading", name="Meetings", exact=True)).to_be_visible()
+
+    page.get_by_role("button", name="+ Log meeting").click()
+    notes = dialog.get_by_label("Notes")
+    notes.fill("She knows the data team.")
+    assert answered(page, page.go_back, accept=False) == "Discard what you typed? It has not been saved."
+    expect(dialog).to_be_visible()
+    expect(notes).to_have_value("She knows the data team.")
+    answered(page, page.go_back, accept=True)
+    expect(dialog).to_be_hidden()
+    assert page.url == meetings
+
+    page.get_by_role("button", name="+ Log meeting").click()
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Close dialog").click()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(200)  # the dialog takes its step back
+    page.go_back()  # no step left behind: Back leaves the meetings page
+    expect(page).to_have_url(home)
+    assert console_errors == []

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.models import Profile
+from followups import kinds
 from followups.models import TICK, FollowUp, Problem
 from followups.undo import CannotUndo, token, undo
 from netcrm.lib.dates import when
@@ -51,9 +52,18 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     chosen = FollowUp.objects.select_related("contact").in_bulk(ids)  # all an item shows
     items = [chosen[pk] for pk in ids]
     shown = len(items)
+    overdue = [f for f in items if f.due_at < today_start]
+    due_today = [f for f in items if f.due_at >= today_start]
+    priority = set(kinds.priority_kinds())
     context = {
-        "overdue": [f for f in items if f.due_at < today_start],
-        "due_today": [f for f in items if f.due_at >= today_start],
+        "overdue": overdue,
+        "due_today": due_today,
+        # The page shows the priorities (a reply to someone who asked for help) under a
+        # heading of their own above the overdue ones, then the rest as they fall due.
+        "first_late": [f for f in overdue if f.kind in priority],
+        "first_today": [f for f in due_today if f.kind in priority],
+        "overdue_rest": [f for f in overdue if f.kind not in priority],
+        "today_rest": [f for f in due_today if f.kind not in priority],
         "counts": counts,
         "total": counts["overdue"] + counts["today"],
         "shown": shown,

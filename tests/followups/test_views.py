@@ -161,6 +161,23 @@ def test_a_reply_to_someone_who_asked_for_help_comes_first_as_a_priority(
     assert '<span class="badge priority">' not in body[body.index(f'id="followup-{queue["today"].pk}"'):]
 
 
+def test_a_reply_due_today_comes_before_the_overdue_under_a_heading_of_its_own(
+    client_logged_in, user, queue
+):
+    """Overdue items fill the top of a phone's screen: a reply due today (someone
+    waits for it) is shown above them, not after them."""
+    reply = make_followup(
+        user, kind="reply", title="Reply to Zoe Carter", due_at=today_start() + timedelta(hours=2)
+    )
+    body = client_logged_in.get(DASHBOARD).text
+    order = ["<h2>Reply first</h2>", f'id="followup-{reply.pk}"', "<h2>Overdue</h2>",
+             f'id="followup-{queue["overdue"].pk}"', "<h2>Due today</h2>",
+             f'id="followup-{queue["today"].pk}"']
+    positions = [body.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert body.count(f'id="followup-{reply.pk}"') == 1
+
+
 def test_dashboard_items_carry_their_actions(client_logged_in, queue):
     body = text(client_logged_in.get(DASHBOARD))
     overdue = queue["overdue"]

@@ -230,7 +230,9 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ) if contact.has_outreach else []
     timeline = sorted(
         [("meeting", m.starts_at, m) for m in meetings]
-        + [("followup", f.due_at, f) for f in followups if not f.is_open],
+        # A closed follow-up on the day it was closed (a call made early, or closed by
+        # the meeting that made it moot, is not in the future on its due day).
+        + [("followup", f.completed_at or f.due_at, f) for f in followups if not f.is_open],
         key=lambda entry: entry[1],
         reverse=True,
     )
@@ -244,7 +246,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "due": due,
             "due_later": due[SHOWN_FIRST:],
             "shown_first": SHOWN_FIRST,
-            "now": timezone.now(),
+            # Overdue as the queue says it: due before today began, in their timezone.
+            "today_start": request.profile.day_start(request.profile.today()),
             "chains": chains,
             "led_to": led_to,
             "referred_by": referred_by,

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -177,7 +176,8 @@ def detail_context(request: HttpRequest, lead: Lead, **extra) -> dict:
             FollowUp.objects.for_user(request.user).filter(lead=lead)
             .select_related("contact").order_by(open_first(), "due_at", "pk")
         ),
-        "now": timezone.now(),
+        # Overdue as the queue says it: due before today began, in the user's timezone.
+        "today_start": request.profile.day_start(request.profile.today()),
     } | extra
 
 

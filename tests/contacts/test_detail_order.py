@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Profile
 from followups.models import Status
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
@@ -99,3 +100,31 @@ def test_keep_in_touch_forms_wait_behind_a_tap_and_open_on_a_mistake(client_logg
     )
     body = assert_fragment(response, "Say what happened, in a word or two.", status=422)
     assert '<details class="page-form" open>\n    <summary>Log a call, email or note' in body
+
+
+def test_due_earlier_today_is_not_called_overdue_as_the_queue_does_not(client_logged_in, user):
+    """The queue calls overdue what fell due before today began (in the user's
+    timezone); so does the contact's page."""
+    profile = Profile.objects.get(user=user)
+    today_start = profile.day_start(profile.today())
+    ann = make_contact(user, "Ann Bay")
+    earlier = make_followup(user, title="Thank Ann", contact=ann, due_at=today_start)
+    body = client_logged_in.get(contact_url(ann)).content.decode()
+    entry = body[body.index(f'href="{earlier.get_absolute_url()}"'):]
+    assert "overdue" not in entry[:entry.index("</li>")]
+    make_followup(user, title="Call Ann", contact=ann, due_at=today_start - timedelta(minutes=1))
+    assert body.count("badge overdue") + 1 == client_logged_in.get(
+        contact_url(ann)).content.decode().count("badge overdue")
+
+
+def test_a_closed_follow_up_is_in_the_timeline_on_the_day_it_was_closed(client_logged_in, user):
+    """A call due in three days, made moot today, is no interaction of the future."""
+    ann = make_contact(user, "Ann Bay")
+    make_followup(user, title="Call Ann", contact=ann, status=Status.DONE,
+                  due_at=timezone.now() + timedelta(days=3), completed_at=timezone.now())
+    body = client_logged_in.get(contact_url(ann)).content.decode()
+    timeline = body[body.index('<h2 id="timeline-title">'):body.index('<h2 id="due-title">')]
+    today = Profile.objects.get(user=user).today()
+    assert today.strftime("%a %-d %b %Y") in timeline
+    later = (today + timedelta(days=3)).strftime("%a %-d %b %Y")
+    assert later not in timeline

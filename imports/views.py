@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.submissions import create_once
@@ -34,10 +34,15 @@ def _list_page(request: HttpRequest, form: UploadForm, status: int = 200) -> Htt
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @create_once
 def upload(request: HttpRequest) -> HttpResponse:
-    """Read the file and plan every row; nothing is imported until the user confirms."""
+    """Read the file and plan every row; nothing is imported until the user confirms.
+
+    A GET (the address of a refused upload, opened again) goes to the imports page,
+    where the form is."""
+    if request.method == "GET":
+        return redirect("imports:import-list")
     form = UploadForm(form_data(request), request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]

@@ -227,7 +227,9 @@ def test_another_users_batch_is_a_404(client_logged_in, other_user):
 
 def test_wrong_methods_are_405(client_logged_in, user):
     batch = import_now(user, "google.csv")
-    assert client_logged_in.get(reverse("imports:upload")).status_code == 405
+    # The address of a refused upload, opened again: the imports page, with the form.
+    response = client_logged_in.get(reverse("imports:upload"))
+    assert response.status_code == 302 and response.url == reverse("imports:import-list")
     assert client_logged_in.post(reverse("imports:import-list")).status_code == 405
     assert client_logged_in.post(reverse("imports:batch", args=[batch.pk])).status_code == 405
     for name in ("imports:confirm", "imports:discard", "imports:undo"):

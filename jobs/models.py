@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from followups.models import FollowUp
+from netcrm.lib.fold import folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 from netcrm.lib.urls import reverse_pk
 
@@ -95,7 +96,7 @@ class LeadQuerySet(OwnedQuerySet):
             return self
         return self.filter(
             Q(role__icontains=query)
-            | Q(organization__name__icontains=query)
+            | Q(folded_contains("organization__name", query))
             | Q(notes__icontains=query)
         )
 

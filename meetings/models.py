@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from contacts.models import Contact
+from netcrm.lib.fold import folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 from netcrm.lib.urls import reverse_pk
 from referrals.models import Referral
@@ -66,11 +67,11 @@ class MeetingQuerySet(OwnedQuerySet):
 
     def search(self, query: str) -> MeetingQuerySet:
         """Notes, purpose, outcome, place or a participant's name containing `query`,
-        case-insensitively (each meeting once)."""
+        case-insensitively, the name whatever its accents too (each meeting once)."""
         query = query.strip()
         if not query:
             return self
-        met = Meeting.contacts.through.objects.filter(contact__name__icontains=query)
+        met = Meeting.contacts.through.objects.filter(folded_contains("contact__name", query))
         return self.filter(
             Q(notes__icontains=query) | Q(purpose__icontains=query)
             | Q(outcome__icontains=query) | Q(location__icontains=query)

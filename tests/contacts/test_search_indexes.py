@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts.models import Contact, Organization
 from contacts.pickers import recent_contacts
 from followups.models import FollowUp
+from netcrm.lib.fold import folded_contains
 from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +24,70 @@ def test_open_followups_have_a_partial_index_by_user_and_due_time():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_names_have_trigram_indexes_on_postgresql():
-    for model, name in ((Contact, "contact_name_trgm_idx"), (Organization, "organization_name_trgm_idx")):
+def test_folded_names_have_trigram_indexes_on_postgresql():
+    for model, name in ((Contact, "contact_name_fold_trgm_idx"),
+                        (Organization, "organization_name_fold_trgm_idx")):
         assert indexes(model)[name]["type"] == "gin"
+        assert name.replace("_fold", "") not in indexes(model)  # 0006's, unused now
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_icontains_on_a_name_matches_the_indexed_expression(user):
-    # The index is of the very expression Django writes for icontains, else unused.
+def test_a_name_search_matches_the_indexed_expression(user):
+    # The index is of the very expression search writes (netcrm_fold(name)), else unused.
     make_contact(user, "Ann Johnson")
-    for model, index in ((Contact, "contact_name_trgm_idx"),
-                         (Organization, "organization_name_trgm_idx")):
+    for model, index in ((Contact, "contact_name_fold_trgm_idx"),
+                         (Organization, "organization_name_fold_trgm_idx")):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-            plan = model.objects.filter(name__icontains="hnso").explain()
+            plan = model.objects.filter(folded_contains("name", "hnso")).explain()
         assert f"Bitmap Index Scan on {index}" in plan
     assert [c.name for c in Contact.objects.for_user(user).search("hnso")] == ["Ann Johnson"]
+
+
+@pytest.mark.parametrize("query, names", [
+    ("alvarez", {"José Álvarez-Núñez", "Rosa Alvarez"}),
+    ("ALVAREZ", {"José Álvarez-Núñez", "Rosa Alvarez"}),
+    ("Álvarez", {"José Álvarez-Núñez", "Rosa Alvarez"}),
+    ("núñez", {"José Álvarez-Núñez"}),
+    ("nunez", {"José Álvarez-Núñez"}),
+    ("jose", {"José Álvarez-Núñez"}),
+])
+def test_a_name_is_found_whatever_its_accents_and_the_querys(user, query, names):
+    make_contact(user, "José Álvarez-Núñez")
+    make_contact(user, "Rosa Alvarez")
+    make_contact(user, "Ann Bay")
+    assert {c.name for c in Contact.objects.for_user(user).search(query)} == names
+
+
+@pytest.mark.parametrize("name, query", [
+    ("Søren Kierkegaard", "soren"), ("Søren Kierkegaard", "Søren"), ("Ana Weiß", "weiss"),
+    ("Zoë Ångström", "angstrom"), ("Łukasz Wójcik", "lukasz wojcik"), ("Ann O'Neil", "o'neil"),
+])
+def test_letters_without_a_mark_to_strip_fold_too(user, name, query):
+    person = make_contact(user, name)
+    assert list(Contact.objects.for_user(user).search(query)) == [person]
+
+
+def test_a_percent_or_underscore_in_the_query_is_a_character_not_a_wildcard(user):
+    make_contact(user, "Ann Bay")
+    make_contact(user, "Ann_Bay 100%")
+    assert [c.name for c in Contact.objects.for_user(user).search("n_b")] == ["Ann_Bay 100%"]
+    assert [c.name for c in Contact.objects.for_user(user).search("0%")] == ["Ann_Bay 100%"]
+
+
+def test_organizations_meetings_and_leads_are_found_by_a_name_without_its_accents(user):
+    from jobs.models import Lead
+    from meetings.models import Meeting
+    from tests.factories import make_meeting
+
+    nestle = Organization.objects.create(user=user, name="Nestlé Suisse")
+    jose = make_contact(user, "José Núñez", organization=nestle)
+    meeting = make_meeting(user, [jose])
+    lead = Lead.objects.create(user=user, organization=nestle, role="Analyst")
+    assert list(Organization.objects.for_user(user).search("nestle")) == [nestle]
+    assert list(Contact.objects.for_user(user).search("nestle")) == [jose]
+    assert list(Meeting.objects.for_user(user).search("nunez")) == [meeting]
+    assert list(Lead.objects.for_user(user).search("NESTLE")) == [lead]
 
 
 @pytest.fixture

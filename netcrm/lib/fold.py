@@ -1,0 +1,50 @@
+"""Matching that ignores accents and case: "alvarez" finds José Álvarez-Núñez, and
+"Álvarez" finds Rosa Alvarez.
+
+`Folded(expression)` is the SQL function `netcrm_fold`: on PostgreSQL lower(unaccent())
+(the unaccent extension, made IMMUTABLE so that a trigram index can hold it: contacts
+migration 0010); on SQLite `fold` below, installed on each connection. A search folds
+both sides with the same function, so each database agrees with itself.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.backends.signals import connection_created
+from django.db.models import CharField, Func, Value
+from django.db.models.lookups import Contains
+
+FUNCTION = "netcrm_fold"
+
+# Letters that carry no combining mark to strip, as unaccent reads them.
+_LETTERS = str.maketrans({
+    "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i",
+})
+
+
+def fold(text: str | None) -> str | None:
+    """`text` without its accents, in lower case (SQLite's netcrm_fold)."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+class Folded(Func):
+    function = FUNCTION
+    output_field = CharField()
+
+
+def folded_contains(field: str, query: str) -> Contains:
+    """A filter: `field`, folded, contains `query`, folded by the same function."""
+    return Contains(Folded(field), Folded(Value(query)))
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(FUNCTION, 1, fold, deterministic=True)
+
+
+connection_created.connect(_install, dispatch_uid="netcrm-fold")

@@ -7,6 +7,8 @@ import re
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from netcrm.lib.fold import fold
+
 # C0 controls but tab, newline and carriage return; DEL. PostgreSQL refuses NUL in
 # text; the rest are invisible and break what they are pasted into.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -28,25 +30,44 @@ def query_words(query: str) -> list[str]:
     return sorted(words.values(), key=len, reverse=True)
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` folded as search folds it (netcrm/lib/fold.py), and for each character of
+    the result the index of the character of `text` it came from."""
+    out, origin = [], []
+    for index, character in enumerate(text):
+        folded = fold(character)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
 def highlight(text: str, query: str, limit: int | None = None) -> SafeString:
-    """`text` escaped for HTML, each word of `query` found in it (any case) inside
-    <mark>. The matches are found in the raw text and every piece is escaped on its own,
-    so neither the text nor the query can add markup (nor break an entity like &amp;).
+    """`text` escaped for HTML, each word of `query` found in it (whatever its case and
+    accents, as search finds it: "alvarez" marks "Álvarez") inside <mark>. The matches
+    are found in the raw text and every piece is escaped on its own, so neither the
+    text nor the query can add markup (nor break an entity like &amp;).
     With `limit`, at most about that many characters around the first match."""
     text = text or ""
-    words = query_words(query)
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    words = [w for w in dict.fromkeys(fold(w) for w in query_words(query)) if w]
+    pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
     if limit and len(text) > limit:
-        found = pattern.search(text) if pattern else None
-        start = max(0, (found.start() if found else 0) - limit // 3)
+        folded, origin = _folded(text)
+        found = pattern.search(folded) if pattern else None
+        start = max(0, (origin[found.start()] if found else 0) - limit // 3)
         end = min(len(text), start + limit)
         text = ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
     if not pattern:
         return format_html("{}", text)
+    folded, origin = _folded(text)
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last:match.start()]))
-        pieces.append(format_html("<mark>{}</mark>", match.group()))
-        last = match.end()
+    for match in pattern.finditer(folded):
+        begin, end = origin[match.start()], origin[match.end() - 1] + 1
+        while end < len(text) and not fold(text[end]):  # its accents, when apart
+            end += 1
+        if begin < last:
+            continue
+        pieces.append(escape(text[last:begin]))
+        pieces.append(format_html("<mark>{}</mark>", text[begin:end]))
+        last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece escaped above

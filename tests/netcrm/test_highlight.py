@@ -3,6 +3,8 @@ first, piece by piece, so neither the text nor the query adds markup."""
 
 from __future__ import annotations
 
+import pytest
+
 from netcrm.lib.text import highlight
 
 
@@ -37,3 +39,14 @@ def test_a_long_text_shows_a_passage_around_the_first_match():
     assert "<mark>Acme</mark>" in passage
     assert passage.startswith("…") and passage.endswith("…")
     assert len(passage) < 130
+
+
+@pytest.mark.parametrize("text, query, marked", [
+    ("José Álvarez-Núñez", "alvarez nunez", "José <mark>Álvarez</mark>-<mark>Núñez</mark>"),
+    ("Rosa Alvarez", "Álvarez", "Rosa <mark>Alvarez</mark>"),
+    ("Ana Weiß & Co", "weiss", "Ana <mark>Weiß</mark> &amp; Co"),
+    ("Søren", "soren", "<mark>Søren</mark>"),
+    ("Jose\u0301 Ruiz", "jose", "<mark>Jose\u0301</mark> Ruiz"),  # a decomposed é
+])
+def test_words_are_marked_whatever_their_accents_as_search_finds_them(text, query, marked):
+    assert str(highlight(text, query)) == marked

@@ -403,7 +403,8 @@ def find(*, meetings, sources_of, stages, thank_yous, follow, reciprocity, cold_
         ))
     if follow.received >= 3 and follow.warm * 3 < follow.received:
         found.append(Finding(
-            f"Only {follow.warm} of your {plural(follow.received, 'referral')} came with a warm "
+            f"{f'Only {follow.warm}' if follow.warm else 'None'} of your "
+            f"{plural(follow.received, 'referral')} came with a warm "
             "intro: ask the referrer to call ahead, it turns a cold call into a warm one.",
             RULES["rule2"],
         ))

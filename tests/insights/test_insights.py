@@ -121,6 +121,19 @@ def test_findings_for_thank_yous_calls_requests_and_cold_leads(user, profile):
     )
 
 
+def test_referrals_without_a_warm_intro_are_counted_in_words(user, profile):
+    sara = make_contact(user, "Sara Smith")
+    referrals = [
+        Referral.objects.create(user=user, referrer=sara, referred=make_contact(user, f"P{i}"))
+        for i in range(4)
+    ]
+    texts = [f.text for f in insights(user, profile).findings]
+    assert any(t.startswith("None of your 4 referrals came with a warm intro") for t in texts)
+    Referral.objects.filter(pk=referrals[0].pk).update(intro_status=IntroStatus.CALLED)
+    texts = [f.text for f in insights(user, profile).findings]
+    assert any(t.startswith("Only 1 of your 4 referrals came with a warm intro") for t in texts)
+
+
 def test_when_all_is_well_nothing_stands_out(client_logged_in, user, profile):
     friend = make_contact(user, "Old Friend")
     for i in range(3):

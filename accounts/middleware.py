@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -17,10 +15,7 @@ class UserTimezoneMiddleware:
         request.profile = None
         if request.user.is_authenticated:
             request.profile = Profile.of_signed_in(request.user)
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(request.profile.timezone))
-            except zoneinfo.ZoneInfoNotFoundError:
-                pass
+            timezone.activate(request.profile.tzinfo)
         try:
             return self.get_response(request)
         finally:

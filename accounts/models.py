@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """The IANA names this machine knows (read from disk once: some 10 ms each time)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(known_timezones())]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in known_timezones():
+        raise ValidationError("Pick a timezone from the list.")
 
 
 # Follow-ups due at a set time (a reply within hours) never fall due at night:
@@ -40,7 +53,9 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    timezone = models.CharField(max_length=64, default=settings.TIME_ZONE)
+    timezone = models.CharField(
+        max_length=64, default=settings.TIME_ZONE, validators=[validate_timezone]
+    )
     morning_hour = models.PositiveSmallIntegerField(
         default=settings.NETCRM_DEFAULT_MORNING_HOUR,
         validators=[MaxValueValidator(23, "Pick an hour from 0 to 23.")],
@@ -114,7 +129,12 @@ class Profile(models.Model):
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
+        """Their timezone; the server's should the name be one no longer known (a
+        machine's timezone database without it), rather than no page at all."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tzinfo).date()

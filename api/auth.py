@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import zoneinfo
 from typing import ClassVar
 
 from django.conf import settings
@@ -33,10 +32,8 @@ class TokenAuth(HttpBearer):
         found.used()
         request.user = found.user
         request.profile = Profile.for_user(found.user)
-        try:  # dates typed without an offset are the user's local time, as in the forms
-            timezone.activate(zoneinfo.ZoneInfo(request.profile.timezone))
-        except zoneinfo.ZoneInfoNotFoundError:
-            pass
+        # Dates typed without an offset are the user's local time, as in the forms.
+        timezone.activate(request.profile.tzinfo)
         return found
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -36,6 +36,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
@@ -44,7 +45,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from meetings.services import SUGGESTED_QUESTIONS
-from netcrm.lib.forms import MAX_TAGS, TAG_LENGTH
+from netcrm.lib.forms import EARLIEST, LATEST, MAX_TAGS, TAG_LENGTH
 from netcrm.lib.text import CONTROL_CHARACTERS
 
 FORMAT = "netcrm-backup"
@@ -65,6 +66,8 @@ LEFT_OUT = {
     "portability.restore": "a backup uploaded to restore, and how that went: the file "
     "itself is the backup",
     "portability.departure": "an account its owner deleted, on its way out",
+    "admin.logentry": "what a staff account did in the admin site: not the account's own "
+    "data, and nothing a restore should let anyone write",
     "api.apitoken": "a key to the account: it dies with it, and one restored would open "
     "the new account to whoever held the old one; make new tokens in the new account "
     "(a backup made before 2 December 2026 holds them: they are skipped)",
@@ -375,7 +378,7 @@ def parse(raw: bytes | str) -> dict:
         raise BackupError(NOT_A_BACKUP)
     if backup.get("version") != VERSION:
         raise BackupError(
-            f"This backup is of version {str(backup.get('version'))[:20]!s}; this netcrm "
+            f"This backup is of version {json.dumps(backup.get('version'))[:20]}; this netcrm "
             f"restores version {VERSION}."
         )
     data = backup.get("data")
@@ -417,6 +420,13 @@ class _Pending(NamedTuple):
     deferred: list[tuple[str, Any]]  # nullable links to rows later in the file
     m2m: dict
     tag_names: dict
+
+
+def _day(value) -> date | None:
+    """The day of a date or moment (in UTC), else None."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, date) else None
 
 
 class _Restorer:
@@ -587,10 +597,31 @@ class _Restorer:
 
     def check(self, instance: models.Model) -> None:
         """What a database may refuse (PostgreSQL) or silently keep (SQLite): text
-        too long for its column, control characters; and a value no choice of its
-        field names (pages would fail on it)."""
+        too long for its column, control characters; and what pages would fail on: a
+        value no choice of its field names, or its own validators refuse (a timezone
+        nobody knows, an hour 99), a date outside the years the forms take, a name
+        left empty."""
+        name = instance._meta.verbose_name
         for f in instance._meta.concrete_fields:
             value = getattr(instance, f.attname)
+            day = _day(value)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                raise BackupError(
+                    f"This backup is damaged: a {name}'s {f.verbose_name} is in the year "
+                    f"{day.year}, outside {EARLIEST.year}–{LATEST.year}."
+                )
+            if value not in f.empty_values:
+                for validator in f._validators:
+                    try:
+                        validator(value)
+                    except ValidationError:
+                        raise BackupError(
+                            f"This backup is damaged: a {name}'s {f.verbose_name} is "
+                            f"{str(value)[:40]!r}, which netcrm does not take."
+                        ) from None
+            elif (isinstance(f, models.CharField) and not f.blank and not f.has_default()
+                  and not f.choices):
+                raise BackupError(f"This backup is damaged: a {name} has no {f.verbose_name}.")
             if f.choices and not (f.blank and value in f.empty_values) and value not in {
                 key for key, _ in f.flatchoices
             }:

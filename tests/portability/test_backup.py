@@ -273,6 +273,21 @@ def good_dump(user) -> dict:
         {"pk": 1, "fields": {"name": "A"}}, {"pk": 1, "fields": {"name": "B"}}]}}), "twice"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A", "source": "bogus"}}]}}), "how you met is 'bogus'"),
+    # What pages would fail on later: a moment no timezone can show, a timezone nobody
+    # knows, an hour past 23, a contact without a name.
+    (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
+        {"pk": 1, "fields": {"starts_at": "0001-01-01T00:00:00Z"}}]}}), "year 1, outside 1900–2200"),
+    (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
+        {"pk": 1, "fields": {"starts_at": "9999-12-31T23:59:59Z"}}]}}), "year 9999"),
+    (lambda d: json.dumps({**d, "data": {"referrals.referral": [
+        {"pk": 1, "fields": {"referred_on": "1899-12-31"}}]}}), "year 1899"),
+    (lambda d: json.dumps({**d, "data": {"accounts.profile": [
+        {"pk": 1, "fields": {"timezone": "Mars/Olympus"}}]}}), "'Mars/Olympus', which netcrm does not take"),
+    (lambda d: json.dumps({**d, "data": {"accounts.profile": [
+        {"pk": 1, "fields": {"morning_hour": 99}}]}}), "which netcrm does not take"),
+    (lambda d: json.dumps({**d, "data": {"contacts.contact": [{"pk": 1, "fields": {}}]}}),
+     "a contact has no name"),
+    (lambda d: json.dumps({**d, "version": "1"}), 'version "1"; this netcrm restores version 1'),
 ])
 def test_a_malformed_or_foreign_file_is_refused_with_a_reason(user, other_user, mangle, reason):
     dump = json.loads(json.dumps(good_dump(other_user), cls=backup.BackupEncoder))
@@ -280,6 +295,28 @@ def test_a_malformed_or_foreign_file_is_refused_with_a_reason(user, other_user, 
         backup.restore_backup(user, mangle(dump))
     assert backup.is_empty(user)
     assert not Organization.objects.for_user(user).exists()
+
+
+def test_admin_log_entries_are_left_out_and_skipped_in_an_older_backup(user, other_user):
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    LogEntry.objects.create(user=other_user, action_flag=ADDITION, object_repr="x")
+    dump = json.loads(backup.backup_json(other_user))
+    assert "admin.logentry" not in dump["data"]
+    dump["data"]["admin.logentry"] = [{"pk": 1, "fields": {
+        "action_time": "2026-12-01T10:00:00Z", "user": other_user.pk, "content_type": None,
+        "object_id": "1", "object_repr": "forged", "action_flag": 1, "change_message": ""}}]
+    backup.restore_backup(user, json.dumps(dump))
+    assert not LogEntry.objects.filter(user=user).exists()
+
+
+def test_a_profile_whose_timezone_is_no_longer_known_shows_pages_in_the_servers(
+    client_logged_in, user
+):
+    from accounts.models import Profile
+
+    Profile.objects.filter(user=user).update(timezone="Mars/Olympus")
+    assert client_logged_in.get("/").status_code == 200
 
 
 def test_a_row_missing_a_required_link_is_refused(user, other_user):

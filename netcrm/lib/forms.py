@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
+from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.forms import TagField
 from taggit.models import Tag
@@ -45,13 +46,21 @@ def check_no_control_characters(value) -> None:
 
 
 def check_date_range(value) -> None:
-    """The date, in the timezone it was typed in, lies in the accepted range."""
-    if isinstance(value, (date, datetime)):
-        day = value.date() if isinstance(value, datetime) else value
-        if not EARLIEST <= day <= LATEST:
-            raise ValidationError(
-                f"Pick a date from {EARLIEST.year} to {LATEST.year}.", code="date_range"
-            )
+    """The date lies in the accepted range, in the timezone it was typed in and in the
+    user's (a moment typed at +14:00 on 1 January 1900 is 31 December 1899 in London,
+    where its page would show it and its form refuse it)."""
+    if not isinstance(value, (date, datetime)):
+        return
+    days = [value.date() if isinstance(value, datetime) else value]
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        try:
+            days.append(timezone.localtime(value).date())
+        except OverflowError:  # beyond what any date can hold
+            days.append(date.min)
+    if not all(EARLIEST <= day <= LATEST for day in days):
+        raise ValidationError(
+            f"Pick a date from {EARLIEST.year} to {LATEST.year}.", code="date_range"
+        )
 
 
 def check_tags(names: list[str]) -> None:

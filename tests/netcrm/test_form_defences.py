@@ -55,6 +55,18 @@ def test_a_time_with_its_own_offset_is_held_to_the_range_too(client_logged_in, u
     assert not Meeting.objects.exists()
 
 
+def test_a_time_in_range_where_it_was_typed_but_not_where_the_user_lives_is_refused(
+    client_logged_in, user
+):
+    """At +14:00, 1 January 1900 is still 31 December 1899 in London: its page would
+    show 1899, and its own form would refuse it unchanged."""
+    in_timezone(user, "Europe/London")
+    for when in ["1900-01-01T00:00:00+14:00", "2200-12-31T23:59:00-12:00"]:
+        response = client_logged_in.post(LOG, meeting_form(starts_at=when))
+        assert response.status_code == 422, when
+    assert not Meeting.objects.exists()
+
+
 def test_the_edges_of_the_range_are_accepted(client_logged_in, user):
     in_timezone(user, "Pacific/Kiritimati")
     for when in ["1900-01-01T00:00", "2200-12-31T23:59"]:

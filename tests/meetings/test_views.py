@@ -779,3 +779,10 @@ def test_participant_chip_wrong_method(client_logged_in, user, method):
     sara = make_contact(user)
     assert_not_allowed(getattr(client_logged_in, method)(chip_url(sara)), "GET")
     assert Contact.objects.filter(pk=sara.pk).exists()
+
+
+def test_the_log_a_meeting_button_is_not_over_its_own_form(client_logged_in):
+    """On a phone the button is a bar at the bottom: on the form's own page it sat
+    under "Save meeting", and opened a second, empty form over the first."""
+    assert 'class="log-meeting"' in client_logged_in.get(reverse("meetings:meeting-list")).text
+    assert 'class="log-meeting"' not in client_logged_in.get(reverse("meetings:log-meeting")).text

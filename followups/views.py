@@ -219,7 +219,9 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
         typed = {"pk": followup.pk, "until": clean_text(request.POST.get("until", ""), 100)}
         context = {
             "followup": FollowUp.objects.with_subjects().get(pk=followup.pk),
-            "snooze_choices": SNOOZE_CHOICES, "flash": error, "typed": typed,
+            # Said under the date box it is about (at the top of the card, it was
+            # scrolled out of a phone's dialog), which the dialog focuses.
+            "snooze_choices": SNOOZE_CHOICES, "snooze_error": error, "typed": typed,
         }
         if wants_fragment(request) and _in_place(request, followup):
             # The menu it was asked from shows the mistake, with the date typed.

@@ -500,6 +500,12 @@ def test_snooze_until_today_or_the_past_is_refused(client_logged_in, queue, offs
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#modal-body", "innerHTML")
     assert "Pick a date after today." in response.text
     assert f'aria-label="Snooze until" value="{day}"' in response.text
+    # Said under the date box, which the dialog focuses (not at the card's top, out of
+    # a phone's view).
+    box = response.text[response.text.index('name="until"'):]
+    assert box.index("autofocus") < box.index(">")
+    assert box.index(f'id="snooze-until-error-{note.pk}"') < box.index("Pick a date after today.")
+    assert 'class="flash' not in response.text
     assert "<html" not in response.text
     assert unchanged(note)
 

@@ -58,7 +58,11 @@ def delete_owned(
     another tab) finds it gone: not an error."""
     obj = queryset.filter(user=request.user, pk=pk).first()
     if obj is None:
-        if request.method != "POST":
+        # A second tap finds it in the user's Trash; anything else (another user's id,
+        # one that never was) is the same plain 404 as any missing page.
+        if request.method != "POST" or not TrashEntry.objects.filter(
+            user=request.user, subject=queryset.model._meta.label_lower, subject_id=pk
+        ).exists():
             raise Http404
         messages.info(request, "Already deleted: it is in the Trash.")
         return redirect(done)

@@ -219,6 +219,9 @@ def test_another_users_things_cannot_be_deleted_or_restored(client, user, other_
                  "contacts:delete-organization": Organization}[name]
         pk = model.objects.filter(user=user).first().pk
         assert client.get(reverse(name, args=[pk])).status_code == 404
+        # Not "Already deleted: it is in the Trash", which was not true.
+        assert client.post(reverse(name, args=[pk])).status_code == 404
+        assert model.objects.filter(pk=pk).exists()
     entry = move_to_trash(alan, kind="contact", label="Alan Park")
     assert "Alan Park" not in text(client.get(reverse("trash:list")))
     client.post(reverse("trash:restore", args=[entry.pk]))

@@ -6,15 +6,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
-from netcrm.lib.fold import folded_contains
+from netcrm.lib.fold import Folded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet
 from netcrm.lib.urls import reverse_pk
 
@@ -176,6 +177,20 @@ class ContactQuerySet(OwnedQuerySet):
             all=True,
         )
         return self.filter(pk__in=found)
+
+    def already_there(self, name: str, email: str, limit: int = 3) -> list[tuple[Contact, str]]:
+        """Contacts who may be the one about to be added: the same email, or the same
+        name whatever its case and accents; each with why. One query."""
+        same_name = Q(Exact(Folded("name"), Folded(Value(" ".join(name.split())))))
+        same_email = Q(email__iexact=email.strip()) if email.strip() else Q(pk__in=[])
+        found = list(
+            self.filter(same_name | same_email).select_related("organization").order_by("pk")[:limit]
+        )
+        return [
+            (c, "the same email" if email.strip() and c.email.lower() == email.strip().lower()
+             else "the same name")
+            for c in found
+        ]
 
     def with_list_columns(self, now=None) -> ContactQuerySet:
         """The contacts list's columns, each one subquery (never one query a row):

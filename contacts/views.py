@@ -95,12 +95,21 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @create_once
 def contact_create(request: HttpRequest) -> HttpResponse:
     form = ContactForm(form_data(request), user=request.user)
+    same: list = []
     if request.method == "POST" and form.is_valid():
-        contact = form.save()
-        messages.success(request, f"Added {contact.name}.")
-        return redirect(contact)
+        # Someone with the same email or name is asked about once: open them, or save
+        # this one anyway (two people can share a name).
+        if not request.POST.get("same_ok"):
+            same = Contact.objects.for_user(request.user).already_there(
+                form.cleaned_data["name"], form.cleaned_data.get("email") or ""
+            )
+        if not same:
+            contact = form.save()
+            messages.success(request, f"Added {contact.name}.")
+            return redirect(contact)
     return render(
-        request, "contacts/form.html", {"form": form}, status=422 if form.is_bound else 200
+        request, "contacts/form.html", {"form": form, "same": same},
+        status=422 if form.is_bound else 200,
     )
 
 

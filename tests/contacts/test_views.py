@@ -877,3 +877,30 @@ def test_safe_links_are_links_and_an_old_bad_one_is_plain_text(client_logged_in,
     page = client_logged_in.get(contact.get_absolute_url()).text
     assert '<span class="unsafe-link">javascript:alert(1)</span>' in page
     assert 'href="javascript' not in page
+
+
+def test_adding_someone_already_there_asks_once_then_saves_anyway(client_logged_in, user):
+    """The same email, or the same name whatever its accents, is asked about; "Save
+    anyway" adds the new one, with what was typed."""
+    from accounts.submissions import FIELD
+
+    sara = make_contact(user, "Sara Smith", email="sara.smith@example.com")
+    url = reverse("contacts:create-contact")
+    typed = {"name": "Sarah S.", "email": "SARA.SMITH@example.com", "title": "Analyst",
+             "source": "knew", FIELD: "0b4f7c1e-6a7a-4c53-9b3e-8f5c2d1e9a00"}
+    response = client_logged_in.post(url, typed)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Already in your contacts?" in body and f'href="{sara.get_absolute_url()}"' in body
+    assert "the same email" in body and 'name="same_ok" value="1"' in body
+    assert 'value="Analyst"' in body and "Save anyway" in body
+    assert Contact.objects.for_user(user).count() == 1
+    response = client_logged_in.post(url, typed | {"same_ok": "1"})  # the same key: saved once
+    assert response.status_code == 302
+    assert Contact.objects.for_user(user).count() == 2
+    jose = make_contact(user, "José Núñez")
+    body = client_logged_in.post(url, {"name": "jose nunez", "source": "knew"}).content.decode()
+    assert f'href="{jose.get_absolute_url()}"' in body and "the same name" in body
+    assert "Already in your contacts?" not in client_logged_in.post(
+        url, {"name": "Someone New", "source": "knew"}, follow=True
+    ).content.decode()

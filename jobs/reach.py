@@ -94,8 +94,13 @@ def warmth(contact: Contact, now: datetime | None = None) -> Warmth:
         )
         if recency:
             score += recency
-            days = max(age.days, 0)
-            reasons.append("in touch today" if days == 0 else f"in touch {days} day{'s' if days != 1 else ''} ago")
+            # Days of the calendar, in the user's timezone: 19 hours ago, last night,
+            # was yesterday.
+            days = max((timezone.localdate(now) - timezone.localdate(last)).days, 0)
+            reasons.append(
+                "in touch today" if days == 0 else "in touch yesterday" if days == 1
+                else f"in touch {days} days ago"
+            )
     given = contact.gave_referrals
     if given:
         score += min(given, 3)

@@ -3,7 +3,7 @@ and the warmth that ranks them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -208,3 +208,23 @@ def test_the_contact_form_records_where_they_used_to_work(client_logged_in, user
     response = client_logged_in.post(url, {"name": "Alan Park", "source": "knew",
                                            "past_organization_names": too_many})
     assert response.status_code == 422 and "Org 10" in response.content.decode()
+
+
+def test_in_touch_counts_days_of_the_calendar_where_the_user_lives(user):
+    """19 hours ago, the evening before, was yesterday, not today."""
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 12, 2, 14, 0, tzinfo=paris)
+    cases = {
+        "Last Night": (now - timedelta(hours=19), "in touch yesterday"),
+        "This Morning": (now - timedelta(hours=5), "in touch today"),
+        "Last Week": (now - timedelta(days=7), "in touch 7 days ago"),
+    }
+    for name, (last, _) in cases.items():
+        make_contact(user, name, last_interaction_at=last)
+    with timezone.override(paris):
+        scored = {c.name: warmth(c, now) for c in with_warmth(
+            Contact.objects.for_user(user), user, now)}
+    for name, (_, said) in cases.items():
+        assert scored[name].reasons[0] == said, name

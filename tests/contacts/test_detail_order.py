@@ -128,3 +128,8 @@ def test_a_closed_follow_up_is_in_the_timeline_on_the_day_it_was_closed(client_l
     assert today.strftime("%a %-d %b %Y") in timeline
     later = (today + timedelta(days=3)).strftime("%a %-d %b %Y")
     assert later not in timeline
+
+
+def test_who_referred_them_says_to_whom(client_logged_in, john):
+    body = client_logged_in.get(contact_url(john)).content.decode()
+    assert "Sara Smith</a> referred you to John on " in body

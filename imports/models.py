@@ -130,10 +130,16 @@ class ImportBatch(OwnedModel):
     @property
     def confirm_label(self) -> str:
         """The preview's button. A file of people you all have already says it fills
-        them in (not "Import 2 contacts", as if adding two); with someone new, or a
-        similar name the user may call someone new, it counts every row it writes."""
-        if self.created_count:
+        them in (not "Import 2 contacts", as if adding two); with someone new, how many
+        are new and how many filled in ("Import 3 new contacts, fill in 1"); with a
+        similar name, whom the user may call someone new or not, every row it writes."""
+        new, known = self.created_count, self.count(MATCH)
+        if self.count(SIMILAR):  # new or not is the user's to say on this page
             return f"Import {self.to_write} contact{'' if self.to_write == 1 else 's'}"
-        if known := self.count(MATCH):
+        if new and known:
+            return f"Import {new} new contact{'' if new == 1 else 's'}, fill in {known}"
+        if new:
+            return f"Import {new} new contact{'' if new == 1 else 's'}"
+        if known:
             return f"Import: fill in {known} contact{'' if known == 1 else 's'} you have"
         return "Import (nothing new)"

@@ -62,7 +62,12 @@ def test_import_creates_people_with_their_organization_source_and_connected_on(u
 
 def test_the_preview_button_says_what_the_import_will_do(user):
     first = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
-    assert first.created_count and first.confirm_label == f"Import {first.to_write} contacts"
+    assert first.count(MATCH) == first.count(SIMILAR) == 0
+    assert first.confirm_label == f"Import {first.created_count} new contacts"
+    first.counts = {CREATE: 3, MATCH: 1}
+    assert first.confirm_label == "Import 3 new contacts, fill in 1"
+    first.counts = {CREATE: 1, MATCH: 1, SIMILAR: 1}  # the user says who is new
+    assert first.confirm_label == "Import 3 contacts"
     import_now(user, "linkedin_connections.csv")
     again = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
     assert again.created_count == 0 and again.count(MATCH) > 1

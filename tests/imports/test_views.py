@@ -33,7 +33,7 @@ def test_upload_shows_a_preview_and_writes_no_contact(client_logged_in, user):
     assert Contact.objects.count() == 0
     page = client_logged_in.get(batch.get_absolute_url())
     body = page.content.decode()
-    assert "Check the import" in body and "Import 3 contacts" in body
+    assert "Check the import" in body and "Import 3 new contacts" in body
     assert "Skipped: no name." in body and "same profile URL as line 5" in body
     assert page.context["page"].paginator.count == 5
 

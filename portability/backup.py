@@ -303,7 +303,7 @@ PLURALS = {
     "followups.followup": ("follow-up", "follow-ups"),
     "reciprocity.inboundrequest": ("request for help", "requests for help"),
     "meetings.questiontemplate": ("question in your library", "questions in your library"),
-    "jobs.leadmove": ("step of a lead", "steps of leads"),
+    "jobs.leadmove": ("move of a lead (its history)", "moves of leads (their history)"),
 }
 
 

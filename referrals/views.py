@@ -191,6 +191,8 @@ def graph(request: HttpRequest) -> HttpResponse:
         "shown": len(layers),
         "total": total,
         "truncated": truncated or edge_capped,
+        # The caption says what a dashed arrow is when one is drawn.
+        "back_lines": any(line.back for line in layout.lines),
     }
     if wants_fragment(request):
         return render(request, "referrals/graph.html#graph-figure", context)

@@ -420,6 +420,16 @@ def test_graph_draws_the_whole_network(client_logged_in, people, mallory_network
     assert "Showing" not in body  # nothing left out
 
 
+def test_the_graph_says_what_a_dashed_arrow_is_only_when_it_draws_one(client_logged_in, user):
+    ann, bob = make_contact(user, "Ann Loop"), make_contact(user, "Bob Loop")
+    refer(user, ann, bob)
+    body = client_logged_in.get(GRAPH).content.decode()
+    assert "edge back" not in body and "near back" not in body and "A dashed arrow" not in body
+    refer(user, bob, ann)
+    body = client_logged_in.get(GRAPH).content.decode()
+    assert 'class="edge back"' in body and "A dashed arrow points sideways or up" in body
+
+
 def test_graph_truncates_long_names_and_keeps_them_whole_in_the_title(client_logged_in, user):
     long = make_contact(
         user, "Maximilian Featherstonehaugh-Smythe", organization="Very Long Organization Name Inc"

@@ -315,6 +315,9 @@ def csv_records(text: str, fmt: CsvFormat, delimiter: str, skipped: int) -> Iter
     header: list[str] | None = None
     index = -1
     while True:
+        # The line a record starts on: one with a quoted line break in a cell ends
+        # lines later, where the reader's own count stands.
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -331,14 +334,14 @@ def csv_records(text: str, fmt: CsvFormat, delimiter: str, skipped: int) -> Iter
         if not any(cell.strip() for cell in row):
             continue  # a blank line
         if len(row) < len(header) // 2:
-            yield Record(line=reader.line_num,
+            yield Record(line=start,
                          problem=f"only {len(row)} of the file's {len(header)} columns")
             continue
         values = dict(zip(header, row))
         try:
-            record = fmt.record(values, reader.line_num)
+            record = fmt.record(values, start)
         except Exception as error:  # one odd row never stops the rest
-            yield Record(line=reader.line_num, problem=f"can't be read ({type(error).__name__})")
+            yield Record(line=start, problem=f"can't be read ({type(error).__name__})")
             continue
         yield check(record)
 

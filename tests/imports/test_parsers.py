@@ -153,3 +153,13 @@ def test_a_broken_row_is_a_problem_not_the_end():
 def test_decode_prefers_utf8_then_cp1252():
     assert decode("Zoë".encode()) == "Zoë"
     assert decode("Zoë".encode("cp1252")) == "Zoë"
+
+
+def test_a_record_with_line_breaks_in_its_cells_is_numbered_by_the_line_it_starts_on():
+    text = (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        '"Multi\nLine","Na\nme",,,"Org\nX",,\n'
+        "Ann,Bay,,,Acme,,\n"
+    ).encode()
+    multi, ann = read(text).records
+    assert (multi.line, ann.line) == (2, 6)  # three line breaks inside the first

@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include("offline.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "netcrm.views.not_found"

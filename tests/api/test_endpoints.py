@@ -218,3 +218,12 @@ HUGE = 2**70
 def test_a_number_too_big_for_the_database_is_a_4xx_never_a_500(api, method, path, body):
     response = api.get(path) if method == "get" else api.post(path, body)
     assert response.status_code in (404, 422), (response.status_code, response.content)
+
+
+@pytest.mark.parametrize("path", ["/api/contacts/-1", "/api/contacts/abc", "/api/nothing-here"])
+def test_an_address_no_endpoint_takes_is_the_apis_json_404(api, client, path):
+    """Not Django's HTML page: a client reads `{"detail": "Not Found"}` as for any id."""
+    response = api.get(path)
+    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    page = client.get("/contacts/-1/")  # the pages keep theirs
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

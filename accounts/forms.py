@@ -45,6 +45,10 @@ class SignupForm(CheckedFormMixin, UserCreationForm):
 class ProfileForm(CheckedFormMixin, forms.ModelForm):
     timezone = forms.ChoiceField(choices=timezone_choices)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_choices(self.instance.timezone)
+
     class Meta:
         model = Profile
         fields = [

@@ -17,8 +17,21 @@ def known_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(known_timezones())]
+# Names in the timezone database that are no place a person lives in: the database's
+# own ("Factory", "localtime", "posixrules"), fixed offsets and old US rules ("EST5EDT").
+NO_PLACE_PREFIXES = ("Etc/", "SystemV/", "posix/", "right/")
+
+
+def timezone_choices(current: str = "") -> list[tuple[str, str]]:
+    """Places to pick from ("Europe/Paris"), and UTC; `current` too, whatever it is,
+    so that a profile set to another known name keeps it."""
+    names = {
+        name for name in known_timezones()
+        if name == "UTC" or ("/" in name and not name.startswith(NO_PLACE_PREFIXES))
+    }
+    if current in known_timezones():
+        names.add(current)
+    return [(name, name.replace("_", " ")) for name in sorted(names)]
 
 
 def validate_timezone(value: str) -> None:

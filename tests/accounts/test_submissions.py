@@ -33,7 +33,10 @@ def twice(client, url: str, data: dict, **kwargs):
 
 CREATE_FORMS = {
     "meeting": (lambda c: reverse("meetings:log-meeting"), lambda c: meeting_form(), Meeting),
-    "contact": (lambda c: reverse("contacts:create-contact"), lambda c: contact_form(), Contact),
+    "contact": (
+        lambda c: reverse("contacts:create-contact"),
+        lambda c: contact_form(name="Priya Raman", email="priya@acme.example"), Contact,
+    ),
     "organization": (
         lambda c: reverse("contacts:create-organization"), lambda c: organization_form(),
         Organization,

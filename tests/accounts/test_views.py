@@ -58,6 +58,18 @@ def test_signup_page_shows_the_form(client):
     assert "data-browser-timezone" in select
     assertContains(response, '<option value="UTC" selected>UTC</option>', html=True)
     assertContains(response, '<option value="Europe/Berlin">Europe/Berlin</option>', html=True)
+    # Places people live in, not the database's own names nor bare offsets.
+    for odd in ("Factory", "localtime", "posixrules", "EST5EDT", "Etc/GMT+5"):
+        assert f'value="{odd}"' not in response.text, odd
+
+
+def test_a_profile_set_to_a_name_no_longer_offered_keeps_it_in_settings(client_logged_in, user):
+    from accounts.models import Profile
+
+    Profile.objects.filter(user=user).update(timezone="EST5EDT")
+    response = client_logged_in.get(SETTINGS)
+    assertContains(response, '<option value="EST5EDT" selected>EST5EDT</option>', html=True)
+    assert save_settings(client_logged_in, timezone="EST5EDT").status_code == 302
 
 
 def test_signup_creates_user_and_profile_and_logs_in(client):

@@ -144,6 +144,9 @@ def test_sorting_and_filtering_work_without_javascript(live_server, browser, con
     page.get_by_label("Period").select_option("90")
     page.get_by_role("button", name="Apply").click()
     assert query(page) == {"period": ["90"], "sort": ["kind"]}
+    # The address changes as the new page starts coming: wait for its rows (read at
+    # once, they were sometimes still the empty page of a load under way).
+    expect(page.locator("#meeting-rows tbody td:nth-child(3)").first).to_be_visible()
     kinds = page.locator("#meeting-rows tbody td:nth-child(3)").all_inner_texts()
     assert kinds == sorted(kinds) and kinds
     page.get_by_role("link", name="Kind", exact=True).click()

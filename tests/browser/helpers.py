@@ -38,3 +38,11 @@ def answered(page: Page, action, *, accept: bool) -> str:
             return asked[0]
         page.wait_for_timeout(50)
     raise AssertionError("no question was asked")
+
+
+def closed(page: Page) -> None:
+    """Wait until the dialog is closed and has taken back its step in the history
+    (static/js/app.js): a page loaded in the same moment would be cut short by that
+    step back, as a person never is (they cannot tap again within milliseconds)."""
+    expect(page.locator("dialog#modal")).to_be_hidden()
+    page.wait_for_function("!(history.state && history.state.netcrmModal)")

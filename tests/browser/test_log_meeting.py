@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from followups.models import FollowUp, Status
-from tests.browser.helpers import answered, log_in
+from tests.browser.helpers import answered, closed, log_in
 from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_sign_up_log_a_meeting_and_complete_its_thank_you(
     dialog.get_by_role("button", name="Save meeting").click()
     expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
     dialog.get_by_role("button", name="Close", exact=True).click()
-    expect(dialog).to_be_hidden()
+    closed(page)
 
     # The worker drafts the thank-you; the queue shows it once it exists.
     followup = wait_for(lambda: FollowUp.objects.filter(kind="thank_you").first())
@@ -188,8 +188,7 @@ def test_back_closes_the_dialog_and_then_leaves_the_page(live_server, page: Page
     page.get_by_role("button", name="+ Log meeting").click()
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Close dialog").click()
-    expect(dialog).to_be_hidden()
-    page.wait_for_timeout(200)  # the dialog takes its step back
+    closed(page)  # the dialog takes its step back
     page.go_back()  # no step left behind: Back leaves the meetings page
     expect(page).to_have_url(home)
     assert console_errors == []

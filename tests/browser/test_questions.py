@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from followups.models import FollowUp
 from meetings.models import Meeting, QuestionTemplate
 from meetings.services import SUGGESTED_QUESTIONS
-from tests.browser.helpers import log_in
+from tests.browser.helpers import closed, log_in
 from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,6 +93,7 @@ def test_pick_questions_for_a_planned_meeting_and_prepare(
     ]
     followup = wait_for(lambda: FollowUp.objects.filter(kind="prepare").first())
     dialog.get_by_role("button", name="Close", exact=True).click()
+    closed(page)
     page.reload()
     item = page.locator(f"#followup-{followup.pk}")
     expect(item).to_contain_text("Prepare for coffee with Emily Chen")

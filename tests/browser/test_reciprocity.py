@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from followups.models import FollowUp, Status
 from reciprocity.models import InboundRequest, RequestStatus
+from tests.browser.helpers import closed
 from tests.conftest import make_user, wait_for
 from tests.factories import make_contact, make_meeting
 
@@ -80,6 +81,7 @@ def test_add_custom_followups(riley_page: Page, live_server, console_errors):
     followup = FollowUp.objects.get(kind="custom")
     assert followup.contact == sara
     dialog.get_by_role("button", name="Close", exact=True).click()
+    closed(page)
     expect(page.locator("#queue")).to_contain_text("Send Alan the article")
 
     page.goto(f"{live_server.url}/contacts/{sara.pk}/")

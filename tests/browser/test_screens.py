@@ -18,6 +18,7 @@ from jobs.models import Lead
 from meetings.models import Meeting
 from outreach.models import Outreach
 from referrals.models import Referral
+from tests.browser.helpers import closed
 from tests.imports.helpers import SAMPLES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,6 +150,7 @@ def test_events_screens_on_a_phone_and_a_desktop(demo_page: Page, live_server, c
         expect(dialog.get_by_role("heading", name="Add an event or group")).to_be_visible()
         page.screenshot(path=EVENT_SCREENS / f"events-new-{size}.png")
         dialog.get_by_role("button", name="Close dialog").click()
+        closed(page)
         page.goto(live_server.url + event.get_absolute_url())
         expect(page.get_by_role("heading", level=1)).to_have_text(event.name)
         assert_fits_phone(page)

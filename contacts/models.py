@@ -181,14 +181,13 @@ class ContactQuerySet(OwnedQuerySet):
     def already_there(self, name: str, email: str, limit: int = 3) -> list[tuple[Contact, str]]:
         """Contacts who may be the one about to be added: the same email, or the same
         name whatever its case and accents; each with why. One query."""
-        same_name = Q(Exact(Folded("name"), Folded(Value(" ".join(name.split())))))
-        same_email = Q(email__iexact=email.strip()) if email.strip() else Q(pk__in=[])
-        found = list(
-            self.filter(same_name | same_email).select_related("organization").order_by("pk")[:limit]
-        )
+        email = email.strip().lower()
+        same = Q(Exact(Folded("name"), Folded(Value(" ".join(name.split())))))
+        if email:
+            same |= Q(email__iexact=email)
+        found = self.filter(same).select_related("organization").order_by("pk")[:limit]
         return [
-            (c, "the same email" if email.strip() and c.email.lower() == email.strip().lower()
-             else "the same name")
+            (c, "the same email" if email and c.email.lower() == email else "the same name")
             for c in found
         ]
 

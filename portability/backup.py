@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time
+from datetime import datetime, time
 from itertools import islice
 from typing import Any, NamedTuple
 
@@ -45,7 +45,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from meetings.services import SUGGESTED_QUESTIONS
-from netcrm.lib.forms import EARLIEST, LATEST, MAX_TAGS, TAG_LENGTH
+from netcrm.lib.forms import EARLIEST, LATEST, MAX_TAGS, TAG_LENGTH, check_date_range
 from netcrm.lib.text import CONTROL_CHARACTERS
 
 FORMAT = "netcrm-backup"
@@ -422,13 +422,6 @@ class _Pending(NamedTuple):
     tag_names: dict
 
 
-def _day(value) -> date | None:
-    """The day of a date or moment (in UTC), else None."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).date() if timezone.is_aware(value) else value.date()
-    return value if isinstance(value, date) else None
-
-
 class _Restorer:
     """One restore: rows in, and the map from each model's old keys to new ones."""
 
@@ -604,12 +597,13 @@ class _Restorer:
         name = instance._meta.verbose_name
         for f in instance._meta.concrete_fields:
             value = getattr(instance, f.attname)
-            day = _day(value)
-            if day is not None and not EARLIEST <= day <= LATEST:
+            try:
+                check_date_range(value)  # the forms' own check
+            except ValidationError:
                 raise BackupError(
                     f"This backup is damaged: a {name}'s {f.verbose_name} is in the year "
-                    f"{day.year}, outside {EARLIEST.year}–{LATEST.year}."
-                )
+                    f"{value.year}, outside {EARLIEST.year}–{LATEST.year}."
+                ) from None
             if value not in f.empty_values:
                 for validator in f._validators:
                     try:

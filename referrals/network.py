@@ -13,11 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import (
-    Count,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 

@@ -15,11 +15,13 @@ last interaction: a restore keeps them to the microsecond).
 from __future__ import annotations
 
 import json
+import zoneinfo
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -316,7 +318,10 @@ def test_a_profile_whose_timezone_is_no_longer_known_shows_pages_in_the_servers(
     from accounts.models import Profile
 
     Profile.objects.filter(user=user).update(timezone="Mars/Olympus")
-    assert client_logged_in.get("/").status_code == 200
+    profile = Profile.objects.get(user=user)
+    assert profile.tzinfo == zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    page = client_logged_in.get("/")
+    assert page.status_code == 200 and "Today's follow-ups" in page.content.decode()
 
 
 def test_a_row_missing_a_required_link_is_refused(user, other_user):

@@ -28,6 +28,8 @@ def fold(text: str | None) -> str | None:
     """`text` without its accents, in lower case (SQLite's netcrm_fold)."""
     if text is None:
         return None
+    if text.isascii():  # most names: nothing to strip (SQLite calls this for every row)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import DEFAULT_PASSWORD
+from tests.conftest import DEFAULT_PASSWORD, wait_for
 
 
 def log_in(page: Page, live_server, username: str, password: str = DEFAULT_PASSWORD) -> Page:
@@ -45,4 +45,11 @@ def closed(page: Page) -> None:
     (static/js/app.js): a page loaded in the same moment would be cut short by that
     step back, as a person never is (they cannot tap again within milliseconds)."""
     expect(page.locator("dialog#modal")).to_be_hidden()
-    page.wait_for_function("!(history.state && history.state.netcrmModal)")
+    until(page, "!(history.state && history.state.netcrmModal)")
+
+
+def until(page: Page, script: str, timeout: float = 15.0) -> None:
+    """Until the JavaScript expression `script` is true in the page. Polled with
+    page.evaluate, not wait_for_function: when its first answer is false, that one
+    polls with eval() in the page, which the app's Content-Security-Policy forbids."""
+    wait_for(lambda: page.evaluate(script), timeout=timeout)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, until
 from tests.conftest import make_user
 from tests.factories import bulk_contacts
 
@@ -18,8 +18,8 @@ SHOTS = Path("/tmp/shots-phoneforms")
 
 def scroll_to(page: Page, where: str) -> None:
     page.evaluate(f"window.scrollTo(0, {where})")
-    page.wait_for_function(f"Math.abs(window.scrollY - Math.min({where}, "
-                           "document.documentElement.scrollHeight - innerHeight)) < 2")
+    until(page, f"Math.abs(window.scrollY - Math.min({where}, "
+              "document.documentElement.scrollHeight - innerHeight)) < 2")
 
 
 @pytest.mark.parametrize("path, last", [

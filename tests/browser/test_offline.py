@@ -14,7 +14,7 @@ from contacts.models import Contact
 from followups.models import FollowUp
 from meetings.models import Meeting
 from referrals.models import Referral
-from tests.browser.helpers import answered, log_in
+from tests.browser.helpers import answered, log_in, until
 from tests.conftest import make_user, wait_for
 from tests.factories import make_contact, make_followup
 
@@ -50,13 +50,13 @@ def wait_for_saved_pages(page: Page, owner: str | None = None) -> None:
 def wait_for_service_worker(page: Page) -> None:
     """The worker is installed, controls the page, and has saved the pages it warms."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    until(page, "navigator.serviceWorker.controller !== null")
     wait_for_saved_pages(page)
 
 
 def go_offline(context: BrowserContext, page: Page) -> None:
     context.set_offline(True)
-    page.wait_for_function("() => !navigator.onLine")
+    until(page, "!navigator.onLine")
 
 
 def someone_new(page: Page, name: str) -> None:

@@ -3,7 +3,9 @@
 Thank-you (the seeds: send a thank-you note after every networking meeting): once a
 meeting has begun, one THANK_YOU per person met (constraint
 followup_one_thank_you_per_meeting_contact), due the next morning (the user's
-`thank_you_delay_days`), never before the meeting ends. A meeting planned ahead
+`thank_you_delay_days`), never before the meeting ends, and never before the morning
+of the day it was logged: a meeting logged weeks after it happened asks for its note
+today, not as weeks overdue at the top of the queue. A meeting planned ahead
 gets its thank-yous from the sweep once it has happened, and then counts as a
 touch for each person met.
 
@@ -127,8 +129,21 @@ class ThankYou(FollowUpKind):
 
 
 def thank_you_due(meeting: Meeting, profile: Profile) -> datetime:
-    """The next morning (or as the user set it), and never before the meeting ends."""
-    return max(profile.morning_after(meeting.ends_at, profile.thank_you_delay_days), meeting.ends_at)
+    """The next morning (or as the user set it), never before the meeting ends, nor
+    before the morning of the day it was logged."""
+    return max(
+        not_before_logged(
+            meeting, profile, profile.morning_after(meeting.ends_at, profile.thank_you_delay_days)
+        ),
+        meeting.ends_at,
+    )
+
+
+def not_before_logged(meeting: Meeting, profile: Profile, due: datetime) -> datetime:
+    """`due`, or for a meeting logged after that moment had passed, the morning of the
+    day it was logged (in the user's timezone): due today, not overdue since the day
+    the meeting happened."""
+    return max(due, profile.morning_of(profile.local_date(meeting.created_at)))
 
 
 # Prepare ------------------------------------------------------------------------------

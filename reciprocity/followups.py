@@ -4,7 +4,8 @@ make it a priority; always be grateful, and help back):
 - Reply: someone asked you for help; one priority reply per request, due within
   the user's reply window, with two concrete times drafted. Done means replied.
 - Help back: someone helped you (a meeting that has happened, or a referral given
-  outside any meeting); one "send an update and offer help back", some weeks later.
+  outside any meeting); one "send an update and offer help back", some weeks later
+  (after the meeting, or after it was logged when that was later).
 """
 
 from __future__ import annotations
@@ -132,8 +133,10 @@ class HelpBack(FollowUpKind):
     def repair_meetings(self, ids: list[int], now: datetime) -> int:
         return create_per_participant(
             self.name, load(ids), now,
+            # Some weeks after the meeting, or after it was logged if that was later:
+            # not on the day its (late) thank-you falls due.
             lambda meeting, profile: profile.morning_after(
-                meeting.ends_at, profile.help_back_delay_days
+                max(meeting.ends_at, meeting.created_at), profile.help_back_delay_days
             ),
             lambda contact, meeting: f"Send {contact.name} an update and offer help back",
             "help_back.txt",

@@ -208,10 +208,14 @@ class CloseLoop(ReferralKind):
     calls_for = Q(progress=Progress.MET)
 
     def row(self, referral: Referral, profile: Profile) -> FollowUp:
-        met_at = referral.met_meeting.ends_at if referral.met_meeting else timezone.now()
+        met = referral.met_meeting
+        due = profile.morning_after(met.ends_at if met else timezone.now(),
+                                    profile.thank_you_delay_days)
+        if met:  # a meeting logged after the fact: due from the morning it was logged
+            due = max(due, profile.morning_of(profile.local_date(met.created_at)))
         return FollowUp(
             user_id=referral.user_id, kind=self.name, referral=referral,
-            due_at=profile.morning_after(met_at, profile.thank_you_delay_days),
+            due_at=due,
             title=f"Tell {referral.referrer.name} how it went with {referral.referred.name}",
             draft=draft(
                 "close_loop.txt", profile, referral=referral, signature=signature(referral.user)

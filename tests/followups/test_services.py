@@ -19,10 +19,15 @@ def thank_yous():
     return FollowUp.objects.filter(kind="thank_you")
 
 
-def meeting_with(user, *names, starts_at=None, **fields) -> Meeting:
+def meeting_with(user, *names, starts_at=None, logged_at=None, **fields) -> Meeting:
+    """A meeting with these new people, logged at `logged_at`: by default when it
+    starts, if that is given (logged on the spot), else now."""
     meeting = Meeting.objects.create(
         user=user, starts_at=starts_at or timezone.now() - timedelta(hours=1), **fields
     )
+    if logged_at or starts_at:
+        Meeting.objects.filter(pk=meeting.pk).update(created_at=logged_at or starts_at)
+        meeting.refresh_from_db()
     meeting.contacts.set(Contact.objects.create(user=user, name=n) for n in names)
     return meeting
 
@@ -96,10 +101,39 @@ def test_a_planned_meeting_is_thanked_once_it_has_happened(user):
 
 
 def test_the_sweep_repairs_a_backdated_meeting_logged_today(user):
-    meeting_with(user, "Sara Smith", starts_at=timezone.now() - timedelta(days=30))
+    now = timezone.now()
+    meeting_with(user, "Sara Smith", starts_at=now - timedelta(days=30), logged_at=now)
     sweep()
     assert thank_yous().count() == 1
     assert sweep() == 0
+
+
+def test_a_meeting_logged_weeks_later_asks_for_its_thank_you_that_morning(user):
+    """Not as weeks overdue at the top of the queue: due the morning it was logged."""
+    logged = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 10, 30, 10, tzinfo=UTC),
+                           logged_at=logged)
+    create_followups("meetings.Meeting", [meeting.pk])
+    assert thank_yous().get().due_at == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert "coffee on Friday, 30 October." in thank_yous().get().draft
+
+
+def test_the_morning_it_was_logged_is_the_users_own(user):
+    user.profile.timezone = "America/New_York"
+    user.profile.save()
+    # 02:00 UTC on the 20th is 21:00 on the 19th in New York: logged on the 19th there.
+    meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 10, 30, 15, tzinfo=UTC),
+                           logged_at=datetime(2026, 11, 20, 2, tzinfo=UTC))
+    create_followups("meetings.Meeting", [meeting.pk])
+    assert thank_yous().get().due_at == datetime(2026, 11, 19, 14, tzinfo=UTC)  # 09:00 there
+
+
+def test_a_meeting_logged_the_day_after_is_still_due_that_morning(user):
+    """The next morning is the morning it was logged: nothing changes for the usual case."""
+    meeting = meeting_with(user, "Sara Smith", starts_at=datetime(2026, 11, 19, 16, tzinfo=UTC),
+                           logged_at=datetime(2026, 11, 20, 8, tzinfo=UTC))
+    create_followups("meetings.Meeting", [meeting.pk])
+    assert thank_yous().get().due_at == datetime(2026, 11, 20, 9, tzinfo=UTC)
 
 
 def test_the_sweep_leaves_old_history_alone(user):

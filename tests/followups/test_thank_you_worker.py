@@ -2,8 +2,11 @@
 through the broker, exactly once, and the sweep that repairs a lost message. What the
 rule creates is tested directly, in test_services.py."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from followups.models import FollowUp
 from followups.tasks import sweep_followups
@@ -19,7 +22,10 @@ def thank_yous():
 
 
 def test_logging_a_meeting_creates_exactly_one_thank_you(celery_worker, client_logged_in, user):
-    response = client_logged_in.post(reverse("meetings:log-meeting"), meeting_form())
+    met = timezone.localdate() - timedelta(days=1)  # logged the day after: due this morning
+    response = client_logged_in.post(
+        reverse("meetings:log-meeting"), meeting_form(starts_at=f"{met}T10:00")
+    )
     assert response.status_code == 302
 
     followup = wait_for(lambda: thank_yous().first())
@@ -30,13 +36,13 @@ def test_logging_a_meeting_creates_exactly_one_thank_you(celery_worker, client_l
     assert followup.title == "Thank Sara Smith for the coffee"
     assert followup.draft.startswith("Hi Sara,")
     assert "how networking works in this town" in followup.draft
-    assert "coffee on Friday, 20 November." in followup.draft
+    assert f"coffee on {met:%A}, {met.day} {met:%B}." in followup.draft
     # Due the next morning in the user's timezone (UTC here), at their morning hour.
-    assert followup.due_at.isoformat() == "2026-11-21T09:00:00+00:00"
+    assert followup.due_at.isoformat() == f"{met + timedelta(days=1)}T09:00:00+00:00"
 
     # Saving the meeting again creates nothing more; nor does the sweep, twice.
     edit = meeting_form(
-        new_contact_name="", new_contact_organization="",
+        new_contact_name="", new_contact_organization="", starts_at=f"{met}T10:00",
         contacts=[followup.contact_id], notes="more notes",
     )
     response = client_logged_in.post(reverse("meetings:edit-meeting", args=[meeting.pk]), edit)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from followups.models import FollowUp, Status
 from followups.services import create_followups, sweep
+from meetings.models import Meeting
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from reciprocity.services import answer_request, ledger_for
 from referrals.models import IntroStatus, Progress, Referral
@@ -125,6 +126,7 @@ def test_a_held_meeting_calls_for_one_help_back_per_person(user):
         user, [sara, john], starts_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
         purpose="how Acme hires",
     )
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=meeting.ends_at)  # logged at once
 
     create_followups("meetings.Meeting", [meeting.pk])
     create_followups("meetings.Meeting", [meeting.pk])
@@ -140,6 +142,18 @@ def test_a_held_meeting_calls_for_one_help_back_per_person(user):
     assert "anything I can do for you" in sara_row.draft
     # The thank-you notes are there too, and the two kinds do not collide.
     assert FollowUp.objects.filter(kind="thank_you").count() == 2
+
+
+def test_a_meeting_logged_long_after_asks_for_help_back_weeks_after_that(user):
+    """Not overdue since the meeting, nor on the day its late thank-you falls due:
+    the delay counts from the day it was logged."""
+    set_profile(user, help_back_delay_days=21, morning_hour=8)
+    meeting = make_meeting(user, [make_contact(user, "Sara Smith")],
+                           starts_at=datetime(2026, 9, 1, 10, tzinfo=UTC))
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=datetime(2026, 11, 20, 17, tzinfo=UTC))
+    create_followups("meetings.Meeting", [meeting.pk])
+    assert help_backs().get().due_at == datetime(2026, 12, 11, 8, tzinfo=UTC)
+    assert FollowUp.objects.get(kind="thank_you").due_at == datetime(2026, 11, 20, 8, tzinfo=UTC)
 
 
 def test_a_planned_meeting_gets_its_help_back_once_it_has_happened(user):

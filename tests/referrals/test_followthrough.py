@@ -1,7 +1,7 @@
 """Referral follow-through: what logging a meeting calls for, run here as the worker
 would run it (the path through a real worker is test_followthrough_worker's)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -60,6 +60,10 @@ def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
     assert loop.title == "Tell Sara Smith how it went with John Public"
     assert loop.contact == sara and loop.referral == referral
     assert "I met John Public on Friday, 20 November" in loop.draft
+    # Met on 20 November, logged today: due this morning, not overdue since the 21st.
+    this_morning = datetime.combine(timezone.localdate(), time(9), tzinfo=UTC)
+    assert loop.due_at == this_morning
+    assert FollowUp.objects.get(kind="thank_you").due_at == this_morning
     # Meeting John made the call moot: it closed itself.
     assert FollowUp.objects.get(kind="referral_call").status == Status.DONE
     assert FollowUp.objects.filter(kind="thank_you").exists()

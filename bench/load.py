@@ -92,6 +92,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
 
+from bench import yardstick
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from meetings.models import Meeting
@@ -750,6 +751,7 @@ def main() -> None:
           f"({heavy_user.username}) + {args.ordinary} ordinary-user sessions "
           f"({len(ordinary_users)} users) · {args.seconds:g} s measured after a "
           f"{args.ramp:g} s log-in ramp · think time ~{args.think:g} s")
+    print(yardstick.describe("before"))
 
     sessions_spec = []
     heavy_pools = pools_for(heavy_user, rng, heavy=True)
@@ -823,6 +825,7 @@ def main() -> None:
             stop_server(server)
     print(f"\nmeasured {args.seconds:g} s · load average at the end {load_end:.2f}"
           + (f" · {stuck} sessions still waiting on a request at the end" if stuck else ""))
+    print(yardstick.describe("after"))
     print_report(stats, args.seconds)
     print_cpu(cpu_before, cpu_after, args.seconds, len(stats.by_group["all"]))
     print(f"stale keep-alive connections re-opened (as a browser does): {stats.reconnects}")

@@ -122,6 +122,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from accounts.models import Profile
+from bench import yardstick
 from contacts.models import Contact, Organization, Source
 from events.models import Event, EventVisit
 from events.models import Kind as EventKind
@@ -1052,6 +1053,7 @@ def main() -> None:
           f" · DEBUG={settings.DEBUG} · {os.cpu_count()} CPUs"
           f" · load average {os.getloadavg()[0]:.2f} (other processes skew the timings)")
     print(f"database: {describe_database()}")
+    print(yardstick.describe("before"))
     # The kept dashboard's generations live in Redis (netcrm/lib/generations.py): the one
     # REDIS_URL names, or an embedded one, as `make run` starts.
     redis = EmbeddedRedis(settings.REDIS_SOCKET).start() if settings.REDIS_EMBEDDED else None
@@ -1109,6 +1111,7 @@ def run(args, started: float) -> None:
                         f"in the database (all users)", bench_sweep(args.repeat),
                         size_column=False)
         print(f"\nload average at the end {os.getloadavg()[0]:.2f}")
+        print(yardstick.describe("after"))
         print(f"\ntotal: {time.perf_counter() - started:.1f} s")
     finally:
         cleanup(args)

@@ -93,19 +93,16 @@ from django.db import connection
 from django.utils import timezone
 
 from bench import yardstick
+from bench.mixes import FRAGMENTS, HEAVY_MIX, ORDINARY_MIX
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from meetings.models import Meeting
 
 # ---------------------------------------------------------------- what sessions do
 
-HEAVY_MIX = {
-    "dashboard": 20, "poll": 5, "contacts": 8, "search": 6, "contact": 18, "hub": 1,
-    "focus": 1, "meetings": 6, "meeting": 6, "leads": 3, "insights": 2, "events": 2,
-    "organizations": 2, "done": 6, "snooze": 3, "log_meeting": 3, "add_contact": 2,
-}
-ORDINARY_MIX = HEAVY_MIX | {"hub": 0, "focus": 1}
-FRAGMENTS = ["son", "mar", "lee", "ann", "kim", "ali", "an", "rob", "eva", "chen"]
+# The queue's state the dashboard's refresh includes (templates/followups/dashboard.html).
+QUEUE_STATE = re.compile(r'<input type="hidden" name="(v|limit)" value="([^"]*)"')
+
 
 
 class FormParser(HTMLParser):
@@ -256,6 +253,7 @@ class Session(threading.Thread):
         self.stats, self.ledger = stats, ledger
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
+        self.queue_state = ""  # the dashboard's version and limit, as its refresh sends them
 
     # -- HTTP
     def request(self, label, method, path, body=None, headers=None, expect=(200, 302)):
@@ -355,10 +353,24 @@ class Session(threading.Thread):
         return self.rng.choice(items) if items else None
 
     def do_dashboard(self):
-        self.get("GET /", "/")
+        _, html = self.get("GET /", "/")
+        self.keep_queue_state(html)
 
     def do_poll(self):
-        self.get("GET /  (HX poll)", "/", htmx=True)
+        """The dashboard's refresh every 60 s, as the browser sends it (hx-include of the
+        queue's state): its version, answered 204 while nothing changed, else the queue
+        with a new version. A session that has no dashboard open loads one instead."""
+        if not self.queue_state:
+            return self.do_dashboard()
+        response, html = self.request("GET /  (HX poll)", "GET", f"/?{self.queue_state}",
+                                      headers={"HX-Request": "true"}, expect=(200, 204))
+        if response is not None and response.status == 200:
+            self.keep_queue_state(html)
+
+    def keep_queue_state(self, html: bytes) -> None:
+        found = dict(QUEUE_STATE.findall(html.decode("utf-8", "replace")))
+        if "v" in found:
+            self.queue_state = urlencode(found)
 
     def do_contacts(self):
         self.get("GET /contacts/", "/contacts/")
@@ -399,12 +411,14 @@ class Session(threading.Thread):
         if not self.pools[pool]:
             return self.do_dashboard()
         pk = self.pools[pool].pop()
-        response, _ = self.request(
+        response, html = self.request(
             f"POST /followups/<id>/{action}/  (htmx)", "POST", f"/followups/{pk}/{action}/",
             data or [], headers={"HX-Request": "true", "HX-Target": f"followup-{pk}"},
             expect=(200,))
         if response is not None and response.status == 200:
             self.ledger.add("done" if action == "done" else "snoozed", pk)
+            if self.queue_state:  # the answer's queue state, swapped in out of band
+                self.keep_queue_state(html)
 
     def do_done(self):
         self._followup("done", "done")

@@ -93,15 +93,12 @@ from django.db import connection
 from django.utils import timezone
 
 from bench import yardstick
-from bench.mixes import FRAGMENTS, HEAVY_MIX, ORDINARY_MIX
+from bench.mixes import FRAGMENTS, HEAVY_MIX, ORDINARY_MIX, page_pools, queue_state
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from meetings.models import Meeting
 
 # ---------------------------------------------------------------- what sessions do
-
-# The queue's state the dashboard's refresh includes (templates/followups/dashboard.html).
-QUEUE_STATE = re.compile(r'<input type="hidden" name="(v|limit)" value="([^"]*)"')
 
 
 
@@ -368,9 +365,7 @@ class Session(threading.Thread):
             self.keep_queue_state(html)
 
     def keep_queue_state(self, html: bytes) -> None:
-        found = dict(QUEUE_STATE.findall(html.decode("utf-8", "replace")))
-        if "v" in found:
-            self.queue_state = urlencode(found)
+        self.queue_state = queue_state(html) or self.queue_state
 
     def do_contacts(self):
         self.get("GET /contacts/", "/contacts/")
@@ -475,21 +470,13 @@ class Session(threading.Thread):
 
 
 def pools_for(user: User, rng: random.Random, heavy: bool) -> dict:
-    contacts = list(Contact.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
-    meetings = list(Meeting.objects.filter(user=user).values_list("pk", flat=True)[:2000])
+    """What a session opens pages of (bench/mixes.py), and the follow-ups it may close."""
     soon = timezone.now() + timedelta(days=8)
     open_ids = list(
         FollowUp.objects.filter(user=user, status=Status.PENDING, due_at__lte=soon)
         .order_by("due_at").values_list("pk", flat=True)
     )
-    pools = {
-        "contacts": rng.sample(contacts, min(3000, len(contacts))),
-        "meetings": meetings,
-        "open": open_ids,
-    }
-    if heavy and len(contacts) >= 500:  # as bench/run.py seeds them: the braid, then the hubs
-        pools["deep"], pools["hub"] = contacts[12 * 5], contacts[13 * 5]
-    return pools
+    return page_pools(user, rng, heavy) | {"open": open_ids}
 
 
 def split_followups(pools: dict, n: int, rng: random.Random) -> list[dict]:

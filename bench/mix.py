@@ -33,14 +33,12 @@ import argparse
 import gc
 import os
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -80,17 +78,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench import yardstick  # noqa: E402
-from bench.mixes import FRAGMENTS, HEAVY_MIX, ORDINARY_MIX  # noqa: E402
-from contacts.models import Contact  # noqa: E402
-from meetings.models import Meeting  # noqa: E402
+from bench.mixes import FRAGMENTS, HEAVY_MIX, ORDINARY_MIX, page_pools, queue_state  # noqa: E402
 from netcrm.lib import generations  # noqa: E402
 from netcrm.lib.generations import PANEL  # noqa: E402
 from netcrm.lib.redis import EmbeddedRedis  # noqa: E402
 from netcrm.lib.startup import load_for_serving  # noqa: E402
 
 POLL = "GET /  (HX poll)"
-# The queue's state the dashboard's refresh includes (templates/followups/dashboard.html).
-QUEUE_STATE = re.compile(r'<input type="hidden" name="(v|limit)" value="([^"]*)"')
 
 
 class Session:
@@ -101,20 +95,7 @@ class Session:
         self.queue_state = ""  # the dashboard's version and limit, as its refresh sends them
 
     def keep_queue_state(self, html: bytes) -> None:
-        found = dict(QUEUE_STATE.findall(html.decode("utf-8", "replace")))
-        if "v" in found:
-            self.queue_state = urlencode(found)
-
-
-def pools_for(user: User, rng: random.Random, heavy: bool) -> dict:
-    contacts = list(Contact.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
-    pools = {
-        "contacts": rng.sample(contacts, min(3000, len(contacts))),
-        "meetings": list(Meeting.objects.filter(user=user).values_list("pk", flat=True)[:2000]),
-    }
-    if heavy and len(contacts) >= 500:  # as bench/run.py seeds them: the braid, then the hubs
-        pools["deep"], pools["hub"] = contacts[12 * 5], contacts[13 * 5]
-    return pools
+        self.queue_state = queue_state(html) or self.queue_state
 
 
 def step(session: Session, action: str, rng: random.Random):
@@ -221,12 +202,12 @@ def measure(args: argparse.Namespace) -> None:
         client.force_login(user)
         return client
 
-    heavy_client, heavy_pools = logged_in(heavy), pools_for(heavy, rng, heavy=True)
+    heavy_client, heavy_pools = logged_in(heavy), page_pools(heavy, rng, heavy=True)
     # The heavy user's sessions share one client (their pages are the same user's), each
     # with its own dashboard open.
     sessions = [Session(heavy, HEAVY_MIX, heavy_pools, heavy_client)
                 for _ in range(args.heavy)] + [
-        Session(user, ORDINARY_MIX, pools_for(user, rng, heavy=False), logged_in(user))
+        Session(user, ORDINARY_MIX, page_pools(user, rng, heavy=False), logged_in(user))
         for user in ordinary
     ]
     plan = []

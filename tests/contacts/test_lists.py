@@ -4,7 +4,8 @@ and the number of queries does not grow with the rows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -105,6 +106,24 @@ def test_the_columns_show_the_last_meeting_and_the_next_followup(client_logged_i
     body = text(response)
     assert '<span class="badge">mentor</span>' in body
     assert '<span class="none">never</span>' in body  # Cy, never met
+
+
+def test_the_phone_line_under_a_name_never_starts_with_a_separator(client_logged_in, user):
+    """Under each name on a phone: title, organization, met, next, with " · " only
+    between what there is."""
+    bare = make_contact(user, "Bo Bare")
+    make_meeting(user, [bare], starts_at=datetime(2026, 10, 1, 10, tzinfo=UTC))
+    make_followup(user, contact=make_contact(user, "Di Due"),
+                  due_at=datetime(2026, 10, 4, 9, tzinfo=UTC))
+    make_contact(user, "Al Titled", title="Analyst", organization="Acme")
+    body = text(client_logged_in.get(CONTACTS))
+    lines = {
+        name: " ".join(line.split())
+        for name, line in re.findall(r'>([^<]+)</a>\s*<span class="phone-sub">(.*?)</span>', body)
+    }
+    assert lines["Bo Bare"] == "met 1 Oct"
+    assert lines["Di Due"] == "next 4 Oct"
+    assert lines["Al Titled"] == "Analyst, Acme"
 
 
 def test_a_header_link_flips_the_sort_and_keeps_the_filters(client_logged_in, three):

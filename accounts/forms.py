@@ -56,6 +56,15 @@ class ProfileForm(CheckedFormMixin, forms.ModelForm):
             "thank_you_delay_days", "referral_call_delay_days", "prepare_days_before",
             "reply_within_hours", "help_back_delay_days", "application_checkin_days",
         ]
+        # Said as a person would, beside each field's help text (the columns' own names
+        # read "Thank you delay days").
+        labels = {
+            "thank_you_delay_days": "Thank-you note after (days)",
+            "referral_call_delay_days": "Referral call after (days)",
+            "prepare_days_before": "Prepare before a meeting (days)",
+            "reply_within_hours": "Reply to a request within (hours)",
+            "help_back_delay_days": "Help back after (days)",
+        }
         widgets = {
             "digest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "morning_hour": forms.NumberInput(attrs={"min": 0, "max": 23}),

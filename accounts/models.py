@@ -159,6 +159,12 @@ class Profile(models.Model):
     def morning_after(self, moment: datetime, days: int) -> datetime:
         return self.morning_of(self.local_date(moment) + timedelta(days=days))
 
+    def not_before_day_of(self, due: datetime, moment: datetime) -> datetime:
+        """`due`, or the morning of the day `moment` falls on, if that is later: what a
+        meeting logged after the fact calls for is due the day it was logged, not
+        overdue since the day it happened."""
+        return max(due, self.morning_of(self.local_date(moment)))
+
     def waking(self, moment: datetime) -> datetime:
         """`moment`, or when it falls at night (before the morning hour or from
         EVENING_HOUR on, in this user's timezone), the next morning hour."""

@@ -131,19 +131,8 @@ class ThankYou(FollowUpKind):
 def thank_you_due(meeting: Meeting, profile: Profile) -> datetime:
     """The next morning (or as the user set it), never before the meeting ends, nor
     before the morning of the day it was logged."""
-    return max(
-        not_before_logged(
-            meeting, profile, profile.morning_after(meeting.ends_at, profile.thank_you_delay_days)
-        ),
-        meeting.ends_at,
-    )
-
-
-def not_before_logged(meeting: Meeting, profile: Profile, due: datetime) -> datetime:
-    """`due`, or for a meeting logged after that moment had passed, the morning of the
-    day it was logged (in the user's timezone): due today, not overdue since the day
-    the meeting happened."""
-    return max(due, profile.morning_of(profile.local_date(meeting.created_at)))
+    due = profile.morning_after(meeting.ends_at, profile.thank_you_delay_days)
+    return max(profile.not_before_day_of(due, meeting.created_at), meeting.ends_at)
 
 
 # Prepare ------------------------------------------------------------------------------

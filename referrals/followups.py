@@ -212,7 +212,7 @@ class CloseLoop(ReferralKind):
         due = profile.morning_after(met.ends_at if met else timezone.now(),
                                     profile.thank_you_delay_days)
         if met:  # a meeting logged after the fact: due from the morning it was logged
-            due = max(due, profile.morning_of(profile.local_date(met.created_at)))
+            due = profile.not_before_day_of(due, met.created_at)
         return FollowUp(
             user_id=referral.user_id, kind=self.name, referral=referral,
             due_at=due,

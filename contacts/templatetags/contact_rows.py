@@ -17,7 +17,7 @@ from netcrm.lib import fragments
 register = template.Library()
 
 ROW_TEMPLATE = "contacts/_row.html"
-VERSION = 1  # bump when _row.html changes shape in a way its inputs don't show
+VERSION = 2  # bump when _row.html changes shape in a way its inputs don't show
 
 
 def shown(contact) -> tuple:

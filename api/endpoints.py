@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from api import schemas as s
 from api.bridge import BODY, check, created, errors_of, form_data, once, tag_string
 from contacts.forms import ContactForm, OrganizationForm
-from contacts.models import Contact, Organization
+from contacts.models import EVENT_SOURCES, Contact, Organization
 from contacts.views import CONTACT_PHRASES
 from followups.models import FollowUp
 from followups.views import QUEUE_LIMIT, QUEUE_MAX, SnoozeForm, queue_context
@@ -72,13 +72,30 @@ def get_contact(request: HttpRequest, pk: int):
 CONTACT_NAMES = {"met_at": "met_at_id"}
 
 
-def contact_form(request: HttpRequest, values: dict, instance: Contact | None = None):
+def contact_form(
+    request: HttpRequest, values: dict, instance: Contact | None = None, sent: dict | None = None
+):
+    """`sent`: what the client itself sent (all of `values` unless told): an event it
+    names for a contact not met at one is a mistake to say, where the page's form,
+    which hides the field, drops it."""
+    sent = values if sent is None else sent
     values = dict(values)
     values["met_at"] = values.pop("met_at_id", None)
     values["tags"] = tag_string(values.get("tags") or [])
     values["past_organization_names"] = ", ".join(values.get("past_organization_names") or [])
     form = ContactForm(form_data(values), instance=instance, user=request.user)
-    check(form, CONTACT_NAMES)
+    extra = []
+    # form.errors cleans the form; a source it refused is not in cleaned_data.
+    if sent.get("met_at_id") is not None and "met_at" not in form.errors:
+        source = form.cleaned_data.get("source")
+        if source and source not in EVENT_SOURCES:
+            extra.append({
+                "type": "invalid", "loc": [*BODY, "met_at_id"],
+                "msg": "Where you met is for a contact met at an event, a group or "
+                "volunteering: send source event, group or volunteering with it, or leave "
+                "met_at_id out.",
+            })
+    check(form, CONTACT_NAMES, extra)
     return form
 
 
@@ -106,7 +123,8 @@ def update_contact(request: HttpRequest, pk: int, payload: s.ContactPatch):
         "tags": [tag.name for tag in contact.tags.all()],
         "keep_in_touch_days": contact.keep_in_touch_days, "notes": contact.notes,
     }
-    contact_form(request, current | payload.dict(exclude_unset=True), instance=contact).save()
+    sent = payload.dict(exclude_unset=True)
+    contact_form(request, current | sent, instance=contact, sent=sent).save()
     return contact_rows(request.user).get(pk=pk)
 
 

@@ -36,6 +36,8 @@ class Message(Schema):
 
 # People and organizations -----------------------------------------------------------
 
+MET_AT = "The event or group where you met: only with source event, group or volunteering"
+
 
 class OrganizationRef(Schema):
     id: int
@@ -99,7 +101,7 @@ class ContactIn(Schema):
     phone: str = Field("", max_length=40)
     links: str = Field("", max_length=5000, description="One link per line")
     source: SourceChoice = Source.KNEW.value
-    met_at_id: Id | None = None
+    met_at_id: Id | None = Field(None, description=MET_AT)
     tags: list[str] = Field(default_factory=list, max_length=50)
     keep_in_touch_days: Annotated[int, Field(ge=0, le=32767)] | None = Field(
         None, description="30, 60, 90 or 180; null: never"
@@ -118,7 +120,7 @@ class ContactPatch(Schema):
     phone: str | None = Field(None, max_length=40)
     links: str | None = Field(None, max_length=5000)
     source: SourceChoice | None = None
-    met_at_id: Id | None = None
+    met_at_id: Id | None = Field(None, description=MET_AT)
     tags: list[str] | None = Field(None, max_length=50)
     keep_in_touch_days: int | None = None
     notes: str | None = Field(None, max_length=20_000)

@@ -11,6 +11,7 @@ import pytest
 from contacts.models import Contact, Organization
 from referrals.models import Referral
 from tests.api.conftest import assert_422_at
+from tests.events.factories import make_event
 from tests.factories import bulk_contacts, bulk_organizations, make_contact
 from trash.models import TrashEntry
 
@@ -160,6 +161,28 @@ def test_changing_a_contact_changes_only_the_fields_sent(api, user):
     assert_422_at(api.patch(f"/api/contacts/{sara.pk}", {"name": ""}), "name")
     sara.refresh_from_db()
     assert sara.name == "Sara Smith"
+
+
+def test_where_you_met_goes_with_a_source_that_has_one_and_is_never_dropped_unsaid(api, user):
+    club = make_event(user)
+    # Sent with a "how you met" that names no event: said, not saved without it.
+    sent = api.post("/api/contacts", {"name": "Eve", "met_at_id": club.pk})
+    error = assert_422_at(sent, "met_at_id")
+    assert "event, a group or volunteering" in error["msg"]
+    assert not Contact.objects.exists()
+    response = api.post("/api/contacts", {"name": "Eve", "source": "group", "met_at_id": club.pk})
+    assert response.status_code == 201, response.content
+    eve = Contact.objects.get(pk=response.json()["id"])
+    assert (eve.source, eve.met_at) == ("group", club)
+    # Changing how you met to one without an event lets the event go, as the form does.
+    assert api.patch(f"/api/contacts/{eve.pk}", {"source": "online"}).json()["met_at_id"] is None
+    # Naming the event again while the source has none is the mistake, said.
+    assert_422_at(api.patch(f"/api/contacts/{eve.pk}", {"met_at_id": club.pk}), "met_at_id")
+    eve.refresh_from_db()
+    assert (eve.source, eve.met_at) == ("online", None)
+    assert api.patch(
+        f"/api/contacts/{eve.pk}", {"source": "event", "met_at_id": club.pk}
+    ).json()["met_at_id"] == club.pk
 
 
 def test_deleting_a_contact_moves_it_to_the_trash_with_what_goes_with_it(api, user):

@@ -405,6 +405,12 @@ def parse(raw: bytes | str) -> dict:
     return backup
 
 
+def a(noun) -> str:
+    """The noun with its article: "a contact", "an organization"."""
+    noun = str(noun)
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _is_key(value) -> bool:
     return isinstance(value, (int, str)) and not isinstance(value, bool) and len(str(value)) <= 40
 
@@ -458,7 +464,7 @@ class _Restorer:
         for model, pk, name, old in self.later:
             f = model._meta.get_field(name)
             by_link[model, name].append(
-                model(pk=pk, **{f.attname: self.mapped(f.related_model, old, name)})
+                model(pk=pk, **{f.attname: self.mapped(f, old)})
             )
         for (model, name), rows in by_link.items():
             model._base_manager.bulk_update(rows, [name], batch_size=BATCH)
@@ -471,16 +477,17 @@ class _Restorer:
             if starter and model._meta.label_lower in self.data:
                 starter(owned_rows(model, self.user, {})).delete()
 
-    def mapped(self, target: type[models.Model], old, where: str):
+    def mapped(self, f: models.Field, old):
+        """The new key of the row the link `f` held as `old` in the file."""
         if old is None:
             return None
         try:
-            return self.new_pk[target][old]
+            return self.new_pk[f.related_model][old]
         except (KeyError, TypeError):
             raise BackupError(
-                f"This backup is damaged: {where} points to a "
-                f"{target._meta.verbose_name} that is not in it."
-            )
+                f"This backup is damaged: {a(f.model._meta.verbose_name)}'s {f.verbose_name} "
+                f"points to {a(f.related_model._meta.verbose_name)} that is not in it."
+            ) from None
 
     def insert(self, model: type[models.Model], row: dict) -> None:
         label = model._meta.label_lower
@@ -506,7 +513,7 @@ class _Restorer:
                 fields[f.name] = None
                 deferred.append((f.name, old))
                 continue
-            fields[f.name] = self.mapped(f.related_model, old, f"{label}.{f.name}")
+            fields[f.name] = self.mapped(f, old)
         m2m = {}
         for f in _m2m_fields(model):
             if f.name in fields:
@@ -601,7 +608,7 @@ class _Restorer:
                 check_date_range(value)  # the forms' own check
             except ValidationError:
                 raise BackupError(
-                    f"This backup is damaged: a {name}'s {f.verbose_name} is in the year "
+                    f"This backup is damaged: {a(name)}'s {f.verbose_name} is in the year "
                     f"{value.year}, outside {EARLIEST.year}–{LATEST.year}."
                 ) from None
             if value not in f.empty_values:
@@ -610,29 +617,29 @@ class _Restorer:
                         validator(value)
                     except ValidationError:
                         raise BackupError(
-                            f"This backup is damaged: a {name}'s {f.verbose_name} is "
+                            f"This backup is damaged: {a(name)}'s {f.verbose_name} is "
                             f"{str(value)[:40]!r}, which netcrm does not take."
                         ) from None
             elif (isinstance(f, models.CharField) and not f.blank and not f.has_default()
                   and not f.choices):
-                raise BackupError(f"This backup is damaged: a {name} has no {f.verbose_name}.")
+                raise BackupError(f"This backup is damaged: {a(name)} has no {f.verbose_name}.")
             if f.choices and not (f.blank and value in f.empty_values) and value not in {
                 key for key, _ in f.flatchoices
             }:
                 raise BackupError(
-                    f"This backup holds a {instance._meta.verbose_name} whose "
+                    f"This backup holds {a(name)} whose "
                     f"{f.verbose_name} is {str(value)[:40]!r}, which this netcrm does not "
                     "know: it may come from a newer version."
                 )
             if isinstance(value, str):
                 if f.max_length and len(value) > f.max_length:
                     raise BackupError(
-                        f"This backup is damaged: a {instance._meta.verbose_name}'s "
+                        f"This backup is damaged: {a(name)}'s "
                         f"{f.verbose_name} is longer than {f.max_length} characters."
                     )
                 if "\x00" in value:
                     raise BackupError(
-                        f"This backup is damaged: a {instance._meta.verbose_name}'s "
+                        f"This backup is damaged: {a(name)}'s "
                         f"{f.verbose_name} holds a NUL character."
                     )
 
@@ -649,8 +656,8 @@ class _Restorer:
                 new = self.new_pk[target].get(old) or self.new_pk[target].get(str(old))
                 if new is None:
                     raise BackupError(
-                        f"This backup is damaged: a {instance._meta.verbose_name} points to "
-                        f"a {target._meta.verbose_name} that is not in it."
+                        f"This backup is damaged: {a(instance._meta.verbose_name)} points to "
+                        f"{a(target._meta.verbose_name)} that is not in it."
                     )
                 setattr(instance, gfk.fk_field, new)
 
@@ -663,7 +670,7 @@ class _Restorer:
             for old in dict.fromkeys(values):
                 by_field[f].append(through(**{
                     source: pk,
-                    target: self.mapped(f.related_model, old, f"{f.model._meta.label_lower}.{f.name}"),
+                    target: self.mapped(f, old),
                 }))
         for f, rows in by_field.items():
             f.remote_field.through.objects.bulk_create(rows, batch_size=500)

@@ -252,7 +252,13 @@ def good_dump(user) -> dict:
     (lambda d: json.dumps({**d, "data": {"contacts.contact": "x"}}), "malformed"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [{"pk": 1}]}}), "malformed"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
-        {"pk": 1, "fields": {"name": "A", "organization": 999}}]}}), "not in it"),
+        {"pk": 1, "fields": {"name": "A", "organization": 999}}]}}),
+     "a contact's organization points to an organization that is not in it"),
+    # A key edited by hand into a string: the link that names the number is the one said.
+    (lambda d: json.dumps({**d, "data": {
+        "contacts.organization": [{**d["data"]["contacts.organization"][0], "pk": "x"}],
+        "contacts.contact": d["data"]["contacts.contact"]}}),
+     "a contact's organization points to an organization that is not in it"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A" * 300}}]}}), "longer than 200"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
@@ -270,7 +276,7 @@ def good_dump(user) -> dict:
     (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
         {"pk": 1, "fields": {"contacts": 5}}]}}), "not a list"),
     (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
-        {"pk": 1, "fields": {"contacts": [5]}}]}}), "not in it"),
+        {"pk": 1, "fields": {"contacts": [5]}}]}}), "a meeting's .* points to a contact that is not"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A"}}, {"pk": 1, "fields": {"name": "B"}}]}}), "twice"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [

@@ -300,7 +300,7 @@ def test_contact_detail_shows_the_contact_and_timeline(client_logged_in, user):
     assert 'href="mailto:sara@acme.example"' in body
     assert 'href="https://sara.example"' in body
     assert '<span class="badge">python</span>' in body
-    assert "(3\xa0days ago)" in body
+    assert "(3\xa0days ago)" in body  # whole days, not "3 days, 2 hours"
     assert f"{reverse('meetings:log-meeting')}?contact={sara.pk}" in body
     # The open follow-up is what is due (overdue); the timeline is what happened.
     timeline = response.context["timeline"]

@@ -11,7 +11,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
-from netcrm.lib.dates import when
+from netcrm.lib.dates import ago, when
 from tests.factories import make_followup
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +57,24 @@ def test_the_queue_says_the_year_of_a_follow_up_overdue_since_another_year(
 
     assert "Wed 2 Jan 1901, " in item(old)
     assert "Send the article" in item(soon) and str(soon.due_at.year) not in item(soon)
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(0, "today"), (1, "yesterday"), (2, "2\xa0days ago"), (13, "13\xa0days ago"),
+     (14, "2\xa0weeks ago"), (59, "8\xa0weeks ago"), (60, "2\xa0months ago"),
+     (729, "24\xa0months ago"), (730, "2\xa0years ago"), (-1, "tomorrow"), (-3, "in 3\xa0days")],
+)
+def test_ago_counts_whole_days_of_the_calendar(days, said):
+    assert ago(timezone.localdate() - timedelta(days=days)) == said
+
+
+def test_ago_counts_days_where_the_user_is_not_hours():
+    """Last night at 23:30 in Auckland was yesterday there, however few hours ago."""
+    template = engines["django"].from_string("{{ moment|ago }}")
+    with timezone.override("Pacific/Auckland"):
+        now = timezone.localtime()
+        moment = now.replace(hour=23, minute=30) - timedelta(days=1)
+        assert template.render({"moment": moment}) == "yesterday"
+        assert ago(moment) == "yesterday"  # an aware moment, read where the user is
+    assert ago(None) == "" and ago("") == ""

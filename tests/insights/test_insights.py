@@ -16,6 +16,7 @@ from followups.models import FollowUp
 from insights.models import WeeklyGoal
 from insights.services import insights, week_start, weekly_progress
 from jobs.models import Lead, Status as LeadStatus
+from meetings.models import Meeting
 from reciprocity.models import InboundRequest
 from referrals.models import IntroStatus, Progress, Referral
 from tests.factories import bulk_contacts, make_contact, make_meeting
@@ -223,6 +224,11 @@ def test_the_dashboard_shows_the_week_against_the_goal(client_logged_in, user, p
     if week_start(profile.today()) == profile.today() and timezone.localtime(timezone=PARIS).hour == 0:
         pytest.skip("the meeting five minutes ago fell in last week")
     assert "1 of 2 meetings" in page
+    assert "0 new referrals · 0 per meeting (goal: 1)" in page
+    WeeklyGoal.objects.filter(user=user).update(referrals_per_meeting="1.5")
+    Meeting.objects.filter(user=user).delete()
+    page = text(client_logged_in.get(reverse("home:dashboard")))
+    assert "0 new referrals (goal: 1.5 per meeting)" in page  # no rate without a meeting
 
 
 def test_goals_are_changed_and_bad_ones_keep_what_was_typed(client_logged_in, user):

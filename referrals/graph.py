@@ -8,12 +8,13 @@ walk carries a depth cap, and the path walk refuses to revisit a contact.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db import connection
 
 from contacts.models import Contact
-from referrals.models import Referral
+from referrals.models import Progress, Referral
 
 MAX_DEPTH = 12
 MAX_CHAINS = 25
@@ -28,10 +29,32 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def edges(user_id: int) -> list[tuple[int, int]]:
-    """(referrer, referred) of every referral of the user, as plain tuples: the ORM's
-    values_list took 27 ms for the heavy user's 20,000 referrals, this 11."""
-    return _fetch(f"SELECT referrer_id, referred_id FROM {TABLE} WHERE user_id = %s", [user_id])
+def edges(user_id: int) -> list[tuple[int, int, bool]]:
+    """(referrer, referred, whether you met them) of every referral of the user, as
+    plain tuples: the ORM's values_list took 27 ms for the heavy user's 20,000
+    referrals, this 11."""
+    return _fetch(
+        f"SELECT referrer_id, referred_id, progress = %s FROM {TABLE} WHERE user_id = %s",
+        [Progress.MET, user_id],
+    )
+
+
+def by_name(user_id: int, ids: Collection[int]) -> list[int]:
+    """The user's contacts among `ids`, ordered by name as lists order them (lower
+    case, then id). On PostgreSQL the ids travel as one array: as a thousand
+    placeholders, turning the query into PostgreSQL's form took psycopg 7 ms of the 12
+    (the network's 942 first links; 4 with the array)."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        among, params = "= ANY(%s::bigint[])", [list(ids)]
+    else:
+        among, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    rows = _fetch(
+        f"SELECT id FROM {CONTACTS} WHERE user_id = %s AND id {among} ORDER BY LOWER(name), id",
+        [user_id, *params],
+    )
+    return [pk for (pk,) in rows]
 
 
 def _reachable(user_id: int, contact_id: int, max_depth: int, upward: bool) -> dict[int, int]:

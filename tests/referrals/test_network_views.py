@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from referrals.models import Progress, Referral
-from referrals.network import CHILDREN_LIMIT
+from referrals.network import CHILDREN_LIMIT, best_connectors, meeting_counts
 from referrals.views import GRAPH_LIMIT
 from tests.factories import bulk_contacts, bulk_organizations, make_contact, make_meeting
 from tests.helpers import (
@@ -122,13 +122,57 @@ def test_network_shows_first_links_counts_and_connectors(client_logged_in, peopl
     assert "Lone Wolf" not in body  # in no referral
 
 
+def test_best_connectors_are_ranked_by_referrals_then_met_then_name_across_the_cut(
+    user, other_user
+):
+    """Ties at the last place taken are broken by name, whatever their number."""
+    people = {name: make_contact(user, name) for name in (
+        "Zed Young", "Yan Xu", "Cara Diaz", "Bob Evans", "al ward", "Tom Otis",
+    )}
+    for name, given, met in (
+        ("Zed Young", 3, 0), ("Yan Xu", 2, 1), ("Cara Diaz", 2, 0), ("Bob Evans", 2, 0),
+        ("al ward", 2, 0), ("Tom Otis", 1, 1),
+    ):
+        for k in range(given):
+            referred = make_contact(user, f"{name} referral {k}")
+            refer(user, people[name], referred,
+                  progress=Progress.MET if k < met else Progress.NOT_CONTACTED)
+
+    def ranked(limit):
+        return [(c.name, c.given, c.met) for c in best_connectors(user, limit)]
+
+    assert ranked(3) == [("Zed Young", 3, 0), ("Yan Xu", 2, 1), ("al ward", 2, 0)]
+    assert ranked(4)[-1] == ("Bob Evans", 2, 0)
+    assert ranked(10) == [
+        ("Zed Young", 3, 0), ("Yan Xu", 2, 1), ("al ward", 2, 0), ("Bob Evans", 2, 0),
+        ("Cara Diaz", 2, 0), ("Tom Otis", 1, 1),
+    ]
+    assert best_connectors(other_user, 3) == []  # nobody referred anyone
+
+
+def test_a_meeting_gave_a_referral_once_it_has_been_held(user):
+    """Referrals from a meeting yet to come (logged ahead) count once it starts."""
+    sara, john, alan, priya = (make_contact(user, n) for n in ("Sara", "John", "Alan", "Priya"))
+    fruitful, barren = make_meeting(user, [sara]), make_meeting(user, [john])
+    ahead = make_meeting(user, [alan], starts_at=timezone.now() + timedelta(days=2))
+    refer(user, sara, john, meeting=fruitful)
+    refer(user, sara, alan, meeting=fruitful)
+    refer(user, alan, priya, meeting=ahead)
+    refer(user, john, priya)  # from no meeting
+    assert barren.referrals.count() == 0
+
+    assert meeting_counts(user) == {"held": 2, "barren": 1}
+    later = timezone.now() + timedelta(days=3)
+    assert meeting_counts(user, later) == {"held": 3, "barren": 1}
+
+
 def test_the_whole_networks_figures_are_kept_until_something_changes(
     client_logged_in, user, people, monkeypatch
 ):
     fresh, response = count_queries(client_logged_in, NETWORK)
     kept, again = count_queries(client_logged_in, NETWORK)
-    # Kept: counts, connectors (2), meetings (2), first links (2: and the loops), until.
-    assert kept == fresh - 8
+    # Kept: the referrals, connectors (2), meetings (2), first links, until.
+    assert kept == fresh - 7
     for page in (response, again):
         assert 'data-count="referrals">7<' in text(page)
         assert 'data-count="barren">1</span> of 2 meetings' in text(page)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import resolve_url
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 # What htmx sends with every request it makes.
 HTMX = {"HX-Request": "true"}
@@ -89,3 +91,13 @@ def watch(read: Callable[[], str]) -> Callable[[str], str]:
         return now
 
     return changed
+
+
+def written(moment: date | datetime, fmt: str) -> str:
+    """A date as pages write it: `fmt` for strftime, its `{year}` written " 2025" when
+    the date is not this year's and left out when it is (`|when`), in the current
+    timezone: written(due, "%a %-d %b{year}, %H:%M") is "Wed 4 Mar, 08:00" this year."""
+    if isinstance(moment, datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    year = "" if moment.year == timezone.localdate().year else f" {moment.year}"
+    return moment.strftime(fmt.replace("{year}", year))

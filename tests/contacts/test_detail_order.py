@@ -11,7 +11,7 @@ from accounts.models import Profile
 from followups.models import Status
 from referrals.models import Referral
 from tests.factories import make_contact, make_followup, make_meeting
-from tests.helpers import HTMX, assert_fragment, assert_full_page
+from tests.helpers import HTMX, assert_fragment, assert_full_page, written
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,8 @@ def test_a_closed_follow_up_is_in_the_timeline_on_the_day_it_was_closed(client_l
     body = client_logged_in.get(contact_url(ann)).content.decode()
     timeline = body[body.index('<h2 id="timeline-title">'):body.index('<h2 id="due-title">')]
     today = Profile.objects.get(user=user).today()
-    assert today.strftime("%a %-d %b %Y") in timeline
-    later = (today + timedelta(days=3)).strftime("%a %-d %b %Y")
+    assert written(today, "%a %-d %b{year}") in timeline
+    later = written(today + timedelta(days=3), "%a %-d %b{year}")
     assert later not in timeline
 
 

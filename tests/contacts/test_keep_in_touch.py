@@ -16,8 +16,8 @@ from contacts.models import Contact, Note
 from contacts.services import sync_keep_in_touch
 from followups.models import FollowUp, Status
 from followups.services import sweep
-from tests.engine import sweep_kinds
 from tests.conftest import make_user
+from tests.engine import sweep_kinds
 from tests.factories import bulk_contacts, make_contact
 from tests.helpers import (
     HTMX,
@@ -28,6 +28,7 @@ from tests.helpers import (
     assert_not_allowed,
     hx_trigger,
     text,
+    written,
 )
 
 BULK = reverse("contacts:bulk-keep-in-touch")
@@ -638,7 +639,7 @@ def test_the_contact_page_shows_cadence_next_reminder_and_latest_notes(client_lo
     reminder = reminder_of(sara)
     body = text(client_logged_in.get(sara.get_absolute_url()))
     assert "Every <strong>60 days</strong>" in body
-    due = f"{timezone.localtime(reminder.due_at):%a %-d %b %Y}"
+    due = written(reminder.due_at, "%a %-d %b{year}")
     assert f'<a href="{reminder.get_absolute_url()}">{due}</a>' in body
     assert "due now" in body  # 70 days since: overdue
     assert "Log a call, email or note" in body

@@ -4,7 +4,7 @@ participant type-ahead and participant chip."""
 import html
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,6 +36,7 @@ from tests.helpers import (
     count_queries,
     hx_trigger,
     text,
+    written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -505,7 +506,7 @@ def test_detail_shows_the_meeting_and_its_followups(client_logged_in, user, coff
     response = client_logged_in.get(detail_url(coffee))
 
     body = assert_full_page(response, "<h1>Coffee with John Public and Sara Smith</h1>")
-    assert "Wednesday 1 July 2026, 13:30 · Blue Bottle" in body
+    assert f"{written(date(2026, 7, 1), '%A %-d %B{year}')}, 13:30 · Blue Bottle" in body
     assert f'<a href="{sara.get_absolute_url()}">Sara Smith</a> (Acme)' in body
     assert "15 minutes (until 13:45)" in body
     assert "hiring at Acme" in body and "first notes" in body

@@ -43,6 +43,17 @@ def test_in_a_template_it_is_in_the_current_timezone():
         assert template.render({"moment": moment}) == f"{local:%a} 1 Jan, 12:30"
 
 
+def test_called_by_a_view_it_is_in_the_current_timezone_too():
+    """A message a view writes says the day and year where the user is."""
+    this_year = timezone.now().year
+    moment = datetime(this_year - 1, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC"))
+    with timezone.override("Pacific/Auckland"):
+        local = moment.astimezone(ZoneInfo("Pacific/Auckland"))
+        assert when(moment) == f"{local:%a} 1 Jan, 12:30"
+    with timezone.override("UTC"):
+        assert when(moment) == f"{moment:%a} 31 Dec {this_year - 1}, 23:30"
+
+
 def test_the_queue_says_the_year_of_a_follow_up_overdue_since_another_year(
     client_logged_in, user
 ):

@@ -1,8 +1,8 @@
 """Pieces of pages rendered once, then served from the "fragments" cache.
 
 A piece (a queue item, a row of a list) is the same HTML for as long as what it shows
-is the same: its key is made of everything its template reads, with the time zone
-and language it was rendered in. No key is ever invalidated: an edit makes a new key,
+is the same: its key is made of everything its template reads, with the time zone,
+language and year it was rendered in. No key is ever invalidated: an edit makes a new key,
 and the old entry ages out of the cache. Whatever belongs to the browser, not to the
 piece (the CSRF token), is rendered as a placeholder and put in for each response.
 """
@@ -27,13 +27,17 @@ def render_each(
 ) -> SafeString:
     """Each of `items` rendered with `template_name` and the context `context_of(item)`,
     joined: from the cache where it has the item's key, else rendered and kept. The key
-    is the `kind` of piece, what `shown_of(item)` says it shows, and the time zone and
-    language it is rendered in."""
+    is the `kind` of piece, what `shown_of(item)` says it shows, and the time zone,
+    language and year it is rendered in."""
     items = list(items)
     if not items:
         return mark_safe("")
     cache = caches["fragments"]
-    rendered_in = (timezone.get_current_timezone_name(), translation.get_language() or "")
+    # The year too: a date shows its year only when it is not this year's (|when).
+    rendered_in = (
+        timezone.get_current_timezone_name(), translation.get_language() or "",
+        timezone.localdate().year,
+    )
     keys = [
         f"{kind}:" + hashlib.blake2b(
             repr((*shown_of(item), *rendered_in)).encode(), digest_size=16

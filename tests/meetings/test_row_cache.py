@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Profile
 from meetings.models import Meeting
@@ -61,3 +62,14 @@ def test_every_change_to_what_a_row_shows_shows_at_once(client_logged_in, user):
     changed("1 referral given")
     Profile.objects.filter(user=user).update(timezone="Asia/Tokyo")  # 19:00 there
     changed("19:00")
+
+
+def test_a_row_kept_over_new_year_gets_its_year(client_logged_in, user, monkeypatch):
+    """A meeting of this year shows no year; once the year turns, the kept row says it."""
+    this_year = timezone.localdate().year
+    meeting = make_meeting(user, [make_contact(user, "Sara Smith")],
+                           starts_at=datetime(this_year, 3, 4, 10, 0, tzinfo=ZoneInfo("UTC")))
+    assert f"4 Mar {this_year}" not in row_html(client_logged_in.get(MEETINGS), meeting)
+    new_year = datetime(this_year + 1, 1, 2, 12, 0, tzinfo=ZoneInfo("UTC"))
+    monkeypatch.setattr(timezone, "now", lambda: new_year)
+    assert f"4 Mar {this_year}" in row_html(client_logged_in.get(MEETINGS), meeting)

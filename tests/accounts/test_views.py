@@ -252,7 +252,8 @@ def test_saved_timezone_is_used_to_show_times(client_logged_in, user):
         user, [make_contact(user)], starts_at=datetime(2025, 1, 6, 23, 30, tzinfo=ZoneInfo("UTC"))
     )
     url = meeting.get_absolute_url()
-    assertContains(client_logged_in.get(url), "Monday 6 January 2025, 23:30")  # another year's: with it
+    # Another year's: with its year.
+    assertContains(client_logged_in.get(url), "Monday 6 January 2025, 23:30")
 
     save_settings(client_logged_in, timezone="Asia/Tokyo")
 

@@ -42,11 +42,11 @@ class ReferralKind(FollowUpKind):
     def pending(self, now: datetime) -> QuerySet[Referral]:
         """Recent referrals (or lately met) in a state that calls for this kind, without it."""
         since = now - SWEEP_WINDOW
-        # The recent meetings as a subquery (their created_at index), not a join that
-        # hashes every meeting to test an OR: 15 -> 3 ms with 20,000 referrals. (Meetings
-        # sit above referrals: reached through the relation, not imported.)
-        # The two as a union, each from its own index: as an OR, PostgreSQL read every
-        # referral to test it (10 ms a kind with 20,000 referrals, three kinds a minute).
+        # Referrals made lately, and those met at a meeting logged lately (a subquery on
+        # the meetings' created_at index), as a union of two index reads: as one OR,
+        # PostgreSQL read every referral to test it (10 -> 3 ms a kind with 20,000
+        # referrals, three kinds a minute). (Meetings sit above referrals: reached
+        # through the relation, not imported.)
         meetings = Referral.met_meeting.field.related_model.objects
         met_lately = meetings.filter(created_at__gte=since).values("pk")
         lately = Referral.objects.filter(created_at__gte=since).values("pk").union(

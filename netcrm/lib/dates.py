@@ -24,8 +24,8 @@ def when(value: date | None, fmt: str = DEFAULT) -> str:
     if not value:
         return ""
     # The year where the user is: 23:30 UTC on 31 December is already next year in Berlin.
-    shown = timezone.localtime(value) if isinstance(value, datetime) and timezone.is_aware(
-        value) else value
+    aware = isinstance(value, datetime) and timezone.is_aware(value)
+    shown = timezone.localtime(value) if aware else value
     if shown.year != timezone.localdate().year and not _YEAR.search(fmt):
         fmt = _MONTH.sub(r"\1 Y", fmt, count=1)
     return date_filter(shown, fmt)

@@ -142,28 +142,46 @@ def sweep(now: datetime | None = None) -> int:
     """Repair whatever a lost message missed, kind by kind; safe to run any number of
     times. Returns how many follow-ups changed."""
     now = now or timezone.now()
+    resting = resting_subjects(now)
     changed = 0
     for kind, source in sources():
         try:
-            changed += sweep_source(kind, source, now)
+            changed += sweep_source(kind, source, now, resting)
         except Exception:  # a kind whose own query fails must not stop the others
             logger.exception("sweep of %s (%s) failed", kind.name, source.subject)
     return changed
 
 
-def sweep_source(kind: FollowUpKind, source: Source, now: datetime) -> int:
+def resting_subjects(now: datetime) -> dict[tuple[str, str], set[int]]:
+    """The subjects with a recent Problem, which the sweep leaves for later, by (kind,
+    model label): one read of a table that is nearly always empty, for every source
+    (as a subquery in each source's query, it cost 13 of them to build, 4 ms a minute)."""
+    resting: dict[tuple[str, str], set[int]] = {}
+    for name, subject, subject_id in Problem.objects.filter(
+        last_seen_at__gt=now - Problem.RETRY_AFTER
+    ).values_list("kind", "subject", "subject_id"):
+        resting.setdefault((name, subject), set()).add(subject_id)
+    return resting
+
+
+def sweep_source(
+    kind: FollowUpKind, source: Source, now: datetime,
+    resting: dict[tuple[str, str], set[int]] | None = None,
+) -> int:
     """Every subject `source` calls pending, once, in batches by primary key; those
-    with a recent Problem are left for later.
+    with a recent Problem (`resting_subjects`, read here unless given) are left for later.
 
     The ids in one query without ORDER BY … LIMIT: batches asked for by `pk > last
     ORDER BY pk LIMIT n` let PostgreSQL walk the primary key and test every row of the
     table when nothing is pending (the sweep's usual case, every minute), instead of
     starting from the window's indexes: with the picture of bench/README.md and a
     million follow-ups, 48 ms of SQL a sweep against 27. A backlog's ids are only ids."""
-    recent = Problem.objects.filter(
-        kind=kind.name, subject=source.subject, last_seen_at__gt=now - Problem.RETRY_AFTER
-    ).values("subject_id")
-    ids = sorted(source.pending(now).exclude(pk__in=recent).order_by().values_list("pk", flat=True))
+    if resting is None:
+        resting = resting_subjects(now)
+    left = resting.get((kind.name, source.subject), set())
+    ids = sorted(
+        pk for pk in source.pending(now).order_by().values_list("pk", flat=True) if pk not in left
+    )
     changed = 0
     for start in range(0, len(ids), SWEEP_BATCH):
         changed += repair(kind, source, ids[start:start + SWEEP_BATCH], now)

@@ -27,11 +27,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import Profile
+from contacts.models import Contact
 from followups.kinds import FollowUpKind, register
 from followups.models import FollowUp, Status
-from contacts.models import Contact
 from followups.services import SWEEP_WINDOW, clip_title, draft, save_new, signature
 from meetings.models import Meeting
+from netcrm.lib.planner import Among
 
 
 def load(ids: list[int]) -> list[Meeting]:
@@ -79,9 +80,10 @@ def participants_lacking(kind: str) -> Exists:
 def held_lately(now: datetime) -> QuerySet[Meeting]:
     """Meetings logged or held within the sweep window, already begun."""
     since = now - SWEEP_WINDOW
-    return Meeting.objects.filter(
+    lately = Meeting.objects.filter(
         Q(created_at__gte=since) | Q(starts_at__gte=since), starts_at__lte=now
     )
+    return Meeting.objects.filter(Among("pk", lately.values("pk")))  # then, their participants
 
 
 def create_per_participant(

@@ -23,6 +23,7 @@ from accounts.models import Profile
 from followups.kinds import FollowUpKind, register
 from followups.models import OPEN, FollowUp, Status
 from followups.services import SWEEP_WINDOW, clip_title, draft, save_new, signature
+from netcrm.lib.planner import Among
 from referrals.models import IntroStatus, Progress, Referral, names, opener
 
 
@@ -42,17 +43,19 @@ class ReferralKind(FollowUpKind):
     def pending(self, now: datetime) -> QuerySet[Referral]:
         """Recent referrals (or lately met) in a state that calls for this kind, without it."""
         since = now - SWEEP_WINDOW
-        # Referrals made lately, and those met at a meeting logged lately (a subquery on
-        # the meetings' created_at index), as a union of two index reads: as one OR,
-        # PostgreSQL read every referral to test it (10 -> 3 ms a kind with 20,000
-        # referrals, three kinds a minute). (Meetings sit above referrals: reached
-        # through the relation, not imported.)
+        # Referrals made lately, and those met at a meeting logged lately, as a union of
+        # two index reads, found first (`Among`): as one OR, PostgreSQL read every
+        # referral to test it (10 -> 3 ms a kind with 20,000 referrals, three kinds a
+        # minute), and with `IN` it hashed the meetings and read every referral for
+        # them (2.6 -> 1.7 ms). (Meetings sit above referrals: reached through the
+        # relation, not imported.)
         meetings = Referral.met_meeting.field.related_model.objects
         met_lately = meetings.filter(created_at__gte=since).values("pk")
-        lately = Referral.objects.filter(created_at__gte=since).values("pk").union(
-            Referral.objects.filter(met_meeting__in=met_lately).values("pk"), all=True
+        lately = Referral.objects.filter(created_at__gte=since).order_by().values("pk").union(
+            Referral.objects.filter(Among("met_meeting", met_lately)).order_by().values("pk"),
+            all=True,
         )
-        return Referral.objects.filter(pk__in=lately).filter(self.calls_for).exclude(
+        return Referral.objects.filter(Among("pk", lately)).filter(self.calls_for).exclude(
             Exists(FollowUp.objects.filter(referral=OuterRef("pk"), kind=self.name))
         )
 

@@ -1,4 +1,5 @@
-"""The query planner's statistics (netcrm/lib/planner.py): SQLite's, refreshed by beat."""
+"""What the query planner is given (netcrm/lib/planner.py): SQLite's statistics, refreshed by
+beat, and `Among`."""
 
 import pytest
 from django.conf import settings
@@ -6,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from contacts.models import Contact
 from netcrm.celery import app, sweep_at_start
 from netcrm.lib import planner
+from netcrm.lib.planner import Among
 from netcrm.tasks import refresh_planner_statistics
 from portability import backup
 from tests.conftest import run_task, wait_for
@@ -89,3 +92,19 @@ def test_a_restored_backup_gets_statistics_at_once(celery_worker, client, user, 
     )
     assert response.status_code == 302
     assert wait_for(lambda: rows_counted() == "4")  # both accounts' two contacts
+
+
+def test_among_selects_the_rows_in_would_with_the_ids_read_first_on_postgresql(db, user):
+    people = bulk_contacts(user, 8)
+    others = bulk_contacts(user, 3, prefix="Other")
+    some = Contact.objects.filter(name__in=["Person 001", "Person 004"]).values("pk")  # ordered
+    also = Contact.objects.filter(name__startswith="Other").values("pk")
+    unioned = some.order_by().union(also.order_by(), all=True)
+
+    chosen = Contact.objects.filter(Among("pk", some))
+    assert set(chosen) == {people[1], people[4]} == set(Contact.objects.filter(pk__in=some))
+    assert set(Contact.objects.filter(Among("pk", unioned))) == {people[1], people[4], *others}
+    assert set(Contact.objects.exclude(Among("pk", unioned))) == set(people) - {people[1], people[4]}
+    sql = str(chosen.query)
+    assert ("= ANY(ARRAY(SELECT" in sql) == (connection.vendor == "postgresql"), sql
+    assert "ORDER BY" not in sql.split("FROM", 1)[1].split(")")[0]  # the ids in any order

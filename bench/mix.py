@@ -18,8 +18,9 @@ The writes of the mix (Done, Snooze, a meeting logged, a contact added) are not 
 what they do to the kept pages is, by starting the generations they would start
 (netcrm/lib/generations.py): a Done or a Snooze the user's queue, a meeting or a
 contact everything the user sees. So the dashboard is kept or afresh about as often
-as under the load. PostgreSQL's own CPU is not counted (it is a third of the web
-process's under the load).
+as under the load. PostgreSQL's own CPU is counted beside it when PostgreSQL runs on
+this machine: the time its server process for this connection spent on a CPU
+(`/proc/<pid>/schedstat`, in nanoseconds), a page, over every measured round.
 
 The same requests, in the same order, run --rounds times after one round that fills
 the caches; the figures are the best round's (least total CPU), and the spread of the
@@ -138,6 +139,27 @@ def step(session: Session, action: str, rng: random.Random):
     raise ValueError(action)
 
 
+class ServerCPU:
+    """The CPU seconds PostgreSQL's process for this connection has spent, or None when
+    it cannot be read (another machine's server, SQLite)."""
+
+    def __init__(self):
+        self.path = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+            self.path = path if path.exists() else None
+
+    def __call__(self) -> float | None:
+        if self.path is None:
+            return None
+        try:
+            return int(self.path.read_text().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):  # a server process that has gone
+            return None
+
+
 class Queries:
     """Counts the queries this process sends (a wrapper of the connection's own)."""
 
@@ -149,8 +171,11 @@ class Queries:
         return execute(sql, params, many, context)
 
 
-def run_round(plan, sessions, queries: Queries) -> dict[str, list[tuple[float, int]]]:
-    """Each (session, step) of the plan in turn; CPU seconds and queries per label."""
+def run_round(
+    plan, sessions, queries: Queries, server: ServerCPU, server_cpu: dict[str, list[float]]
+) -> dict[str, list[tuple[float, int]]]:
+    """Each (session, step) of the plan in turn; CPU seconds and queries per label, and
+    PostgreSQL's CPU seconds per label added to `server_cpu` when it can be read."""
     out: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for index, label, what, htmx in plan:
         session = sessions[index]
@@ -163,9 +188,13 @@ def run_round(plan, sessions, queries: Queries) -> dict[str, list[tuple[float, i
         elif poll:  # the refresh, as the browser sends it (bench/load.py: do_poll)
             what = f"/?{session.queue_state}"
         before_q = queries.n
+        server_start = server()
         start = time.process_time()
         response = session.client.get(what, headers={"HX-Request": "true"} if htmx else None)
         spent = time.process_time() - start
+        server_end = server()
+        if server_start is not None and server_end is not None:
+            server_cpu[label].append(server_end - server_start)
         if response.status_code not in ((200, 204) if poll else (200,)):
             raise SystemExit(f"{label} {what}: HTTP {response.status_code}")
         if label == "GET /" or (poll and response.status_code == 200):
@@ -223,31 +252,49 @@ def measure(args: argparse.Namespace) -> None:
     load_for_serving()
     gc.collect()
     gc.freeze()
-    queries = Queries()
+    queries, server, server_cpu = Queries(), ServerCPU(), defaultdict(list)
     with connection.execute_wrapper(queries):
-        run_round(plan, sessions, queries)  # fills the caches, as the load's first minute
-        rounds = [run_round(plan, sessions, queries) for _ in range(args.rounds)]
+        run_round(plan, sessions, queries, server, defaultdict(list))  # fills the caches
+        rounds = [
+            run_round(plan, sessions, queries, server, server_cpu) for _ in range(args.rounds)
+        ]
     totals = [sum(s for times in r.values() for s, _ in times) for r in rounds]
     best = rounds[totals.index(min(totals))]
     print(yardstick.describe("after"))
 
     width = max(len(label) for label in best) + 2
-    print(f"\n{'page':<{width}}{'n':>6}{'CPU ms':>10}{'queries':>9}{'share':>8}")
-    print("-" * (width + 33))
+    pg = bool(server_cpu)  # PostgreSQL's CPU, over every measured round
+    pg_total = sum(sum(v) for v in server_cpu.values())
+    pg_heading = f"{'PG ms':>9}{'PG share':>10}" if pg else ""
+    rule = "-" * (width + 33 + (19 if pg else 0))
+    print(f"\n{'page':<{width}}{'n':>6}{'CPU ms':>10}{'queries':>9}{'share':>8}{pg_heading}")
+    print(rule)
     total_cpu = sum(s for times in best.values() for s, _ in times)
     for label in sorted(best, key=lambda k: -sum(s for s, _ in best[k])):
         times = best[label]
         cpu = sum(s for s, _ in times)
-        print(f"{label:<{width}}{len(times):>6}{1000 * cpu / len(times):>10.1f}"
-              f"{statistics.median(q for _, q in times):>9g}{100 * cpu / total_cpu:>7.1f}%")
+        line = (f"{label:<{width}}{len(times):>6}{1000 * cpu / len(times):>10.1f}"
+                f"{statistics.median(q for _, q in times):>9g}{100 * cpu / total_cpu:>7.1f}%")
+        if pg:
+            spent = server_cpu[label]
+            line += f"{1000 * sum(spent) / len(spent):>9.1f}{100 * sum(spent) / pg_total:>9.1f}%"
+        print(line)
     n = sum(len(times) for times in best.values())
     writes = sum(1 for _, label, *_ in plan if label == "write")
-    print("-" * (width + 33))
-    print(f"{'all pages':<{width}}{n:>6}{1000 * total_cpu / n:>10.1f}")
+    print(rule)
+    line = f"{'all pages':<{width}}{n:>6}{1000 * total_cpu / n:>10.1f}"
+    if pg:
+        line += f"{'':>17}{1000 * pg_total / (n * args.rounds):>9.1f}"
+    print(line)
     spread = ", ".join(f"{1000 * t / n:.1f}" for t in totals)
     print(f"\nCPU of this process a page, the mix's weights (best of {args.rounds} rounds; "
           f"each round: {spread} ms); {writes} writes of the {args.requests} steps not sent, "
           f"their generations started instead. See bench/README.md.")
+    if pg:
+        print("PG ms: the CPU of PostgreSQL's process for this connection a page, over all "
+              f"{args.rounds} measured rounds (/proc/<pid>/schedstat).")
+    else:
+        print("PostgreSQL's CPU not counted: its process is not on this machine.")
 
 
 if __name__ == "__main__":

@@ -8,21 +8,25 @@
   // under it, as it was (htmx restores nothing), asking first if something was typed.
   // Closed any other way (✕, Close, Escape, saved, Android's back gesture), the dialog
   // takes its entry back, so the next Back leaves the page as before.
-  let entry = false; // the dialog's entry is the current one
+  // Whether the dialog's entry is the current one is read from the history itself,
+  // never remembered: history.back() lands a moment after it is called, and a dialog
+  // opened in that moment (Snooze, then "e" at once) must not take the entry being left
+  // for its own, or its close goes back one page too far. Entries are marked with this
+  // page's own mark: one left by the page before a reload is not this page's dialog's.
+  const page = Math.random().toString(36).slice(2);
+  const onEntry = () => Boolean(history.state && history.state.netcrmModal === page);
   let leaving = false; // the dialog's history.back() under way
   let backed = false; // closed by Back: its entry is gone already
   const addEntry = () => {
-    if (!entry) {
-      history.pushState({ netcrmModal: true }, "");
-      entry = true;
-    }
+    if (!onEntry()) history.pushState({ netcrmModal: page }, "");
   };
   window.addEventListener("popstate", (event) => { // capture: before htmx's onpopstate
+    const open = modal() && modal().open;
     if (leaving) {
       leaving = false;
       event.stopImmediatePropagation();
-    } else if (entry && modal() && modal().open) {
-      entry = false;
+      if (open) addEntry(); // opened again while its entry was being taken back
+    } else if (open && !onEntry()) { // Back, from the dialog's entry
       event.stopImmediatePropagation();
       if (mayClose()) {
         backed = true;
@@ -76,8 +80,8 @@
     if (event.target.id === "modal" && !event.target.open) {
       typed = false;
       document.getElementById("modal-body").replaceChildren();
-      if (entry && !backed) {
-        entry = false;
+      // Not twice: closed again before the step back landed, it has one under way.
+      if (onEntry() && !backed && !leaving) {
         leaving = true;
         history.back();
       }

@@ -100,7 +100,8 @@ class Profile(models.Model):
     referral_call_delay_days = models.PositiveSmallIntegerField(
         default=3, validators=[MaxValueValidator(30)],
         help_text="Days after a referral that calling the person falls due "
-        "(time for the referrer to call ahead).",
+        "(time for the referrer to call ahead); a call that would fall on a Saturday or "
+        "a Sunday falls due on the Monday.",
     )
     application_checkin_days = models.PositiveSmallIntegerField(
         "check in on an application after (days)",
@@ -158,6 +159,14 @@ class Profile(models.Model):
 
     def morning_after(self, moment: datetime, days: int) -> datetime:
         return self.morning_of(self.local_date(moment) + timedelta(days=days))
+
+    def workday_morning_after(self, moment: datetime, days: int) -> datetime:
+        """As morning_after, but a day that falls on a Saturday or a Sunday moves to the
+        Monday: a call to someone at work is made on a working day."""
+        day = self.local_date(moment) + timedelta(days=days)
+        if day.weekday() >= 5:  # Saturday (5) or Sunday (6)
+            day += timedelta(days=7 - day.weekday())
+        return self.morning_of(day)
 
     def not_before_day_of(self, due: datetime, moment: datetime) -> datetime:
         """`due`, or the morning of the day `moment` falls on, if that is later: what a

@@ -183,7 +183,9 @@ class ReferralCall(ReferralKind):
     def row(self, referral: Referral, profile: Profile, title: str, text: str) -> FollowUp:
         return FollowUp(
             user_id=referral.user_id, kind=self.name, referral=referral,
-            due_at=profile.morning_after(referral.created_at, profile.referral_call_delay_days),
+            due_at=profile.workday_morning_after(
+                referral.created_at, profile.referral_call_delay_days
+            ),
             title=title, draft=text, contact=referral.referred, meeting=referral.meeting,
         )
 

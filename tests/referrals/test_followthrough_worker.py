@@ -45,11 +45,15 @@ def test_a_referral_given_at_a_meeting_creates_its_follow_ups_once(
     assert call.contact.name == "John Public"
     assert call.draft.startswith("Hi John, this is Dana Doe. Sara Smith suggested I give you a call.")
     assert "Sara told me you know everyone in town" in call.draft
-    # Due a few days later (the user's referral-call delay, 3 by default), in the morning.
+    # Due a few days later (the user's referral-call delay, 3 by default), in the morning
+    # of a working day (a Saturday or a Sunday gives the Monday).
     local_created = timezone.localtime(referral.created_at, user.profile.tzinfo)
-    assert timezone.localtime(call.due_at, user.profile.tzinfo).date() == (
-        local_created.date() + timedelta(days=3)
+    due = timezone.localtime(call.due_at, user.profile.tzinfo)
+    three_days_later = local_created.date() + timedelta(days=3)
+    assert due.date() == three_days_later + timedelta(
+        days=(7 - three_days_later.weekday()) if three_days_later.weekday() >= 5 else 0
     )
+    assert due.weekday() < 5 and due.hour == user.profile.morning_hour
 
     # Logging the same meeting's edit, and sweeping twice, add nothing.
     assert run_task(sweep_followups) == 0

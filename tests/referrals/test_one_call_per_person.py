@@ -77,3 +77,37 @@ def test_a_referral_after_the_call_was_made_gets_a_call_of_its_own(user):
         ("Call Alan Park, mention Sara Smith", Status.DONE),
         ("Call Alan Park, mention Tom Lee", Status.PENDING),
     ]
+
+
+@pytest.mark.parametrize(
+    ("referred_on", "delay", "due_on"),
+    [
+        ("2026-12-03", 1, "2026-12-04"),  # Thursday + 1: Friday
+        ("2026-12-03", 2, "2026-12-07"),  # + 2 is a Saturday: the Monday
+        ("2026-12-03", 3, "2026-12-07"),  # + 3 is a Sunday: the Monday
+        ("2026-12-03", 4, "2026-12-07"),  # Monday
+        ("2026-12-05", 0, "2026-12-07"),  # referred on a Saturday, no delay: the Monday
+    ],
+)
+def test_a_call_falls_due_on_a_working_day(user, referred_on, delay, due_on):
+    """A call to someone at work: one that would fall due on a weekend falls due on the
+    Monday morning, in the user's timezone."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from accounts.models import Profile
+
+    profile = Profile.for_user(user)
+    profile.timezone, profile.referral_call_delay_days = "America/Los_Angeles", delay
+    profile.save()
+    # Late on that evening in Los Angeles: already the next day in UTC.
+    at = datetime.combine(date.fromisoformat(referred_on), time(22), tzinfo=ZoneInfo("America/Los_Angeles"))
+    referral = Referral.objects.create(
+        user=user, referrer=make_contact(user, "Sara Smith"), referred=make_contact(user, "Alan Park")
+    )
+    Referral.objects.filter(pk=referral.pk).update(created_at=at)
+    create_followups("referrals.Referral", [referral.pk])
+
+    due = calls().get().due_at.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert due.date() == date.fromisoformat(due_on)
+    assert due.hour == profile.morning_hour

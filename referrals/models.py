@@ -59,8 +59,11 @@ class Referral(OwnedModel):
     referrer = models.ForeignKey(
         Contact, on_delete=models.CASCADE, related_name="referrals_given"
     )
+    # Named as a person says it ("a referral's referred person"), where a message or the
+    # admin names the field (a damaged backup's restore says which link is broken).
     referred = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="referrals_received"
+        Contact, on_delete=models.CASCADE, related_name="referrals_received",
+        verbose_name="referred person",
     )
     reason = models.CharField(
         "why talk to them", max_length=300, blank=True,

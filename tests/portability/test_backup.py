@@ -277,6 +277,13 @@ def good_dump(user) -> dict:
         {"pk": 1, "fields": {"contacts": 5}}]}}), "not a list"),
     (lambda d: json.dumps({**d, "data": {"meetings.meeting": [
         {"pk": 1, "fields": {"contacts": [5]}}]}}), "a meeting's .* points to a contact that is not"),
+    (lambda d: json.dumps({**d, "data": {"referrals.referral": [
+        {"pk": 1, "fields": {"referrer": 5, "referred": 6}}]}}),
+     "a referral's referrer points to a contact that is not in it"),
+    (lambda d: json.dumps({**d, "data": {
+        "contacts.contact": [{"pk": 5, "fields": {"name": "Sara"}}],
+        "referrals.referral": [{"pk": 1, "fields": {"referrer": 5, "referred": 6}}]}}),
+     "a referral's referred person points to a contact that is not in it"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [
         {"pk": 1, "fields": {"name": "A"}}, {"pk": 1, "fields": {"name": "B"}}]}}), "twice"),
     (lambda d: json.dumps({**d, "data": {"contacts.contact": [

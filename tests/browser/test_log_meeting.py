@@ -158,10 +158,9 @@ def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: 
     assert console_errors == []
 
 
-def test_back_closes_the_dialog_and_then_leaves_the_page(live_server, page: Page, console_errors):
-    """On a phone, Back closes the dialog, as it does an app's sheet (asking first when
-    something was typed), and the page under it stays; closed any other way, the dialog
-    leaves no step behind: the next Back leaves the page."""
+def dialog_over_the_meetings_page(live_server, page: Page):
+    """Signed in, on the meetings page (come from the dashboard), its "+ Log meeting"
+    dialog open: the dashboard's address, the meetings page's, and the dialog."""
     make_user("robin")
     log_in(page, live_server, "robin")
     home = page.url
@@ -170,6 +169,14 @@ def test_back_closes_the_dialog_and_then_leaves_the_page(live_server, page: Page
     dialog = page.locator("dialog#modal")
     page.get_by_role("button", name="+ Log meeting").click()
     expect(dialog).to_be_visible()
+    return home, meetings, dialog
+
+
+def test_back_closes_the_dialog_and_then_leaves_the_page(live_server, page: Page, console_errors):
+    """On a phone, Back closes the dialog, as it does an app's sheet (asking first when
+    something was typed), and the page under it stays; closed any other way, the dialog
+    leaves no step behind: the next Back leaves the page."""
+    home, meetings, dialog = dialog_over_the_meetings_page(live_server, page)
     page.go_back()
     expect(dialog).to_be_hidden()
     assert page.url == meetings
@@ -201,14 +208,7 @@ def test_a_dialog_opened_while_the_last_ones_step_back_is_under_way_leaves_no_st
     later. A dialog opened in that moment (Snooze, then "e" at once) took no step of its
     own, believing the old one still there; closed, it went back one step too far and
     left the page for the one before (CI: the dashboard gave way to the log-in page)."""
-    make_user("robin")
-    log_in(page, live_server, "robin")
-    home = page.url
-    page.goto(live_server.url + "/meetings/")
-    meetings = page.url
-    dialog = page.locator("dialog#modal")
-    page.get_by_role("button", name="+ Log meeting").click()
-    expect(dialog).to_be_visible()
+    home, meetings, dialog = dialog_over_the_meetings_page(live_server, page)
     # After app.js's close listener (capture, on the document) has called history.back(),
     # and before that step back has landed: opened again (and, `twice`, closed again).
     close_and_reopen = """(twice) => new Promise((done) => {

@@ -49,11 +49,11 @@ def test_a_referral_given_at_a_meeting_creates_its_follow_ups_once(
     # of a working day (a Saturday or a Sunday gives the Monday).
     local_created = timezone.localtime(referral.created_at, user.profile.tzinfo)
     due = timezone.localtime(call.due_at, user.profile.tzinfo)
-    three_days_later = local_created.date() + timedelta(days=3)
-    assert due.date() == three_days_later + timedelta(
-        days=(7 - three_days_later.weekday()) if three_days_later.weekday() >= 5 else 0
-    )
-    assert due.weekday() < 5 and due.hour == user.profile.morning_hour
+    working_day = local_created.date() + timedelta(days=3)
+    while working_day.isoweekday() in (6, 7):  # Saturday, Sunday
+        working_day += timedelta(days=1)
+    assert due.date() == working_day
+    assert due.hour == user.profile.morning_hour
 
     # Logging the same meeting's edit, and sweeping twice, add nothing.
     assert run_task(sweep_followups) == 0

@@ -1,8 +1,12 @@
 """Two people referring you to the same person make one call, naming both."""
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
+from accounts.models import Profile
 from followups.models import FollowUp, Status
 from followups.services import create_followups, sweep
 from referrals.models import Progress, Referral
@@ -92,11 +96,6 @@ def test_a_referral_after_the_call_was_made_gets_a_call_of_its_own(user):
 def test_a_call_falls_due_on_a_working_day(user, referred_on, delay, due_on):
     """A call to someone at work: one that would fall due on a weekend falls due on the
     Monday morning, in the user's timezone."""
-    from datetime import date, datetime, time
-    from zoneinfo import ZoneInfo
-
-    from accounts.models import Profile
-
     profile = Profile.for_user(user)
     profile.timezone, profile.referral_call_delay_days = "America/Los_Angeles", delay
     profile.save()

@@ -129,6 +129,24 @@ def test_every_screen_renders_on_a_phone(demo_page: Page, live_server, console_e
     assert console_errors == []
 
 
+def test_every_screen_fits_the_smallest_phones(demo_page: Page, live_server, console_errors):
+    """360px (many Android phones) and 320px (the smallest still in use): the event
+    page's date and "I went again" pushed the page sideways at both, and the header's
+    links broke inside their words at 320 ("Toda y")."""
+    page = demo_page
+    for width in (360, 320):
+        page.set_viewport_size({"width": width, "height": 700})
+        for path in screens():
+            page.goto(live_server.url + path)
+            assert_fits_phone(page)
+        page.goto(live_server.url + "/")
+        for link in ("Today", "Contacts", "Meetings", "Network"):
+            box = page.locator(".site-nav").get_by_role("link", name=link, exact=True).bounding_box()
+            line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.site-nav a')).lineHeight)")
+            assert box["height"] < 2 * line, f"{link} breaks over two lines at {width}px"
+    assert console_errors == []
+
+
 EVENT_SCREENS = Path(os.environ.get("EVENT_SCREENSHOTS", "/tmp/events-screens"))
 
 

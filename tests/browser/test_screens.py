@@ -147,6 +147,17 @@ def test_every_screen_fits_the_smallest_phones(demo_page: Page, live_server, con
     assert console_errors == []
 
 
+def test_signed_out_the_smallest_phone_still_shows_the_name(live_server, page: Page, console_errors):
+    """Signed in, the name gives its room to the links at 320px; signed out there is room,
+    and the log-in page is where a newcomer learns what this is called."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        page.goto(live_server.url + path)
+        expect(page.locator(".site-header .brand")).to_be_visible()
+        assert_fits_phone(page)
+    assert console_errors == []
+
+
 EVENT_SCREENS = Path(os.environ.get("EVENT_SCREENSHOTS", "/tmp/events-screens"))
 
 

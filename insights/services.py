@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Profile
@@ -245,10 +246,17 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
 
     local = profile.local_date
 
-    # Meetings held in the period, with how many referrals each gave.
+    # Meetings held in the period, with how many referrals each gave: counted for each
+    # meeting through the referrals' meeting index, rather than a join that read every
+    # referral of the user to group them by meeting (1,567 meetings, 20,000 referrals).
+    given = (
+        Referral.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+        .annotate(n=Count("pk")).values("n")
+    )
     meetings = list(
         Meeting.objects.for_user(user).filter(starts_at__gte=start, starts_at__lte=now)
-        .annotate(given=Count("referrals")).order_by("-starts_at", "-pk")
+        .annotate(given=Coalesce(Subquery(given, output_field=IntegerField()), Value(0)))
+        .order_by("-starts_at", "-pk")
         .values_list("pk", "starts_at", "given")
     )
     barren_ids = [pk for pk, _, n in meetings if n == 0]
@@ -302,8 +310,11 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     )
 
     thank_yous = ThankYous()
+    # The meeting's user too (the same meetings: a follow-up's meeting is its user's own),
+    # so that PostgreSQL reads the user's meetings of the period by their index, not
+    # everyone's.
     for status, completed_at, met_at, due_at in FollowUp.objects.for_user(user).filter(
-        kind=ThankYou.name, meeting__starts_at__gte=start
+        kind=ThankYou.name, meeting__user=user, meeting__starts_at__gte=start
     ).order_by().values_list("status", "completed_at", "meeting__starts_at", "due_at"):
         if status == FollowUpStatus.DONE:
             thank_yous.sent += 1

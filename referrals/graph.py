@@ -211,12 +211,18 @@ def _chains(
     chains are listed). A network with fewer than FRONTIER open chains per step gets
     every chain, as a full walk would; a denser one (hundreds of thousands of paths
     twelve deep) costs at most FRONTIER rows a step instead of every path.
+
+    A group stops walking once `limit` of its chains have ended (`ended`, counted over
+    the steps so far): chains are listed shortest first, so a longer one found later
+    would never be shown. The target companies' ten organizations, whose 25 chains
+    each end within five steps, walked all twelve before (PostgreSQL 38-46 ms, by
+    EXPLAIN ANALYZE; 15-16 when walked six).
     """
     not_on_path = "{path} NOT LIKE '%%,' || CAST({id} AS TEXT) || ',%%'"
     steps = [
-        f"""step0(grp, head, path, done, place) AS (
+        f"""step0(grp, head, path, done, place, ended) AS (
             SELECT CAST(seed.grp AS BIGINT), CAST(seed.id AS BIGINT),
-                   ',' || CAST(seed.id AS TEXT) || ',', 0, 1
+                   ',' || CAST(seed.id AS TEXT) || ',', 0, 1, 0
             FROM ({seed}) seed
         )"""
     ]
@@ -233,18 +239,20 @@ def _chains(
             ) THEN 0 ELSE 1 END"""
             params.append(user_id)
         steps.append(
-            f"""step{depth}(grp, head, path, done, place) AS (
+            f"""step{depth}(grp, head, path, done, place, ended) AS (
             SELECT grp, head, path, done,
-                   ROW_NUMBER() OVER (PARTITION BY grp, done ORDER BY path)
+                   ROW_NUMBER() OVER (PARTITION BY grp, done ORDER BY path),
+                   ended + SUM(done) OVER (PARTITION BY grp)
             FROM (
-                SELECT p.grp, r.referrer_id AS head, {path} AS path, {done} AS done
+                SELECT p.grp, r.referrer_id AS head, {path} AS path, {done} AS done,
+                       p.ended
                 FROM step{depth - 1} p JOIN {TABLE} r ON r.referred_id = p.head
-                WHERE p.done = 0 AND p.place <= %s AND r.user_id = %s
+                WHERE p.done = 0 AND p.place <= %s AND p.ended < %s AND r.user_id = %s
                   AND {not_on_path.format(path="p.path", id="r.referrer_id")}
             ) found
         )"""
         )
-        params += [FRONTIER, user_id]
+        params += [FRONTIER, limit, user_id]
     ends = " UNION ALL ".join(
         f"SELECT grp, path, {depth} AS depth FROM step{depth} WHERE done = 1 AND place <= %s"
         for depth in range(1, max_depth + 1)

@@ -87,22 +87,27 @@ class MeetingQuerySet(OwnedQuerySet):
             return self.filter(starts_at__lte=now, starts_at__gt=now - timedelta(days=int(period)))
         return self
 
-    def with_list_columns(self) -> MeetingQuerySet:
-        """The meetings list's columns, each one subquery (never one query a row):
-        referral_count (the referrals given there) and first_name (the participant
-        first in the alphabet, to sort by who)."""
+    def with_referral_count(self) -> MeetingQuerySet:
+        """`referral_count`: the referrals given there, one subquery through the
+        referrals' meeting index (never one query a row; nor a join, which read all of
+        the heavy user's 20,000 referrals to group them for insights' 1,500 meetings)."""
         given = (
             Referral.objects.filter(meeting=OuterRef("pk")).order_by()
             .values("meeting").annotate(n=Count("pk")).values("n")
         )
+        return self.annotate(
+            referral_count=Coalesce(Subquery(given, output_field=IntegerField()), 0)
+        )
+
+    def with_list_columns(self) -> MeetingQuerySet:
+        """The meetings list's columns, each one subquery (never one query a row):
+        referral_count (with_referral_count) and first_name (the participant first in
+        the alphabet, to sort by who)."""
         first = (
             Meeting.contacts.through.objects.filter(meeting=OuterRef("pk"))
             .order_by(Lower("contact__name")).values("contact__name")[:1]
         )
-        return self.annotate(
-            referral_count=Coalesce(Subquery(given, output_field=IntegerField()), 0),
-            first_name=Lower(Subquery(first)),
-        )
+        return self.with_referral_count().annotate(first_name=Lower(Subquery(first)))
 
     def with_contacts(self) -> MeetingQuerySet:
         return self.prefetch_related(

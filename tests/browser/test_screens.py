@@ -140,9 +140,11 @@ def test_every_screen_fits_the_smallest_phones(demo_page: Page, live_server, con
             page.goto(live_server.url + path)
             assert_fits_phone(page)
         page.goto(live_server.url + "/")
+        line = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.site-nav a')).lineHeight)"
+        )
         for link in ("Today", "Contacts", "Meetings", "Network"):
             box = page.locator(".site-nav").get_by_role("link", name=link, exact=True).bounding_box()
-            line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.site-nav a')).lineHeight)")
             assert box["height"] < 2 * line, f"{link} breaks over two lines at {width}px"
     assert console_errors == []
 

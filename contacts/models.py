@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -16,17 +16,11 @@ from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
 from netcrm.lib.fold import Folded, folded_contains
-from netcrm.lib.models import OwnedModel, OwnedQuerySet
+from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
 # pg_trgm indexes a fragment from three characters on: a shorter one reads them all.
 TRIGRAM = 3
-
-
-def _count(queryset, field: str) -> Coalesce:
-    """How many rows of `queryset` (already tied to OuterRef), as one subquery."""
-    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class OrganizationQuerySet(OwnedQuerySet):
@@ -58,8 +52,8 @@ class OrganizationQuerySet(OwnedQuerySet):
             at=Max("last_interaction_at")
         ).values("at")
         return self.annotate(
-            contact_count=_count(people, "organization"),
-            open_lead_count=_count(
+            contact_count=count_of(people, "organization"),
+            open_lead_count=count_of(
                 Lead.objects.filter(organization=OuterRef("pk")).open(), "organization"
             ),
             last_touch=Subquery(latest),

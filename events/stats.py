@@ -16,7 +16,7 @@ from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
-    Count, DateField, IntegerField, Min, OuterRef, QuerySet, Subquery, Value,
+    DateField, IntegerField, Min, OuterRef, QuerySet, Subquery, Value,
 )
 from django.db.models.functions import Coalesce
 
@@ -24,6 +24,7 @@ from contacts.models import Contact
 from events.models import Event, EventVisit
 from meetings.models import Meeting
 from netcrm.lib.forms import EARLIEST
+from netcrm.lib.models import count_of
 from referrals.models import Referral
 
 OUTCOMES = ("people_count", "meeting_count", "referral_count", "lead_count")
@@ -58,10 +59,10 @@ def met_there(event, below: int = 0) -> QuerySet:
     )
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    """How many rows `queryset` has, as a subquery (all one user's rows: one group)."""
-    counted = queryset.order_by().values("user").annotate(n=Count("pk", distinct=True))
-    return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
+def _count(rows: QuerySet) -> Coalesce:
+    """How many of `rows` there are (all one user's: one group), each counted once
+    where a join repeats it."""
+    return count_of(rows, "user", distinct=True)
 
 
 def outcomes(user, events: QuerySet | None = None) -> QuerySet:

@@ -5,9 +5,9 @@ it, and the intro paths that reach it, ranked by warmth.
 page), in four queries whatever their number.
 
 Five queries whatever the size of the network: the people there, the people who used
-to work there (their contact says so), the referrals with one end there, the chains to
-anyone there (referrals/graph.py's recursive walk, seeded with the organization's
-people), and the people on those chains and referrals.
+to work there (their contact says so), the newest referrals with one end there, the
+chains to anyone there (referrals/graph.py's recursive walk, seeded with the
+organization's people), and the people on those chains and referrals.
 
 Warmth (a whole number, higher is warmer) is the sum of three plain parts, each
 shown to the user as a reason:
@@ -30,12 +30,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from meetings.models import Meeting
+from netcrm.lib.models import count_of
 from reciprocity.models import InboundRequest, RequestStatus
 from referrals import graph
 from referrals.models import Referral
@@ -46,16 +48,9 @@ PATHS_LIMIT = 10
 OWED = 3  # times more they helped you than you helped them: offer help back first
 
 
-def _count(queryset, column: str) -> Coalesce:
-    """A correlated COUNT(*) of `queryset` rows whose `column` is the outer contact."""
-    counted = (
-        queryset.filter(**{column: OuterRef("pk")})
-        .order_by()
-        .values(column)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+def _count(rows, column: str):
+    """How many of `rows` have the outer contact in `column`, as one subquery."""
+    return count_of(rows.filter(**{column: OuterRef("pk")}), column)
 
 
 def with_warmth(contacts, user, now: datetime | None = None):
@@ -161,6 +156,25 @@ def _by_warmth(person: Person) -> tuple:
     return (-person.warmth.score, person.contact.name.lower(), person.contact.pk)
 
 
+NEWEST_FIRST = ("-referred_on", "-pk")
+
+
+def _newest_edges(user, organization: Organization):
+    """The ids of the user's referrals with one end at `organization` (a bridge: the
+    other end is not there), the newest BRIDGES_LIMIT of them where the database can
+    say so: a UNION of the two directions, each found from the people there through
+    its own index. An OR of the two had PostgreSQL walk all the user's referrals newest
+    first until it had enough: all 20,000 of them for an organization with few."""
+    referrals = Referral.objects.for_user(user)
+    at_org = Q(referred__organization=organization) & ~Q(referrer__organization=organization)
+    from_org = Q(referrer__organization=organization) & ~Q(referred__organization=organization)
+    sides = [referrals.filter(at_org).values("pk"), referrals.filter(from_org).values("pk")]
+    if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
+        # Each side's newest are enough: then only they are joined with their people.
+        sides = [side.order_by(*NEWEST_FIRST)[:BRIDGES_LIMIT] for side in sides]
+    return sides[0].union(sides[1])
+
+
 def who_i_know_at(user, organization: Organization, now: datetime | None = None) -> Reach:
     """Everyone through whom you could reach `organization`, warmest first."""
     now = now or timezone.now()
@@ -181,13 +195,10 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     ).order_by(Lower("name"), "pk")[:PEOPLE_LIMIT]
     reach.alumni = sorted((Person(c, warmth(c, now)) for c in alumni), key=_by_warmth)
 
-    at_org = Q(referred__organization=organization) & ~Q(referrer__organization=organization)
-    from_org = Q(referrer__organization=organization) & ~Q(referred__organization=organization)
     edges = list(
-        Referral.objects.for_user(user)
-        .filter(at_org | from_org)
+        Referral.objects.filter(pk__in=_newest_edges(user, organization))
         .select_related("referrer__organization", "referred__organization")
-        .order_by("-referred_on", "-pk")[:BRIDGES_LIMIT]
+        .order_by(*NEWEST_FIRST)[:BRIDGES_LIMIT]
     )
     chains = graph.chains_to_organization(user.pk, organization.pk, limit=graph.MAX_CHAINS)
 

@@ -158,6 +158,32 @@ def test_warmest_first(user):
     assert cold in [p.contact for p in reach.people] and warm in [p.contact for p in reach.people]
 
 
+def test_the_bridges_are_the_newest_referrals_of_both_directions(user, other_user):
+    """More referrals with one end there than are shown, in both directions and
+    interleaved in time: the newest BRIDGES_LIMIT of them all, whichever way they go."""
+    from jobs.reach import BRIDGES_LIMIT
+
+    acme = make_organization(user, "Acme")
+    john = make_contact(user, "John Public", organization=acme)
+    day = timezone.localdate()
+    expected = []
+    for i in range(BRIDGES_LIMIT + 20):  # 0 is the newest
+        other = make_contact(user, f"Bridge {i:02}", organization="Globex")
+        to_john, referred_you = ((other, john), True) if i % 3 else ((john, other), False)
+        referral = refer(user, *to_john)
+        Referral.objects.filter(pk=referral.pk).update(referred_on=day - timedelta(days=i))
+        if i < BRIDGES_LIMIT:
+            expected.append((other.name, referred_you))
+    refer(user, john, make_contact(user, "Ann Acme", organization=acme))  # both there: none
+    theirs = make_contact(other_user, "Mallory", organization="Globex")
+    refer(other_user, theirs, make_contact(other_user, "Jo", organization=make_organization(other_user, "Acme")))
+
+    reach = who_i_know_at(user, acme)
+
+    assert sorted((b.person.contact.name, b.referred_you) for b in reach.bridges) == sorted(expected)
+    assert {b.insider for b in reach.bridges} == {john}
+
+
 def test_the_query_count_holds_from_10_to_110_people(user, django_assert_num_queries):
     acme = make_organization(user, "Acme")
 

@@ -815,6 +815,13 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
         return row
 
     picked = rng.sample(info["contact_ids"], min(sample, len(info["contact_ids"])))
+    # A sample of the organizations, the same each run and not drawn from `rng` (the
+    # other pages' draws stay as they were before it was added).
+    organization_ids = list(Organization.objects.filter(user=user).order_by("pk")
+                            .values_list("pk", flat=True))
+    organizations = [f"/contacts/organizations/{pk}/"
+                     for pk in random.Random(len(organization_ids)).sample(
+                         organization_ids, min(sample, len(organization_ids)))]
     # The dashboard three times: kept (nothing it shows has changed since the last visit:
     # what most visits get), after a follow-up was written (Done, Snooze: the queue
     # rendered afresh, the panel beside it kept) and after anything else was (a meeting
@@ -891,6 +898,10 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
         measure("GET /leads/targets/", get("/leads/targets/"), repeat),
         measure("GET /events/", get("/events/"), repeat),
         measure("GET /contacts/organizations/", get("/contacts/organizations/"), repeat),
+        # An organization's page (its people, leads, and who you know there: the
+        # referrals with one end there and the chains to it), most of them small.
+        measure(f"GET /contacts/organizations/<random>/  ({len(organizations)}, 1 each)",
+                each(organizations), len(organizations)),
         # The pairs are kept under the generation of the user's people (merging/views.py):
         # afresh, as after a contact was changed: one at the biggest organization
         # renamed each time, so that every contact is read and that organization's

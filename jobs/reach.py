@@ -156,7 +156,7 @@ def _by_warmth(person: Person) -> tuple:
     return (-person.warmth.score, person.contact.name.lower(), person.contact.pk)
 
 
-NEWEST_FIRST = ("-referred_on", "-pk")
+NEWEST_FIRST = tuple(Referral._meta.ordering)  # the model's own order: newest first
 
 
 def _newest_edges(user, organization: Organization):

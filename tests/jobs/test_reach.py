@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from jobs.reach import OWED, warmth, who_i_know_at, with_warmth
+from jobs.reach import BRIDGES_LIMIT, OWED, warmth, who_i_know_at, with_warmth
 from contacts.models import Contact
 from reciprocity.models import InboundRequest, RequestStatus
 from referrals import graph
@@ -161,8 +161,6 @@ def test_warmest_first(user):
 def test_the_bridges_are_the_newest_referrals_of_both_directions(user, other_user):
     """More referrals with one end there than are shown, in both directions and
     interleaved in time: the newest BRIDGES_LIMIT of them all, whichever way they go."""
-    from jobs.reach import BRIDGES_LIMIT
-
     acme = make_organization(user, "Acme")
     john = make_contact(user, "John Public", organization=acme)
     day = timezone.localdate()
@@ -175,8 +173,9 @@ def test_the_bridges_are_the_newest_referrals_of_both_directions(user, other_use
         if i < BRIDGES_LIMIT:
             expected.append((other.name, referred_you))
     refer(user, john, make_contact(user, "Ann Acme", organization=acme))  # both there: none
-    theirs = make_contact(other_user, "Mallory", organization="Globex")
-    refer(other_user, theirs, make_contact(other_user, "Jo", organization=make_organization(other_user, "Acme")))
+    theirs_at_acme = make_organization(other_user, "Acme")
+    refer(other_user, make_contact(other_user, "Mallory", organization="Globex"),
+          make_contact(other_user, "Jo", organization=theirs_at_acme))
 
     reach = who_i_know_at(user, acme)
 

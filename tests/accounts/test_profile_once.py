@@ -80,3 +80,15 @@ def test_a_user_without_a_profile_gets_one(client, user):
     response = client.get(reverse("accounts:settings"))
     assert response.status_code == 200
     assert response.wsgi_request.profile == Profile.objects.get(user=user)
+
+
+def test_the_signed_in_user_is_the_user_itself_not_a_lazy_object(client_logged_in, user):
+    """Read once, then handed to the view as the User: Django's lazy stand-in raises
+    and catches an AttributeError inside every attribute read (issue 11)."""
+    request = client_logged_in.get(reverse("home:dashboard")).wsgi_request
+    assert type(request.user) is type(user) and request.user.pk == user.pk
+
+
+def test_a_visitor_is_anonymous_as_before(client):
+    request = client.get(reverse("login")).wsgi_request
+    assert request.user.is_anonymous and request.profile is None

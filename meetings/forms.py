@@ -85,7 +85,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-            "length_minutes": forms.NumberInput(attrs={"min": 5, "max": 600, "step": 5}),
+            "length_minutes": forms.NumberInput(attrs={"min": 1, "max": 600}),
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "questions": forms.Textarea(attrs={"rows": 3}),

@@ -49,7 +49,7 @@ class OutreachForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
         }
         widgets = {
             "asked_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
-            "length_minutes": forms.NumberInput(attrs={"min": 5, "max": 600, "step": 5}),
+            "length_minutes": forms.NumberInput(attrs={"min": 1, "max": 600}),
             "purpose": forms.Textarea(
                 attrs={"rows": 2, "placeholder": "how Acme's data team hires"}
             ),

@@ -136,8 +136,39 @@
   document.addEventListener("change", (event) => {
     if (event.target.form) syncShowsWith(event.target.form);
   });
-  document.addEventListener("htmx:afterSwap", (event) => syncShowsWith(event.detail.target));
+  // What was swapped in (with outerHTML, detail.target is the element it replaced).
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.target.querySelectorAll) syncShowsWith(event.target);
+  });
   syncShowsWith(document);
+
+  // A field the browser refuses (a number out of its range…) inside a closed <details>
+  // ("More"): opened, so that the browser can point at it, instead of a Save that
+  // does nothing without a word. (Chromium opens it by itself; not every browser does.)
+  document.addEventListener("invalid", (event) => {
+    let closed = event.target.closest && event.target.closest("details:not([open])");
+    while (closed) {
+      closed.open = true;
+      closed = closed.parentElement.closest("details:not([open])");
+    }
+  }, true);
+
+  // A form sent back with mistakes (422): the first of them brought into view, and the
+  // first field marked focused. A phone's dialog otherwise stays scrolled down at its
+  // Save button, far below the message. Not where the answer chose a field itself.
+  // (The event comes from what was swapped in: with outerHTML, detail.target is gone.)
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const root = event.target;
+    const { xhr } = event.detail;
+    if (!xhr || xhr.status !== 422 || !root.querySelector || root.querySelector("[autofocus]")) {
+      return;
+    }
+    const first = root.querySelector("[role=alert], .errorlist, [aria-invalid=true]");
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    const field = root.querySelector("[aria-invalid=true]");
+    if (field) field.focus({ preventScroll: true });
+  });
 
   // Remove a chosen participant chip.
   document.addEventListener("click", (event) => {

@@ -219,7 +219,9 @@
   const fillKeys = (root) => root.querySelectorAll('input[name="submission_key"]').forEach((input) => {
     if (!input.value) input.value = uuid();
   });
-  document.addEventListener("htmx:afterSwap", (event) => fillKeys(event.detail.target));
+  document.addEventListener("htmx:afterSwap", (event) => { // from what was swapped in
+    if (event.target.querySelectorAll) fillKeys(event.target);
+  });
   fillKeys(document);
 
   // Log-out: nothing of this person stays on the device for the next one.

@@ -118,6 +118,45 @@ def test_more_says_what_it_holds_as_it_changes(live_server, page: Page, console_
     assert console_errors == []
 
 
+def test_a_mistake_is_brought_into_view_and_any_length_saves(
+    live_server, page: Page, console_errors
+):
+    """On a phone the dialog is scrolled down to Save when it is sent: a mistake sent
+    back is brought into view. A length the browser refuses, behind a closed "More",
+    opens "More" so that the browser can say why; 12 minutes is a length like any."""
+    from contacts.models import Contact
+    from meetings.models import Meeting
+    from tests.conftest import make_user
+
+    user = make_user("kim", password="a-long-pass-phrase-42")
+    Contact.objects.create(user=user, name="Sara Smith")
+    log_in(page, live_server, "kim", "a-long-pass-phrase-42")
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    dialog.get_by_label("Notes").fill("Long notes.\n" * 30)
+    dialog.get_by_role("button", name="Save meeting").click()  # nobody picked
+    alert = dialog.locator("p.errorlist[role=alert]")
+    expect(alert).to_have_text("Please fix the marked fields; nothing you typed is lost.")
+    expect(alert).to_be_in_viewport()
+
+    more = dialog.locator("details.more-fields")
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara")
+    dialog.locator("#participant-results").get_by_text("Sara Smith").click()
+    more.locator("summary").click()
+    dialog.get_by_label("Agreed length (minutes):").fill("0")
+    more.locator("summary").click()  # closed, holding a length the browser refuses
+    expect(more).not_to_have_attribute("open", "")
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(more).to_have_attribute("open", "")  # opened to say why
+    assert not Meeting.objects.exists()
+    dialog.get_by_label("Agreed length (minutes):").fill("12")
+    more.locator("summary").click()
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    assert Meeting.objects.get().length_minutes == 12
+    assert console_errors == []
+
+
 def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: Page, console_errors):
     """Escape, ✕ or Close on a half-filled dialog asks first, and "no" keeps what was
     typed; a form sent back with a mistake is still unsaved; with nothing typed, or once

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.submissions import create_once
 from contacts.models import Organization
@@ -54,22 +57,40 @@ class Column:
 def lead_list(request: HttpRequest) -> HttpResponse:
     """The leads by status: a board of columns (a list on a phone), filtered; with one
     status picked, that status alone, page by page."""
-    query = query_text(request)
-    status = request.GET.get("status", "")
+    if request.GET.get("view") == "list":
+        leads, filters, context = _filtered(request, request.GET)
+        return _lead_table(request, leads, filters, context)
+    context = _board_context(request, request.GET, request.get_full_path())
+    if wants_fragment(request):
+        return render(request, "jobs/list.html#lead-board", context)
+    return _lead_page(request, context)
+
+
+def _filtered(request: HttpRequest, params) -> tuple:
+    """The user's leads as the filters in `params` (a QueryDict) narrow them; the
+    filters; and the context that says them."""
+    query = query_text(request, params=params)
+    status = params.get("status", "")
     status = status if status in STATUS_ORDER else ""
-    organization_id = id_from(request.GET.get("organization"))
+    organization_id = id_from(params.get("organization"))
     leads = Lead.objects.for_user(request.user).search(query)
     if organization_id:
         leads = leads.filter(organization_id=organization_id)
     context = {"query": query, "status": status, "organization_id": organization_id}
     filters = {"q": query, "status": status, "organization": organization_id or ""}
     context["filters_kept"] = listing.query_string(filters)
-    if request.GET.get("view") == "list":
-        return _lead_table(request, leads, filters, context)
+    return leads, filters, context
+
+
+def _board_context(request: HttpRequest, params, path: str) -> dict:
+    """The board at `path` (its filters in `params`): its columns, or one status a page
+    at a time. A card's move comes back to `path`."""
+    leads, _, context = _filtered(request, params)
     cards = leads.select_related("organization").prefetch_related("contacts")
+    status = context["status"]
     if status:
         page = Paginator(cards.filter(status=status), settings.NETCRM_PAGE_SIZE).get_page(
-            request.GET.get("page")
+            params.get("page")
         )
         context["page"] = page
         context["columns"] = [Column(status, list(page), page.paginator.count)]
@@ -80,9 +101,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
             by_status[lead.status].append(lead)
         context["columns"] = [Column(s, by_status[s], counts[s]) for s in STATUS_ORDER]
     context["total"] = sum(c.count for c in context["columns"])
-    if wants_fragment(request):
-        return render(request, "jobs/list.html#lead-board", context)
-    return _lead_page(request, context)
+    context["board_path"] = path
+    return context
 
 
 def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
@@ -217,6 +237,16 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
     status, outcome = form.target()
     moved = services.move_lead(lead, status, outcome, seen=form.seen())
     flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."
+    board = next_url(request)
+    if wants_fragment(request) and board and urlsplit(board).path == reverse("jobs:lead-list"):
+        # Tapped on the board: the board again, as its filters show it, the lead in its
+        # new column and the counts with it; what happened said above the columns.
+        context = _board_context(request, QueryDict(urlsplit(board).query), board)
+        response = render(request, "jobs/list.html#lead-board", context | {
+            "flash": f"{lead}: {flash}",
+        })
+        response = reswap(retarget(response, "#lead-board"), "outerHTML")
+        return trigger_client_event(response, "leadMoved", {"id": lead.pk}) if moved else response
     if wants_fragment(request):
         context = {"lead": lead, "flash": flash, "next": current_path(request) or ""}
         response = render(request, "jobs/list.html#lead-card", context)

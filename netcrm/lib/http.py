@@ -53,10 +53,14 @@ def next_url(request: HttpRequest) -> str:
     return value if value.startswith("/") and on_this_site else ""
 
 
-def query_text(request: HttpRequest, name: str = "q", max_length: int = QUERY_LENGTH) -> str:
-    """Text typed into a search box (?q=…): no control characters (PostgreSQL refuses
-    NUL), no longer than any column it is compared with, stripped."""
-    return clean_text(request.GET.get(name, ""), max_length).strip()
+def query_text(
+    request: HttpRequest, name: str = "q", max_length: int = QUERY_LENGTH, params=None
+) -> str:
+    """Text typed into a search box (?q=…, or `params`' when given): no control
+    characters (PostgreSQL refuses NUL), no longer than any column it is compared with,
+    stripped."""
+    params = request.GET if params is None else params
+    return clean_text(params.get(name, ""), max_length).strip()
 
 
 def current_path(request: HttpRequest) -> str | None:

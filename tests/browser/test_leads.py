@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from contacts.models import Contact, Organization
 from jobs.models import Lead, Status
 from referrals.models import Referral
+from tests.browser.helpers import log_in
 from tests.conftest import make_user, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -45,6 +46,8 @@ def test_add_a_lead_see_who_you_know_and_move_it(
     dialog.get_by_label("Notes").fill("Sara mentioned it")
     dialog.get_by_role("button", name="Save lead").click()
     expect(dialog.get_by_role("heading", name="Lead added")).to_be_visible()
+    # The board under the dialog has it already, in its column.
+    expect(page.locator("section:has(#column-found) .lead-card")).to_contain_text("Data Analyst")
     dialog.get_by_role("button", name="See who you know there").click()
 
     # Its page: the intro path through the referral chain.
@@ -60,15 +63,22 @@ def test_add_a_lead_see_who_you_know_and_move_it(
     assert "introduc" in draft and "not expecting anyone to have an opening" in draft
     before = applications(page, live_server)
 
-    # One tap on the board moves it, in place.
+    # One tap on the board moves it into its new column, the counts with it; the board
+    # says what happened.
     page.goto(live_server.url + "/leads/")
     lead = Lead.objects.get()
     card = page.locator(f"#lead-{lead.pk}")
+    flash = page.locator("#lead-board > .flash")
+    column = lambda status: page.locator(f"section:has(#column-{status})")
     card.get_by_role("button", name="→ Reached out").click()
-    expect(card).to_contain_text("Moved to Reached out.")
+    expect(flash).to_have_text("Data Analyst at Acme Analytics: Moved to Reached out.")
+    expect(column("reached_out").locator(f"#lead-{lead.pk}")).to_be_visible()
+    expect(column("reached_out").locator(".count")).to_have_text("1")
+    expect(column("found").locator(".count")).to_have_text("0")
     card.get_by_text("Move…").click()
     card.get_by_role("button", name="Applied").click()
-    expect(card).to_contain_text("Moved to Applied.")
+    expect(flash).to_have_text("Data Analyst at Acme Analytics: Moved to Applied.")
+    expect(column("applied").locator(f"#lead-{lead.pk}")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"]
     lead.refresh_from_db()
@@ -78,4 +88,26 @@ def test_add_a_lead_see_who_you_know_and_move_it(
     ]
     # The funnel counts the application.
     assert (before, applications(page, live_server)) == ("0", "1")
+    assert console_errors == []
+
+
+def test_found_at_stays_hidden_when_the_form_comes_back_with_a_mistake(
+    live_server, page: Page, console_errors
+):
+    """"Found at" (an event) shows only for a lead found at an event, also in the form
+    the server sends back with a mistake."""
+    make_user("jordan", "a-long-pass-phrase-42")
+    log_in(page, live_server, "jordan", "a-long-pass-phrase-42")
+    page.goto(live_server.url + "/leads/")
+    page.get_by_role("button", name="+ Add a lead").click()
+    dialog = page.locator("dialog#modal")
+    found_at = dialog.get_by_label("Found at")
+    expect(found_at).to_be_hidden()
+    dialog.get_by_label("Organization").fill("Acme")
+    dialog.get_by_label("Role").fill("Data Analyst")
+    dialog.get_by_label("Found on").fill("1850-01-01")
+    dialog.locator("form").first.evaluate("form => { form.noValidate = true; }")  # the server says
+    dialog.get_by_role("button", name="Save lead").click()
+    expect(dialog.get_by_text("Pick a date from 1900 to 2200.")).to_be_visible()
+    expect(found_at).to_be_hidden()
     assert console_errors == []

@@ -469,6 +469,53 @@ def test_a_move_with_htmx_swaps_the_card(client_logged_in, user):
     assert hx_trigger(response) == {"leadMoved": {"id": lead.pk}}
 
 
+def test_a_move_tapped_on_the_board_redraws_the_board(client_logged_in, user):
+    lead = make_lead(user)
+    make_lead(user, role="Engineer", organization="Globex", status=Status.APPLIED)
+
+    response = client_logged_in.post(
+        move_url(lead), {"to": "applied", "from_status": "found", "next": "/leads/"},
+        headers=HTMX | {"HX-Target": f"lead-{lead.pk}"},
+    )
+
+    body = assert_fragment(response, 'id="lead-board"')
+    assert response["HX-Retarget"] == "#lead-board" and response["HX-Reswap"] == "outerHTML"
+    assert hx_trigger(response) == {"leadMoved": {"id": lead.pk}}
+    assert "Data Analyst at Acme: Moved to Applied." in text(response)
+    # In its new column, with the counts: Found is empty, Applied holds both.
+    applied = body[body.index('id="column-applied"'):body.index('id="column-interviewing"')]
+    assert f'id="lead-{lead.pk}"' in applied and 'class="count">2<' in applied
+    found = body[body.index('id="column-found"'):body.index('id="column-reached_out"')]
+    assert 'class="count">0<' in found
+    assert 'name="next" value="/leads/"' in body  # the cards come back to the board
+
+
+def test_a_move_on_a_filtered_board_keeps_its_filters(client_logged_in, user):
+    lead = make_lead(user)
+    make_lead(user, role="Engineer", organization="Globex")
+
+    response = client_logged_in.post(
+        move_url(lead),
+        {"to": "reached_out", "from_status": "found", "next": "/leads/?q=analyst"},
+        headers=HTMX,
+    )
+
+    body = assert_fragment(response, 'id="lead-board"')
+    assert "Data Analyst" in body and "Engineer" not in body
+    assert "matching “analyst”" in text(response)
+    assert 'name="next" value="/leads/?q=analyst"' in body
+
+
+def test_a_move_tapped_twice_on_the_board_says_so_on_the_board(client_logged_in, user):
+    lead = make_lead(user)
+    tap = {"to": "reached_out", "from_status": "found", "next": "/leads/"}
+    client_logged_in.post(move_url(lead), tap, headers=HTMX)
+    response = client_logged_in.post(move_url(lead), tap, headers=HTMX)
+    assert "It is at Reached out already." in text(response)
+    assert "HX-Trigger" not in response
+    assert lead.moves.count() == 2
+
+
 def test_closing_a_lead_records_its_outcome(client_logged_in, user):
     lead = make_lead(user, status=Status.OFFER)
     client_logged_in.post(move_url(lead), {"to": "won", "from_status": "offer"})

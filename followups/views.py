@@ -191,6 +191,8 @@ class SnoozeForm(CheckedFormMixin, forms.Form):
     def clean(self):
         # A number of days wins over a date left in the box (one form has both).
         cleaned = super().clean()
+        if "until" in self.errors and not cleaned.get("days"):
+            return cleaned  # a date it cannot take ("Pick a date from 1900 to 2200") says why
         if not cleaned.get("days") and not cleaned.get("until"):
             raise forms.ValidationError("Snooze for a number of days, or until a date.")
         if not cleaned.get("days") and cleaned["until"] <= self.today:

@@ -764,3 +764,15 @@ def test_an_items_actions_sit_under_its_page(queue):
     for name, suffix in [("mark-done", "done/"), ("skip", "skip/"), ("snooze", "snooze/"),
                          ("edit-followup", "edit/"), ("followup-draft", "draft/")]:
         assert reverse(f"followups:{name}", args=[note.pk]) == page + suffix
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "1899-12-31", "2026-02-30"])
+def test_a_date_it_cannot_take_says_why_not_that_none_was_given(client_logged_in, queue, until):
+    note = queue["today"]
+    response = client_logged_in.post(snooze_url(note), {"until": until})
+    assert response.status_code == 422
+    page = text(response)
+    assert "Snooze for a number of days, or until a date." not in page
+    assert "Pick a date from 1900 to 2200" in page or "Enter a valid date." in page
+    assert f'name="until" aria-label="Snooze until" value="{until}"' in page  # kept
+    assert unchanged(note)

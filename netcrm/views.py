@@ -34,7 +34,7 @@ class HealthzMiddleware:
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: under /api/, the API's own answer (JSON, as for an id that is not
     the caller's), even for an address no endpoint takes (`/api/contacts/-1`); else
-    Django's page."""
+    templates/404.html, in the app's frame: its navigation, and the way back."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not Found"}, status=404)
     return defaults.page_not_found(request, exception)

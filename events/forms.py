@@ -6,7 +6,7 @@ from django.utils import dateformat, timezone
 from contacts.models import Contact
 from events.models import Event, EventVisit
 from meetings.forms import ContactsField
-from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.forms import CheckedFormMixin, not_to_come
 from netcrm.lib.http import ids_from
 
 
@@ -95,7 +95,9 @@ class VisitForm(CheckedFormMixin, forms.ModelForm):
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self):
-        return self.cleaned_data["on"] or timezone.localdate()
+        return not_to_come(self.cleaned_data["on"], "log it once you have been.") or (
+            timezone.localdate()
+        )
 
 
 class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):

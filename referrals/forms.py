@@ -5,7 +5,7 @@ from django import forms
 from contacts.models import Contact, Organization, Source
 from referrals.models import IntroStatus, Referral
 from referrals.services import save_referral
-from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.forms import CheckedFormMixin, not_to_come
 
 
 class ReferralRowForm(CheckedFormMixin, forms.Form):
@@ -131,3 +131,6 @@ class ReferralForm(CheckedFormMixin, forms.ModelForm):
         model = Referral
         fields = ["reason", "intro_status", "progress", "referred_on"]
         widgets = {"referred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_referred_on(self):
+        return not_to_come(self.cleaned_data["referred_on"], "when did they refer you?")

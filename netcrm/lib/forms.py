@@ -89,6 +89,14 @@ class CheckedFormMixin:
         super().full_clean()
 
 
+def not_to_come(day: date | None, question: str) -> date | None:
+    """`day`, unless it is after today where the user is (the request's timezone): a
+    day that has to have happened ("That is still to come: when did you find it?")."""
+    if day and day > timezone.localdate():
+        raise ValidationError(f"That is still to come: {question}", code="future")
+    return day
+
+
 def checked(form_field: forms.Field) -> forms.Field:
     """Add the shared checks to one field (also for fields a form adds later)."""
     if check_no_control_characters not in form_field.validators:

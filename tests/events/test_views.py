@@ -392,6 +392,16 @@ def test_went_again_invalid_is_422_on_the_events_page(client_logged_in, user):
     assert not event.visits.exists()
 
 
+def test_went_again_on_a_day_still_to_come_is_refused(client_logged_in, user):
+    event = make_event(user, "Job Club")
+    later = str(timezone.localdate() + timedelta(days=2))
+    response = client_logged_in.post(url("went-again", event), {"on": later, "notes": "Typed"})
+    body = assert_full_page(response, "<h1>Job Club</h1>", status=422)
+    assert "That is still to come: log it once you have been." in body
+    assert f'value="{later}"' in body and "Typed" in body
+    assert not event.visits.exists()
+
+
 # --- people met ----------------------------------------------------------------------------
 
 

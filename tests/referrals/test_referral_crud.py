@@ -1,8 +1,11 @@
 """Referrals added, edited and removed from a contact's page."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import Contact, Source
 from followups.models import FollowUp, Status
@@ -110,6 +113,23 @@ def test_edit_moves_the_referral_on_and_settles_its_follow_ups(client_logged_in,
     bad = client_logged_in.post(url, {"reason": "x", "intro_status": "nope", "progress": "met",
                                       "referred_on": "2026-11-02"})
     assert bad.status_code == 422 and "Select a valid choice." in bad.text
+
+
+def test_a_referral_dated_in_days_still_to_come_is_refused(client_logged_in, user):
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    referral = Referral.objects.create(user=user, referrer=sara, referred=john)
+    url = reverse("referrals:edit-referral", args=[referral.pk])
+    later = str(timezone.localdate() + timedelta(days=2))
+    response = client_logged_in.post(url, {
+        "reason": "runs the meetup", "intro_status": "called", "progress": "contacted",
+        "referred_on": later,
+    })
+    assert response.status_code == 422
+    assert "That is still to come: when did they refer you?" in response.text
+    assert f'value="{later}"' in response.text
+    referral.refresh_from_db()
+    assert referral.referred_on == timezone.localdate() and referral.reason == ""
 
 
 def test_delete_removes_the_edge_and_its_follow_ups_not_the_people(client_logged_in, user):

@@ -180,7 +180,7 @@ def add_lead(request: HttpRequest) -> HttpResponse:
 @require_GET
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = (
-        Lead.objects.select_related("organization")
+        Lead.objects.select_related("organization", "event")
         .prefetch_related("contacts__organization")
         .get_for_user_or_404(request.user, pk=pk)
     )

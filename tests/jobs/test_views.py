@@ -345,6 +345,17 @@ def test_lead_detail_shows_the_lead_its_history_and_who_you_know(client_logged_i
     assert 'name="to" value="introduced"' in body
 
 
+def test_lead_detail_names_the_event_it_was_found_at(client_logged_in, user):
+    from tests.events.factories import make_event
+
+    club = make_event(user, "Tuesday Job Club")
+    lead = make_lead(user, source="event", event=club)
+    body = client_logged_in.get(lead.get_absolute_url()).content.decode()
+    assert f'at <a href="{club.get_absolute_url()}">Tuesday Job Club</a>' in body
+    plain = make_lead(user, role="Engineer", source="job_board")
+    assert "· Job board</dd>" in client_logged_in.get(plain.get_absolute_url()).content.decode()
+
+
 def test_lead_detail_of_another_user_is_404(client_logged_in, other_user):
     theirs = make_lead(other_user, "Secret Role", "Evil Corp")
     response = client_logged_in.get(lead_url(theirs))

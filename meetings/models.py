@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import models
@@ -196,8 +197,18 @@ class Meeting(OwnedModel):
         return self.starts_at > timezone.now()
 
     def discussed(self, words: int = 25) -> str:
-        """The purpose as a short phrase, for drafted notes (never the private notes)."""
-        text = " ".join(self.purpose.split()).rstrip(".")
+        """The purpose as the topic a drafted note names ("what you shared about …",
+        "we talked about …"), never the private notes; "" when it names none.
+
+        A purpose is often said as what to do: "Learn about data teams" is about "data
+        teams", "How Acme hires" reads "how Acme hires" mid-sentence, and "Catch up" is
+        no topic at all."""
+        text = " ".join(self.purpose.split()).rstrip(".!")
+        if text.lower() in NO_TOPIC:
+            return ""
+        text = LEAD_IN.sub("", text, count=1) or text
+        if QUESTION.match(text):
+            text = text[0].lower() + text[1:]
         return Truncator(text).words(words, truncate="…")
 
     def touch_contacts(self) -> None:
@@ -205,6 +216,18 @@ class Meeting(OwnedModel):
         if self.starts_at <= timezone.now():
             for contact in self.contacts.all():
                 contact.touch(self.starts_at)
+
+
+# What a purpose may start with that a note's sentence says already (Meeting.discussed).
+LEAD_IN = re.compile(
+    r"^(?:to\s+)?(?:(?:learn|hear|find\s+out|ask|talk|chat)(?:\s+more)?\s+about|discuss(?:ing)?)\s+",
+    re.IGNORECASE,
+)
+QUESTION = re.compile(r"^(?:How|What|Why|Where|Which|Who|When|Whether)\b")
+NO_TOPIC = {
+    "catch up", "catch-up", "catching up", "coffee", "chat", "check in", "check-in",
+    "intro", "introduction", "networking", "informational interview", "info interview",
+}
 
 
 class QuestionTemplate(OwnedModel):

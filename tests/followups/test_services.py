@@ -87,6 +87,26 @@ def test_the_draft_uses_the_purpose_never_the_private_notes(user):
     assert "layoffs" not in draft
 
 
+@pytest.mark.parametrize(
+    ("purpose", "said"),
+    [
+        ("Learn about data teams", " I really appreciated what you shared about data teams."),
+        ("To discuss the UX market", "what you shared about the UX market."),
+        ("How Acme's data team hires", "what you shared about how Acme's data team hires."),
+        ("Catch up", None),  # a label, no topic: the note goes without the sentence
+    ],
+)
+def test_the_draft_says_the_purpose_as_a_topic(user, purpose, said):
+    meeting = meeting_with(user, "Sara Smith", purpose=purpose)
+    create_followups("meetings.Meeting", [meeting.pk])
+    draft = thank_yous().get().draft
+    if said:
+        assert said in draft
+    else:
+        assert "shared about" not in draft and purpose not in draft
+        assert "Thank you for taking the time" in draft
+
+
 def test_a_planned_meeting_is_thanked_once_it_has_happened(user):
     starts = timezone.now() + timedelta(days=2)
     meeting = meeting_with(user, "Alan Ames", starts_at=starts)

@@ -60,6 +60,7 @@ def test_meeting_the_referred_person_tells_the_referrer_how_it_went(
     assert loop.title == "Tell Sara Smith how it went with John Public"
     assert loop.contact == sara and loop.referral == referral
     assert "I met John Public on Friday, 20 November" in loop.draft
+    assert "We talked about how Acme's data team hires, and it was a real help." in loop.draft
     # Met on 20 November, logged today: due this morning, not overdue since the 21st.
     this_morning = datetime.combine(timezone.localdate(), time(9), tzinfo=UTC)
     assert loop.due_at == this_morning

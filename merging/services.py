@@ -124,8 +124,10 @@ def _normal(name: str, value):
 
 def field_choices(kept: Contact, other: Contact) -> list[FieldChoice]:
     """Each field's two values and the default: the one that is not empty; where both
-    have one, the newer record's."""
+    have one, the newer record's, except how you met: the older record's, met first (an
+    import of LinkedIn says "Online" of someone Sara referred)."""
     winner = KEPT if newer(kept, other) == kept else OTHER
+    first = OTHER if winner == KEPT else KEPT
     choices = []
     for name in FIELDS:
         a, b = getattr(kept, Contact._meta.get_field(name).attname), getattr(
@@ -133,7 +135,7 @@ def field_choices(kept: Contact, other: Contact) -> list[FieldChoice]:
         )
         conflict = not _empty(a) and not _empty(b) and _normal(name, a) != _normal(name, b)
         if conflict:
-            pick = winner
+            pick = first if name == "source" else winner
         else:
             pick = OTHER if _empty(a) and not _empty(b) else KEPT
         choices.append(FieldChoice(

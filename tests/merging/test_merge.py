@@ -311,6 +311,21 @@ def test_the_picks_default_to_what_is_there_and_the_newer_on_conflict(user):
     assert picks["title"] == "kept"  # the newer is kept now
 
 
+def test_how_you_met_defaults_to_the_older_records(user):
+    """Sara referred Alan; a LinkedIn import added him again, met "Online": merged, he
+    stays someone Sara referred (the chain says so, and insights count him so)."""
+    from merging.services import field_choices
+
+    old = make_contact(user, "Alan Park", source="referral")
+    imported = make_contact(user, "Alan Park", source="online", email="alan@example.com")
+    assert old.created_at < imported.created_at or old.pk < imported.pk
+    picks = {c.name: (c.pick, c.conflict) for c in field_choices(old, imported)}
+    assert picks["source"] == ("kept", True)
+    assert picks["email"] == ("other", False)
+    picks = {c.name: c.pick for c in field_choices(imported, old)}
+    assert picks["source"] == "other"  # the older one's, whichever is kept
+
+
 def test_tags_both_carry_stay_once(user, world):
     alan, al = world["alan"], world["al"]
     merge(user, alan.pk, al.pk, {})

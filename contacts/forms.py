@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 
 from contacts.models import EVENT_SOURCES, Contact, Note, Organization
 from contacts.services import sync_keep_in_touch
+from netcrm.lib.fold import Folded
 from netcrm.lib.forms import CheckedFormMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -90,7 +91,7 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
             self.fields["organization_name"].initial = self.instance.organization.name
         if self.instance.pk:
             self.fields["past_organization_names"].initial = ", ".join(
-                o.name for o in self.instance.past_organizations.order_by("name")
+                o.name for o in self.instance.past_organizations.order_by(Folded("name"))
             )
         self.fields["keep_in_touch_days"] = CadenceField(current=self.instance.keep_in_touch_days)
         met_at = self.fields["met_at"]

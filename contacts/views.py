@@ -24,11 +24,13 @@ from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_frag
 from netcrm.lib.listing import (
     COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
 )
+from netcrm.lib.fold import Folded
+
 from trash.views import delete_owned
 
 CONTACT_COLUMNS = {
-    "name": Column("Name", [Lower("name")]),
-    "organization": Column("Organization", [Lower("organization__name")], css="wide"),
+    "name": Column("Name", [Folded("name")]),
+    "organization": Column("Organization", [Folded("organization__name")], css="wide"),
     "title": Column("Title", [Lower("title")], css="wide"),
     "last_meeting": Column("Last meeting", ["last_meeting"], first="desc", words=PAST_DATES),
     "next_followup": Column("Next follow-up", ["next_followup"], words=COMING_DATES),
@@ -84,7 +86,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         # Those with someone in them: a semi-join, not a join of every contact made distinct.
         "organizations": Organization.objects.for_user(request.user)
         .filter(Exists(Contact.objects.filter(organization=OuterRef("pk"))))
-        .order_by(Lower("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT],
+        .order_by(Folded("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT],
         "bulk_form": KeepInTouchByTagForm(user=request.user, tag_names=tags),
     }
     return render(request, "contacts/list.html", context)
@@ -133,7 +135,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ORGANIZATION_COLUMNS = {
-    "name": Column("Name", [Lower("name")]),
+    "name": Column("Name", [Folded("name")]),
     "contacts": Column("Contacts", ["contact_count"], first="desc", css="num", words=COUNTS),
     "open_leads": Column(
         "Open leads", ["open_lead_count"], first="desc", css="num", words=COUNTS

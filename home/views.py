@@ -18,7 +18,6 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -45,6 +44,7 @@ from meetings.models import Meeting
 from netcrm.lib import generations
 from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
+from netcrm.lib.fold import Folded
 from outreach.models import Outreach
 from reciprocity.services import ledger_for
 from referrals import graph
@@ -274,7 +274,7 @@ ORGANIZATION_LEADS_LIMIT = 50
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An organization: its people, your leads there, and who you know there."""
     organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
-    contacts = organization.contacts.order_by(Lower("name"), "pk")[:ORGANIZATION_PEOPLE_LIMIT]
+    contacts = organization.contacts.order_by(Folded("name"), "pk")[:ORGANIZATION_PEOPLE_LIMIT]
     leads = Lead.objects.for_user(request.user).filter(organization=organization)
     return render(
         request,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -12,6 +11,7 @@ from jobs.services import save_lead
 from meetings.forms import ContactsField
 from netcrm.lib.forms import CheckedFormMixin, not_to_come
 from netcrm.lib.http import ids_from
+from netcrm.lib.fold import Folded
 
 ORGANIZATION_CHOICES_LIMIT = 200
 
@@ -71,7 +71,7 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         """For the organization box's suggestions (one query, when the page shows it)."""
         return list(
             Organization.objects.for_user(self.user)
-            .order_by(Lower("name"))
+            .order_by(Folded("name"))
             .values_list("name", flat=True)[:ORGANIZATION_CHOICES_LIMIT]
         )
 

@@ -32,12 +32,13 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Q, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from contacts.models import Contact, Organization
 from meetings.models import Meeting
 from netcrm.lib.models import count_of
+from netcrm.lib.fold import Folded
 from reciprocity.models import InboundRequest, RequestStatus
 from referrals import graph
 from referrals.models import Referral
@@ -182,7 +183,7 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     mine = Contact.objects.for_user(user)
     there = list(
         with_warmth(mine.filter(organization=organization), user, now)
-        .order_by(Lower("name"), "pk")[: PEOPLE_LIMIT + 1]
+        .order_by(Folded("name"), "pk")[: PEOPLE_LIMIT + 1]
     )
     reach.more_people = len(there) > PEOPLE_LIMIT
     reach.people = sorted(
@@ -192,7 +193,7 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     alumni = with_warmth(
         mine.filter(past_organizations=organization).exclude(organization=organization)
         .select_related("organization"), user, now,
-    ).order_by(Lower("name"), "pk")[:PEOPLE_LIMIT]
+    ).order_by(Folded("name"), "pk")[:PEOPLE_LIMIT]
     reach.alumni = sorted((Person(c, warmth(c, now)) for c in alumni), key=_by_warmth)
 
     edges = list(
@@ -287,7 +288,7 @@ def coverage(user, organizations, now: datetime | None = None) -> dict[int, Cove
 
     first = with_warmth(there, user, now).annotate(
         place=Window(
-            RowNumber(), partition_by=[F("organization_id")], order_by=[Lower("name"), F("pk")]
+            RowNumber(), partition_by=[F("organization_id")], order_by=[Folded("name"), F("pk")]
         )
     ).filter(place__lte=PEOPLE_LIMIT)
     for contact in first:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Case, Count, F, IntegerField, Value, When, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from netcrm.lib.fold import Folded
 
 from contacts.models import Organization
 from jobs.models import Lead, Status
@@ -79,7 +80,7 @@ def targets_for(user, now: datetime | None = None) -> tuple[list[Target], bool]:
     now = now or timezone.now()
     organizations = list(
         Organization.objects.for_user(user).filter(is_target=True)
-        .order_by(Lower("name"), "pk")[: TARGETS_LIMIT + 1]
+        .order_by(Folded("name"), "pk")[: TARGETS_LIMIT + 1]
     )
     more = len(organizations) > TARGETS_LIMIT
     organizations = organizations[:TARGETS_LIMIT]

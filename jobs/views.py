@@ -28,6 +28,7 @@ from netcrm.lib.http import (
     current_path, form_data, id_from, next_url, query_text, wants_fragment,
 )
 from netcrm.lib import listing
+from netcrm.lib.fold import Folded
 
 COLUMN_LIMIT = 12  # a board of seven columns stays light on a phone; "N more" shows a column whole
 ORGANIZATION_FILTER_LIMIT = 200
@@ -111,7 +112,7 @@ def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
         Organization.objects.for_user(request.user)
         .filter(leads__isnull=False)
         .distinct()
-        .order_by(Lower("name"), "pk")
+        .order_by(Folded("name"), "pk")
         .values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
     )
     context["statuses"] = Status.choices
@@ -121,7 +122,7 @@ def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
 
 LEAD_COLUMNS = {
     "role": listing.Column("Role", [Lower("role")]),
-    "organization": listing.Column("Organization", [Lower("organization__name")], css="wide"),
+    "organization": listing.Column("Organization", [Folded("organization__name")], css="wide"),
     "stage": listing.Column(
         "Stage", ["stage_rank", "outcome"], css="wide", words=("found first", "offer first")
     ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from contacts.models import Contact
-from netcrm.lib.fold import folded_contains
+from netcrm.lib.fold import Folded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 from referrals.models import Referral
@@ -102,7 +102,7 @@ class MeetingQuerySet(OwnedQuerySet):
         the alphabet, to sort by who)."""
         first = (
             Meeting.contacts.through.objects.filter(meeting=OuterRef("pk"))
-            .order_by(Lower("contact__name")).values("contact__name")[:1]
+            .order_by(Folded("contact__name")).values("contact__name")[:1]
         )
         return self.with_referral_count().annotate(first_name=Lower(Subquery(first)))
 

@@ -15,12 +15,12 @@ from datetime import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from contacts.models import Contact
 from netcrm.lib import generations
 from netcrm.lib.urls import reverse_pk
+from netcrm.lib.fold import Folded
 from referrals import graph as referral_graph
 from referrals.models import Referral
 
@@ -103,7 +103,7 @@ def _edges(user) -> QuerySet[Referral]:
 def children(user, contact_id: int, limit: int = CHILDREN_LIMIT) -> tuple[list[Node], bool]:
     """The people `contact_id` referred you to (at most `limit`), and whether there are more."""
     rows = list(
-        _edges(user).filter(referrer_id=contact_id).order_by(Lower("referred__name"), "pk")[
+        _edges(user).filter(referrer_id=contact_id).order_by(Folded("referred__name"), "pk")[
             : limit + 1
         ]
     )
@@ -119,7 +119,7 @@ def expand_chains(nodes: Sequence[Node], user, chains: list[list[int]], focus: i
         rows = (
             _edges(user)
             .filter(referrer_id__in=on_path, referred_id__in=on_path)
-            .order_by(Lower("referred__name"), "pk")[:PATH_EDGES_LIMIT]
+            .order_by(Folded("referred__name"), "pk")[:PATH_EDGES_LIMIT]
         )
         for referral in rows:
             if (referral.referrer_id, referral.referred_id) in steps:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.http import urlencode
+from netcrm.lib.fold import Folded
 
 from contacts.models import Contact, Organization
 from jobs.models import Lead
@@ -63,11 +63,11 @@ def search_everything(user, query: str) -> list[Group]:
     q = urlencode({"q": query})
     people = (
         Contact.objects.for_user(user).search(query).select_related("organization")
-        .order_by(Lower("name"), "pk")
+        .order_by(Folded("name"), "pk")
     )
     organizations = (
         Organization.objects.for_user(user).search(query).with_list_columns()
-        .order_by(Lower("name"), "pk")
+        .order_by(Folded("name"), "pk")
     )
     meetings = (
         Meeting.objects.for_user(user).search(query).with_contacts()

@@ -88,6 +88,25 @@ def test_contacts_sort_by_each_column_both_ways(client_logged_in, three, sort, e
     assert header in text(response)
 
 
+def test_names_sort_as_people_read_them_whatever_the_accents_and_case(client_logged_in, user):
+    """Élodie between Eddie and Emma, not after Zoë: on SQLite and on PostgreSQL alike
+    (a C collation compares the characters' codes, as SQLite does)."""
+    for name in ["Zoë Müller", "Élodie Durand", "emma Stone", "Eddie Ray", "Ángel Ruiz", "Bo Li"]:
+        make_contact(user, name, organization=name.split()[0] + " Co", tags=[name[:2]])
+    response = client_logged_in.get(CONTACTS)
+    assert names(response) == [
+        "Ángel Ruiz", "Bo Li", "Eddie Ray", "Élodie Durand", "emma Stone", "Zoë Müller",
+    ]
+    assert names(client_logged_in.get(CONTACTS, {"sort": "-name"}))[:2] == [
+        "Zoë Müller", "emma Stone",
+    ]
+    orgs = client_logged_in.get(ORGANIZATIONS)
+    assert [o.name for o in orgs.context["page"].object_list] == [
+        "Ángel Co", "Bo Co", "Eddie Co", "Élodie Co", "emma Co", "Zoë Co",
+    ]
+    assert list(response.context["tags"]) == ["Án", "Bo", "Ed", "Él", "em", "Zo"]
+
+
 @pytest.mark.parametrize("sort", ["nonsense", "-", "user__password", "name,pk", "x" * 5000])
 def test_a_bad_sort_falls_back_to_the_name(client_logged_in, three, sort):
     response = client_logged_in.get(CONTACTS, {"sort": sort})

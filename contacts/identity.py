@@ -135,6 +135,11 @@ def name_key(name: str) -> str:
     return default_process(name or "")
 
 
+def namesake_key(name: str) -> str:
+    """A name as the very same name: its words, in any case, without punctuation."""
+    return " ".join(name_key(name).split())
+
+
 @lru_cache(maxsize=10_000)
 def organization_key(name: str) -> str:
     """An organization's name as compared: a user's contacts share a few hundred."""
@@ -168,6 +173,7 @@ class Index:
         self.by_key: dict[Key, Person] = {}
         self.by_org: dict[str, list[Person]] = defaultdict(list)
         self.names_by_org: dict[str, list[str]] = defaultdict(list)  # name_key of by_org's people
+        self.at_no_org: dict[str, list[Person]] = defaultdict(list)  # by namesake_key
         for person in people:
             self.add(person)
 
@@ -193,10 +199,11 @@ class Index:
         self.people.append(person)
         for key in person.keys:
             self.by_key.setdefault(key, person)
-        if person.organization:
-            org = organization_key(person.organization)
+        if org := organization_key(person.organization):
             self.by_org[org].append(person)
             self.names_by_org[org].append(name_key(person.name))
+        elif name := namesake_key(person.name):
+            self.at_no_org[name].append(person)
 
     def add_keys(self, person: Person, keys: Iterable[Key]) -> None:
         """Keys newly known to be this person's (a file's row that matched them); a key
@@ -213,8 +220,12 @@ class Index:
         return None
 
     def similar(self, name: str, organization: str, limit: int = 3) -> list[tuple[Person, int]]:
-        """People at the same organization whose name is alike (never the name alone)."""
+        """People at the same organization whose name is alike; for someone at none,
+        those at none with the very same name (a name-only row of a file imported
+        twice). Each a question for the user: never the name alone merges anyone."""
         org = organization_key(organization)
+        if not org:
+            return [(person, 100) for person in self.at_no_org.get(namesake_key(name), [])[:limit]]
         people = self.by_org.get(org, [])
         if not people or not name_key(name):
             return []
@@ -259,8 +270,9 @@ def similar_names(group: tuple[tuple[int, str, str], ...]) -> tuple[Pair, ...]:
 
 def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     """Pairs of a user's contacts that are, or may be, one person: a shared email,
-    phone or profile URL (sure), or a similar name at one organization (a question).
-    One query; the name comparison is within each organization.
+    phone or profile URL (sure), or a similar name at one organization, or the very
+    same name at none (a question). One query; the name comparison is within each
+    organization.
 
     The rows are read once, in order of id, into what the pairs need alone (who has
     each key, who is at each organization), not into an Index, which an import needs
@@ -273,11 +285,14 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     ).order_by("pk")
     owners: dict[Key, list[int]] = defaultdict(list)  # each in order of id, once
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    namesakes: dict[str, list[int]] = defaultdict(list)  # at no organization, by name
     for pk, name, organization, email, phone, links in rows:
         for key in saved_keys(email, phone, links, region):
             owners[key].append(pk)
         if organization:
             groups[organization_key(organization)].append((pk, sorted_name(name), organization))
+        elif key := namesake_key(name):
+            namesakes[key].append(pk)
     pairs: dict[tuple[int, int], Pair] = {}
     for key, ids in owners.items():
         for i, first in enumerate(ids[:-1]):
@@ -287,4 +302,8 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
         if len(group) > 1:
             for pair in similar_names(tuple(group)):
                 pairs.setdefault((pair.first, pair.second), pair)
+    for ids in namesakes.values():  # the very same name, and nothing else to tell them by
+        for i, first in enumerate(ids[:-1]):
+            for second in ids[i + 1:]:
+                pairs.setdefault((first, second), Pair(first, second, "the same name", False))
     return sorted(pairs.values(), key=lambda p: (not p.sure, p.first, p.second))

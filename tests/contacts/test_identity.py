@@ -77,13 +77,16 @@ def test_likely_duplicates_in_one_query(user, other_user, django_assert_num_quer
     c = make_contact(user, "John Public", organization="Acme")
     d = make_contact(user, "Jon Public", organization="Acme")
     make_contact(user, "John Public", organization="Globex")  # same name, elsewhere: not a pair
-    make_contact(user, "Sara Smith")  # same name, nothing shared: not a pair
+    e = make_contact(user, "Sara Smith")  # the same name at no organization: a question
     make_contact(other_user, "Sara Smith", email="sara@example.com")  # another user's
     with django_assert_num_queries(1):
         pairs = likely_duplicates(user)
-    assert [(p.first, p.second, p.sure) for p in pairs] == [(a.pk, b.pk, True), (c.pk, d.pk, False)]
+    assert [(p.first, p.second, p.sure) for p in pairs] == [
+        (a.pk, b.pk, True), (a.pk, e.pk, False), (c.pk, d.pk, False),
+    ]
     assert pairs[0].reason == "same email"
-    assert pairs[1].reason.startswith("similar name at Acme")
+    assert pairs[1].reason == "the same name"
+    assert pairs[2].reason.startswith("similar name at Acme")
 
 
 @pytest.mark.django_db
@@ -108,3 +111,14 @@ def test_only_the_organization_someone_changed_at_is_compared_again(user):
     assert (info.misses, info.hits) == (3, 1)  # Globex's kept
     Contact.objects.filter(pk=sarah.pk).update(name="Sarah Smith")
     assert similar() == {(sara.pk, sarah.pk)} | globex
+
+
+def test_the_very_same_name_at_no_organization_is_a_question(user):
+    first = make_contact(user, "Noemail Person")
+    second = make_contact(user, "noemail  person")
+    make_contact(user, "Noemail Persons")  # another name: not asked
+    make_contact(user, "Noemail Person", organization="Acme")  # at an organization
+    pairs = [p for p in likely_duplicates(user) if not p.sure]
+    assert [(p.first, p.second, p.reason) for p in pairs] == [
+        (first.pk, second.pk, "the same name")
+    ]

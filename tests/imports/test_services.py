@@ -541,3 +541,28 @@ def test_a_confirm_answer_of_5000_digits_is_a_different_person_not_an_error(user
     assert confirm(batch, {"row-0": "9" * 5000})
     assert ImportBatch.objects.get(pk=batch.pk).decisions == {}
     assert Contact.objects.count() == 1  # nothing imported yet: the worker does that
+
+
+def test_a_name_only_row_imported_again_is_a_question_not_a_second_contact(user):
+    """A row with nothing but a name (no email, phone, address or organization): the
+    same file imported twice asks whether it is the same person, and says different
+    only when the user does; a name alone never merges anyone by itself."""
+    file = b"Name,Given Name,Family Name,Notes\r\nNoemail Person,Noemail,Person,met once\r\n"
+    first = services.preview(user, file, "google.csv").batch
+    assert first.rows[0]["action"] == CREATE
+    assert services.confirm(first, {})
+    services.run_import(first.pk)
+    again = services.preview(user, file, "google.csv").batch
+    row = again.rows[0]
+    person = Contact.objects.get(name="Noemail Person")
+    assert row["action"] == SIMILAR
+    assert row["similar"] == [
+        {"id": person.pk, "name": "Noemail Person", "organization": "", "score": 100}
+    ]
+    assert services.confirm(again, {"row-0": "0"})  # "the same person"
+    services.run_import(again.pk)
+    assert Contact.objects.filter(name="Noemail Person").count() == 1
+    # Someone of that name at an organization is someone else: no question.
+    make_contact(user, "Other Person", organization="Acme")
+    other = services.preview(user, file.replace(b"Noemail", b"Other"), "google.csv").batch
+    assert other.rows[0]["action"] == CREATE

@@ -17,10 +17,12 @@ from django.db.models.lookups import Contains
 
 FUNCTION = "netcrm_fold"
 
-# Letters that carry no combining mark to strip, as unaccent reads them.
+# Letters that carry no combining mark to strip, as unaccent reads them; and the curly
+# quotes a phone's keyboard types, as unaccent reads them too ("O’Brien" is "O'Brien").
 _LETTERS = str.maketrans({
     "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l",
     "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ı": "i",
+    "‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": ",,", "″": '"',
 })
 
 

@@ -318,7 +318,9 @@ def contact_search(request: HttpRequest) -> HttpResponse:
     chosen = ids_from(request.GET.getlist("contacts")) if many else []
     results = search_contacts(request.user, query, exclude_ids=chosen)
     partial = "pick-many-results" if many else "pick-one-results"
-    context = {"results": results, "query": query, "offer_new": request.GET.get("new") == "1"}
+    context = {"results": results, "query": query, "offer_new": request.GET.get("new") == "1",
+               # The new person already named (a form takes one): said to be replaced.
+               "new_already": " ".join(query_text(request, "new_contact_name").split())}
     return render(request, f"contacts/_picker.html#{partial}", context)
 
 

@@ -157,6 +157,26 @@ def test_a_mistake_is_brought_into_view_and_any_length_saves(
     assert console_errors == []
 
 
+def test_a_second_new_person_is_offered_instead_of_the_first(
+    live_server, page: Page, console_errors
+):
+    from tests.conftest import make_user
+
+    make_user("kim", password="a-long-pass-phrase-42")
+    log_in(page, live_server, "kim", "a-long-pass-phrase-42")
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    search = dialog.get_by_placeholder("Type a name, organization or email…")
+    search.fill("Ann Newcomb")
+    dialog.get_by_role("button", name="+ Someone new: “Ann Newcomb”").click()
+    search.fill("Bob Newman")
+    offer = dialog.get_by_role("button", name="+ Someone new: “Bob Newman”, instead of “Ann Newcomb”")
+    expect(offer).to_be_visible()
+    offer.click()
+    expect(dialog.get_by_label("New person's name")).to_have_value("Bob Newman")
+    assert console_errors == []
+
+
 def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: Page, console_errors):
     """Escape, ✕ or Close on a half-filled dialog asks first, and "no" keeps what was
     typed; a form sent back with a mistake is still unsaved; with nothing typed, or once

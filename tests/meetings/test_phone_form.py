@@ -193,3 +193,21 @@ def test_the_one_person_type_ahead_offers_someone_new_too(client_logged_in, user
     body = assert_fragment(response, 'data-pick-new="Sar"')
     assert body.index('name="contact"') < body.index("+ Someone new: “Sar”")
     assert "data-pick-new" not in text(client_logged_in.get(SEARCH, {"q": "Sar"}, headers=HTMX))
+
+
+def test_a_second_someone_new_says_it_replaces_the_first(client_logged_in):
+    """The form takes one new person: typing another offers them instead of the one
+    named already, in so many words, not silently."""
+    picker = client_logged_in.get(LOG).content.decode()
+    assert "hx-include=\"#chosen, [name='new_contact_name']\"" in picker
+    query = {"pick": "many", "new": "1", "q": "Bob Newman"}
+    first = client_logged_in.get(SEARCH, query, headers=HTMX).content.decode()
+    assert "+ Someone new: “Bob Newman”</button>" in first
+    again = client_logged_in.get(
+        SEARCH, query | {"new_contact_name": " Ann  Newcomb "}, headers=HTMX
+    ).content.decode()
+    assert "+ Someone new: “Bob Newman”, instead of “Ann Newcomb”</button>" in again
+    same = client_logged_in.get(
+        SEARCH, query | {"new_contact_name": "bob newman"}, headers=HTMX
+    ).content.decode()
+    assert "+ Someone new: “Bob Newman”</button>" in same

@@ -177,6 +177,23 @@ def test_a_second_new_person_is_offered_instead_of_the_first(
     assert console_errors == []
 
 
+def test_the_form_as_a_page_of_its_own_offers_no_close(live_server, page: Page, console_errors):
+    """/meetings/new/ opened as a page (a bookmark, a home-screen shortcut): once saved,
+    it offers what to do next, not a Close with no dialog to close."""
+    from contacts.models import Contact
+    from tests.conftest import make_user
+
+    user = make_user("kim", password="a-long-pass-phrase-42")
+    Contact.objects.create(user=user, name="Sara Smith")
+    log_in(page, live_server, "kim", "a-long-pass-phrase-42")
+    page.goto(live_server.url + "/meetings/new/")
+    page.get_by_label("Sara Smith").check()
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    expect(page.get_by_role("button", name="Close", exact=True)).to_be_hidden()
+    assert console_errors == []
+
+
 def test_the_dialog_asks_before_throwing_away_what_was_typed(live_server, page: Page, console_errors):
     """Escape, ✕ or Close on a half-filled dialog asks first, and "no" keeps what was
     typed; a form sent back with a mistake is still unsaved; with nothing typed, or once

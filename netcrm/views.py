@@ -1,4 +1,4 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -33,8 +33,15 @@ class HealthzMiddleware:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404: under /api/, the API's own answer (JSON, as for an id that is not
-    the caller's), even for an address no endpoint takes (`/api/contacts/-1`); else
-    templates/404.html, in the app's frame: its navigation, and the way back."""
+    the caller's), even for an address no endpoint takes (`/api/contacts/-1`); for a
+    calendar feed (read by calendar apps, not people), Django's plain page, which says
+    nothing of feeds or tokens; else templates/404.html, in the app's frame: its
+    navigation, and the way back."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not Found"}, status=404)
+    if request.path.endswith(".ics"):
+        return HttpResponseNotFound(defaults.ERROR_PAGE_TEMPLATE % {
+            "title": "Not Found",
+            "details": "The requested resource was not found on this server.",
+        })
     return defaults.page_not_found(request, exception)

@@ -26,3 +26,10 @@ def test_the_api_keeps_its_json_404(client_logged_in):
     response = client_logged_in.get("/api/contacts/-1")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
+
+
+def test_a_missing_calendar_feed_is_djangos_plain_page(client):
+    """Read by calendar apps, not people: nothing of the app's pages, feeds or tokens."""
+    response = client.get("/calendar/no-such-feed.ics")
+    assert response.status_code == 404
+    assert b"site-header" not in response.content and b"token" not in response.content.lower()

@@ -28,7 +28,7 @@ def test_the_api_keeps_its_json_404(client_logged_in):
     assert response.json() == {"detail": "Not Found"}
 
 
-def test_a_missing_calendar_feed_is_djangos_plain_page(client):
+def test_a_missing_calendar_feed_is_djangos_plain_page(client, db):
     """Read by calendar apps, not people: nothing of the app's pages, feeds or tokens."""
     response = client.get("/calendar/no-such-feed.ics")
     assert response.status_code == 404

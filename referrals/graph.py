@@ -157,8 +157,13 @@ def chains_to(
 
     A chain grows backwards from the contact through its referrers, never
     visiting a contact twice, until it reaches someone nobody referred (a
-    contact you knew already), someone whose every referrer is on the chain
-    already (a loop), or the depth cap. Shortest chains first.
+    contact you knew already: the chain starts there), someone whose every referrer
+    is on the chain already (a loop), or the depth cap. Shortest chains first.
+
+    A chain that ran into a loop does not say how you reached the contact (Sara named
+    John, John named Alan, and later Alan named John: "You → Alan → John" is not how
+    you met John), so it is shown only when no chain starts with someone you knew
+    (everyone above the contact is on loops).
     """
     # A chain holds each of its people once, and each of them is an ancestor of the
     # contact within the depth cap: no chain is longer than the contact has ancestors.
@@ -168,7 +173,7 @@ def chains_to(
     if not steps:
         return []
     seed = "SELECT CAST(%s AS BIGINT) AS id, 0 AS grp"
-    return _chains(seed, [contact_id], user_id, steps, limit).get(0, [])
+    return _chains(seed, [contact_id], user_id, steps, limit, cap=max_depth).get(0, [])
 
 
 def chains_to_organization(
@@ -200,7 +205,8 @@ def chains_to_organizations(
 
 
 def _chains(
-    seed: str, seed_params: list, user_id: int, max_depth: int, limit: int
+    seed: str, seed_params: list, user_id: int, max_depth: int, limit: int,
+    cap: int | None = None,
 ) -> dict[int, list[list[int]]]:
     """The chain walk of chains_to, from every contact the `seed` query selects (`id`),
     grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}.
@@ -217,7 +223,14 @@ def _chains(
     would never be shown. The target companies' ten organizations, whose 25 chains
     each end within five steps, walked all twelve before (PostgreSQL 38-46 ms, by
     EXPLAIN ANALYZE; 15-16 when walked six).
+
+    A chain ends (`done`) in one of two ways: 1, at someone nobody referred or at the
+    depth cap (`cap`, max_depth when not given: a walk of fewer steps than the cap
+    still tells the two apart at its last); 2, at someone whose every referrer is on
+    the chain already (a loop). A group's chains of the second kind are left out when
+    it has any of the first (chains_to says why), and do not count as ended.
     """
+    cap = max_depth if cap is None else cap
     not_on_path = "{path} NOT LIKE '%%,' || CAST({id} AS TEXT) || ',%%'"
     steps = [
         f"""step0(grp, head, path, done, place, ended) AS (
@@ -229,20 +242,23 @@ def _chains(
     params = list(seed_params)
     for depth in range(1, max_depth + 1):
         path = "p.path || CAST(r.referrer_id AS TEXT) || ','"
-        if depth == max_depth:
+        if depth == cap:
             done = "1"
         else:
             done = f"""CASE WHEN EXISTS (
                 SELECT 1 FROM {TABLE} up
                 WHERE up.user_id = %s AND up.referred_id = r.referrer_id
                   AND {not_on_path.format(path=path, id="up.referrer_id")}
-            ) THEN 0 ELSE 1 END"""
-            params.append(user_id)
+            ) THEN {0 if depth < max_depth else 1} WHEN EXISTS (
+                SELECT 1 FROM {TABLE} up
+                WHERE up.user_id = %s AND up.referred_id = r.referrer_id
+            ) THEN 2 ELSE 1 END"""
+            params += [user_id, user_id]
         steps.append(
             f"""step{depth}(grp, head, path, done, place, ended) AS (
             SELECT grp, head, path, done,
                    ROW_NUMBER() OVER (PARTITION BY grp, done ORDER BY path),
-                   ended + SUM(done) OVER (PARTITION BY grp)
+                   ended + SUM(CASE WHEN done = 1 THEN 1 ELSE 0 END) OVER (PARTITION BY grp)
             FROM (
                 SELECT p.grp, r.referrer_id AS head, {path} AS path, {done} AS done,
                        p.ended
@@ -254,7 +270,7 @@ def _chains(
         )
         params += [FRONTIER, limit, user_id]
     ends = " UNION ALL ".join(
-        f"SELECT grp, path, {depth} AS depth FROM step{depth} WHERE done = 1 AND place <= %s"
+        f"SELECT grp, path, {depth} AS depth, done FROM step{depth} WHERE done > 0 AND place <= %s"
         for depth in range(1, max_depth + 1)
     )
     params += [limit] * max_depth + [limit]
@@ -264,7 +280,11 @@ def _chains(
             SELECT grp, path, depth, ROW_NUMBER() OVER (
                 PARTITION BY grp ORDER BY depth, path
             ) AS place
-            FROM ({ends}) found
+            FROM (
+                SELECT grp, path, depth, done, MIN(done) OVER (PARTITION BY grp) AS best
+                FROM ({ends}) found
+            ) kinds
+            WHERE done = best
         )
         SELECT grp, path FROM ends WHERE place <= %s ORDER BY grp, depth, path
         """,

@@ -74,10 +74,13 @@ def reference_chains(edges: set[Edge], target: int, max_depth: int) -> set[tuple
     """Every maximal simple path (x0, …, target), grown backwards from target (DFS).
 
     Maximal: it has max_depth edges, or its first link has no referrer off the path.
+    One whose first link has referrers, all on the path (it ran into a loop), counts
+    only when no path starts with someone nobody referred or reaches the cap.
     A target nobody referred has no chains (paths of length 0 are left out).
     """
     referrers = adjacency(edges, upward=True)
     found: set[tuple[int, ...]] = set()
+    loops: set[tuple[int, ...]] = set()
 
     def grow(path: list[int]) -> None:  # path = [target, …, head]
         if len(path) - 1 == max_depth:
@@ -86,13 +89,13 @@ def reference_chains(edges: set[Edge], target: int, max_depth: int) -> set[tuple
         options = [p for p in referrers.get(path[-1], ()) if p not in path]
         if not options:
             if len(path) > 1:
-                found.add(tuple(reversed(path)))
+                (loops if referrers.get(path[-1]) else found).add(tuple(reversed(path)))
             return
         for p in options:
             grow([*path, p])
 
     grow([target])
-    return found
+    return found or loops
 
 
 def test_the_reference_itself_on_a_hand_checked_graph():
@@ -101,9 +104,12 @@ def test_the_reference_itself_on_a_hand_checked_graph():
     assert reference_reachable(edges, 2, 6, upward=True) == {1: 1, 3: 1, 0: 2, 4: 2}
     assert reference_reachable(edges, 2, 1, upward=True) == {1: 1, 3: 1}
     assert reference_reachable(edges, 2, 6, upward=False) == {0: 1, 1: 2}
-    assert reference_chains(edges, 2, 6) == {(0, 1, 2), (4, 3, 2)}
+    assert reference_chains(edges, 2, 6) == {(4, 3, 2)}  # (0, 1, 2) ran into the loop
     assert reference_chains(edges, 2, 1) == {(1, 2), (3, 2)}
     assert reference_chains(edges, 4, 6) == set()
+    # Into the loop from 2: (1, 2) and (0, 1, 2) run into it, (4, 3, 2) starts with 4.
+    assert reference_chains(edges, 1, 6) == {(4, 3, 2, 0, 1)}
+    assert reference_chains({(0, 1), (1, 0)}, 1, 6) == {(0, 1)}  # only a loop: shown
 
 
 # --- Saving a drawn graph as rows ------------------------------------------------------
@@ -350,6 +356,17 @@ def test_a_two_person_loop(user):
     assert chains_to(user.pk, b.pk) == [[a.pk, b.pk]]
     assert ancestors(user.pk, a.pk) == {b.pk: 1}  # a itself left out, though on the loop
     assert descendants(user.pk, a.pk) == {b.pk: 1}
+
+
+def test_a_chain_that_runs_into_a_loop_gives_way_to_one_from_someone_you_knew(user):
+    # Sara named John, John named Alan, and later Alan named John again: you reached
+    # John through Sara, not through Alan (whom you met through John).
+    sara, john, alan = people(user, "Sara Smith", "John Public", "Alan Ames")
+    refer(user, (sara, john), (john, alan), (alan, john))
+
+    assert chains_to(user.pk, john.pk) == [[sara.pk, john.pk]]
+    assert chains_to(user.pk, alan.pk) == [[sara.pk, john.pk, alan.pk]]
+    assert chains_to(user.pk, alan.pk, max_depth=1) == [[john.pk, alan.pk]]  # the cap
 
 
 def test_a_diamond_gives_two_chains(user):

@@ -135,12 +135,17 @@ class Deleted(Schema):
 
 
 class ReferralGivenIn(Schema):
-    """Someone the first person met suggested you talk to (found by name, or new)."""
+    """Someone a person met suggested you talk to (found by name, or new)."""
 
     name: str = Field(..., max_length=200)
     organization: str = Field("", max_length=200)
     reason: str = Field("", max_length=300)
     intro_status: IntroChoice = IntroStatus.NOT_ASKED.value
+    suggested_by: str = Field(
+        "", max_length=20,
+        description="Who of the people met gave it: one of `contacts` (its id), or \"new\" "
+        "for the new person. Empty: the first person met.",
+    )
 
 
 class MeetingIn(Schema):

@@ -8,7 +8,7 @@ from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
-from referrals.forms import ReferralRowFormSet, check_referral_rows
+from referrals.forms import MeetingReferralRowForm, ReferralRowFormSet, check_referral_rows
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -98,6 +98,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         # A post without the referral rows (an older page, a script) simply has none.
         has_rows = "referrals-TOTAL_FORMS" in self.data
         self.referrals = ReferralRowFormSet(self.data if has_rows else None, prefix="referrals")
+        self.referrals.people = self.people_choices
         self.fields["contacts"].queryset = Contact.objects.for_user(user)
         # The question library, in one query: the picker's choices and their texts.
         self.question_templates = list(QuestionTemplate.objects.for_user(user))
@@ -113,6 +114,19 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
 
     def selected_contacts(self) -> list[Contact]:
         """The contacts ticked so far, in the order given, to redraw the chips."""
+        if not hasattr(self, "_selected"):
+            self._selected = self._selected_contacts()
+        return self._selected
+
+    def people_choices(self) -> list[tuple[str, str]]:
+        """Who can have suggested a referral: the people ticked, then the new person."""
+        people = [(str(c.pk), c.name) for c in self.selected_contacts()]
+        name = " ".join((self["new_contact_name"].value() or "").split())
+        if name:
+            people.append((MeetingReferralRowForm.NEW, name))
+        return people
+
+    def _selected_contacts(self) -> list[Contact]:
         if self.is_bound:
             ids = ids_from(self.data.getlist("contacts"))
         elif self.instance.pk:
@@ -176,18 +190,19 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
     def is_valid(self) -> bool:
         rows_valid = not self.referrals.is_bound or self.referrals.is_valid()
         valid = super().is_valid() & rows_valid  # both run, so every mistake shows at once
-        return valid and check_referral_rows(
-            self.referrals, self.referrer_name(), self.referrer(), self.user
-        )
+        return valid and check_referral_rows(self.referrals, self.referrer_of, self.user)
 
-    def referrer_name(self) -> str:
-        referrer = self.referrer()
-        return referrer.name if referrer else " ".join(self.cleaned_data["new_contact_name"].split())
-
-    def referrer(self) -> Contact | None:
-        """Referrals given at a meeting come from the first person met."""
-        chosen = self.cleaned_data.get("contacts")
-        return chosen[0] if chosen else None
+    def referrer_of(self, row) -> tuple[str, Contact | None]:
+        """Who gave this referral: the person the row names (`suggested_by`), else the
+        first person met. (Their name; the contact, None while it is the new person.)"""
+        chosen = list(self.cleaned_data.get("contacts") or [])
+        new_name = " ".join(self.cleaned_data.get("new_contact_name", "").split())
+        picked = row.cleaned_data.get("suggested_by", "")
+        if picked == MeetingReferralRowForm.NEW and new_name:
+            return new_name, None
+        referrer = next((c for c in chosen if str(c.pk) == picked), None)
+        referrer = referrer or (chosen[0] if chosen else None)
+        return (referrer.name, referrer) if referrer else (new_name, None)
 
     def save(self, commit: bool = True) -> Meeting:
         """Log the meeting with its people, questions and referrals (one use case)."""
@@ -205,21 +220,36 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
                 )
             )
         return log_meeting(
-            meeting, people, referrals=self.referrals_given(),
+            meeting, people, referrals=self.referrals_given(people),
             questions=self.cleaned_data["add_questions"],
         )
 
-    def referrals_given(self) -> list[ReferralGiven]:
+    def referrals_given(self, people: list[Contact]) -> list[ReferralGiven]:
+        """The rows filled in, each from the person who gave it (`people`: those met,
+        the new one last, unsaved)."""
         if not self.referrals.is_bound:
             return []
-        return [
-            ReferralGiven(
+        given = []
+        # A name given twice (by two of the people met), or the new person met, is one
+        # person: one new contact, not two.
+        def key(person: Contact) -> tuple[str, str]:
+            at = person.organization.name if person.organization else ""
+            return person.name.casefold(), at.casefold()
+
+        new = {key(p): p for p in people if p.pk is None}
+        for row in self.referrals.forms:
+            referred = row.resolve(self.user)
+            if referred is None:
+                continue
+            if referred.pk is None:
+                referred = new.setdefault(key(referred), referred)
+            _, referrer = self.referrer_of(row)
+            given.append(ReferralGiven(
                 referred=referred, reason=row.cleaned_data["reason"],
                 intro_status=row.cleaned_data["intro_status"],
-            )
-            for row in self.referrals.forms
-            if (referred := row.resolve(self.user)) is not None
-        ]
+                referrer=referrer or people[-1],  # None: the new person, saved with the rest
+            ))
+        return given
 
 
 class QuestionTemplateForm(CheckedFormMixin, forms.ModelForm):

@@ -93,11 +93,13 @@ def merge_questions(questions: str, texts: Iterable[str]) -> str:
 
 @dataclass
 class ReferralGiven:
-    """Someone the first person met suggested you talk to (saved or new)."""
+    """Someone a person met suggested you talk to (saved or new): the first person
+    met, unless `referrer` says which."""
 
     referred: Contact
     reason: str = ""
     intro_status: str = IntroStatus.NOT_ASKED
+    referrer: Contact | None = None  # one of the people met; None: the first of them
 
 
 @transaction.atomic
@@ -109,7 +111,7 @@ def log_meeting(
 ) -> Meeting:
     """Save a meeting, new or edited, in one transaction: the people met (new ones
     are saved, at their organization), the questions picked from the library, the
-    referrals the first person met gave; the referrals whose person this meeting met
+    referrals the people met gave (each from the first of them, unless it says whom); the referrals whose person this meeting met
     move on, and the follow-ups they made moot close. Once it commits, the worker
     creates what the meeting calls for (thank-yous, prepare, referral calls…)."""
     meeting.questions = merge_questions(meeting.questions, questions)
@@ -124,7 +126,8 @@ def log_meeting(
         if given.referred.pk is None:
             given.referred.save_with_organization()
         Referral.objects.create(
-            user=meeting.user, referrer=people[0], referred=given.referred, meeting=meeting,
+            user=meeting.user, referrer=given.referrer or people[0], referred=given.referred,
+            meeting=meeting,
             reason=given.reason, intro_status=given.intro_status,
             referred_on=timezone.localdate(meeting.starts_at),
         )

@@ -44,19 +44,58 @@ class ReferralRowForm(CheckedFormMixin, forms.Form):
         )
 
 
-ReferralRowFormSet = forms.formset_factory(ReferralRowForm, extra=1, max_num=12, absolute_max=12)
+class MeetingReferralRowForm(ReferralRowForm):
+    """A referral given at a meeting: at a meeting with several people, which of them
+    suggested this one (the first person met, when not said)."""
+
+    NEW = "new"  # the meeting's new person, not saved yet
+    suggested_by = forms.ChoiceField(
+        label="Who suggested them?", required=False,
+        widget=forms.Select(attrs={"data-suggested-by": ""}),
+        error_messages={"invalid_choice": "Pick someone you met at this meeting."},
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The meeting's people as (value, name): a contact's id, or NEW. A callable,
+        # asked only to draw the menu or to check a value that was sent
+        # (static/js/app.js redraws the menu as people are picked).
+        self.fields["suggested_by"].choices = people
+
+    def has_changed(self) -> bool:
+        """A row left empty stays empty, whoever its menu says (it always says someone)."""
+        return any(name != "suggested_by" for name in self.changed_data)
+
+    def asks_who(self) -> bool:
+        """Whether the meeting has two people or more to choose from."""
+        return len(list(self.fields["suggested_by"].choices)) > 1
 
 
-def check_referral_rows(formset, referrer_name: str, referrer: Contact | None, user) -> bool:
-    """Reject a self-referral, a name twice, and an edge recorded already."""
-    seen: set[str] = set()
+class MeetingReferralFormSet(forms.BaseFormSet):
+    people = ()  # the meeting's form sets the callable each row's menu draws from
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "people": self.people}
+
+
+ReferralRowFormSet = forms.formset_factory(
+    MeetingReferralRowForm, formset=MeetingReferralFormSet, extra=1, max_num=12,
+    absolute_max=12,
+)
+
+
+def check_referral_rows(formset, referrer_of, user) -> bool:
+    """Reject a self-referral, a name twice from the same person, and an edge recorded
+    already. `referrer_of(row)` is (the referrer's name, the saved referrer or None)."""
+    seen: set[tuple[str, str]] = set()
     ok = True
     for row in formset.forms:
         name = row.cleaned_data.get("name", "") if hasattr(row, "cleaned_data") else ""
-        if not name:
+        if not name or "suggested_by" in row.errors:
             continue
-        key = name.casefold()
-        if key == referrer_name.casefold():
+        referrer_name, referrer = referrer_of(row)
+        key = (name.casefold(), referrer_name.casefold())
+        if key[0] == key[1]:
             row.add_error("name", f"That is {referrer_name}: nobody can refer you to themselves.")
             ok = False
         elif key in seen:

@@ -206,6 +206,7 @@
     const none = picker.querySelector("input[type=radio][value='']");
     if (none) none.checked = true;
     name.value = button.dataset.pickNew;
+    name.dispatchEvent(new Event("input", { bubbles: true })); // as if typed: who listens hears
     clearSearch(picker);
     (organization || name).focus();
   });
@@ -251,3 +252,56 @@
   });
 })();
 
+
+// The meeting form's referral rows: "Who suggested them?" lists the people picked so
+// far (the chips, the recent ones ticked, and the new person's name), and shows once
+// there are two or more (templates/meetings/log.html, "#referral-row"). A row keeps its
+// choice while that person is still picked; otherwise it says the first person met.
+(function () {
+  "use strict";
+  const people = (form) => {
+    const found = [];
+    const seen = new Set();
+    form.querySelectorAll("input[name=contacts]:checked").forEach((box) => {
+      if (seen.has(box.value)) return;
+      seen.add(box.value);
+      found.push([box.value, box.dataset.name || box.value]);
+    });
+    const named = form.elements.namedItem("new_contact_name");
+    const newName = named && named.value ? named.value.trim().replace(/\s+/g, " ") : "";
+    if (newName) found.push(["new", newName]);
+    return found;
+  };
+
+  const sync = (form) => {
+    const menus = form.querySelectorAll("select[data-suggested-by]");
+    if (!menus.length) return;
+    const picked = people(form);
+    menus.forEach((menu) => {
+      const kept = menu.value;
+      menu.replaceChildren(...picked.map(([value, name]) => new Option(name, value)));
+      if (picked.some(([value]) => value === kept)) menu.value = kept;
+      const field = menu.closest("[data-suggested-by-field]");
+      if (field) field.hidden = picked.length < 2;
+    });
+  };
+
+  const formOf = (element) => element && element.closest && element.closest("form");
+  document.addEventListener("change", (event) => {
+    if (event.target.name === "contacts") sync(formOf(event.target));
+  });
+  document.addEventListener("input", (event) => {
+    if (event.target.name === "new_contact_name") sync(formOf(event.target));
+  });
+  // A chip's ✕: its form is found before the chip goes (capture), and synced after.
+  document.addEventListener("click", (event) => {
+    const remove = event.target.closest && event.target.closest("[data-remove-chip]");
+    const form = formOf(remove);
+    if (form) setTimeout(() => sync(form), 0);
+  }, true);
+  // A chip or a referral row swapped in.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const form = formOf(event.target) || (event.target.querySelector && event.target.querySelector("form"));
+    if (form) sync(form);
+  });
+})();

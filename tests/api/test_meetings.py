@@ -95,6 +95,25 @@ def test_logging_a_meeting_saves_the_new_person_and_the_referrals_given(api, use
     ]
 
 
+def test_each_referral_can_say_who_of_the_people_met_gave_it(api, user):
+    john = make_contact(user, "John Public")
+    response = api.post("/api/meetings", MEETING | {
+        "contacts": [john.pk],
+        "referrals": [
+            {"name": "Jane Roe", "suggested_by": str(john.pk)},
+            {"name": "Alan Ames", "suggested_by": "new"},
+            {"name": "Bea Bond"},
+        ],
+    })
+    assert response.status_code == 201, response.content
+    given = [(r["referrer"]["name"], r["referred"]["name"])
+             for r in response.json()["referrals_given"]]
+    # Not said: the first person met (the contacts known, before the new one).
+    assert given == [
+        ("John Public", "Jane Roe"), ("Sara Smith", "Alan Ames"), ("John Public", "Bea Bond")
+    ]
+
+
 def test_a_meeting_logged_through_the_api_makes_the_same_follow_ups_as_the_form(
     client, django_capture_on_commit_callbacks
 ):
@@ -174,6 +193,8 @@ def test_the_same_idempotency_key_twice_logs_one_meeting(api, user):
         (MEETING | {"referrals": [{"name": "Jo", "intro_status": "maybe"}]},
          ("referrals", 0, "intro_status"), "Input should be"),
         (MEETING | {"referrals": [{"name": "Jo"}] * 13}, ("referrals",), "at most 12"),
+        (MEETING | {"referrals": [{"name": "Jo", "suggested_by": "42"}]},
+         ("referrals", 0, "suggested_by"), "Pick someone you met at this meeting."),
     ],
 )
 def test_mistakes_are_a_422_at_the_field_and_log_nothing(api, user, body, loc, msg):

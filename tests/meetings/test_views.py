@@ -79,12 +79,16 @@ def meeting_form(**overrides) -> dict:
 
 def chip(contact: Contact) -> str:
     return (
-        f'<label class="chip"><input type="checkbox" name="contacts" value="{contact.pk}" checked>'
+        f'<label class="chip"><input type="checkbox" name="contacts" value="{contact.pk}" checked'
+        f' data-name="{contact.name}">'
     )
 
 
 def recent_box(contact: Contact) -> str:
-    return f'<input type="checkbox" name="contacts" value="{contact.pk}"> {contact.name}</label>'
+    return (
+        f'<input type="checkbox" name="contacts" value="{contact.pk}" data-name="{contact.name}">'
+        f' {contact.name}</label>'
+    )
 
 
 def set_timezone(user, name: str) -> None:

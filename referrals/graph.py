@@ -169,11 +169,38 @@ def chains_to(
     # contact within the depth cap: no chain is longer than the contact has ancestors.
     # Walking only that many steps gives the same chains, and spares PostgreSQL the
     # planning of twelve steps where most contacts need two or three (2.5 ms of it).
-    steps = min(max_depth, len(ancestors(user_id, contact_id, max_depth)))
+    above, referred = _above(user_id, contact_id, max_depth)
+    steps = min(max_depth, above)
     if not steps:
         return []
     seed = "SELECT CAST(%s AS BIGINT) AS id, 0 AS grp"
-    return _chains(seed, [contact_id], user_id, steps, limit, cap=max_depth).get(0, [])
+    return _chains(
+        seed, [contact_id], user_id, steps, limit, cap=max_depth, referred=referred
+    ).get(0, [])
+
+
+def _above(user_id: int, contact_id: int, max_depth: int) -> tuple[int, set[int]]:
+    """How many ancestors the contact has within the depth cap, and which of them (and
+    the contact) have a referrer: those the walk went on above, which is everyone
+    closer than the cap. One walk, as ancestors()'s, that keeps each referral's
+    referred person."""
+    rows = _fetch(
+        f"""
+        WITH RECURSIVE walk(contact_id, below, depth) AS (
+            SELECT referrer_id, referred_id, 1 FROM {TABLE}
+            WHERE user_id = %s AND referred_id = %s
+            UNION
+            SELECT r.referrer_id, r.referred_id, walk.depth + 1
+            FROM {TABLE} r JOIN walk ON r.referred_id = walk.contact_id
+            WHERE r.user_id = %s AND walk.depth < %s
+        )
+        SELECT contact_id, 0 FROM walk WHERE contact_id <> %s
+        UNION
+        SELECT below, 1 FROM walk
+        """,
+        [user_id, contact_id, user_id, max_depth, contact_id],
+    )
+    return sum(1 for _, kind in rows if kind == 0), {pk for pk, kind in rows if kind == 1}
 
 
 def chains_to_organization(
@@ -204,9 +231,18 @@ def chains_to_organizations(
     return _chains(people, [user_id, *organization_ids], user_id, max_depth, limit)
 
 
+def _among(column: str, ids: Collection[int]) -> tuple[str, list]:
+    """SQL saying `column` is one of `ids`, and its parameters (one array on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+    if not ids:
+        return "0 = 1", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def _chains(
     seed: str, seed_params: list, user_id: int, max_depth: int, limit: int,
-    cap: int | None = None,
+    cap: int | None = None, referred: Collection[int] | None = None,
 ) -> dict[int, list[list[int]]]:
     """The chain walk of chains_to, from every contact the `seed` query selects (`id`),
     grouped by the seed's `grp`: {grp: chains, shortest first, at most `limit` each}.
@@ -229,6 +265,8 @@ def _chains(
     still tells the two apart at its last); 2, at someone whose every referrer is on
     the chain already (a loop). A group's chains of the second kind are left out when
     it has any of the first (chains_to says why), and do not count as ended.
+    `referred`, when given, holds everyone the walk can meet who has a referrer (but
+    those it can meet only at the cap).
     """
     cap = max_depth if cap is None else cap
     not_on_path = "{path} NOT LIKE '%%,' || CAST({id} AS TEXT) || ',%%'"
@@ -245,15 +283,24 @@ def _chains(
         if depth == cap:
             done = "1"
         else:
+            # 0: the chain goes on (a referrer of the head is off it); else 2 (a loop)
+            # when the head has referrers, 1 when nobody referred them. Whether a head
+            # has referrers comes as a list when the caller knows it (chains_to: one
+            # plan fewer for PostgreSQL to make a step), else from a second subquery.
+            if referred is None:
+                has_referrers = f"""EXISTS (
+                    SELECT 1 FROM {TABLE} up
+                    WHERE up.user_id = %s AND up.referred_id = r.referrer_id
+                )"""
+                referred_params = [user_id]
+            else:
+                has_referrers, referred_params = _among("r.referrer_id", referred)
             done = f"""CASE WHEN EXISTS (
                 SELECT 1 FROM {TABLE} up
                 WHERE up.user_id = %s AND up.referred_id = r.referrer_id
                   AND {not_on_path.format(path=path, id="up.referrer_id")}
-            ) THEN {0 if depth < max_depth else 1} WHEN EXISTS (
-                SELECT 1 FROM {TABLE} up
-                WHERE up.user_id = %s AND up.referred_id = r.referrer_id
-            ) THEN 2 ELSE 1 END"""
-            params += [user_id, user_id]
+            ) THEN {0 if depth < max_depth else 1} WHEN {has_referrers} THEN 2 ELSE 1 END"""
+            params += [user_id, *referred_params]
         steps.append(
             f"""step{depth}(grp, head, path, done, place, ended) AS (
             SELECT grp, head, path, done,

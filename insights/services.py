@@ -184,6 +184,7 @@ class Insights:
     reciprocity: Reciprocity
     findings: list[Finding]
     progress: Progress_
+    asks_waiting: int = 0  # requests for a meeting not answered yet
 
     @property
     def empty(self) -> bool:
@@ -197,8 +198,19 @@ class Insights:
         def share(part: int, whole: int) -> str:
             return f"{round(100 * part / whole)}%" if whole else "—"
 
-        if by["asked"]:
-            said.append(f"{share(by['accepted'], by['asked'])} of your requests for a meeting got a yes")
+        # Of the answered requests: one asked this morning is no "no" yet.
+        answered = by["asked"] - self.asks_waiting
+        waiting = f"; {self.asks_waiting} still waiting" if self.asks_waiting else ""
+        if answered:
+            said.append(
+                f"{share(by['accepted'], answered)} of your answered requests for a meeting "
+                f"got a yes{waiting}"
+            )
+        elif by["asked"]:
+            said.append(
+                f"{plural(self.asks_waiting, 'request for a meeting is', 'requests for a meeting are')}"
+                " waiting for an answer"
+            )
         if by["met"]:
             said.append(f"{by['referrals'] / by['met']:.1f} referrals a meeting")
         said.append(f"{share(by['warm'], by['referrals'])} of referrals came with a warm intro")
@@ -351,6 +363,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         barren_count=len(barren_ids), met_count=len(meetings), thank_yous=thank_yous,
         follow_through=follow, reciprocity=reciprocity, findings=findings,
         progress=weekly_progress(user, profile, now),
+        asks_waiting=sum(1 for _, answer in asked if answer == Answer.PENDING),
     )
 
 

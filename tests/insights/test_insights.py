@@ -68,7 +68,7 @@ def test_the_funnel_counts_each_stage_in_its_week(user, profile):
     i = week_index(profile, two_weeks)
     assert stages["met"].weeks[i] == 1 and stages["met"].total == 2
     assert (stages["asked"].total, stages["accepted"].total) == (2, 1)
-    assert "50% of your requests for a meeting got a yes" in found.steps()
+    assert "50% of your answered requests for a meeting got a yes" in found.steps()
     assert stages["referrals"].weeks[i] == 2 and stages["warm"].total == 1
     assert stages["leads"].weeks[i] == 1
     assert stages["applied"].weeks[week_index(profile, at(profile, 7))] == 1
@@ -280,3 +280,19 @@ def test_meetings_from_job_seeker_groups_are_named_by_the_group(user, profile):
     assert found.findings[0].rule.startswith("“Networking Not Working? Think Again!”")
     assert {row.label for row in found.sources} == {"Job-seeker support group", "Someone I already knew"}
     assert [(e.name, e.people_count) for e in found.events] == [("Tuesday job club", 4)]
+
+
+def test_a_request_still_waiting_is_no_no_yet(user, profile):
+    from outreach.models import Answer, Outreach
+
+    sara, john, alan = (make_contact(user, name) for name in ["Sara Smith", "John Public", "Alan Park"])
+    Outreach.objects.create(user=user, contact=sara, asked_at=at(profile, 3))
+    steps = insights(user, profile).steps()
+    assert "1 request for a meeting is waiting for an answer" in steps
+    assert not any("got a yes" in step for step in steps)  # not "0% got a yes"
+
+    Outreach.objects.create(user=user, contact=john, asked_at=at(profile, 4), answer=Answer.ACCEPTED)
+    Outreach.objects.create(user=user, contact=alan, asked_at=at(profile, 5), answer=Answer.DECLINED)
+    assert "50% of your answered requests for a meeting got a yes; 1 still waiting" in (
+        insights(user, profile).steps()
+    )

@@ -105,11 +105,8 @@ def merge_contact(request: HttpRequest, pk: int) -> HttpResponse:
         except AlreadyMerged:
             messages.info(request, "Merged already.")
             return redirect(kept)
-        text = f"Merged {other.name} into {into}."
-        messages.success(
-            request, f"{text} It can be undone from the Trash for {keep_for().days} days."
-        )
-        offer(request, text, entry.get_restore_url())
+        # Said once, with its Undo (the Trash keeps it afterwards, as every removal).
+        offer(request, f"Merged {other.name} into {into}.", entry.get_restore_url())
         return redirect(kept)
     context = {
         "kept": kept, "other": other, "form": form, "newer": newer(kept, other),

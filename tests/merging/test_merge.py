@@ -179,6 +179,7 @@ def test_merging_moves_everything_in_one_go(client_logged_in, user, world):
     assert entry.kind == "merge" and entry.label == "Al Park, merged into Alan Park"
     page = text(client_logged_in.get(response.url))
     assert "Merged Al Park into Alan Park." in page and entry.get_restore_url() in page
+    assert page.count("Merged Al Park into Alan Park.") == 1  # said once, with its Undo
 
 
 def test_a_merge_undone_from_the_trash_leaves_everything_exactly_as_before(client_logged_in, user, world):

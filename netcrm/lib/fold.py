@@ -46,9 +46,35 @@ def folded_contains(field: str, query: str) -> Contains:
     return Contains(Folded(field), Folded(Value(query)))
 
 
+
+
+
+# Phone numbers whatever their punctuation: "415-555-0123" finds "(415) 555 0123".
+DIGITS = "netcrm_digits"
+
+
+def digits(text: str | None) -> str | None:
+    """The digits of `text` (SQLite's netcrm_digits)."""
+    return None if text is None else "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+class Digits(Func):
+    """The digits of an expression: PostgreSQL's regexp_replace, SQLite's `digits`."""
+
+    function = DIGITS
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, function="REGEXP_REPLACE",
+            template="%(function)s(%(expressions)s, '[^0-9]', '', 'g')", **extra_context
+        )
+
+
 def _install(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
         connection.connection.create_function(FUNCTION, 1, fold, deterministic=True)
+        connection.connection.create_function(DIGITS, 1, digits, deterministic=True)
 
 
 connection_created.connect(_install, dispatch_uid="netcrm-fold")

@@ -243,3 +243,24 @@ def settle(referral_ids: Iterable[int], now: datetime | None = None) -> int:
     ).update(**closed) + moot.filter(kind=ReferralCall.name).exclude(
         referral__progress=Progress.NOT_CONTACTED
     ).update(**closed)
+
+
+def follow_the_referrer(referral_ids: Iterable[int]) -> int:
+    """After who gave these referrals changed (picked again among the people met): their
+    open follow-ups to the referrer (ask for the intro, close the loop) go to the one
+    who gave it now, redrafted, keeping their due time and any snooze; the calls to the
+    people referred name them. Returns how many changed."""
+    referrals = list(
+        Referral.objects.filter(pk__in=list(referral_ids))
+        .select_related("user", "referrer", "referred", "meeting", "met_meeting")
+    )
+    profiles = Profile.objects.for_users(r.user_id for r in referrals)
+    kinds = {kind.name: kind for kind in (AskIntro(), CloseLoop())}
+    changed = 0
+    for referral in referrals:
+        for followup in FollowUp.objects.filter(referral=referral, kind__in=kinds).open():
+            fresh = kinds[followup.kind].row(referral, profiles[referral.user_id])
+            changed += FollowUp.objects.filter(pk=followup.pk).update(
+                contact=fresh.contact, title=fresh.title, draft=fresh.draft
+            )
+    return changed + ReferralCall().redraft({r.referred_id for r in referrals})

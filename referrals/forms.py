@@ -163,12 +163,45 @@ class ContactReferralForm(ReferralRowForm):
 
 
 class ReferralForm(CheckedFormMixin, forms.ModelForm):
+    """A referral's details; for one given at a meeting with several people, also which
+    of them gave it (a meeting logged before it could be said credited the first)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        referral = self.instance
+        people = (
+            [c for c in referral.meeting.contacts.all() if c.pk != referral.referred_id]
+            if referral.meeting_id else []
+        )
+        if len(people) < 2:
+            del self.fields["referrer"]
+            return
+        field = self.fields["referrer"]
+        # Who it says now stays a choice (were they no longer among the people met).
+        field.queryset = Contact.objects.filter(
+            pk__in=[c.pk for c in people] + [referral.referrer_id]
+        )
+        field.label, field.empty_label = "Who suggested them?", None
+        field.help_text = f"Of the people at “{referral.meeting.title}”."
+
+    def clean_referrer(self):
+        referrer = self.cleaned_data["referrer"]
+        referral = self.instance
+        if referrer and Referral.objects.filter(
+            referrer=referrer, referred_id=referral.referred_id
+        ).exclude(pk=referral.pk).exists():
+            raise forms.ValidationError(
+                f"{referrer.name} referred you to {referral.referred.name} already."
+            )
+        return referrer
+
     def save(self, commit: bool = True) -> Referral:
-        return save_referral(super().save(commit=False))
+        referral = super().save(commit=False)
+        return save_referral(referral, new_referrer="referrer" in self.changed_data)
 
     class Meta:
         model = Referral
-        fields = ["reason", "intro_status", "progress", "referred_on"]
+        fields = ["referrer", "reason", "intro_status", "progress", "referred_on"]
         widgets = {"referred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_referred_on(self):

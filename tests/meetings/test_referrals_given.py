@@ -84,3 +84,69 @@ def test_a_next_that_is_no_path_on_this_site_is_ignored(client_logged_in, given,
     )
     assert response.status_code == 302
     assert response["Location"] == referral.referred.get_absolute_url()
+
+
+def test_who_gave_it_can_be_changed_among_the_people_met_and_its_follow_ups_follow(
+    client_logged_in, user
+):
+    from followups.models import FollowUp
+    from followups.services import create_followups
+
+    # Logged before a meeting could say who gave what: Sara was credited, John gave it.
+    sara, john, alan = (make_contact(user, n) for n in ("Sara Smith", "John Public", "Alan Ames"))
+    meeting = make_meeting(user, [sara, john])
+    referral = Referral.objects.create(user=user, referrer=sara, referred=alan, meeting=meeting)
+    create_followups("referrals.Referral", [referral.pk])
+    ask = FollowUp.objects.get(kind="ask_intro", referral=referral)
+    call = FollowUp.objects.get(kind="referral_call", referral=referral)
+    assert ask.contact == sara and "Sara" in call.title
+
+    change = reverse("referrals:edit-referral", args=[referral.pk])
+    page = client_logged_in.get(change).text
+    assert "Who suggested them?" in page
+    assert f'<option value="{john.pk}">John Public</option>' in page
+    assert f'<option value="{alan.pk}"' not in page  # not the one referred
+
+    response = client_logged_in.post(change, {
+        "referrer": john.pk, "reason": "", "intro_status": IntroStatus.NOT_ASKED,
+        "progress": "not_contacted", "referred_on": referral.referred_on.isoformat(),
+    })
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.referrer == john
+    ask.refresh_from_db()
+    call.refresh_from_db()
+    assert (ask.contact, ask.title, ask.due_at) == (john, "Ask John Public to call Alan Ames ahead", ask.due_at)
+    assert "Hi John" in ask.draft
+    assert call.title == "Call Alan Ames, mention John Public" and "John Public" in call.draft
+
+
+def test_the_one_who_gave_it_is_asked_only_where_there_is_a_choice(client_logged_in, given):
+    meeting, referral = given  # a meeting with Sara alone
+    page = client_logged_in.get(reverse("referrals:edit-referral", args=[referral.pk])).text
+    assert "Who suggested them?" not in page
+
+
+def test_someone_who_referred_them_already_cannot_be_picked(client_logged_in, user):
+    sara, john, alan = (make_contact(user, n) for n in ("Sara Smith", "John Public", "Alan Ames"))
+    meeting = make_meeting(user, [sara, john])
+    referral = Referral.objects.create(user=user, referrer=sara, referred=alan, meeting=meeting)
+    Referral.objects.create(user=user, referrer=john, referred=alan)
+    response = client_logged_in.post(reverse("referrals:edit-referral", args=[referral.pk]), {
+        "referrer": john.pk, "reason": "", "intro_status": IntroStatus.NOT_ASKED,
+        "progress": "not_contacted", "referred_on": referral.referred_on.isoformat(),
+    })
+    assert response.status_code == 422
+    assert "John Public referred you to Alan Ames already." in response.text
+    referral.refresh_from_db()
+    assert referral.referrer == sara
+
+    # Another user's contact, or someone not at the meeting, is no choice.
+    other = make_contact(user, "Stan Stranger")
+    response = client_logged_in.post(reverse("referrals:edit-referral", args=[referral.pk]), {
+        "referrer": other.pk, "reason": "", "intro_status": IntroStatus.NOT_ASKED,
+        "progress": "not_contacted", "referred_on": referral.referred_on.isoformat(),
+    })
+    assert response.status_code == 422
+    referral.refresh_from_db()
+    assert referral.referrer == sara

@@ -39,9 +39,12 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
         if wants_fragment(request):
-            referrals = meeting.referrals.select_related("referred").order_by("pk")
+            referrals = meeting.referrals.select_related("referred", "referrer").order_by("pk")
+            # With several people met, each referral says whom it came from.
+            several = meeting.contacts.count() > 1
             response = render(
-                request, "meetings/log.html#logged", {"meeting": meeting, "referrals": referrals}
+                request, "meetings/log.html#logged",
+                {"meeting": meeting, "referrals": referrals, "from_whom": several},
             )
             return trigger_client_event(response, "meetingLogged", {"id": meeting.pk})
         follows = (

@@ -56,6 +56,7 @@ def test_who_suggested_them_follows_the_people_picked(live_server, page: Page, c
     rows.nth(1).get_by_label("Who suggested them?").select_option(label="Nina New")
     dialog.get_by_role("button", name="Save meeting").click()
     expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    expect(dialog).to_contain_text("Referrals: Alan Ames (from John Public), Bea Bond (from Nina New).")
 
     assert sorted(Referral.objects.values_list("referrer__name", "referred__name")) == [
         ("John Public", "Alan Ames"), ("Nina New", "Bea Bond"),

@@ -164,3 +164,18 @@ def test_an_empty_row_with_its_menu_set_is_no_referral(client_logged_in, user, s
     )
     assert client_logged_in.post(LOG, data).status_code == 302
     assert referrers(user) == {"Alan Ames": "John Public"}
+
+
+def test_the_dialog_says_whom_each_referral_came_from(client_logged_in, user, sara, john):
+    data = coffee_with(sara, john) | rows(
+        {"name": "Alan Ames", "suggested_by": str(john.pk)}, {"name": "Bea Bond"},
+    )
+    logged = client_logged_in.post(LOG, data, headers={"HX-Request": "true"}).text
+    first = Referral.objects.get(referred__name="Bea Bond").referrer.name
+    assert "Alan Ames</a> (from John Public), " in logged
+    assert f"Bea Bond</a> (from {first})." in logged
+
+    # One person met: nothing to say.
+    data = coffee_with(sara) | rows({"name": "Cy Cole"})
+    logged = client_logged_in.post(LOG, data, headers={"HX-Request": "true"}).text
+    assert "Cy Cole</a>." in logged and "(from" not in logged

@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from contacts.models import Contact
+from contacts.models import TRIGRAM, Contact
 from netcrm.lib.fold import Folded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
@@ -59,6 +59,11 @@ class Period(models.TextChoices):
     YEAR = "365", "Last year"
 
 
+# What a meeting's search reads besides the people met; meetings 0005 gives each a
+# trigram index on PostgreSQL.
+SEARCHED = ("notes", "purpose", "outcome", "location")
+
+
 class MeetingQuerySet(OwnedQuerySet):
     def upcoming(self, now: datetime | None = None) -> MeetingQuerySet:
         return self.filter(starts_at__gt=now or timezone.now()).order_by("starts_at")
@@ -68,16 +73,30 @@ class MeetingQuerySet(OwnedQuerySet):
 
     def search(self, query: str) -> MeetingQuerySet:
         """Notes, purpose, outcome, place or a participant's name containing `query`,
-        case-insensitively, the name whatever its accents too (each meeting once)."""
+        case-insensitively, the name whatever its accents too (each meeting once).
+
+        On PostgreSQL each of the four fields has a trigram index (meetings 0005), which
+        the planner reads together (a BitmapOr) for the four alone; the heavy user's
+        30,000 meetings were read to test them each time (190 ms for a word in none).
+        The people's names are one more way, kept apart in a union only when someone's
+        name matches: as part of the same condition they would have the planner read
+        every meeting again (one query more, on the names' index, to know)."""
         query = query.strip()
         if not query:
             return self
+        written = Q()
+        for field in SEARCHED:
+            written |= Q(**{f"{field}__icontains": query})
         met = Meeting.contacts.through.objects.filter(folded_contains("contact__name", query))
-        return self.filter(
-            Q(notes__icontains=query) | Q(purpose__icontains=query)
-            | Q(outcome__icontains=query) | Q(location__icontains=query)
-            | Q(pk__in=met.values("meeting_id"))
-        )
+        if len(query) < TRIGRAM:
+            # Too short for a trigram: no index narrows it, and one pass over the
+            # user's meetings tests every way at once (a union of most of them, twice
+            # as long: "ab" 170 -> 390 ms for the heavy user).
+            return self.filter(written | Q(pk__in=met.values("meeting_id")))
+        if not met.exists():
+            return self.filter(written)
+        found = self.filter(written).values("pk").union(met.values("meeting_id"), all=True)
+        return self.filter(pk__in=found)
 
     def in_period(self, period: str, now: datetime | None = None) -> MeetingQuerySet:
         """Meetings of a Period ("upcoming", "30": the last 30 days); anything else: all."""

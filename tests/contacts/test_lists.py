@@ -400,7 +400,10 @@ def test_a_searched_list_applies_the_search_once_for_the_count_and_the_ids(
         with CaptureQueriesContext(connection) as queries:
             response = client_logged_in.get(url, {"q": searched})
         assert response.status_code == 200
-        like = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"].upper()]
+        # (The meetings' search first asks whether anyone's name matches, on the names'
+        # index, to choose its plan: MeetingQuerySet.search. That is not the search.)
+        like = [q["sql"] for q in queries.captured_queries
+                if "LIKE" in q["sql"].upper() and not q["sql"].startswith('SELECT 1 AS "a"')]
         assert len(like) == 1, (url, like)
     response = client_logged_in.get(CONTACTS, {"q": "quorra"})
     assert names(response) == ["Quorra 0", "Quorra 1", "Quorra 2"]

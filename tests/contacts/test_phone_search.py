@@ -57,3 +57,13 @@ def test_the_contacts_list_and_the_picker_find_by_number(client_logged_in, phone
     assert [c.name for c in response.context["page"]] == ["Sara Smith"]
     picker = client_logged_in.get(reverse("contacts:contact-search"), {"q": "212-555-0199"})
     assert "John Public" in picker.text and "Sara Smith" not in picker.text
+
+
+@pytest.mark.parametrize("odd, who", [
+    ("5" * 100_000, []), ("+" * 5000, []), ("((((((", []),
+    ("555\x00 0123", ["Sara Smith"]),  # the NUL dropped
+])
+def test_an_odd_number_is_a_page_not_an_error(client_logged_in, phones, odd, who):
+    response = client_logged_in.get(reverse("contacts:contact-list"), {"q": odd})
+    assert response.status_code == 200
+    assert [c.name for c in response.context["page"]] == who

@@ -179,3 +179,12 @@ def test_the_dialog_says_whom_each_referral_came_from(client_logged_in, user, sa
     data = coffee_with(sara) | rows({"name": "Cy Cole"})
     logged = client_logged_in.post(LOG, data, headers={"HX-Request": "true"}).text
     assert "Cy Cole</a>." in logged and "(from" not in logged
+
+
+@pytest.mark.parametrize("odd", ["\x00", "9" * 100_000, "1 OR 1=1", "-1"])
+def test_an_odd_choice_is_refused_and_nothing_is_lost(client_logged_in, user, sara, john, odd):
+    data = coffee_with(sara, john) | rows({"name": "Alan Ames", "suggested_by": odd})
+    response = client_logged_in.post(LOG, data)
+    assert response.status_code == 422
+    assert not Referral.objects.exists()
+    assert 'value="Alan Ames"' in response.text

@@ -150,3 +150,19 @@ def test_someone_who_referred_them_already_cannot_be_picked(client_logged_in, us
     assert response.status_code == 422
     referral.refresh_from_db()
     assert referral.referrer == sara
+
+
+@pytest.mark.parametrize("odd", ["\x00", "9" * 100_000, "abc"])
+def test_an_odd_referrer_is_refused(client_logged_in, user, odd):
+    sara, john, alan = (make_contact(user, n) for n in ("Sara Smith", "John Public", "Alan Ames"))
+    referral = Referral.objects.create(
+        user=user, referrer=sara, referred=alan, meeting=make_meeting(user, [sara, john])
+    )
+    response = client_logged_in.post(reverse("referrals:edit-referral", args=[referral.pk]), {
+        "referrer": odd, "reason": "kept", "intro_status": IntroStatus.NOT_ASKED,
+        "progress": "not_contacted", "referred_on": referral.referred_on.isoformat(),
+    })
+    assert response.status_code == 422
+    assert 'value="kept"' in response.text
+    referral.refresh_from_db()
+    assert (referral.referrer, referral.reason) == (sara, "")

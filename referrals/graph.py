@@ -39,6 +39,15 @@ def edges(user_id: int) -> list[tuple[int, int, bool]]:
     )
 
 
+def _among(column: str, ids: Collection[int]) -> tuple[str, list]:
+    """SQL saying `column` is one of `ids`, and its parameters (one array on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+    if not ids:
+        return "0 = 1", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def by_name(user_id: int, ids: Collection[int]) -> list[int]:
     """The user's contacts among `ids`, ordered by name as lists order them (lower
     case, then id). On PostgreSQL the ids travel as one array: as a thousand
@@ -46,12 +55,9 @@ def by_name(user_id: int, ids: Collection[int]) -> list[int]:
     (the network's 942 first links; 4 with the array)."""
     if not ids:
         return []
-    if connection.vendor == "postgresql":
-        among, params = "= ANY(%s::bigint[])", [list(ids)]
-    else:
-        among, params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    among, params = _among("id", ids)
     rows = _fetch(
-        f"SELECT id FROM {CONTACTS} WHERE user_id = %s AND id {among} ORDER BY LOWER(name), id",
+        f"SELECT id FROM {CONTACTS} WHERE user_id = %s AND {among} ORDER BY LOWER(name), id",
         [user_id, *params],
     )
     return [pk for (pk,) in rows]
@@ -229,15 +235,6 @@ def chains_to_organizations(
         f"WHERE user_id = %s AND organization_id IN ({marks})"
     )
     return _chains(people, [user_id, *organization_ids], user_id, max_depth, limit)
-
-
-def _among(column: str, ids: Collection[int]) -> tuple[str, list]:
-    """SQL saying `column` is one of `ids`, and its parameters (one array on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [list(ids)]
-    if not ids:
-        return "0 = 1", []
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def _chains(

@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -147,25 +149,26 @@ def best_connectors(user, limit: int = CONNECTORS, edges: Edges | None = None) -
     Counted in Python from every referral's ends (`edges`, read here when not given),
     which the network page reads anyway for its first links: grouping the referrals
     by referrer in SQL, with each referrer's name to break ties, joined every referral
-    to its contact (26 ms for the heavy user's 20,000; counting them here, 4). Then the
-    names of the few at the top and of those tied with the last of them, and the
-    chosen people."""
-    given: Counter[int] = Counter()
-    met: Counter[int] = Counter()
-    for referrer, _, was_met in referral_graph.edges(user.pk) if edges is None else edges:
-        given[referrer] += 1
-        if was_met:
-            met[referrer] += 1
+    to its contact (26 ms for the heavy user's 20,000). Counted by Counter over the
+    columns (itemgetter, compress), and ranked among those who gave at least as many
+    as the last of the top by count alone: a loop over the referrals and a rank for
+    each of the 6,700 referrers took 15 ms of CPU, this 3. Then the names of the few
+    at the top and of those tied with the last of them, and the chosen people."""
+    edges = referral_graph.edges(user.pk) if edges is None else edges
+    given: Counter[int] = Counter(map(itemgetter(0), edges))
     if not given:
         return []
+    met: Counter[int] = Counter(compress(map(itemgetter(0), edges), map(itemgetter(2), edges)))
 
     def rank(pk: int) -> tuple[int, int]:
         return (-given[pk], -met[pk])
 
-    last = rank(heapq.nsmallest(limit, given, key=rank)[-1])
+    least = heapq.nlargest(limit, given.values())[-1]
+    candidates = [pk for pk, count in given.items() if count >= least]
+    last = rank(heapq.nsmallest(limit, candidates, key=rank)[-1])
     # By name first, then (a stable sort) by rank: people of the same rank by name.
     top = sorted(
-        referral_graph.by_name(user.pk, [pk for pk in given if rank(pk) <= last]), key=rank
+        referral_graph.by_name(user.pk, [pk for pk in candidates if rank(pk) <= last]), key=rank
     )[:limit]
     people = Contact.objects.select_related("organization").in_bulk(top)
     connectors = []
@@ -223,7 +226,7 @@ def _overview(user) -> dict:
     now = timezone.now()
     # Every referral's ends, read once for the counts, the connectors and the first links.
     edges = referral_graph.edges(user.pk)
-    counts = {"total": len(edges), "met": sum(1 for *_, was_met in edges if was_met)}
+    counts = {"total": len(edges), "met": sum(map(itemgetter(2), edges))}
     figures = {"counts": counts, "connectors": [], "meetings": {}, "roots": [], "until": None}
     if counts["total"]:
         meetings = Referral.meeting.field.related_model.objects.for_user(user)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils.http import urlencode
-from netcrm.lib.fold import Folded
+from netcrm.lib.fold import Folded, fold
 
 from contacts.models import Contact, Organization
 from jobs.models import Lead
@@ -32,25 +32,34 @@ class Group:
         return self.count > len(self.rows)
 
 
-def _group(key: str, label: str, rows: QuerySet, see_all: str) -> Group:
-    """The first SHOWN rows; the count costs a query only when there are more."""
+def _group(key: str, label: str, rows: QuerySet, see_all: str, counted: bool = False) -> Group:
+    """The first SHOWN rows; the count costs a query only when there are more.
+
+    `counted`: the count comes with the rows instead (a window count beside each), so
+    that the search is worked out once: the heavy user's meetings with "son" (6,106 of
+    them), 49 -> 30 ms. Not for people: with it PostgreSQL walked the names' index in
+    order and tested each of the 10,000 against the matches (876 ms against 42)."""
+    if counted:
+        shown = list(rows.annotate(_found=Window(Count("pk")))[:SHOWN])
+        return Group(key, label, shown, shown[0]._found if shown else 0, see_all)
     shown = list(rows[:SHOWN])
     count = len(shown) if len(shown) < SHOWN else rows.order_by().count()
     return Group(key, label, shown, count, see_all)
 
 
 def matched_text(row, fields: tuple[str, ...], query: str) -> str:
-    """The first of `fields` whose text holds `query` (any case), to show around it."""
-    needle = query.casefold()
-    for name in fields:
-        value = getattr(row, name) or ""
-        if needle in value.casefold():
-            return value
-    words = query.casefold().split()
-    for name in fields:
-        value = getattr(row, name) or ""
-        if any(w in value.casefold() for w in words):
-            return value
+    """The first of `fields` whose text holds `query` (whatever its case and accents, as
+    search finds it), to show around it."""
+    needle = fold(query)
+    texts = [(getattr(row, name) or "") for name in fields]
+    folded = [fold(text) for text in texts]
+    for text, seen in zip(texts, folded):
+        if needle in seen:
+            return text
+    words = needle.split()
+    for text, seen in zip(texts, folded):
+        if any(w in seen for w in words):
+            return text
     return ""
 
 
@@ -83,7 +92,10 @@ def search_everything(user, query: str) -> list[Group]:
             "organizations", "Organizations", organizations,
             f"{reverse('contacts:organization-list')}?{q}",
         ),
-        _group("meetings", "Meetings", meetings, f"{reverse('meetings:meeting-list')}?{q}"),
+        _group(
+            "meetings", "Meetings", meetings, f"{reverse('meetings:meeting-list')}?{q}",
+            counted=True,
+        ),
         _group("leads", "Leads", leads, f"{reverse('jobs:lead-list')}?view=list&{q}"),
     ]
     for meeting in groups[2].rows:

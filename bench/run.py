@@ -844,6 +844,10 @@ def _bench_pages(user, info, repeat, sample, heavy, rng) -> list[Row]:
         with_floor(measure("GET /contacts/", get("/contacts/"), repeat),
                    get("/__floor__/contacts/")),
         measure(f"GET /contacts/?q={SEARCH_QUERY}", get(f"/contacts/?q={SEARCH_QUERY}"), repeat),
+        # Everything at once (people, organizations, meetings, leads), and the meetings'
+        # own list searched: both read the meetings' notes (their trigram indexes).
+        measure(f"GET /search/?q={SEARCH_QUERY}", get(f"/search/?q={SEARCH_QUERY}"), repeat),
+        measure(f"GET /meetings/?q={SEARCH_QUERY}", get(f"/meetings/?q={SEARCH_QUERY}"), repeat),
         with_floor(
             measure(f"GET /contacts/<random>/  ({len(picked)} contacts, 1 each)",
                     each([f"/contacts/{pk}/" for pk in picked]), len(picked)),

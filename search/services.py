@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils.http import urlencode
-from netcrm.lib.fold import Folded, fold
+from netcrm.lib.fold import Folded
+from netcrm.lib.text import matched_text
 
 from contacts.models import Contact, Organization
 from jobs.models import Lead
@@ -45,22 +46,6 @@ def _group(key: str, label: str, rows: QuerySet, see_all: str, counted: bool = F
     shown = list(rows[:SHOWN])
     count = len(shown) if len(shown) < SHOWN else rows.order_by().count()
     return Group(key, label, shown, count, see_all)
-
-
-def matched_text(row, fields: tuple[str, ...], query: str) -> str:
-    """The first of `fields` whose text holds `query` (whatever its case and accents, as
-    search finds it), to show around it."""
-    needle = fold(query)
-    texts = [(getattr(row, name) or "") for name in fields]
-    folded = [fold(text) for text in texts]
-    for text, seen in zip(texts, folded):
-        if needle in seen:
-            return text
-    words = needle.split()
-    for text, seen in zip(texts, folded):
-        if any(w in seen for w in words):
-            return text
-    return ""
 
 
 MEETING_TEXT = ("notes", "purpose", "outcome", "location")

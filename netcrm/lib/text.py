@@ -30,6 +30,22 @@ def query_words(query: str) -> list[str]:
     return sorted(words.values(), key=len, reverse=True)
 
 
+def matched_text(row, fields: tuple[str, ...], query: str) -> str:
+    """The first of `fields` whose text holds `query` (whatever its case and accents, as
+    search finds it), to show around it."""
+    needle = fold(query)
+    texts = [(getattr(row, name) or "") for name in fields]
+    folded = [fold(text) for text in texts]
+    for text, seen in zip(texts, folded):
+        if needle in seen:
+            return text
+    words = needle.split()
+    for text, seen in zip(texts, folded):
+        if any(w in seen for w in words):
+            return text
+    return ""
+
+
 def _folded(text: str) -> tuple[str, list[int]]:
     """`text` folded as search folds it (netcrm/lib/fold.py), and for each character of
     the result the index of the character of `text` it came from."""

@@ -146,3 +146,26 @@ def test_meeting_list_query_count_holds_from_5_to_50_rows(
         response = client_logged_in.get(MEETINGS, {"sort": sort})
     assert len(response.context["page"].object_list) == PAGE_SIZE
     assert text(response).count("Person 000</a>, <a") == PAGE_SIZE
+
+
+def test_a_searched_row_shows_the_passage_that_matched_when_the_row_does_not(
+    client_logged_in, user
+):
+    """Found by its place, notes or outcome (which a row does not show), a meeting says
+    where, the match marked whatever its accents; found by what the row shows (its
+    people, its purpose), it says nothing more."""
+    sara = make_contact(user, "Sara Smith")
+    make_meeting(user, [sara], purpose="coffee", location="Blue Door Café")
+    make_meeting(user, [sara], purpose="call", notes="She knows the café owner <b>Zoë</b> well.")
+    by_purpose = make_meeting(user, [sara], purpose="Cafe roasters' hiring")
+    response = client_logged_in.get(MEETINGS, {"q": "cafe"})
+    assert set(purposes(response)) == {"coffee", "call", "Cafe roasters' hiring"}
+    body = text(response)
+    assert body.count('class="purpose matched">Blue Door <mark>Café</mark></small>') == 1
+    assert body.count(
+        'class="phone-sub matched">She knows the <mark>café</mark> owner &lt;b&gt;Zoë&lt;/b&gt; well.'
+    ) == 1
+    row = body[body.index(f'href="/meetings/{by_purpose.pk}/"'):]
+    assert "matched" not in row[:row.index("</tr>")]
+    # Unsearched, no row says why it is there.
+    assert "matched" not in text(client_logged_in.get(MEETINGS))

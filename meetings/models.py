@@ -65,17 +65,33 @@ SEARCHED = ("notes", "purpose", "outcome", "location")
 
 
 def written(query: str) -> Q:
-    """Notes, purpose, outcome or place containing `query`: whatever the accents and
-    the case ("cafe" finds Café) from three characters on, which the fields' indexes
-    serve; a shorter query whatever the case alone, as folding every meeting's notes to
-    test it took 2.5 times as long (a query in none, 200 -> 520 ms for the heavy user)."""
+    """Notes, purpose, outcome or place containing `query`, whatever the accents and
+    the case ("cafe" finds Café)."""
     found = Q()
     for field in SEARCHED:
-        found |= (
-            Q(folded_contains(field, query)) if len(query) >= TRIGRAM
-            else Q(**{f"{field}__icontains": query})
-        )
+        found |= Q(folded_contains(field, query))
     return found
+
+
+def searches_text(query: str) -> bool:
+    """Whether search(query) reads what was written (notes, purpose, outcome, place):
+    from three characters on. One or two letters are in nearly every meeting's notes
+    ("so": also, sometimes…), so a shorter query finds meetings by the people met
+    alone; reading every meeting's notes for it took the heavy user's search 100-150
+    ms, finding nothing the names did not."""
+    return len(query.strip()) >= TRIGRAM
+
+
+SHORT_NOTE = "Found by the people met; notes and places from three letters on."
+
+
+def counts_with_rows(query: str) -> bool:
+    """Whether a page of search(query) should count what it found beside its rows (a
+    window count: the search worked out once) rather than by a query of its own: for
+    a search of the text ("son": 49 -> 30 ms for the heavy user); not for one of names
+    alone, where PostgreSQL then tested every meeting's people one by one (48 -> 168
+    ms for "so")."""
+    return searches_text(query)
 
 
 class MeetingQuerySet(OwnedQuerySet):
@@ -87,7 +103,8 @@ class MeetingQuerySet(OwnedQuerySet):
 
     def search(self, query: str) -> MeetingQuerySet:
         """Notes, purpose, outcome, place (`written`) or a participant's name containing
-        `query`, whatever the case and the accents (each meeting once).
+        `query`, whatever the case and the accents (each meeting once); names alone
+        for a query of one or two characters (`searches_text`).
 
         On PostgreSQL each of the four fields has a trigram index (meetings 0006), which
         the planner reads together (a BitmapOr) for the four alone; the heavy user's
@@ -98,13 +115,10 @@ class MeetingQuerySet(OwnedQuerySet):
         query = query.strip()
         if not query:
             return self
-        fields = written(query)
         met = Meeting.contacts.through.objects.filter(folded_contains("contact__name", query))
-        if len(query) < TRIGRAM:
-            # Too short for a trigram: no index narrows it, and one pass over the
-            # user's meetings tests every way at once (a union of most of them, twice
-            # as long: "ab" 170 -> 390 ms for the heavy user).
-            return self.filter(fields | Q(pk__in=met.values("meeting_id")))
+        if not searches_text(query):
+            return self.filter(pk__in=met.values("meeting_id"))
+        fields = written(query)
         if not met.exists():
             return self.filter(fields)
         found = self.filter(fields).values("pk").union(met.values("meeting_id"), all=True)

@@ -15,7 +15,9 @@ from contacts.models import Contact
 from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from meetings.forms import MeetingForm, QuestionTemplateForm
-from meetings.models import Kind, Meeting, Period, QuestionTemplate
+from meetings.models import (
+    SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, counts_with_rows, searches_text,
+)
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
 from trash.views import delete_owned
@@ -115,9 +117,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     context = list_context(
         request, meetings.with_list_columns().with_contacts(), sorting, filters,
         rows=Meeting.objects.for_user(request.user).with_list_columns().with_contacts(),
-        searched=bool(query),
+        searched=counts_with_rows(query),
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),
+        # The passage that matched, for a search of the text; how it was searched, else.
+        "text_query": query if searches_text(query) else "",
+        "short_note": SHORT_NOTE if query and not searches_text(query) else "",
         "periods": Period.choices, "kinds": Kind.choices,
     }
     template = "meetings/list.html"

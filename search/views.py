@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from netcrm.lib.http import query_text, wants_fragment
-from search.services import search_everything
+from search.services import found_label, search_everything
 
 
 @login_required
@@ -19,6 +19,7 @@ def search(request: HttpRequest) -> HttpResponse:
     groups = search_everything(request.user, query) if query else []
     context = {
         "query": query, "groups": groups, "found": sum(g.count for g in groups),
+        "found_label": found_label(groups),
     }
     template = "search/results.html"
     if wants_fragment(request):

@@ -169,3 +169,21 @@ def test_a_searched_row_shows_the_passage_that_matched_when_the_row_does_not(
     assert "matched" not in row[:row.index("</tr>")]
     # Unsearched, no row says why it is there.
     assert "matched" not in text(client_logged_in.get(MEETINGS))
+
+
+def test_one_or_two_letters_find_meetings_by_the_people_met_and_say_so(client_logged_in, user):
+    """"so" is in nearly every meeting's notes (also, sometimes): a query that short
+    finds meetings by the people met alone, and the list says that notes and places
+    are searched from three letters on; no row shows a passage for it."""
+    make_meeting(user, [make_contact(user, "Sofia Reyes")], purpose="with Sofia")
+    make_meeting(user, [make_contact(user, "Ann Lee")], purpose="with Ann",
+                 notes="She also knows someone at Acme.", location="Soho café")
+    response = client_logged_in.get(MEETINGS, {"q": "so"})
+    assert purposes(response) == ["with Sofia"]
+    body = text(response)
+    assert "1 meeting matching “so”" in body
+    assert "Found by the people met; notes and places from three letters on." in body
+    assert "matched" not in body
+    response = client_logged_in.get(MEETINGS, {"q": "soho"})
+    assert purposes(response) == ["with Ann"]
+    assert "three letters" not in text(response)

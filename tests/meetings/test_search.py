@@ -31,7 +31,8 @@ def found(user, query: str) -> set[int]:
     ("café rouge", {"notes"}), ("data TEAM", {"purpose"}), ("zoë", {"outcome"}),
     ("blue bottle", {"location"}), ("rene", {"person"}), ("RENÉ", {"person"}),
     ("rou", {"notes", "person"}),  # a field and a name: both, each once
-    ("ro", {"notes", "outcome", "person"}),  # too short for a trigram: every way still
+    ("ro", {"person"}),  # one or two letters: by the people met alone
+    ("RE", {"person"}), ("zo", set()),
     ("nowhere", set()),
     # Whatever the accents, either way round, from three characters on.
     ("cafe", {"notes"}), ("zoe", {"outcome"}), ("CAFÉ", {"notes"}),

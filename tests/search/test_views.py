@@ -214,3 +214,35 @@ def test_meeting_notes_are_found_and_shown_whatever_their_accents(client_logged_
     assert "1 result for “cafe”" in body
     # The notes shown are the ones that matched, the match marked as typed there.
     assert "Met at the <mark>Café</mark> Rouge; she’ll intro me." in body
+
+
+def test_one_or_two_letters_find_meetings_by_the_people_met_and_say_so(client_logged_in, user):
+    sofia = make_contact(user, "Sofia Reyes")
+    make_meeting(user, [sofia], purpose="with Sofia", notes="Also met her son.")
+    make_meeting(user, [make_contact(user, "Ann Lee")], purpose="with Ann",
+                 notes="She also knows someone at Acme.")
+    response = client_logged_in.get(SEARCH, {"q": "so"})
+    assert found(response)["meetings"] == ["with Sofia"]
+    body = text(response)
+    assert "Found by the people met; notes and places from three letters on." in body
+    assert "met her" not in body  # no passage of the notes: the names found it
+
+
+def test_a_count_past_a_thousand_says_so(client_logged_in, user, monkeypatch):
+    """Counted up to search.services.COUNTED_UP_TO (here 12) and one: past it, "12+"; a
+    group counted with its rows (meetings found by their text) says its whole count."""
+    monkeypatch.setattr("search.services.COUNTED_UP_TO", 12)
+    people = bulk_contacts(user, 15, prefix="Wide person")
+    bulk_meetings(user, 14, contacts=people[:1], purpose="Wide plans")
+    response = client_logged_in.get(SEARCH, {"q": "wide"})
+    groups = {g.key: g for g in response.context["groups"]}
+    assert groups["people"].count == 13 and groups["people"].capped  # 12 and one
+    assert not groups["meetings"].capped and groups["meetings"].count == 14
+    body = text(response)
+    assert "More than 26 results for “wide”" in body  # 12 people and 14 meetings
+    assert '<span class="count">12+</span>' in body
+    assert "See all 12+ people" in body and "See all 14 meetings" in body
+    # Under the cap, every number is said as it is.
+    monkeypatch.setattr("search.services.COUNTED_UP_TO", 1000)
+    body = text(client_logged_in.get(SEARCH, {"q": "wide"}))
+    assert "29 results for “wide”" in body and "See all 15 people" in body

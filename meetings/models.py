@@ -78,20 +78,16 @@ def searches_text(query: str) -> bool:
     from three characters on. One or two letters are in nearly every meeting's notes
     ("so": also, sometimes…), so a shorter query finds meetings by the people met
     alone; reading every meeting's notes for it took the heavy user's search 100-150
-    ms, finding nothing the names did not."""
+    ms, finding nothing the names did not.
+
+    A page of a search of the text counts what it found beside its rows (a window
+    count: the search worked out once; "son": 49 -> 30 ms for the heavy user); one of
+    names alone counts by a query of its own, as with the window PostgreSQL tested
+    every meeting's people one by one (48 -> 168 ms for "so")."""
     return len(query.strip()) >= TRIGRAM
 
 
 SHORT_NOTE = "Found by the people met; notes and places from three letters on."
-
-
-def counts_with_rows(query: str) -> bool:
-    """Whether a page of search(query) should count what it found beside its rows (a
-    window count: the search worked out once) rather than by a query of its own: for
-    a search of the text ("son": 49 -> 30 ms for the heavy user); not for one of names
-    alone, where PostgreSQL then tested every meeting's people one by one (48 -> 168
-    ms for "so")."""
-    return searches_text(query)
 
 
 class MeetingQuerySet(OwnedQuerySet):

@@ -16,7 +16,7 @@ from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import (
-    SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, counts_with_rows, searches_text,
+    SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, searches_text,
 )
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
@@ -117,7 +117,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     context = list_context(
         request, meetings.with_list_columns().with_contacts(), sorting, filters,
         rows=Meeting.objects.for_user(request.user).with_list_columns().with_contacts(),
-        searched=counts_with_rows(query),
+        searched=searches_text(query),  # one query for the count and the ids
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),
         # The passage that matched, for a search of the text; how it was searched, else.

@@ -13,7 +13,7 @@ from netcrm.lib.text import matched_text
 
 from contacts.models import Contact, Organization
 from jobs.models import Lead
-from meetings.models import SHORT_NOTE, Meeting, counts_with_rows, searches_text
+from meetings.models import SEARCHED, SHORT_NOTE, Meeting, searches_text
 
 SHOWN = 10
 # Counted up to this many, then "1,000+": counting every meeting a query of two
@@ -61,7 +61,7 @@ def _group(key: str, label: str, rows: QuerySet, see_all: str, counted: bool = F
 
     `counted`: the count comes with the rows instead (a window count beside each), so
     that the search is worked out once: the heavy user's meetings with "son" (6,106 of
-    them), 49 -> 30 ms (meetings.models.counts_with_rows). Not for people: with it
+    them), 49 -> 30 ms (meetings.models.searches_text). Not for people: with it
     PostgreSQL walked the names' index in order and tested each of the 10,000 against
     the matches (876 ms against 42)."""
     if counted:
@@ -74,7 +74,6 @@ def _group(key: str, label: str, rows: QuerySet, see_all: str, counted: bool = F
     return Group(key, label, shown, count, see_all)
 
 
-MEETING_TEXT = ("notes", "purpose", "outcome", "location")
 LEAD_TEXT = ("notes",)
 
 
@@ -105,13 +104,13 @@ def search_everything(user, query: str) -> list[Group]:
         ),
         _group(
             "meetings", "Meetings", meetings, f"{reverse('meetings:meeting-list')}?{q}",
-            counted=counts_with_rows(query),
+            counted=searches_text(query),
         ),
         _group("leads", "Leads", leads, f"{reverse('jobs:lead-list')}?view=list&{q}"),
     ]
     if searches_text(query):
         for meeting in groups[2].rows:
-            meeting.matched = matched_text(meeting, MEETING_TEXT, query)
+            meeting.matched = matched_text(meeting, SEARCHED, query)
     else:
         groups[2].note = SHORT_NOTE
     for lead in groups[3].rows:

@@ -90,14 +90,17 @@ def validate_web_link(value: str) -> None:
 
 class LeadQuerySet(OwnedQuerySet):
     def search(self, query: str) -> LeadQuerySet:
-        """Role, organization or notes containing `query`, case-insensitively."""
+        """Role, organization or notes containing `query`, whatever the case and the
+        accents ("ingenieur" finds Ingénieur), as people and meetings are found. A
+        user's leads are a few hundred at most: read by the user's index, no index of
+        their own."""
         query = query.strip()
         if not query:
             return self
         return self.filter(
-            Q(role__icontains=query)
+            Q(folded_contains("role", query))
             | Q(folded_contains("organization__name", query))
-            | Q(notes__icontains=query)
+            | Q(folded_contains("notes", query))
         )
 
     def open(self) -> LeadQuerySet:

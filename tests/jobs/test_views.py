@@ -137,13 +137,18 @@ def test_the_board_caps_each_column_and_links_to_the_rest(client_logged_in, user
         ({"q": "juniper"}, ["Platform Engineer"]),
         ({"q": "ANALYST"}, ["Data Analyst"]),
         ({"q": "remote"}, ["Platform Engineer"]),
+        # Role and notes whatever their accents, both ways, as people and meetings.
+        ({"q": "ingenieur"}, ["Ingénieur données"]),
+        ({"q": "DONNÉES"}, ["Ingénieur données"]),
+        ({"q": "cafe"}, ["Ingénieur données"]),
         ({"status": "applied"}, ["Platform Engineer"]),
-        ({"status": "no-such-status"}, ["Data Analyst", "Platform Engineer"]),
+        ({"status": "no-such-status"}, ["Data Analyst", "Ingénieur données", "Platform Engineer"]),
     ],
 )
 def test_the_board_filters(client_logged_in, user, query, expected):
     make_lead(user, "Data Analyst", "Acme")
     make_lead(user, "Platform Engineer", "Juniper", status=Status.APPLIED, notes="Remote ok")
+    make_lead(user, "Ingénieur données", "Initech", notes="Rencontré au Café Rouge")
 
     response = client_logged_in.get(LEADS, query)
 

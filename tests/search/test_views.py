@@ -216,6 +216,14 @@ def test_meeting_notes_are_found_and_shown_whatever_their_accents(client_logged_
     assert "Met at the <mark>Café</mark> Rouge; she’ll intro me." in body
 
 
+def test_leads_are_found_whatever_their_accents(client_logged_in, user):
+    make_lead(user, "Ingénieure logiciel", "Initech", notes="Vu au Café Rouge")
+    response = client_logged_in.get(SEARCH, {"q": "ingenieure"})
+    assert found(response) == {"leads": ["Ingénieure logiciel"]}
+    body = text(client_logged_in.get(SEARCH, {"q": "cafe"}))
+    assert "Vu au <mark>Café</mark> Rouge" in body
+
+
 def test_one_or_two_letters_find_meetings_by_the_people_met_and_say_so(client_logged_in, user):
     sofia = make_contact(user, "Sofia Reyes")
     make_meeting(user, [sofia], purpose="with Sofia", notes="Also met her son.")

@@ -53,12 +53,24 @@ class Folded(Func):
     function = FUNCTION
     output_field = CharField()
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        """On SQLite netcrm_fold is `fold` above, a call into Python for each row: a
+        search or an ordering by name calls it for every contact of the user (20,000:
+        some 50 ms a search). Text all in ASCII folds to its lower case, which SQLite's
+        own lower() gives alike; only a value with a character outside ASCII (more
+        characters than bytes) goes to Python. The same values as before, whatever
+        the text (tests/netcrm/test_fold.py)."""
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"CASE WHEN length({sql}) = length(CAST({sql} AS BLOB)) THEN lower({sql}) "
+            f"ELSE {FUNCTION}({sql}) END",
+            (*params, *params, *params, *params),
+        )
+
 
 def folded_contains(field: str, query: str) -> Contains:
     """A filter: `field`, folded, contains `query`, folded by the same function."""
     return Contains(Folded(field), Folded(Value(query)))
-
-
 
 
 

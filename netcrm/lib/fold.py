@@ -61,11 +61,9 @@ class Folded(Func):
         characters than bytes) goes to Python. The same values as before, whatever
         the text (tests/netcrm/test_fold.py)."""
         sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"CASE WHEN length({sql}) = length(CAST({sql} AS BLOB)) THEN lower({sql}) "
-            f"ELSE {FUNCTION}({sql}) END",
-            (*params, *params, *params, *params),
-        )
+        ascii_only = f"length({sql}) = length(CAST({sql} AS BLOB))"
+        folded = f"CASE WHEN {ascii_only} THEN lower({sql}) ELSE {FUNCTION}({sql}) END"
+        return folded, (*params, *params, *params, *params)
 
 
 def folded_contains(field: str, query: str) -> Contains:

@@ -90,6 +90,22 @@ def test_likely_duplicates_in_one_query(user, other_user, django_assert_num_quer
 
 
 @pytest.mark.django_db
+def test_a_key_three_people_share_makes_each_pair_once(user):
+    """Owners listed only for a key someone else has too: the third owner pairs with
+    both before, and two keys shared by the same two make one pair, the first found."""
+    a = make_contact(user, "Ann One", email="team@example.com", phone="+1 415 555 0100")
+    b = make_contact(user, "Bea Two", email="TEAM@example.com", phone="(415) 555-0100")
+    c = make_contact(user, "Cy Three", links="mailto:team@example.com")
+    make_contact(user, "Dee Four", email="dee@example.com")
+    pairs = likely_duplicates(user, region="US")
+    assert [(p.first, p.second, p.sure) for p in pairs] == [
+        (a.pk, b.pk, True), (a.pk, c.pk, True), (b.pk, c.pk, True),
+    ]
+    assert {p.reason for p in pairs[1:]} == {"same email"}
+    assert pairs[0].reason in {"same email", "same phone"}
+
+
+@pytest.mark.django_db
 def test_only_the_organization_someone_changed_at_is_compared_again(user):
     sara = make_contact(user, "Sara Smith", organization="Acme")
     sarah = make_contact(user, "Sarah Smith", organization="Acme")

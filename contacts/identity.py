@@ -271,7 +271,7 @@ def similar_names(group: tuple[tuple[int, str, str], ...]) -> tuple[Pair, ...]:
 def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     """Pairs of a user's contacts that are, or may be, one person: a shared email,
     phone or profile URL (sure), or a similar name at one organization, or the very
-    same name at none (a question). One query; the name comparison is within each
+    same name at none (a question). Two queries; the name comparison is within each
     organization.
 
     The rows are read once, in order of id, into what the pairs need alone (who has
@@ -280,22 +280,32 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     someone there changed (similar_names). A key is nearly always one person's alone:
     its first owner is kept, and a list of owners made only for the few keys someone
     else has too (SQLite, 20,000 contacts with 29,844 keys: 127-129 → 91-95 ms of
-    CPU; PostgreSQL, 10,000: 47-49 → 34-38)."""
-    from contacts.models import Contact
+    CPU; PostgreSQL, 10,000: 47-49 → 34-38). The organizations' names come apart,
+    a few hundred, each made an organization_key once, not joined to each contact
+    (SQLite, the same 20,000: 103-104 → 83-86 ms of CPU; PostgreSQL the same within
+    the noise)."""
+    from contacts.models import Contact, Organization
 
     rows = Contact.objects.for_user(user).values_list(
-        "pk", "name", "organization__name", "email", "phone", "links"
+        "pk", "name", "organization_id", "email", "phone", "links"
     ).order_by("pk")
+    # (One written since the contacts were read, or gone since, is left out.)
+    at = {
+        pk: (organization_key(name), name)
+        for pk, name in Organization.objects.for_user(user).order_by().values_list("pk", "name")
+        if name
+    }
     first_owner: dict[Key, int] = {}
     shared: dict[Key, list[int]] = {}  # the keys of more than one, owners in order of id
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     namesakes: dict[str, list[int]] = defaultdict(list)  # at no organization, by name
-    for pk, name, organization, email, phone, links in rows:
+    for pk, name, organization_id, email, phone, links in rows:
         for key in saved_keys(email, phone, links, region):
             if (owner := first_owner.setdefault(key, pk)) != pk:
                 shared.setdefault(key, [owner]).append(pk)
-        if organization:
-            groups[organization_key(organization)].append((pk, sorted_name(name), organization))
+        if organization_id in at:
+            key, organization = at[organization_id]
+            groups[key].append((pk, sorted_name(name), organization))
         elif key := namesake_key(name):
             namesakes[key].append(pk)
     pairs: dict[tuple[int, int], Pair] = {}

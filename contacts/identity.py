@@ -279,11 +279,9 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     and this does not; and the names at an organization are compared again only when
     someone there changed (similar_names). A key is nearly always one person's alone:
     its first owner is kept, and a list of owners made only for the few keys someone
-    else has too (SQLite, 20,000 contacts with 29,844 keys: 127-129 → 91-95 ms of
-    CPU; PostgreSQL, 10,000: 47-49 → 34-38). The organizations' names come apart,
-    a few hundred, each made an organization_key once, not joined to each contact
-    (SQLite, the same 20,000: 103-104 → 83-86 ms of CPU; PostgreSQL the same within
-    the noise)."""
+    else has too; the organizations' names are read apart, a few hundred, each made an
+    organization_key once, not joined to each contact (SQLite, 20,000 contacts with
+    29,844 keys: 127-129 → 83-86 ms of CPU; PostgreSQL, 10,000: 47-49 → about 34)."""
     from contacts.models import Contact, Organization
 
     rows = Contact.objects.for_user(user).values_list(

@@ -71,7 +71,6 @@ def folded_contains(field: str, query: str) -> Contains:
     return Contains(Folded(field), Folded(Value(query)))
 
 
-
 # Phone numbers whatever their punctuation: "415-555-0123" finds "(415) 555 0123".
 DIGITS = "netcrm_digits"
 

@@ -60,7 +60,7 @@ PANEL = generations.PANEL  # the part of the data beside the dashboard's queue (
 
 # Bump when the dashboard's body changes in a way the data it is kept under does not
 # show (a deploy restarts the processes, which empties their "pages" cache anyway).
-DASHBOARD_VERSION = 2
+DASHBOARD_VERSION = 3
 
 
 def _kept_key(request: HttpRequest, part: str | None = None) -> str | None:
@@ -132,6 +132,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # what the kept body holds.
     key = _kept_key(request) if limit <= QUEUE_LIMIT and set(request.GET) <= {"limit", "v"} else None
     kept = _kept(key)
+    if wants_fragment(request) and request.GET.get("part") == "panel":
+        return HttpResponse(_panel(request)[0])  # after a meeting logged in the modal
     if wants_fragment(request):
         version = request.GET.get("v")
         if kept and version == kept[2]:

@@ -304,4 +304,12 @@
     const form = formOf(event.target) || (event.target.querySelector && event.target.querySelector("form"));
     if (form) sync(form);
   });
+
+  // A logged meeting's follow-ups (its thank-you, its referrals' calls) are made by the
+  // worker a moment after the save: the queue asks again soon after, not only in a
+  // minute (each ask sends the queue's version; nothing changed is a 204, no swap).
+  const SOON = [1500, 4000, 10000];
+  document.body.addEventListener("meetingLogged", () => {
+    for (const ms of SOON) setTimeout(() => document.body.dispatchEvent(new CustomEvent("followupsSoon")), ms);
+  });
 })();

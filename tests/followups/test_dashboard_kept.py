@@ -101,6 +101,20 @@ def test_what_a_request_adds_beside_the_queue_shows_on_the_next_visit(
     assert meeting.get_absolute_url() in client_logged_in.get(DASHBOARD).content.decode()
 
 
+def test_the_panel_alone_after_a_meeting_logged_in_the_modal(client_logged_in, user, queue):
+    # The modal's "Meeting logged" has the panel ask for itself again: the week's
+    # count, the meetings ahead and the people just added, without the queue.
+    client_logged_in.get(DASHBOARD)
+    meeting = make_meeting(user, [queue["sara"]], starts_at=timezone.now() + timedelta(days=1))
+    response = client_logged_in.get(DASHBOARD, {"part": "panel"}, headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="dashboard-panel" id="dashboard-panel"')
+    assert meeting.get_absolute_url() in html and "Sara Smith" in recent(html)
+    assert "1 more planned" in html
+    assert 'id="queue"' not in html and "Thank Sara" not in html
+
+
 WRITES = {
     "a follow-up's title, by a bulk update": lambda user, q: FollowUp.objects.filter(
         pk=q["due"].pk).update(title="Call Sara back"),

@@ -23,7 +23,7 @@ from events.models import Kind as EventKind
 from events.stats import outcomes as event_outcomes
 from followups.models import FollowUp, Status as FollowUpStatus
 from insights.models import WeeklyGoal
-from jobs.models import Lead, LeadMove, Status as LeadStatus
+from jobs.models import Lead, LeadMove, Outcome as LeadOutcome, Status as LeadStatus
 from meetings.followups import ThankYou
 from meetings.models import Meeting
 from netcrm.lib.text import plural
@@ -185,6 +185,7 @@ class Insights:
     findings: list[Finding]
     progress: Progress_
     asks_waiting: int = 0  # requests for a meeting not answered yet
+    asks_unanswered: int = 0  # and those that never will be ("No answer")
 
     @property
     def empty(self) -> bool:
@@ -196,21 +197,26 @@ class Insights:
         said = []
 
         def share(part: int, whole: int) -> str:
-            return f"{round(100 * part / whole)}%" if whole else "—"
+            """Of the period's own counts: an interview in it may come from an
+            application before it, so a share is at most all of them."""
+            return f"{round(100 * min(part, whole) / whole)}%" if whole else "—"
 
-        # Of the answered requests: one asked this morning is no "no" yet.
-        answered = by["asked"] - self.asks_waiting
+        # Of the answered requests: one asked this morning is no "no" yet, and one that
+        # got no answer is none.
+        answered = by["asked"] - self.asks_waiting - self.asks_unanswered
         waiting = f"; {self.asks_waiting} still waiting" if self.asks_waiting else ""
         if answered:
             said.append(
                 f"{share(by['accepted'], answered)} of your answered requests for a meeting "
                 f"got a yes{waiting}"
             )
-        elif by["asked"]:
+        elif self.asks_waiting:
             said.append(
                 f"{plural(self.asks_waiting, 'request for a meeting is', 'requests for a meeting are')}"
                 " waiting for an answer"
             )
+        elif by["asked"]:
+            said.append(f"{plural(by['asked'], 'request')} for a meeting got no answer")
         if by["met"]:
             said.append(f"{by['referrals'] / by['met']:.1f} referrals a meeting")
         said.append(f"{share(by['warm'], by['referrals'])} of referrals came with a warm intro")
@@ -234,6 +240,31 @@ def weekly_progress(user, profile: Profile, now: datetime | None = None) -> Prog
         referred_on__gte=monday, referred_on__lte=profile.today()
     ).count()
     return Progress_(WeeklyGoal.for_user(user), counts["held"], counts["planned"], referrals)
+
+
+# A lead's stages after it is found, in order: reaching one means having passed those
+# before it, whether or not it was moved through each (the board moves a lead anywhere).
+FUNNEL = (LeadStatus.APPLIED, LeadStatus.INTERVIEWING, LeadStatus.OFFER)
+
+
+def first_reached(moves) -> dict[str, list[datetime]]:
+    """When each lead first reached each stage of FUNNEL, from its moves (lead, to
+    status, outcome, at; oldest first): a lead moved from Found to Interviewing counts
+    as an application then too, and one closed as won as an offer. Each lead counts
+    once a stage, at the first move that took it there or further."""
+    reached: dict[str, list[datetime]] = {status: [] for status in FUNNEL}
+    furthest: dict[int, int] = {}
+    for lead_id, to_status, outcome, at in moves:
+        if to_status in FUNNEL:
+            stage = FUNNEL.index(to_status)
+        elif to_status == LeadStatus.CLOSED and outcome == LeadOutcome.WON:
+            stage = len(FUNNEL) - 1
+        else:
+            continue
+        for passed in range(furthest.get(lead_id, -1) + 1, stage + 1):
+            reached[FUNNEL[passed]].append(at)
+        furthest[lead_id] = max(furthest.get(lead_id, -1), stage)
+    return reached
 
 
 def insights(user, profile: Profile, now: datetime | None = None, weeks: int = WEEKS) -> Insights:
@@ -280,12 +311,12 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         .values_list("referred_on", "intro_status", "progress")
     )
     leads = Lead.objects.for_user(user).filter(found_on__gte=first_day).values_list("found_on", flat=True)
-    moves = list(
+    reached = first_reached(
         LeadMove.objects.for_user(user)
-        .filter(at__gte=start, to_status__in=[LeadStatus.APPLIED, LeadStatus.INTERVIEWING, LeadStatus.OFFER])
-        .values_list("to_status", "at")
+        .filter(at__lte=now, to_status__in=[*FUNNEL, LeadStatus.CLOSED])
+        .order_by("at", "pk").values_list("lead_id", "to_status", "outcome", "at")
     )
-    moved = {status: [local(at) for s, at in moves if s == status] for status in LeadStatus.values}
+    moved = {status: [local(at) for at in times if at >= start] for status, times in reached.items()}
 
     stages = [
         Stage("asked", "Asked for a meeting", count(local(at) for at, _ in asked)),
@@ -364,6 +395,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         follow_through=follow, reciprocity=reciprocity, findings=findings,
         progress=weekly_progress(user, profile, now),
         asks_waiting=sum(1 for _, answer in asked if answer == Answer.PENDING),
+        asks_unanswered=sum(1 for _, answer in asked if answer == Answer.NO_ANSWER),
     )
 
 

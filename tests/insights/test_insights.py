@@ -15,7 +15,7 @@ from contacts.models import Organization, Source
 from followups.models import FollowUp
 from insights.models import WeeklyGoal
 from insights.services import insights, week_start, weekly_progress
-from jobs.models import Lead, Status as LeadStatus
+from jobs.models import Lead, Outcome as LeadOutcome, Status as LeadStatus
 from meetings.models import Meeting
 from reciprocity.models import InboundRequest
 from referrals.models import IntroStatus, Progress, Referral
@@ -76,6 +76,54 @@ def test_the_funnel_counts_each_stage_in_its_week(user, profile):
     assert "1.0 referrals a meeting" in found.steps()
     assert "50% of referrals came with a warm intro" in found.steps()
     assert found.barren_count == 1 and found.met_count == 2
+
+
+def test_a_lead_moved_past_a_stage_counts_in_it_and_a_won_lead_as_an_offer(user, profile):
+    # The board moves a lead anywhere: Found straight to Interviewing is an application
+    # too, and a lead closed as won had an offer. Each lead counts once a stage.
+    acme = Organization.objects.named(user, "Acme", create=True)
+    leads = [
+        Lead(user=user, organization=acme, role=f"Role {i}", found_on=at(profile, 20).date()).save_new()
+        for i in range(4)
+    ]
+    for lead in leads[:3]:
+        lead.move(LeadStatus.INTERVIEWING, at=at(profile, 3))
+    leads[0].move(LeadStatus.APPLIED, at=at(profile, 2))  # back a step: nothing new
+    leads[0].move(LeadStatus.INTERVIEWING, at=at(profile, 1))
+    leads[3].move(LeadStatus.REACHED_OUT, at=at(profile, 5))
+    leads[3].move(LeadStatus.CLOSED, LeadOutcome.WON, at=at(profile, 2))
+    leads[1].move(LeadStatus.CLOSED, LeadOutcome.LOST, at=at(profile, 1))
+
+    found = insights(user, profile)
+    stages = {stage.key: stage for stage in found.stages}
+    assert (stages["applied"].total, stages["interviews"].total, stages["offers"].total) == (4, 4, 1)
+    assert stages["applied"].weeks[week_index(profile, at(profile, 3))] >= 3
+    assert "100% of applications led to an interview" in found.steps()
+    assert "25% of interviews led to an offer" in found.steps()
+
+
+def test_a_stage_reached_before_the_period_is_not_counted_again(user, profile):
+    acme = Organization.objects.named(user, "Acme", create=True)
+    lead = Lead(user=user, organization=acme, role="Analyst", found_on=at(profile, 90).date()).save_new()
+    lead.move(LeadStatus.APPLIED, at=at(profile, 80))
+    lead.move(LeadStatus.OFFER, at=at(profile, 2))  # the interview never logged
+    stages = {stage.key: stage for stage in insights(user, profile).stages}
+    assert (stages["applied"].total, stages["interviews"].total, stages["offers"].total) == (0, 1, 1)
+    # An interview from an application before the period: no share over 100%.
+    assert "100% of interviews led to an offer" in insights(user, profile).steps()
+
+
+def test_a_request_that_got_no_answer_is_not_an_answer(user, profile):
+    from outreach.models import Answer, Outreach
+
+    john = make_contact(user, "John Public")
+    for answer in [Answer.ACCEPTED, Answer.ACCEPTED, Answer.DECLINED, Answer.NO_ANSWER, Answer.PENDING]:
+        Outreach.objects.create(user=user, contact=john, asked_at=at(profile, 3), answer=answer)
+    assert "67% of your answered requests for a meeting got a yes; 1 still waiting" in (
+        insights(user, profile).steps()
+    )
+    Outreach.objects.exclude(answer=Answer.NO_ANSWER).delete()
+    assert "1 request for a meeting got no answer" in insights(user, profile).steps()
 
 
 def test_meetings_from_groups_that_give_no_referral_are_named(user, profile):

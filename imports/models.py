@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -94,6 +97,40 @@ class ImportBatch(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse_pk("imports:batch", self.pk)
+
+    def rekey(self, new_key: Callable[[str, Any], Any]) -> list[str]:
+        """After a restore into another account: the contacts and organizations its
+        JSON names by key (what Undo takes back, the preview's links) become the
+        restored rows' keys; `new_key(model label, old key)` is None for a row the
+        backup did not hold (deleted since). The Trash is not restored: where Undo put
+        them is gone. Returns the fields rewritten."""
+        def contact(old):
+            return new_key("contacts.contact", old) if old else old
+
+        for row in self.rows:
+            for name in ("contact", "target"):
+                if row.get(name):
+                    row[name] = contact(row[name])
+            row["similar"] = [
+                similar | {"id": contact(similar["id"])} for similar in row.get("similar", [])
+                if contact(similar.get("id"))
+            ]
+        # A decision is a contact's key, or 0 / -row (no one: new, or skipped).
+        self.decisions = {
+            n: (contact(pk) or 0) if isinstance(pk, int) and pk > 0 else pk
+            for n, pk in self.decisions.items()
+        }
+        self.created_ids = [pk for pk in map(contact, self.created_ids) if pk]
+        self.created_organization_ids = [
+            pk for old in self.created_organization_ids
+            if (pk := new_key("contacts.organization", old))
+        ]
+        self.filled = {
+            str(pk): fields for old, fields in self.filled.items() if (pk := contact(old))
+        }
+        self.trash_entry_id = None
+        return ["rows", "decisions", "created_ids", "created_organization_ids", "filled",
+                "trash_entry_id"]
 
     @property
     def running(self) -> bool:

@@ -478,3 +478,30 @@ def test_api_tokens_are_never_backed_up_and_an_old_backups_are_skipped(user, oth
     assert Contact.objects.for_user(user).get().name == "Sara Smith"
     assert not ApiToken.objects.filter(user=user).exists()
     assert ApiToken.objects.filter(user=other_user).count() == 1
+
+
+def test_a_restored_import_names_the_restored_people_and_its_undo_takes_them_back(user, other_user):
+    # An import's history holds contacts' keys in its JSON (whom it made, what it
+    # filled, the preview's links): restored, they are the new account's people.
+    from imports import services as imports
+    from imports.models import ImportBatch
+    from tests.imports.helpers import import_now
+
+    known = make_contact(user, "José N.", email="jose.nunez@example.com")
+    import_now(user, "outlook.csv")  # fills in José
+    made = import_now(user, "linkedin_connections.csv")
+    assert made.created_ids and str(known.pk) in ImportBatch.objects.get(filename="outlook.csv").filled
+    backup.restore_backup(other_user, backup.backup_json(user))
+
+    mine = set(Contact.objects.for_user(other_user).values_list("pk", flat=True))
+    restored = ImportBatch.objects.for_user(other_user).get(filename="linkedin_connections.csv")
+    assert len(restored.created_ids) == len(made.created_ids) and set(restored.created_ids) <= mine
+    named = {row["contact"] for row in restored.rows if row.get("contact")}
+    assert named and named <= mine
+    filled = ImportBatch.objects.for_user(other_user).get(filename="outlook.csv").filled
+    assert filled and {int(pk) for pk in filled} <= mine
+
+    undone = imports.undo_import(restored)
+    assert undone.removed == len(made.created_ids)
+    assert not Contact.objects.filter(pk__in=restored.created_ids).exists()
+    assert Contact.objects.filter(pk__in=made.created_ids).count() == len(made.created_ids)  # the first account's stay

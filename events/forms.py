@@ -63,6 +63,10 @@ class EventForm(PeopleMixin, CheckedFormMixin, forms.ModelForm):
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
+    def clean_went_on(self):
+        # Not yet been: leave it empty ("I went" is on the event's page once you have).
+        return not_to_come(self.cleaned_data["went_on"], "leave it empty until you have been.")
+
     def save(self, commit: bool = True) -> Event:
         event = super().save(commit=False)
         event.user = self.user

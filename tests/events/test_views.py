@@ -190,6 +190,7 @@ def test_add_event_twice_with_one_key_makes_one(client_logged_in, user):
         ({"link": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"link": "ftp://files.example/"}, "http:// or https://"),
         ({"went_on": "2301-01-01"}, "Pick a date from 1900 to 2200."),
+        ({"went_on": "2150-06-01"}, "That is still to come: leave it empty until you have been."),
     ],
 )
 def test_add_event_invalid_is_422_and_keeps_what_was_typed(client_logged_in, user, bad, error):

@@ -51,6 +51,13 @@ def phone_digits(query: str) -> str:
     return found
 
 
+# Titles before a name, which a note does not greet them by ("Hi Dr.,").
+HONORIFICS = frozenset({
+    "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev", "fr", "hon",
+    "mme", "mlle", "m", "herr", "frau", "sr", "sra", "srta", "dott", "ing",
+})
+
+
 class OrganizationQuerySet(OwnedQuerySet):
     def named(self, user, name: str, create: bool = True) -> Organization | None:
         """The user's organization called `name` (any case); a new one is created,
@@ -331,7 +338,12 @@ class Contact(OwnedModel):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
+        """What a note calls them: "Émile" of "Dr. Émile Zola-Dupont", "Sara" of
+        "Sara Smith"; a title alone ("Dr. Who"'s "Who") is never the name."""
+        words = self.name.split()
+        while len(words) > 1 and words[0].rstrip(".").casefold() in HONORIFICS:
+            words = words[1:]
+        return words[0] if words else self.name
 
     @property
     def link_list(self) -> list[tuple[str, str | None]]:

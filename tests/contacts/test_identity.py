@@ -138,3 +138,21 @@ def test_the_very_same_name_at_no_organization_is_a_question(user):
     assert [(p.first, p.second, p.reason) for p in pairs] == [
         (first.pk, second.pk, "the same name")
     ]
+
+
+@pytest.mark.parametrize(
+    "name, first",
+    [
+        ("Sara Smith", "Sara"),
+        ("Dr. Émile Zola-Dupont", "Émile"),
+        ("dr jane roe", "jane"),
+        ("Prof. Dr. Ada Lovelace", "Ada"),
+        ("Mme Claire Fontaine", "Claire"),
+        ("Dr. Who", "Who"),  # a title and one more word: the word
+        ("Dr.", "Dr."),  # a title alone is all there is
+        ("Drew Barry", "Drew"),
+        ("  ", "  "),
+    ],
+)
+def test_a_title_before_the_name_is_not_the_first_name(name, first):
+    assert Contact(name=name).first_name == first

@@ -63,8 +63,16 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         return _lead_table(request, leads, filters, context)
     context = _board_context(request, request.GET, request.get_full_path())
     if wants_fragment(request):
+        context["switch_oob"] = _filters_may_change(request)
         return render(request, "jobs/list.html#lead-board", context)
     return _lead_page(request, context)
+
+
+def _filters_may_change(request: HttpRequest) -> bool:
+    """Whether the Board / List switch is redrawn with the results: when the search,
+    the filters or the page asked (not the list fetching itself after a lead added,
+    which may be the first: no switch on the page yet)."""
+    return request.htmx.trigger != "lead-board"
 
 
 def _filtered(request: HttpRequest, params) -> tuple:
@@ -145,7 +153,9 @@ def _lead_table(request: HttpRequest, leads, filters: dict, context: dict) -> Ht
         "as_list": True,
     }
     context["total"] = context["page"].paginator.count
+    context["board_path"] = request.get_full_path()
     if wants_fragment(request):
+        context["switch_oob"] = _filters_may_change(request)
         return render(request, "jobs/list.html#lead-results", context)
     return _lead_page(request, context)
 

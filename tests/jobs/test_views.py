@@ -653,3 +653,31 @@ def test_the_nav_links_to_leads(client_logged_in):
     body = text(client_logged_in.get(reverse("home:dashboard")))
     assert f'href="{LEADS}"' in body
     assert f'hx-get="{NEW_LEAD}"' in body
+
+
+def test_the_list_fetches_itself_again_after_a_lead_added_as_sorted(client_logged_in, user):
+    # The dialog's "leadAdded": the list (not only the board) asks for itself, at
+    # its own address (sorted, filtered), and the switch is left as it is.
+    make_lead(user, "Data Analyst")
+    page = client_logged_in.get(LEADS, {"view": "list", "sort": "role"})
+    listened = 'hx-trigger="leadAdded from:body"'
+    assert listened in text(page) and 'hx-get="/leads/?view=list&amp;sort=role"' in text(page)
+    make_lead(user, "Backend Engineer")
+    response = client_logged_in.get(
+        LEADS, {"view": "list", "sort": "role"}, headers=HTMX | {"HX-Trigger": "lead-board"}
+    )
+    body = assert_fragment(response, "Backend Engineer")
+    assert body.index("Backend Engineer") < body.index("Data Analyst")
+    assert listened in body and 'id="view-switch"' not in body
+
+
+@pytest.mark.parametrize("view", ["", "list"])
+def test_the_board_list_switch_keeps_the_search_typed(client_logged_in, user, view):
+    make_lead(user, "Data Analyst")
+    response = client_logged_in.get(
+        LEADS, {"view": view, "q": "analyst"}, headers=HTMX | {"HX-Trigger": "lead-filters"}
+    )
+    body = assert_fragment(response, "Data Analyst")
+    switch = body.split('<nav class="view-switch" id="view-switch"', 1)[1].split("</nav>", 1)[0]
+    assert 'hx-swap-oob="true"' in switch
+    assert 'href="/leads/?q=analyst"' in switch and 'href="/leads/?view=list&amp;q=analyst"' in switch

@@ -111,3 +111,27 @@ def test_found_at_stays_hidden_when_the_form_comes_back_with_a_mistake(
     expect(dialog.get_by_text("Pick a date from 1900 to 2200.")).to_be_visible()
     expect(found_at).to_be_hidden()
     assert console_errors == []
+
+
+@pytest.mark.parametrize("path, fill, saved, heading", [
+    ("/leads/new/", {"#id_organization_name": "Acme", "#id_role": "Data Analyst"}, "Save lead", "Add a lead"),
+    ("/events/new/", {"#id_name": "Tuesday Job Club"}, "Save", "Add an event or group"),
+])
+def test_add_another_on_the_form_as_a_page_of_its_own(
+    live_server, page: Page, console_errors, path, fill, saved, heading
+):
+    # Opened as a plain link (no dialog), "Add another" brings a fresh form in place.
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("load")
+    for field, value in fill.items():
+        page.locator(field).fill(value)
+    page.get_by_role("button", name=saved).click()
+    page.get_by_role("button", name="Add another").click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.locator("main form")).to_have_count(1)  # in the page, not in a dialog over it
+    expect(page.locator("dialog#modal")).to_be_hidden()
+    for field in fill:
+        expect(page.locator(field)).to_have_value("")
+    assert console_errors == []

@@ -36,6 +36,7 @@ from contacts.pickers import picked_contact, recent_contacts
 from contacts.views import keep_in_touch_context
 from followups.forms import CustomFollowUpForm
 from followups.models import OPEN, FollowUp, Heartbeat, open_first
+from followups.models import Status as FollowUpStatus
 from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
 from jobs.models import Lead
@@ -230,8 +231,18 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Outreach.objects.for_user(request.user).filter(contact=contact)
         .select_related("meeting")[:OUTREACH_LIMIT]
     ) if contact.has_outreach else []
+    # Meetings still to come are planned, not interactions: listed apart, first.
+    now = timezone.now()
+    planned = sorted((m for m in meetings if m.starts_at > now), key=lambda m: m.starts_at)
+    # A follow-up done about them (a call made, a note sent) was an interaction too.
+    last_interaction = max(
+        filter(None, [contact.last_interaction_at, *(
+            f.completed_at for f in followups if f.status == FollowUpStatus.DONE
+        )]),
+        default=None,
+    )
     timeline = sorted(
-        [("meeting", m.starts_at, m) for m in meetings]
+        [("meeting", m.starts_at, m) for m in meetings if m.starts_at <= now]
         # A closed follow-up on the day it was closed (a call made early, or closed by
         # the meeting that made it moot, is not in the future on its due day).
         + [("followup", f.completed_at or f.due_at, f) for f in followups if not f.is_open],
@@ -243,6 +254,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts/detail.html",
         {
             "contact": contact,
+            "last_interaction": last_interaction,
+            "planned": planned,
             "timeline": timeline,
             "timeline_earlier": timeline[SHOWN_FIRST:],
             "due": due,

@@ -133,3 +133,22 @@ def test_a_closed_follow_up_is_in_the_timeline_on_the_day_it_was_closed(client_l
 def test_who_referred_them_says_to_whom(client_logged_in, john):
     body = client_logged_in.get(contact_url(john)).content.decode()
     assert "Sara Smith</a> referred you to John on " in body
+
+
+def test_a_planned_meeting_is_not_a_last_interaction_and_a_call_made_is(client_logged_in, user):
+    olivia = make_contact(user, "Olivia Martin")
+    planned = make_meeting(user, [olivia], starts_at=timezone.now() + timedelta(days=5),
+                           purpose="informational interview")
+    page = client_logged_in.get(contact_url(olivia)).content.decode()
+    assert "none logged yet" in page and "Nothing yet." not in page
+    section = page.split('id="timeline-title"', 1)[1].split("</section>", 1)[0]
+    assert 'data-entry="planned"' in section and planned.get_absolute_url() in section
+    assert 'data-entry="meeting"' not in section
+
+    called = timezone.now() - timedelta(days=2)
+    make_followup(user, title="Call Olivia, mention Sara", kind="referral_call", contact=olivia,
+                  status=Status.DONE, due_at=called, completed_at=called)
+    page = client_logged_in.get(contact_url(olivia)).content.decode()
+    assert "none logged yet" not in page
+    facts = page.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+    assert "Last interaction</dt><dd>" in facts and "2\xa0days ago" in facts

@@ -319,6 +319,8 @@ def test_dashboard_query_count_holds(client_logged_in, user, profile, django_ass
     assert len(context["overdue"]) + len(context["due_today"]) == QUEUE_LIMIT
     assert len(context["upcoming"]) == UPCOMING_LIMIT  # the week ahead shows its first few
     assert context["counts"]["upcoming"] == 67
+    # and says how many more, not leaving them unmentioned
+    assert f"and {67 - UPCOMING_LIMIT} more in the next 7 days" in response.content.decode()
     assert len(context["upcoming_meetings"]) == 5
 
 

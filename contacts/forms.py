@@ -149,7 +149,7 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Organization.objects.for_user(self.user).filter(name__iexact=name)
+        clash = Organization.objects.for_user(self.user).same_name(name)
         if clash.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("You have an organization of this name already.")
         return name

@@ -65,10 +65,16 @@ class OrganizationQuerySet(OwnedQuerySet):
         name = " ".join(name.split())
         if not name:
             return None
-        existing = self.for_user(user).filter(name__iexact=name).first()
+        existing = self.for_user(user).same_name(name).order_by("pk").first()
         if existing or not create:
             return existing or Organization(user=user, name=name)
         return self.create(user=user, name=name)
+
+    def same_name(self, name: str) -> OrganizationQuerySet:
+        """Those called `name` whatever the case and accents: "école polytechnique" and
+        "Ecole Polytechnique" are "École Polytechnique" (SQLite's own case folding, as
+        its `iexact`, knows ASCII letters alone)."""
+        return self.filter(Exact(Folded("name"), Folded(Value(name))))
 
     def search(self, query: str) -> OrganizationQuerySet:
         """Name containing `query`, case-insensitively (PostgreSQL: its trigram index)."""

@@ -760,16 +760,26 @@ def test_organization_create_saves(client_logged_in, user):
     assertContains(client_logged_in.get(response["Location"]), "Saved Initech Ltd.")
 
 
-def test_organization_create_rejects_a_name_in_use_whatever_its_case(client_logged_in, user):
-    make_organization(user, "Initech")
+@pytest.mark.parametrize("existing, typed", [
+    ("Initech", "INITECH"),
+    ("École Polytechnique", "école polytechnique"),  # a capital outside ASCII (SQLite too)
+    ("Öresund AB", "öresund ab"),
+    ("Nestlé", "Nestle"),  # typed without its accent
+])
+def test_organization_create_rejects_a_name_in_use_whatever_its_case(
+    client_logged_in, user, existing, typed
+):
+    make_organization(user, existing)
 
-    response = client_logged_in.post(NEW_ORGANIZATION, organization_form(name="INITECH"))
+    response = client_logged_in.post(NEW_ORGANIZATION, organization_form(name=typed))
 
     assertContains(
         response, "You have an organization of this name already.", status_code=422
     )
-    assertContains(response, 'value="INITECH"', status_code=422)
+    assertContains(response, f'value="{typed}"', status_code=422)
     assert Organization.objects.count() == 1
+    # A person or a lead at it is at the same one.
+    assert Organization.objects.named(user, typed) == Organization.objects.get()
 
 
 def test_organization_create_allows_a_name_another_user_has(client_logged_in, user, other_user):

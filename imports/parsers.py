@@ -1,4 +1,5 @@
-"""Reading the files people export from LinkedIn, Google, Outlook and their phones.
+"""Reading the files people export from LinkedIn, Google, Outlook, their phones and
+netcrm itself.
 
 The format is told from the file itself: a vCard begins with BEGIN:VCARD; a CSV is
 known by its header row (LinkedIn puts a few lines of "Notes:" before it). Each
@@ -27,6 +28,7 @@ from vobject.base import ParseError, getLogicalLines, parseLine
 from contacts.identity import normal_email, normal_phone, normal_url
 from contacts.models import Source, link_href
 from netcrm.lib.text import CONTROL_CHARACTERS
+from portability.exports import FORMULA_STARTS
 
 NAME_LENGTH = 200
 TEXT_LENGTH = 10_000
@@ -115,7 +117,7 @@ def decode(data: bytes) -> str:
 
 
 def read(data: bytes) -> Parsed:
-    """The records of a LinkedIn, Google or Outlook CSV, or a vCard file."""
+    """The records of a LinkedIn, Google, Outlook or netcrm CSV, or a vCard file."""
     text = decode(data)
     if text.lstrip().upper().startswith("BEGIN:VCARD"):
         return Parsed("vCard", list(read_vcards(text)))
@@ -280,7 +282,38 @@ class OutlookCsv(CsvFormat):
         )
 
 
-CSV_FORMATS: list[CsvFormat] = [LinkedIn(), GoogleCsv(), OutlookCsv()]
+class NetcrmCsv(CsvFormat):
+    """netcrm's own "Contacts for a spreadsheet": exported, put right in a spreadsheet,
+    brought back (portability/exports.py writes it)."""
+
+    label = "netcrm contacts CSV"
+    SOURCES = {label.casefold(): value for value, label in Source.choices}
+
+    def matches(self, header):
+        return {"name", "organization", "title", "email", "phone", "how you met"} <= header
+
+    def record(self, row, line):
+        cell = {name: as_typed(value) for name, value in row.items()}
+        return Record(
+            line=line, name=one_line(cell.get("name")),
+            organization=one_line(cell.get("organization")), title=one_line(cell.get("title")),
+            emails=emails_in(split_values(cell.get("email"), ",")),
+            phones=phones_in(split_values(cell.get("phone"), ",")),
+            urls=urls_in(split_values(cell.get("links"), "\n")),
+            notes=many_lines(cell.get("notes")),
+            tags=[one_line(t, 90) for t in split_values(cell.get("tags"), ",")],
+            source=self.SOURCES.get((cell.get("how you met") or "").strip().casefold(), str(Source.KNEW)),
+        )
+
+
+def as_typed(value: str | None) -> str:
+    """A cell as the person typed it: the export's quote before what a spreadsheet
+    would run as a formula ("'+1 503 555 0142") taken off again."""
+    value = value or ""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+CSV_FORMATS: list[CsvFormat] = [LinkedIn(), GoogleCsv(), OutlookCsv(), NetcrmCsv()]
 
 
 def find_header(text: str) -> tuple[CsvFormat, str, int] | None:
@@ -303,7 +336,7 @@ def read_csv(text: str) -> Parsed:
     if found is None:
         first = one_line(next((line for line in text.splitlines() if line.strip()), ""), 80)
         raise Unreadable(
-            "a CSV without the columns of a LinkedIn, Google or Outlook export "
+            "a CSV without the columns of a LinkedIn, Google, Outlook or netcrm export "
             f"(its first line: “{first}”)."
         )
     fmt, delimiter, skipped = found

@@ -566,3 +566,32 @@ def test_a_name_only_row_imported_again_is_a_question_not_a_second_contact(user)
     make_contact(user, "Other Person", organization="Acme")
     other = services.preview(user, file.replace(b"Noemail", b"Other"), "google.csv").batch
     assert other.rows[0]["action"] == CREATE
+
+
+def test_netcrm_s_own_spreadsheet_export_comes_back_as_it_went(user, other_user):
+    # Export "Contacts for a spreadsheet", put it right in a spreadsheet, import it.
+    from portability.exports import contacts_csv
+
+    acme = make_organization(user, "Acme Analytics")
+    sara = make_contact(user, "Sara Smith", organization=acme, title="Data Lead",
+                        email="sara@acme.example", phone="+1 503 555 0142", source="event",
+                        links="https://www.linkedin.com/in/sara-smith", notes="Knows everyone.\nCall mornings.")
+    sara.tags.add("mentor", "data")
+    make_contact(user, "=cmd|' /C calc'!A0", email="x@example.com")  # a spreadsheet would run it: quoted out, back
+    exported = contacts_csv(user).encode()
+    assert b"'+1 503 555 0142" in exported
+
+    batch = import_now(other_user, exported, filename="contacts.csv")
+    assert batch.format == "netcrm contacts CSV" and batch.created_count == 2
+    again = Contact.objects.for_user(other_user).select_related("organization").get(name="Sara Smith")
+    assert (again.organization.name, again.title, again.email, again.phone) == (
+        "Acme Analytics", "Data Lead", "sara@acme.example", "+1 503 555 0142"
+    )
+    assert again.source == "event" and "linkedin.com/in/sara-smith" in again.links
+    assert "Knows everyone.\nCall mornings." in again.notes
+    assert sorted(again.tags.names()) == ["data", "mentor"]
+    assert Contact.objects.for_user(other_user).filter(name="=cmd|' /C calc'!A0").exists()
+
+    # The same file again, into the account it came from: nobody twice.
+    again = import_now(user, exported, filename="contacts.csv")
+    assert again.created_count == 0 and Contact.objects.for_user(user).count() == 2

@@ -43,9 +43,9 @@ from jobs.models import Lead
 from jobs.reach import who_i_know_at
 from meetings.models import Meeting
 from netcrm.lib import generations
+from netcrm.lib.fold import Folded
 from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
-from netcrm.lib.fold import Folded
 from outreach.models import Outreach
 from reciprocity.services import ledger_for
 from referrals import graph

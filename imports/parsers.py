@@ -287,7 +287,6 @@ class NetcrmCsv(CsvFormat):
     brought back (portability/exports.py writes it)."""
 
     label = "netcrm contacts CSV"
-    SOURCES = {label.casefold(): value for value, label in Source.choices}
 
     def matches(self, header):
         return {"name", "organization", "title", "email", "phone", "how you met"} <= header
@@ -302,8 +301,12 @@ class NetcrmCsv(CsvFormat):
             urls=urls_in(split_values(cell.get("links"), "\n")),
             notes=many_lines(cell.get("notes")),
             tags=[one_line(t, 90) for t in split_values(cell.get("tags"), ",")],
-            source=self.SOURCES.get((cell.get("how you met") or "").strip().casefold(), str(Source.KNEW)),
+            source=SOURCE_BY_LABEL.get((cell.get("how you met") or "").strip().casefold(), self.source),
         )
+
+
+# "How you met" as the export writes it (its label), back to its value.
+SOURCE_BY_LABEL = {label.casefold(): value for value, label in Source.choices}
 
 
 def as_typed(value: str | None) -> str:

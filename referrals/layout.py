@@ -22,6 +22,7 @@ LAYER_GAP = 22  # between layers, above the layer's label
 GROUP_GAP = 30  # between the blocks of a forest's trees
 LABEL_HEIGHT = 20
 PAD = 6
+GAP_MARGIN = 2  # a line through a gap between boxes keeps this clear of each
 
 
 # Label sizes in viewBox units; static/css/app.css sets the same on .name, .name.tight, .org.
@@ -209,11 +210,39 @@ def layered_layout(
 
 
 def _line(source: Box, target: Box, boxes: Iterable[Box], rows: list[float]) -> Line:
-    line = _path(source, target, boxes)
+    line = _around(source, target, boxes) or _path(source, target, boxes)
     top, bottom = sorted((source.y, target.y))
-    if any(top < row < bottom for row in rows):
+    if line.d.count("L") == 0 and any(top < row < bottom for row in rows):
         return replace(line, far=True)
     return line
+
+
+def _around(source: Box, target: Box, boxes: Iterable[Box]) -> Line | None:
+    """A referral down past rows of other people (a layer wrapped onto rows, a tree
+    deeper than its neighbour): through a gap between their boxes, the one nearest the
+    way it goes, instead of behind someone (where it read as theirs). None when it
+    passes no row, or no gap runs through every row it passes."""
+    between = [b for b in boxes if b.y > source.bottom and b.bottom < target.y]
+    if not between:
+        return None
+    blocked = sorted((b.x - GAP_MARGIN, b.x + b.width + GAP_MARGIN) for b in between)
+    free, start = [], GAP_MARGIN
+    for left, right in blocked:
+        if left > start:
+            free.append((start, left))
+        start = max(start, right)
+    if start < VIEW_WIDTH - GAP_MARGIN:
+        free.append((start, VIEW_WIDTH - GAP_MARGIN))
+    if not free:
+        return None
+    aim = (source.cx + target.cx) / 2
+    gx = round(min((min(max(aim, a), b) for a, b in free), key=lambda x: abs(x - aim)), 1)
+    x1, y1, x2, y2 = source.cx, source.bottom, target.cx, target.y
+    top, bottom = min(b.y for b in between), max(b.bottom for b in between)
+    down, on = round((top - y1) / 2, 1), round((y2 - bottom) / 2, 1)
+    d = (f"M{x1} {y1} C{x1} {y1 + down:.1f} {gx} {top - down:.1f} {gx} {top} "
+         f"L{gx} {bottom} C{gx} {bottom + on:.1f} {x2} {y2 - on:.1f} {x2} {y2}")
+    return Line(source.id, target.id, d, back=False)
 
 
 def _path(source: Box, target: Box, boxes: Iterable[Box]) -> Line:

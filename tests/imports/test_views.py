@@ -139,6 +139,7 @@ def test_the_similar_name_decision_from_the_page(client_logged_in, user):
     assert "The same person?" in body
     assert 'name="row-0" value="different" checked' in body
     assert "The same person as Priya Ramen" in body
+    assert "Priya Ramen (" in body and "%) at the same organization." in body
     client_logged_in.post(reverse("imports:confirm", args=[batch.pk]), {"row-0": "0"})
     services.run_import(batch.pk)
     priya.refresh_from_db()
@@ -239,3 +240,11 @@ def test_wrong_methods_are_405(client_logged_in, user):
 def test_login_required(client):
     response = client.get(reverse("imports:import-list"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_similar_name_without_an_organization_is_not_said_to_share_one(client_logged_in, user):
+    make_contact(user, "Priya Ramen")
+    data = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\nPriya,Ramen,,,,,01 Dec 2026\r\n"
+    client_logged_in.post(reverse("imports:upload"), {"file": SimpleUploadedFile("Connections.csv", data)})
+    body = client_logged_in.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "%), neither with an organization." in body and "at the same organization." not in body

@@ -199,7 +199,7 @@ class Insights:
         def share(part: int, whole: int) -> str:
             """Of the period's own counts: an interview in it may come from an
             application before it, so a share is at most all of them."""
-            return f"{round(100 * min(part, whole) / whole)}%" if whole else "—"
+            return f"{round(100 * min(part, whole) / whole)}%"
 
         # Of the answered requests: one asked this morning is no "no" yet, and one that
         # got no answer is none.
@@ -219,10 +219,15 @@ class Insights:
             said.append(f"{plural(by['asked'], 'request')} for a meeting got no answer")
         if by["met"]:
             said.append(f"{by['referrals'] / by['met']:.1f} referrals a meeting")
-        said.append(f"{share(by['warm'], by['referrals'])} of referrals came with a warm intro")
-        said.append(f"{share(by['applied'], by['leads'])} of leads became applications")
-        said.append(f"{share(by['interviews'], by['applied'])} of applications led to an interview")
-        said.append(f"{share(by['offers'], by['interviews'])} of interviews led to an offer")
+        # A share of nothing says nothing ("— of referrals…"): left out.
+        for part, whole, words in [
+            ("warm", "referrals", "of referrals came with a warm intro"),
+            ("applied", "leads", "of leads became applications"),
+            ("interviews", "applied", "of applications led to an interview"),
+            ("offers", "interviews", "of interviews led to an offer"),
+        ]:
+            if by[whole]:
+                said.append(f"{share(by[part], by[whole])} {words}")
         return said
 
 

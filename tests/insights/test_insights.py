@@ -283,6 +283,16 @@ def test_goals_are_changed_and_bad_ones_keep_what_was_typed(client_logged_in, us
     response = client_logged_in.post(GOALS, {"meetings": "0", "referrals_per_meeting": "abc"})
     assert response.status_code == 422
     assert 'value="0"' in text(response) and 'value="abc"' in text(response)
+    assert "At least one meeting a week" in text(response) and "A number, such as 1 or 1.5." in text(response)
+    for meetings, referrals, said in [
+        ("-3", "1", "At least one meeting a week"),  # the column's own bound said "0"
+        ("51", "1", "At most 50 a week."),
+        ("3", "1.25", "One decimal at most, such as 1.5."),
+        ("3", "12", "At most 9.9 referrals a meeting."),
+    ]:
+        response = client_logged_in.post(GOALS, {"meetings": meetings, "referrals_per_meeting": referrals})
+        assert response.status_code == 422 and said in text(response), said
+        assert "Ensure" not in text(response)
     response = client_logged_in.post(GOALS, {"meetings": "5", "referrals_per_meeting": "1.5"})
     assert response.url == PAGE
     goal = WeeklyGoal.objects.get(user=user)
@@ -344,3 +354,9 @@ def test_a_request_still_waiting_is_no_no_yet(user, profile):
     assert "50% of your answered requests for a meeting got a yes; 1 still waiting" in (
         insights(user, profile).steps()
     )
+
+
+def test_a_new_account_is_told_no_share_of_nothing(user, profile):
+    steps = insights(user, profile).steps()
+    assert not any("—" in step for step in steps)
+    assert not any("of leads became applications" in step for step in steps)

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import batched
+from urllib.parse import unquote
 
 import vobject
 from django.db.models import QuerySet
@@ -124,8 +125,20 @@ def vcard(contact: Contact) -> vobject.base.Component:
         card.add("email").value = contact.email
     if contact.phone:
         card.add("tel").value = contact.phone
+    # Their other addresses and numbers (a phone's card gives several; netcrm keeps the
+    # first of each in its own field, the rest as mailto: and tel: links) go back as
+    # addresses and numbers, not lost: an address book knows them so.
+    had = {contact.email.casefold(), contact.phone}
     for text, href in contact.link_list:
-        if href and not href.lower().startswith(("mailto:", "tel:")):
+        if not href:
+            continue
+        scheme, _, rest = href.partition(":")
+        scheme, value = scheme.lower(), unquote(rest.split("?")[0]).strip()
+        if scheme in ("mailto", "tel"):
+            if value and value.casefold() not in had:
+                had.add(value.casefold())
+                card.add("email" if scheme == "mailto" else "tel").value = value
+        else:
             card.add("url").value = href
     tags = tag_names(contact)
     if tags:

@@ -74,7 +74,8 @@ def test_vcard_parses_back_with_every_field(user, other_user):
     sara = make_contact(
         user, ODD, organization="Acme, Inc.; Labs", title="Head of Data",
         email="sara@example.com", phone="+1 555 0100", tags=["data", "old, friend"],
-        links="linkedin.com/in/sara\nhttps://sara.example.com\nmailto:sara@example.com\njavascript:alert(1)",
+        links="linkedin.com/in/sara\nhttps://sara.example.com\nmailto:sara@example.com\njavascript:alert(1)"
+              "\nmailto:sara@work.example\ntel:+15550102",
         notes="Line one\nLine two; with, punctuation",
     )
     bare = make_contact(user, "Cher")
@@ -89,8 +90,10 @@ def test_vcard_parses_back_with_every_field(user, other_user):
     assert card.n.value.family == ODD.split()[-1]
     assert card.org.value == ["Acme, Inc.; Labs"]
     assert card.title.value == "Head of Data"
-    assert card.email.value == "sara@example.com"
-    assert card.tel.value == "+1 555 0100"
+    # The first address and number, then the others a phone's card gave (kept as
+    # mailto: and tel: links), each once.
+    assert [e.value for e in card.contents["email"]] == ["sara@example.com", "sara@work.example"]
+    assert [t.value for t in card.contents["tel"]] == ["+1 555 0100", "+15550102"]
     assert sorted(u.value for u in card.contents["url"]) == [
         "https://linkedin.com/in/sara", "https://sara.example.com",
     ]

@@ -54,7 +54,7 @@ def phone_digits(query: str) -> str:
 # Titles before a name, which a note does not greet them by ("Hi Dr.,").
 HONORIFICS = frozenset({
     "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev", "fr", "hon",
-    "mme", "mlle", "m", "herr", "frau", "sr", "sra", "srta", "dott", "ing",
+    "mme", "mlle", "herr", "frau", "sr", "sra", "srta", "dott",
 })
 
 

@@ -225,8 +225,7 @@ def snooze(request: HttpRequest, pk: int) -> HttpResponse:
             "followup": FollowUp.objects.with_subjects().get(pk=followup.pk),
             # Said under the date box it is about (at the top of the card, it was
             # scrolled out of a phone's dialog), which the dialog focuses.
-            "snooze_choices": SNOOZE_CHOICES,
-        "upcoming_days": UPCOMING_DAYS, "snooze_error": error, "typed": typed,
+            "snooze_choices": SNOOZE_CHOICES, "snooze_error": error, "typed": typed,
         }
         if wants_fragment(request) and _in_place(request, followup):
             # The menu it was asked from shows the mistake, with the date typed.

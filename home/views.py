@@ -128,13 +128,13 @@ def _dashboard_body(request: HttpRequest, key: str | None, limit: int) -> str:
 @vary_on_headers("HX-Request")
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if wants_fragment(request) and request.GET.get("part") == "panel":
+        return HttpResponse(_panel(request)[0])  # after a meeting logged in the modal
     limit = whole_number(request.GET.get("limit", "")) or QUEUE_LIMIT
     # The plain page, and the queue's refresh while it shows the first page, are
     # what the kept body holds.
     key = _kept_key(request) if limit <= QUEUE_LIMIT and set(request.GET) <= {"limit", "v"} else None
     kept = _kept(key)
-    if wants_fragment(request) and request.GET.get("part") == "panel":
-        return HttpResponse(_panel(request)[0])  # after a meeting logged in the modal
     if wants_fragment(request):
         version = request.GET.get("v")
         if kept and version == kept[2]:

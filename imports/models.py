@@ -98,12 +98,16 @@ class ImportBatch(OwnedModel):
     def get_absolute_url(self) -> str:
         return reverse_pk("imports:batch", self.pk)
 
-    def rekey(self, new_key: Callable[[str, Any], Any]) -> list[str]:
+    # What `rekey` rewrites.
+    REKEYED = ("rows", "decisions", "created_ids", "created_organization_ids", "filled",
+               "trash_entry_id")
+
+    def rekey(self, new_key: Callable[[str, Any], Any]) -> None:
         """After a restore into another account: the contacts and organizations its
         JSON names by key (what Undo takes back, the preview's links) become the
         restored rows' keys; `new_key(model label, old key)` is None for a row the
         backup did not hold (deleted since). The Trash is not restored: where Undo put
-        them is gone. Returns the fields rewritten."""
+        them is gone. Rewrites the fields REKEYED, unsaved."""
         def contact(old):
             return new_key("contacts.contact", old) if old else old
 
@@ -112,8 +116,8 @@ class ImportBatch(OwnedModel):
                 if row.get(name):
                     row[name] = contact(row[name])
             row["similar"] = [
-                similar | {"id": contact(similar["id"])} for similar in row.get("similar", [])
-                if contact(similar.get("id"))
+                similar | {"id": pk} for similar in row.get("similar", [])
+                if (pk := contact(similar.get("id")))
             ]
         # A decision is a contact's key, or 0 / -row (no one: new, or skipped).
         self.decisions = {
@@ -129,8 +133,6 @@ class ImportBatch(OwnedModel):
             str(pk): fields for old, fields in self.filled.items() if (pk := contact(old))
         }
         self.trash_entry_id = None
-        return ["rows", "decisions", "created_ids", "created_organization_ids", "filled",
-                "trash_entry_id"]
 
     @property
     def running(self) -> bool:

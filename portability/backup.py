@@ -463,26 +463,23 @@ class _Restorer:
         made, what Undo takes back) made the new rows' keys, by the model's `rekey`:
         the rows of every model are in by now."""
         def new_key(label: str, old):
-            if not _is_key(old):
+            """The new key of the row `old` named (a number, or its text as a JSON
+            object's key), None for one the file does not hold."""
+            try:
+                return self.new_pk[self.labels[label]].get(int(old))
+            except (TypeError, ValueError):
                 return None
-            known = self.new_pk[self.labels[label]]
-            for key in (old, str(old), int(old) if str(old).isdigit() else None):
-                if key in known:
-                    return known[key]
-            return None
 
         for model in self.models:
             if not hasattr(model, "rekey") or not self.new_pk[model]:
                 continue
             rows = list(model._base_manager.filter(pk__in=self.new_pk[model].values()))
-            fields = []
             try:
                 for row in rows:
-                    fields = row.rekey(new_key)
+                    row.rekey(new_key)
             except (AttributeError, TypeError, ValueError, KeyError) as error:
                 raise self.damaged(model, error) from error
-            if fields:
-                model._base_manager.bulk_update(rows, fields, batch_size=BATCH)
+            model._base_manager.bulk_update(rows, model.REKEYED, batch_size=BATCH)
 
     def link_later(self) -> None:
         """The links to rows that came later in the file, now that they are in: an

@@ -5,7 +5,9 @@ The same person is the same email address, the same phone number or the same
 profile URL, each compared in a normal form (case, spaces, country codes, the many
 spellings of a LinkedIn address). A similar name is never enough to call two records
 one person — two John Smiths are two people — but a similar name at the same
-organization is worth asking the user about (rapidfuzz scores the likeness).
+organization is worth asking the user about (rapidfuzz scores the likeness), and so
+is the very same name where one of the two is at no organization (nothing tells them
+apart; the add form asks the same: ContactQuerySet.already_there).
 
 Imports use it to never create anyone twice; the duplicates page and merging use it
 to find who already is.
@@ -26,6 +28,8 @@ import phonenumbers
 from django.conf import settings
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
+
+from netcrm.lib.fold import fold
 
 # Names at least this alike (0-100, token order ignored) at one organization are worth a question.
 SIMILAR_NAME_SCORE = 88
@@ -135,9 +139,12 @@ def name_key(name: str) -> str:
     return default_process(name or "")
 
 
+@lru_cache(maxsize=50_000)
 def namesake_key(name: str) -> str:
-    """A name as the very same name: its words, in any case, without punctuation."""
-    return " ".join(name_key(name).split())
+    """A name as the very same name: its words, whatever their case and accents (as
+    the add form compares names: netcrm.lib.fold), without punctuation. Kept per
+    process: the duplicates page makes one for each contact."""
+    return " ".join(name_key(fold(name)).split())
 
 
 @lru_cache(maxsize=10_000)
@@ -271,7 +278,8 @@ def similar_names(group: tuple[tuple[int, str, str], ...]) -> tuple[Pair, ...]:
 def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     """Pairs of a user's contacts that are, or may be, one person: a shared email,
     phone or profile URL (sure), or a similar name at one organization, or the very
-    same name at none (a question). Two queries; the name comparison is within each
+    same name where one or both are at none (a question; the same name at two
+    organizations is two people). Two queries; the name comparison is within each
     organization.
 
     The rows are read once, in order of id, into what the pairs need alone (who has
@@ -296,7 +304,8 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     first_owner: dict[Key, int] = {}
     shared: dict[Key, list[int]] = {}  # the keys of more than one, owners in order of id
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    namesakes: dict[str, list[int]] = defaultdict(list)  # at no organization, by name
+    # Everyone by name, and whether they are at an organization.
+    namesakes: dict[str, list[tuple[int, bool]]] = defaultdict(list)
     for pk, name, organization_id, email, phone, links in rows:
         for key in saved_keys(email, phone, links, region):
             if (owner := first_owner.setdefault(key, pk)) != pk:
@@ -304,8 +313,8 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
         if organization_id in at:
             key, organization = at[organization_id]
             groups[key].append((pk, sorted_name(name), organization))
-        elif key := namesake_key(name):
-            namesakes[key].append(pk)
+        if key := namesake_key(name):
+            namesakes[key].append((pk, organization_id in at))
     pairs: dict[tuple[int, int], Pair] = {}
     for key, ids in shared.items():
         for i, first in enumerate(ids[:-1]):
@@ -315,8 +324,11 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
         if len(group) > 1:
             for pair in similar_names(tuple(group)):
                 pairs.setdefault((pair.first, pair.second), pair)
-    for ids in namesakes.values():  # the very same name, and nothing else to tell them by
-        for i, first in enumerate(ids[:-1]):
-            for second in ids[i + 1:]:
-                pairs.setdefault((first, second), Pair(first, second, "the same name", False))
+    for people in namesakes.values():
+        # The very same name, and no organization to tell them apart: one of the two is
+        # at none. (Both at one organization: compared there; at two: two people.)
+        for i, (first, at_one) in enumerate(people[:-1]):
+            for second, at_other in people[i + 1:]:
+                if not (at_one and at_other):
+                    pairs.setdefault((first, second), Pair(first, second, "the same name", False))
     return sorted(pairs.values(), key=lambda p: (not p.sure, p.first, p.second))

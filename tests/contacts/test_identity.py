@@ -133,10 +133,26 @@ def test_the_very_same_name_at_no_organization_is_a_question(user):
     first = make_contact(user, "Noemail Person")
     second = make_contact(user, "noemail  person")
     make_contact(user, "Noemail Persons")  # another name: not asked
-    make_contact(user, "Noemail Person", organization="Acme")  # at an organization
     pairs = [p for p in likely_duplicates(user) if not p.sure]
     assert [(p.first, p.second, p.reason) for p in pairs] == [
         (first.pk, second.pk, "the same name")
+    ]
+
+
+def test_the_very_same_name_is_a_question_when_one_of_the_two_is_at_no_organization(user):
+    """As the add form asks (whatever the case and accents): Sara Smith at Acme and
+    Sara Smith at none may be one person; Sara Smith at Acme and at Globex are two."""
+    acme = make_contact(user, "Sara Smith", organization="Acme")
+    make_contact(user, "Sara Smith", organization="Globex")  # two organizations: two people
+    none = make_contact(user, "sara smith")
+    jose = make_contact(user, "José Núñez", organization="Acme")
+    jose_none = make_contact(user, "Jose Nunez")
+    pairs = [p for p in likely_duplicates(user) if not p.sure]
+    globex = Contact.objects.get(user=user, organization__name="Globex")
+    assert [(p.first, p.second, p.reason) for p in pairs] == [
+        (acme.pk, none.pk, "the same name"),
+        (globex.pk, none.pk, "the same name"),
+        (jose.pk, jose_none.pk, "the same name"),
     ]
 
 

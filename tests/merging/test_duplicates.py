@@ -81,6 +81,29 @@ def test_the_pairs_are_kept_until_a_contact_or_an_organization_changes(
     assert "1 pair to look at" in text(client_logged_in.get(URL))
 
 
+def test_the_same_name_at_an_organization_and_at_none_is_asked_as_the_add_form_asks(
+    client_logged_in, user
+):
+    """The add form warns of Sara Smith at Acme when Sara Smith is typed with no
+    organization; the duplicates page offers the two, once added, as well."""
+    from accounts.submissions import FIELD
+
+    acme = make_contact(user, "Sara Smith", organization="Acme")
+    added = client_logged_in.post(reverse("contacts:create-contact"), {
+        "name": "Sara Smith", "source": "knew", FIELD: "5d6a1f0e-2b8c-4e7a-9c1d-3f4e5a6b7c8d",
+    })
+    assert "Already in your contacts?" in text(added)
+    added = client_logged_in.post(reverse("contacts:create-contact"), {
+        "name": "Sara Smith", "source": "knew", "same_ok": "1",
+        FIELD: "5d6a1f0e-2b8c-4e7a-9c1d-3f4e5a6b7c8d",
+    })
+    assert added.status_code == 302
+    none = Contact.objects.get(user=user, organization=None)
+    page = text(client_logged_in.get(URL))
+    assert "1 pair to look at" in page and "the same name" in page
+    assert f'name="first" value="{acme.pk}"' in page and f'name="second" value="{none.pk}"' in page
+
+
 def test_the_contact_list_links_to_it(client_logged_in):
     assert f'href="{URL}"' in text(client_logged_in.get(reverse("contacts:contact-list")))
 

@@ -99,14 +99,19 @@ def merge_contact(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MergeForm(form_data(request), kept=kept, other=other)
     if request.method == "POST" and form.is_valid():
-        into = kept.name  # as it was called before the merge
+        was = kept.name  # as it was called before the merge
         try:
             kept, entry, _ = merge(request.user, kept.pk, other.pk, form.picks())
         except AlreadyMerged:
             messages.info(request, "Merged already.")
             return redirect(kept)
-        # Said once, with its Undo (the Trash keeps it afterwards, as every removal).
-        offer(request, f"Merged {other.name} into {into}.", entry.get_restore_url())
+        # Said once, with its Undo (the Trash keeps it afterwards, as every removal),
+        # naming the person as they are now: the other's name may be the one kept.
+        said = (
+            f"Merged {other.name} into {kept.name}." if kept.name == was
+            else f"Merged {was} and {other.name} into {kept.name}."
+        )
+        offer(request, said, entry.get_restore_url())
         return redirect(kept)
     context = {
         "kept": kept, "other": other, "form": form, "newer": newer(kept, other),

@@ -182,6 +182,17 @@ def test_merging_moves_everything_in_one_go(client_logged_in, user, world):
     assert page.count("Merged Al Park into Alan Park.") == 1  # said once, with its Undo
 
 
+def test_the_merge_names_the_person_as_they_are_after_it(client_logged_in, world):
+    """Al Park's name picked over Alan Park's: the page it lands on says who they are now."""
+    alan, al = world["alan"], world["al"]
+    response = client_logged_in.post(merge_url(alan), {"contact": al.pk, "name": "other"})
+    assert response.status_code == 302 and response.url == alan.get_absolute_url()
+    page = text(client_logged_in.get(response.url))
+    assert "<h1>Al Park" in page
+    assert "Merged Alan Park and Al Park into Al Park." in page
+    assert "into Alan Park" not in page
+
+
 def test_a_merge_undone_from_the_trash_leaves_everything_exactly_as_before(client_logged_in, user, world):
     alan, al = world["alan"], world["al"]
     before = snapshot()

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -7,9 +5,8 @@ from django.utils.functional import cached_property
 from contacts.models import EVENT_SOURCES, Contact, Note, Organization
 from contacts.services import sync_keep_in_touch
 from netcrm.lib.fold import Folded
-from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.forms import DATETIME_LOCAL, CheckedFormMixin
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 CADENCES = [
     (30, "Every 30 days (monthly)"),
     (60, "Every 60 days"),
@@ -171,6 +168,8 @@ class CadenceForm(CheckedFormMixin, forms.Form):
 class NoteForm(CheckedFormMixin, forms.ModelForm):
     """Log a call, an email or a note: it counts as being in touch."""
 
+    past_only = {"happened_at": "log it once it has happened."}
+
     class Meta:
         model = Note
         fields = ["body", "happened_at"]
@@ -193,10 +192,7 @@ class NoteForm(CheckedFormMixin, forms.ModelForm):
         when.input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
     def clean_happened_at(self):
-        happened_at = self.cleaned_data["happened_at"] or timezone.now()
-        if happened_at > timezone.now() + timedelta(minutes=5):
-            raise forms.ValidationError("That is in the future: log it once it has happened.")
-        return happened_at
+        return self.cleaned_data["happened_at"] or timezone.now()
 
 
 class KeepInTouchByTagForm(CheckedFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from django.utils import dateformat, timezone
 from contacts.models import Contact
 from events.models import Event, EventVisit
 from meetings.forms import ContactsField
-from netcrm.lib.forms import CheckedFormMixin, not_to_come
+from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
 
 
@@ -34,6 +34,8 @@ class EventForm(PeopleMixin, CheckedFormMixin, forms.ModelForm):
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="People you met there",
     )
+    # Not yet been: leave it empty ("I went" is on the event's page once you have).
+    past_only = {"went_on": "leave it empty until you have been."}
 
     class Meta:
         model = Event
@@ -63,10 +65,6 @@ class EventForm(PeopleMixin, CheckedFormMixin, forms.ModelForm):
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
-    def clean_went_on(self):
-        # Not yet been: leave it empty ("I went" is on the event's page once you have).
-        return not_to_come(self.cleaned_data["went_on"], "leave it empty until you have been.")
-
     def save(self, commit: bool = True) -> Event:
         event = super().save(commit=False)
         event.user = self.user
@@ -80,6 +78,8 @@ class EventForm(PeopleMixin, CheckedFormMixin, forms.ModelForm):
 
 class VisitForm(CheckedFormMixin, forms.ModelForm):
     """I went again: today unless another day is given."""
+
+    past_only = {"on": "log it once you have been."}
 
     class Meta:
         model = EventVisit
@@ -99,9 +99,7 @@ class VisitForm(CheckedFormMixin, forms.ModelForm):
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self):
-        return not_to_come(self.cleaned_data["on"], "log it once you have been.") or (
-            timezone.localdate()
-        )
+        return self.cleaned_data["on"] or timezone.localdate()
 
 
 class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):

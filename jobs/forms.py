@@ -9,7 +9,7 @@ from contacts.models import Contact, Organization
 from jobs.models import TARGETS, Lead, Outcome, Source, Status
 from jobs.services import save_lead
 from meetings.forms import ContactsField
-from netcrm.lib.forms import CheckedFormMixin, not_to_come
+from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
 from netcrm.lib.fold import Folded
 
@@ -29,6 +29,7 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="People involved",
     )
+    past_only = {"found_on": "when did you find it?"}
 
     class Meta:
         model = Lead
@@ -96,9 +97,6 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
 
     def clean_role(self) -> str:
         return " ".join(self.cleaned_data["role"].split())
-
-    def clean_found_on(self):
-        return not_to_come(self.cleaned_data["found_on"], "when did you find it?")
 
     def clean(self):
         cleaned = super().clean()

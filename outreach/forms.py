@@ -1,21 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 
 from contacts.forms import ContactOrNewPersonMixin
 from contacts.models import Contact, Source
-from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.forms import DATETIME_LOCAL, CheckedFormMixin
 from outreach.models import Answer, Outreach
 from outreach.services import log_outreach
 from referrals.models import Referral
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-# A request logged a little ahead of the server's clock is still "now".
-CLOCK_SLACK = timedelta(minutes=5)
 
 
 class ReferralChoiceField(forms.ModelChoiceField):
@@ -39,6 +34,7 @@ class OutreachForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
         empty_label="Nobody: no name to drop",
         help_text="Who suggested you talk to them: their name opens the request.",
     )
+    past_only = {"asked_at": "when did you ask?"}
 
     class Meta:
         model = Outreach
@@ -78,12 +74,6 @@ class OutreachForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
     @property
     def offers_referral(self) -> bool:
         return self.contact is not None and self.fields["referral"].queryset.exists()
-
-    def clean_asked_at(self):
-        asked_at = self.cleaned_data["asked_at"]
-        if asked_at > timezone.now() + CLOCK_SLACK:
-            raise forms.ValidationError("That is still to come: when did you ask?")
-        return asked_at
 
     def clean_length_minutes(self) -> int:
         minutes = self.cleaned_data["length_minutes"]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 
@@ -9,12 +7,9 @@ from contacts.forms import ContactOrNewPersonMixin
 from contacts.models import Contact, Source
 from reciprocity.models import InboundRequest
 from reciprocity.services import ANSWERS, log_request
-from netcrm.lib.forms import CheckedFormMixin
+from netcrm.lib.forms import DATETIME_LOCAL, CheckedFormMixin
 
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-# A request logged a little ahead of the server's clock is still "now".
-CLOCK_SLACK = timedelta(minutes=5)
 
 
 class InboundRequestForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
@@ -26,6 +21,7 @@ class InboundRequestForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelF
     new_contact_organization = forms.CharField(
         label="Their organization", required=False, max_length=200
     )
+    past_only = {"received_at": "when did they ask?"}
 
     class Meta:
         model = InboundRequest
@@ -51,12 +47,6 @@ class InboundRequestForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelF
             self.initial.setdefault(
                 "received_at", timezone.localtime().replace(second=0, microsecond=0)
             )
-
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        if received_at > timezone.now() + CLOCK_SLACK:
-            raise forms.ValidationError("That is still to come: when did they ask?")
-        return received_at
 
     def save(self, commit: bool = True) -> InboundRequest:
         inbound = super().save(commit=False)

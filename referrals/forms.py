@@ -5,7 +5,7 @@ from django import forms
 from contacts.models import Contact, Organization, Source
 from referrals.models import IntroStatus, Referral
 from referrals.services import save_referral
-from netcrm.lib.forms import CheckedFormMixin, not_to_come
+from netcrm.lib.forms import CheckedFormMixin
 
 
 class ReferralRowForm(CheckedFormMixin, forms.Form):
@@ -204,5 +204,4 @@ class ReferralForm(CheckedFormMixin, forms.ModelForm):
         fields = ["referrer", "reason", "intro_status", "progress", "referred_on"]
         widgets = {"referred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def clean_referred_on(self):
-        return not_to_come(self.cleaned_data["referred_on"], "when did they refer you?")
+    past_only = {"referred_on": "when did they refer you?"}

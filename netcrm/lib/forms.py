@@ -3,7 +3,8 @@ text may carry.
 
 `CheckedFormMixin` goes first in every form's bases. It gives each date and
 date-time field the accepted range (and says so in its help text and in the
-browser's date picker), and refuses NUL and other control characters in every
+browser's date picker), the range of a field named in the form's `past_only` ending
+today (or now) where the user is, and refuses NUL and other control characters in every
 field that takes text, whatever its class: a choice, a tag list, a field that
 skips Django's own NUL check. PostgreSQL refuses NUL in text; a year out of range
 overflows when it is converted to UTC or shown in another timezone.
@@ -11,7 +12,7 @@ overflows when it is converted to UTC or shown in another timezone.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ from netcrm.lib.text import CONTROL_CHARACTERS
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 DATE_RANGE = f"Any date from {EARLIEST.year} to {LATEST.year}."
+# A moment logged a little ahead of the server's clock (the phone's runs fast) is still "now".
+CLOCK_SLACK = timedelta(minutes=5)
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 # A tag's name and the slug taggit makes from it (which may grow: "ﷺ" is 18 letters
 # once normalised; a clash adds "_1") fit their 100-character columns with room.
@@ -45,7 +49,7 @@ def check_no_control_characters(value) -> None:
         )
 
 
-def check_date_range(value) -> None:
+def check_date_range(value, until: str = str(LATEST.year)) -> None:
     """The date lies in the accepted range, in the timezone it was typed in and in the
     user's (a moment typed at +14:00 on 1 January 1900 is 31 December 1899 in London,
     where its page would show it and its form refuse it)."""
@@ -59,7 +63,7 @@ def check_date_range(value) -> None:
             days.append(date.min)
     if not all(EARLIEST <= day <= LATEST for day in days):
         raise ValidationError(
-            f"Pick a date from {EARLIEST.year} to {LATEST.year}.", code="date_range"
+            f"Pick a date from {EARLIEST.year} to {until}.", code="date_range"
         )
 
 
@@ -76,10 +80,18 @@ def check_tags(names: list[str]) -> None:
 
 
 class CheckedFormMixin:
-    """Checks every field of the form for what its column or the clock cannot hold."""
+    """Checks every field of the form for what its column or the clock cannot hold.
+
+    `past_only` names the date and date-time fields that have to have happened, each
+    with the question its refusal asks ({"found_on": "when did you find it?"})."""
+
+    past_only: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, question in self.past_only.items():
+            if name in self.fields:  # not every use of a form shows every field
+                self.fields[name].past_only = question
         for form_field in self.fields.values():
             checked(form_field)
 
@@ -89,27 +101,52 @@ class CheckedFormMixin:
         super().full_clean()
 
 
-def not_to_come(day: date | None, question: str) -> date | None:
-    """`day`, unless it is after today where the user is (the request's timezone): a
-    day that has to have happened ("That is still to come: when did you find it?")."""
-    if day and day > timezone.localdate():
-        raise ValidationError(f"That is still to come: {question}", code="future")
-    return day
+class NotToCome:
+    """The validator of a past-only field, in place of `check_date_range`: a day no
+    later than today where the user is (the request's timezone), a moment no later
+    than now ("That is still to come: when did you find it?"), and neither before
+    1900. Its `latest()` is what it accepts, for the browser's picker."""
+
+    def __init__(self, question: str):
+        self.question = question
+
+    @staticmethod
+    def latest(form_field: forms.Field) -> date | datetime:
+        if isinstance(form_field, forms.DateTimeField):
+            return timezone.localtime(timezone.now() + CLOCK_SLACK)
+        return timezone.localdate()
+
+    def __call__(self, value) -> None:
+        if isinstance(value, datetime):
+            late = value > timezone.now() + CLOCK_SLACK
+        else:
+            late = isinstance(value, date) and value > timezone.localdate()
+        if late:
+            raise ValidationError(f"That is still to come: {self.question}", code="future")
+        check_date_range(value, until="today")
 
 
 def checked(form_field: forms.Field) -> forms.Field:
     """Add the shared checks to one field (also for fields a form adds later)."""
     if check_no_control_characters not in form_field.validators:
         form_field.validators.append(check_no_control_characters)
-    if isinstance(form_field, (forms.DateField, forms.DateTimeField)):
-        if check_date_range not in form_field.validators:
+    if isinstance(form_field, (forms.DateField, forms.DateTimeField)) and not any(
+        v is check_date_range or isinstance(v, NotToCome) for v in form_field.validators
+    ):
+        moment = isinstance(form_field, forms.DateTimeField)
+        if question := getattr(form_field, "past_only", None):
+            form_field.validators.append(NotToCome(question))
+            latest = NotToCome.latest(form_field)
+            hint = "Any time up to now." if moment else "Any date up to today."
+        else:
             form_field.validators.append(check_date_range)
-            form_field.help_text = " ".join(filter(None, [str(form_field.help_text), DATE_RANGE]))
-            if isinstance(form_field, forms.DateTimeField):
-                bounds = {"min": f"{EARLIEST}T00:00", "max": f"{LATEST}T23:59"}
-            else:
-                bounds = {"min": str(EARLIEST), "max": str(LATEST)}
-            form_field.widget.attrs = bounds | form_field.widget.attrs
+            latest, hint = datetime.combine(LATEST, datetime.max.time()), DATE_RANGE
+        form_field.help_text = " ".join(filter(None, [str(form_field.help_text), hint]))
+        if moment:
+            bounds = {"min": f"{EARLIEST}T00:00", "max": latest.strftime(DATETIME_LOCAL)}
+        else:
+            bounds = {"min": str(EARLIEST), "max": f"{latest:%Y-%m-%d}"}
+        form_field.widget.attrs = bounds | form_field.widget.attrs
     if isinstance(form_field, TagField) and not isinstance(form_field, CheckedTagField):
         form_field.__class__ = CheckedTagField
     return form_field

@@ -706,7 +706,9 @@ def test_a_note_in_the_future_is_refused_and_keeps_what_was_typed(client_logged_
     sara = make_contact(user)
     when = local(timezone.now() + timedelta(days=2))
     response = client_logged_in.post(note_url(sara), {"body": "Lunch", "happened_at": when})
-    body = assert_full_page(response, "That is in the future", status=422)
+    body = assert_full_page(
+        response, "That is still to come: log it once it has happened.", status=422
+    )
     assert "Lunch</textarea>" in body
     assert not Note.objects.exists()
     sara.refresh_from_db()

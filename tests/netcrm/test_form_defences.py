@@ -6,21 +6,28 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Profile
 from contacts.models import Contact
+from jobs.models import Lead
 from meetings.models import Meeting
 from netcrm.lib.forms import CheckedFormMixin
+from outreach.models import Outreach
 from tests.factories import make_followup
 from tests.helpers import HTMX, text
+from tests.jobs.test_views import lead_form
 from tests.meetings.test_views import meeting_form
+from tests.outreach.test_views import ask_form
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +86,67 @@ def test_the_form_says_which_dates_it_accepts(client_logged_in):
     body = text(client_logged_in.get(LOG))
     assert "Any date from 1900 to 2200." in body
     assert 'min="1900-01-01T00:00"' in body and 'max="2200-12-31T23:59"' in body
+
+
+# A day or moment that has to have happened: accepted up to today (now) where the user
+# is, and the hint and the picker say so. Kiritimati is a day ahead of UTC for most of
+# it, Etc/GMT+12 a day behind: whatever the hour, the server's own date is wrong in one.
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_a_past_only_date_takes_any_day_up_to_today_where_the_user_is(
+    client_logged_in, user, zone
+):
+    in_timezone(user, zone)
+    today = timezone.localdate(timezone=ZoneInfo(zone))
+    body = text(client_logged_in.get(reverse("jobs:add-lead")))
+    assert f'max="{today}"' in body and 'min="1900-01-01"' in body
+    assert "Any date up to today." in body
+    assert "2200" not in body  # no date of the form goes that far
+
+    tomorrow = str(today + timedelta(days=1))
+    response = client_logged_in.post(reverse("jobs:add-lead"), lead_form(found_on=tomorrow))
+    assert response.status_code == 422
+    assert "That is still to come: when did you find it?" in text(response)
+    response = client_logged_in.post(reverse("jobs:add-lead"), lead_form(found_on=str(today)))
+    assert response.status_code == 302
+    assert Lead.objects.get().found_on == today
+
+
+def test_a_past_only_date_before_1900_says_what_it_takes(client_logged_in, user):
+    response = client_logged_in.post(reverse("jobs:add-lead"), lead_form(found_on="1850-01-01"))
+    assert response.status_code == 422
+    assert "Pick a date from 1900 to today." in text(response)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_a_past_only_moment_takes_any_time_up_to_now_where_the_user_is(
+    client_logged_in, user, zone
+):
+    in_timezone(user, zone)
+    before = timezone.localtime(timezone.now(), ZoneInfo(zone))
+    body = text(client_logged_in.get(reverse("outreach:add-outreach")))
+    after = timezone.localtime(timezone.now(), ZoneInfo(zone))
+    assert "Any time up to now." in body and "2200" not in body
+    allowed = {f'max="{(t + timedelta(minutes=5)):%Y-%m-%dT%H:%M}"' for t in (before, after)}
+    assert any(attr in body for attr in allowed), allowed
+
+    later = f"{after + timedelta(minutes=15):%Y-%m-%dT%H:%M}"
+    response = client_logged_in.post(reverse("outreach:add-outreach"), ask_form(user, asked_at=later))
+    assert response.status_code == 422
+    assert "That is still to come: when did you ask?" in text(response)
+    latest = f"{before + timedelta(minutes=5):%Y-%m-%dT%H:%M}"  # the page's max, at the latest
+    response = client_logged_in.post(reverse("outreach:add-outreach"), ask_form(user, asked_at=latest))
+    assert response.status_code == 302
+    assert Outreach.objects.count() == 1
+
+
+def test_every_past_only_field_is_a_date_of_its_form():
+    past_only = [(c, name) for c in project_forms() for name in getattr(c, "past_only", {})]
+    assert len(past_only) >= 7, past_only  # found on, referred on, went (twice), asked, noted, received
+    for form_class, name in past_only:
+        field = form_class.base_fields.get(name)
+        assert isinstance(field, (forms.DateField, forms.DateTimeField)), (form_class, name)
 
 
 def test_snoozing_past_the_range_is_refused(client_logged_in, user):

@@ -42,6 +42,11 @@ class Unreadable(Exception):
     """Not a file netcrm can read; the message says why, for the person who sent it."""
 
 
+class NoPeople(Unreadable):
+    """A file netcrm can read with nobody in it (a CSV of its header row alone); the
+    message is a whole sentence."""
+
+
 @dataclass
 class Record:
     """One person as a file describes them, in netcrm's terms."""
@@ -120,8 +125,14 @@ def read(data: bytes) -> Parsed:
     """The records of a LinkedIn, Google, Outlook or netcrm CSV, or a vCard file."""
     text = decode(data)
     if text.lstrip().upper().startswith("BEGIN:VCARD"):
-        return Parsed("vCard", list(read_vcards(text)))
-    return read_csv(text)
+        parsed = Parsed("vCard", list(read_vcards(text)))
+        only = ""
+    else:
+        parsed = read_csv(text)
+        only = ", only its header row"
+    if not parsed.records:
+        raise NoPeople(f"This file has no people in it{only}: there is nothing to import.")
+    return parsed
 
 
 # --- CSV ------------------------------------------------------------------------------

@@ -49,15 +49,20 @@ def test_dry_run_changes_nothing_and_sees_across_files(user):
 
 
 def test_unknown_user_and_unreadable_files(user, tmp_path):
+    header = tmp_path / "header.csv"
+    header.write_bytes(sample("google.csv").splitlines(keepends=True)[0])
     with pytest.raises(CommandError, match="No user called 'nobody'"):
         run("--user", "nobody", str(SAMPLES / "google.csv"))
     with pytest.raises(CommandError, match="Some files could not be imported"):
         out = StringIO()
         try:
             call_command("import_contacts", "--user", "alice", str(SAMPLES / "garbage.bin"),
-                         str(tmp_path / "missing.csv"), str(SAMPLES / "v4.vcf"), stdout=out, stderr=out)
+                         str(tmp_path / "missing.csv"), str(SAMPLES / "v4.vcf"), str(header),
+                         stdout=out, stderr=out)
         finally:
             text = out.getvalue()
+            assert ("header.csv: This file has no people in it, only its header row: there is "
+                    "nothing to import.") in text
             assert "garbage.bin: not a file netcrm can read: it is not text" in text
             assert "missing.csv: can't open it" in text
             assert "v4.vcf (vCard): 1 row" in text

@@ -248,3 +248,25 @@ def test_a_similar_name_without_an_organization_is_not_said_to_share_one(client_
     client_logged_in.post(reverse("imports:upload"), {"file": SimpleUploadedFile("Connections.csv", data)})
     body = client_logged_in.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
     assert "%), neither with an organization." in body and "at the same organization." not in body
+
+
+# A file with nobody in it ---------------------------------------------------------------
+
+LINKEDIN_HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+TOMAS = (b"Tom\xc3\xa1s,Oliveira,https://www.linkedin.com/in/tomas-oliveira-demo,"
+         b"tomas.oliveira@example.com,\"Contoso, Ltd.\",Head of Analytics,\r\n")
+ADA = b"Ada,Lovelace,https://www.linkedin.com/in/ada-demo,ada@example.com,Analytical,Engineer,\r\n"
+
+
+@pytest.mark.parametrize("data", [
+    LINKEDIN_HEADER,
+    b"Notes:\r\n\"Some notes LinkedIn writes\"\r\n\r\n" + LINKEDIN_HEADER + b"\r\n,,,,,,\r\n\r\n",
+    sample("google.csv").splitlines(keepends=True)[0],
+])
+def test_a_file_of_its_header_row_alone_says_it_has_no_people(client_logged_in, data):
+    response = upload(client_logged_in, "Connections.csv", data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "This file has no people in it, only its header row: there is nothing to import." in body
+    assert "not a file netcrm can read" not in body
+    assert not ImportBatch.objects.exists()

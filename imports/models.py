@@ -161,24 +161,45 @@ class ImportBatch(OwnedModel):
         call the same person is someone new)."""
         return self.count(CREATE) + self.count(SIMILAR)
 
+    @cached_property
+    def nothing_new(self) -> int:
+        """In the preview: rows of people already in netcrm that bring nothing to add
+        (services.foresee)."""
+        return sum(1 for row in self.rows if row["action"] == MATCH and row.get("nothing_new"))
+
     @property
     def to_write(self) -> int:
         """Rows that create or change someone."""
-        return sum(self.count(a) for a in (CREATE, MATCH, SIMILAR))
+        return sum(self.count(a) for a in (CREATE, MATCH, SIMILAR)) - self.nothing_new
+
+    @property
+    def nothing_to_import(self) -> str:
+        """In the preview, when importing would write nothing: why, in a sentence (the
+        page then offers no import)."""
+        if self.to_write:
+            return ""
+        if not self.total:
+            return "This file has no people in it: there is nothing to import."
+        if self.count(SKIP) == self.total:
+            return "Every row of this file has a problem (see below): there is nothing to import."
+        if self.count(SKIP):
+            return ("Nothing to import: everyone in this file is in netcrm already with "
+                    "nothing new to add, or has a problem (see below).")
+        return ("Nothing to import: everyone in this file is in netcrm already, with "
+                "nothing new to add.")
 
     @property
     def confirm_label(self) -> str:
         """The preview's button. A file of people you all have already says it fills
         them in (not "Import 2 contacts", as if adding two); with someone new, how many
         are new and how many filled in ("Import 3 new contacts, fill in 1"); with a
-        similar name, whom the user may call someone new or not, every row it writes."""
-        new, known = self.created_count, self.count(MATCH)
+        similar name, whom the user may call someone new or not, every row it writes.
+        With nothing to write, the page offers no button (`nothing_to_import`)."""
+        new, known = self.created_count, self.count(MATCH) - self.nothing_new
         if self.count(SIMILAR):  # new or not is the user's to say on this page
             return f"Import {self.to_write} contact{'' if self.to_write == 1 else 's'}"
         if new and known:
             return f"Import {new} new contact{'' if new == 1 else 's'}, fill in {known}"
         if new:
             return f"Import {new} new contact{'' if new == 1 else 's'}"
-        if known:
-            return f"Import: fill in {known} contact{'' if known == 1 else 's'} you have"
-        return "Import (nothing new)"
+        return f"Import: fill in {known} contact{'' if known == 1 else 's'} you have"

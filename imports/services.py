@@ -167,6 +167,7 @@ def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index
         )
     index = index if index is not None else Index.for_user(user, region())
     rows = plan([r.as_dict() for r in parsed.records], index, seen=seen)
+    foresee(user, rows)
     batch = ImportBatch(
         user=user, filename=filename[:200] or "contacts", format=parsed.format, rows=rows,
         counts=count(rows), total=len(rows),
@@ -174,6 +175,24 @@ def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index
     if save:
         batch.save()
     return Preview(batch, parsed, rows)
+
+
+def foresee(user, rows: list[dict]) -> None:
+    """Each row of someone already in netcrm learns what importing it would fill in on
+    them as they are now (`fills`), and whether that is nothing (`nothing_new`: every
+    field it brings they have already, or the file leaves empty), so the preview
+    offers no "fill in" for it. One query, when the file names anyone you have."""
+    matched = [row for row in rows if row["action"] == MATCH]
+    if not matched:
+        return
+    known = Contact.objects.for_user(user).in_bulk({row["target"] for row in matched})
+    for row in matched:
+        contact, record = known.get(row["target"]), row["record"]
+        # Where they work, if the file says and they have no organization yet (never saved).
+        at = Organization(pk=0, name=record["organization"]) if organization_key(
+            record["organization"]) else None
+        row["fills"] = sorted(fill(contact, record, at)) if contact else []
+        row["nothing_new"] = not row["fills"]
 
 
 # --- Confirming, importing ------------------------------------------------------------

@@ -71,9 +71,12 @@ def test_the_preview_button_says_what_the_import_will_do(user):
     import_now(user, "linkedin_connections.csv")
     again = services.preview(user, sample("linkedin_connections.csv"), "c.csv").batch
     assert again.created_count == 0 and again.count(MATCH) > 1
-    assert again.confirm_label == f"Import: fill in {again.count(MATCH)} contacts you have"
-    again.counts = {SKIP: 1}
-    assert again.confirm_label == "Import (nothing new)"
+    # The same file again brings nothing new: no "fill in", and no import offered.
+    assert again.nothing_new == again.count(MATCH) and again.to_write == 0
+    assert again.nothing_to_import.startswith("Nothing to import: everyone in this file")
+    again.rows[0]["nothing_new"] = False
+    del again.nothing_new
+    assert again.confirm_label == "Import: fill in 1 contact you have"
 
 
 def test_importing_the_same_file_again_adds_nothing(user):

@@ -250,12 +250,54 @@ def test_a_similar_name_without_an_organization_is_not_said_to_share_one(client_
     assert "%), neither with an organization." in body and "at the same organization." not in body
 
 
-# A file with nobody in it ---------------------------------------------------------------
+# What the preview offers -------------------------------------------------------------
 
 LINKEDIN_HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
 TOMAS = (b"Tom\xc3\xa1s,Oliveira,https://www.linkedin.com/in/tomas-oliveira-demo,"
          b"tomas.oliveira@example.com,\"Contoso, Ltd.\",Head of Analytics,\r\n")
 ADA = b"Ada,Lovelace,https://www.linkedin.com/in/ada-demo,ada@example.com,Analytical,Engineer,\r\n"
+
+
+def tomas(user, **fields) -> Contact:
+    return make_contact(
+        user, "Tomás Oliveira", organization="Contoso, Ltd.", email="tomas.oliveira@example.com",
+        links="https://www.linkedin.com/in/tomas-oliveira-demo", **({"title": "Head of Analytics"} | fields),
+    )
+
+
+def preview_page(client, data: bytes) -> str:
+    response = upload(client, "Connections.csv", data)
+    assert response.status_code == 302
+    return client.get(response["Location"]).content.decode()
+
+
+def test_someone_you_have_with_nothing_new_is_not_offered_a_fill_in(client_logged_in, user):
+    tomas(user)
+    body = preview_page(client_logged_in, LINKEDIN_HEADER + TOMAS + ADA)
+    assert "Import 1 new contact<" in body and "fill in" not in body
+    assert "1</strong> already in netcrm (nothing new to add)" in body
+    assert "Nothing new to add: importing leaves them as they are." in body
+
+
+def test_a_file_of_people_you_have_with_nothing_new_offers_no_import(client_logged_in, user):
+    tomas(user)
+    body = preview_page(client_logged_in, LINKEDIN_HEADER + TOMAS)
+    assert "Nothing to import: everyone in this file is in netcrm already, with nothing new to add." in body
+    assert reverse("imports:confirm", args=[ImportBatch.objects.get().pk]) not in body
+    assert 'class="confirm-import"' not in body
+    assert "Discard this file" in body
+
+
+def test_someone_you_have_with_something_new_says_what_it_fills_in(client_logged_in, user):
+    sara = tomas(user, title="")
+    body = preview_page(client_logged_in, LINKEDIN_HEADER + TOMAS)
+    assert "Import: fill in 1 contact you have" in body and "Will fill in: title." in body
+    batch = ImportBatch.objects.get()
+    import_now(user, LINKEDIN_HEADER + TOMAS)  # what the preview said is what it does
+    done = ImportBatch.objects.exclude(pk=batch.pk).get()
+    assert done.rows[0]["filled"] == batch.rows[0]["fills"] == ["title"]
+    sara.refresh_from_db()
+    assert sara.title == "Head of Analytics"
 
 
 @pytest.mark.parametrize("data", [

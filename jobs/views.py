@@ -247,7 +247,12 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
         )
     status, outcome = form.target()
     moved = services.move_lead(lead, status, outcome, seen=form.seen())
-    flash = f"Moved to {lead.stage}." if moved else f"It is at {lead.stage} already."
+    if moved:
+        flash = f"Moved to {lead.stage}."
+    elif (lead.status, lead.outcome) == (status, outcome):  # a double tap
+        flash = f"It is at {lead.stage} already."
+    else:  # a card from before a move made elsewhere (another tab): that move stands
+        flash = f"Nothing changed: it had already been moved to {lead.stage}."
     board = next_url(request)
     if wants_fragment(request) and board and urlsplit(board).path == reverse("jobs:lead-list"):
         # Tapped on the board: the board again, as its filters show it, the lead in its

@@ -534,6 +534,26 @@ def test_a_move_tapped_twice_on_the_board_says_so_on_the_board(client_logged_in,
     assert lead.moves.count() == 2
 
 
+@pytest.mark.parametrize("next_url", ["/leads/", ""])
+def test_a_move_on_a_stale_card_says_nothing_changed_and_where_the_lead_is(
+    client_logged_in, user, next_url
+):
+    """The lead was moved to Applied in another tab; this tab's card still shows Found."""
+    lead = make_lead(user)
+    client_logged_in.post(move_url(lead), {"to": "applied", "from_status": "found"})
+    stale = {"to": "reached_out", "from_status": "found", "next": next_url}
+    response = client_logged_in.post(move_url(lead), stale, headers=HTMX)
+    assert response.status_code == 200 and "HX-Trigger" not in response
+    page = text(response)
+    assert "Nothing changed: it had already been moved to Applied." in page
+    assert "already" not in page.replace("had already been moved", "")
+    lead.refresh_from_db()
+    assert lead.status == Status.APPLIED and lead.moves.count() == 2
+    # Without htmx: the same words, on the page it goes back to.
+    response = client_logged_in.post(move_url(lead), stale, follow=True)
+    assert "Nothing changed: it had already been moved to Applied." in text(response)
+
+
 def test_closing_a_lead_records_its_outcome(client_logged_in, user):
     lead = make_lead(user, status=Status.OFFER)
     client_logged_in.post(move_url(lead), {"to": "won", "from_status": "offer"})

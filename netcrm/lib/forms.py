@@ -105,16 +105,16 @@ class NotToCome:
     """The validator of a past-only field, in place of `check_date_range`: a day no
     later than today where the user is (the request's timezone), a moment no later
     than now ("That is still to come: when did you find it?"), and neither before
-    1900. Its `latest()` is what it accepts, for the browser's picker."""
+    1900. Its `latest()` is the moment the browser's picker may go up to (a day field:
+    that moment's day)."""
 
     def __init__(self, question: str):
         self.question = question
 
     @staticmethod
-    def latest(form_field: forms.Field) -> date | datetime:
-        if isinstance(form_field, forms.DateTimeField):
-            return timezone.localtime(timezone.now() + CLOCK_SLACK)
-        return timezone.localdate()
+    def latest(form_field: forms.Field) -> datetime:
+        slack = CLOCK_SLACK if isinstance(form_field, forms.DateTimeField) else timedelta()
+        return timezone.localtime(timezone.now() + slack)
 
     def __call__(self, value) -> None:
         if isinstance(value, datetime):
@@ -134,18 +134,21 @@ def checked(form_field: forms.Field) -> forms.Field:
         v is check_date_range or isinstance(v, NotToCome) for v in form_field.validators
     ):
         moment = isinstance(form_field, forms.DateTimeField)
+        bounds = {}
         if question := getattr(form_field, "past_only", None):
             form_field.validators.append(NotToCome(question))
             latest = NotToCome.latest(form_field)
             hint = "Any time up to now." if moment else "Any date up to today."
+            # The max moves on with the clock while the page stays open (static/js/app.js).
+            bounds["data-max-now"] = latest.strftime(DATETIME_LOCAL)
         else:
             form_field.validators.append(check_date_range)
             latest, hint = datetime.combine(LATEST, datetime.max.time()), DATE_RANGE
         form_field.help_text = " ".join(filter(None, [str(form_field.help_text), hint]))
         if moment:
-            bounds = {"min": f"{EARLIEST}T00:00", "max": latest.strftime(DATETIME_LOCAL)}
+            bounds |= {"min": f"{EARLIEST}T00:00", "max": latest.strftime(DATETIME_LOCAL)}
         else:
-            bounds = {"min": str(EARLIEST), "max": f"{latest:%Y-%m-%d}"}
+            bounds |= {"min": str(EARLIEST), "max": f"{latest:%Y-%m-%d}"}
         form_field.widget.attrs = bounds | form_field.widget.attrs
     if isinstance(form_field, TagField) and not isinstance(form_field, CheckedTagField):
         form_field.__class__ = CheckedTagField

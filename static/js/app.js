@@ -305,6 +305,30 @@
     if (form) sync(form);
   });
 
+  // A day or a moment that has to have happened (a lead's "Found on", an outreach's
+  // "When"): the server sends its max as it was then, today or now where the user is
+  // (`data-max-now`, to the minute). While the page stays open the max moves on with
+  // the clock, as the server's does: a time typed an hour after the page came is not
+  // refused by the browser. The browser's own clock counts the time gone by, not the
+  // hour it shows (a phone's may be wrong, or in another timezone).
+  const sentAt = new WeakMap();
+  const seen = (root) => {
+    root.querySelectorAll("input[data-max-now]").forEach((input) => {
+      if (!sentAt.has(input)) sentAt.set(input, Date.now());
+    });
+  };
+  document.addEventListener("htmx:load", (event) => seen(event.target));
+  seen(document);
+  const pad = (n) => String(n).padStart(2, "0");
+  document.addEventListener("focusin", (event) => {
+    const input = event.target;
+    if (!input.matches || !input.matches("input[data-max-now]") || !sentAt.has(input)) return;
+    const [y, mo, d, h, mi] = input.dataset.maxNow.split(/[-T:]/).map(Number);
+    const now = new Date(new Date(y, mo - 1, d, h, mi).getTime() + Date.now() - sentAt.get(input));
+    const day = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+    input.max = input.type === "date" ? day : `${day}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  });
+
   // A logged meeting's follow-ups (its thank-you, its referrals' calls) are made by the
   // worker a moment after the save: the queue asks again soon after, not only in a
   // minute (each ask sends the queue's version; nothing changed is a 204, no swap).

@@ -3,6 +3,7 @@ see the drafted request, tap their answer and get the reply to “we're not hiri
 without a reload."""
 
 import os
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from netcrm.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERNAME
 from outreach.models import Answer, Outreach
+from tests.browser.helpers import log_in
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,4 +48,24 @@ def test_ask_in_the_modal_then_answer_with_one_tap(live_server, page: Page, cons
     expect(page.locator("#reply-draft")).to_contain_text("I'm not asking for a job")
     ask = Outreach.objects.get(contact__name="Priya Natarajan")
     assert ask.answer == Answer.NOT_HIRING and ask.channel == "phone"
+    assert console_errors == []
+
+
+def test_when_may_go_up_to_now_while_the_form_stays_open(live_server, page: Page, console_errors):
+    """The server sends "When" with a max of now (and its five minutes' slack); a form
+    left open an hour and a half still takes a time up to now, as the server does."""
+    make_user("jordan", "a-long-pass-phrase-42")
+    page.clock.install()
+    log_in(page, live_server, "jordan", "a-long-pass-phrase-42")
+    page.goto(live_server.url + "/outreach/")
+    page.locator("main").get_by_role("button", name="+ Ask for a meeting").click()
+    when = page.locator("dialog#modal").get_by_label("When")
+    expect(when).to_be_visible()
+    sent = datetime.strptime(when.get_attribute("max"), "%Y-%m-%dT%H:%M")
+    assert when.get_attribute("data-max-now") == f"{sent:%Y-%m-%dT%H:%M}"
+
+    page.clock.fast_forward("01:30:00")
+    when.focus()
+    moved = datetime.strptime(when.get_attribute("max"), "%Y-%m-%dT%H:%M")
+    assert timedelta(minutes=89) <= moved - sent <= timedelta(minutes=91)
     assert console_errors == []

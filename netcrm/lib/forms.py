@@ -13,6 +13,7 @@ overflows when it is converted to UTC or shown in another timezone.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -85,7 +86,7 @@ class CheckedFormMixin:
     `past_only` names the date and date-time fields that have to have happened, each
     with the question its refusal asks ({"found_on": "when did you find it?"})."""
 
-    past_only: dict[str, str] = {}
+    past_only: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

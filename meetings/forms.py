@@ -237,7 +237,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
             return person.name.casefold(), at.casefold()
 
         new = {key(p): p for p in people if p.pk is None}
-        for row in self.referrals.forms:
+        for row in self.referrals.kept():
             referred = row.resolve(self.user)
             if referred is None:
                 continue

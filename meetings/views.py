@@ -138,7 +138,7 @@ def referral_row(request: HttpRequest) -> HttpResponse:
     index = whole_number(request.GET.get("index", ""))
     if index is None or index >= ReferralRowFormSet.max_num:
         return HttpResponse(status=204)
-    row = ReferralRowFormSet(prefix="referrals").form(prefix=f"referrals-{index}")
+    row = ReferralRowFormSet(prefix="referrals").row(index)
     return render(
         request, "meetings/log.html#new-referral-row", {"row": row, "next_index": index + 1}
     )

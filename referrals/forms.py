@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from contacts.models import Contact, Organization, Source
 from referrals.models import IntroStatus, Referral
@@ -63,8 +64,13 @@ class MeetingReferralRowForm(ReferralRowForm):
         self.fields["suggested_by"].choices = people
 
     def has_changed(self) -> bool:
-        """A row left empty stays empty, whoever its menu says (it always says someone)."""
-        return any(name != "suggested_by" for name in self.changed_data)
+        """A row left empty stays empty, whoever its menu says (it always says someone),
+        removed or not."""
+        return any(name not in ("suggested_by", DELETION_FIELD_NAME) for name in self.changed_data)
+
+    def removed(self) -> bool:
+        """Whether the row was taken out with its "Remove" (its box ticked)."""
+        return bool(self.is_bound and self[DELETION_FIELD_NAME].value())
 
     def asks_who(self) -> bool:
         """Whether the meeting has two people or more to choose from."""
@@ -72,15 +78,34 @@ class MeetingReferralRowForm(ReferralRowForm):
 
 
 class MeetingReferralFormSet(forms.BaseFormSet):
+    """The meeting's referral rows. A row taken out with its "Remove" stays in the
+    post with its box ticked (static/js/app.js), so the others keep their numbers, and
+    is neither checked nor saved."""
+
     people = ()  # the meeting's form sets the callable each row's menu draws from
+
+    @classmethod
+    def get_deletion_widget(cls):
+        return forms.CheckboxInput(attrs={"hidden": True})  # ticked by "Remove"
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "people": self.people}
 
+    def row(self, index: int) -> MeetingReferralRowForm:
+        """One more empty row, the `index`th, as the formset draws its own."""
+        return self._construct_form(index)
+
+    def kept(self) -> list[MeetingReferralRowForm]:
+        """The rows not removed (once validated)."""
+        return [
+            row for row in self.forms
+            if not (hasattr(row, "cleaned_data") and self._should_delete_form(row))
+        ]
+
 
 ReferralRowFormSet = forms.formset_factory(
     MeetingReferralRowForm, formset=MeetingReferralFormSet, extra=1, max_num=12,
-    absolute_max=12,
+    absolute_max=12, can_delete=True,
 )
 
 
@@ -89,7 +114,7 @@ def check_referral_rows(formset, referrer_of, user) -> bool:
     already. `referrer_of(row)` is (the referrer's name, the saved referrer or None)."""
     seen: set[tuple[str, str]] = set()
     ok = True
-    for row in formset.forms:
+    for row in formset.kept():
         name = row.cleaned_data.get("name", "") if hasattr(row, "cleaned_data") else ""
         if not name or "suggested_by" in row.errors:
             continue

@@ -299,6 +299,22 @@
     const form = formOf(remove);
     if (form) setTimeout(() => sync(form), 0);
   }, true);
+  // A referral row's "Remove": the row goes, all but its box, ticked, so that the server
+  // leaves it out and the rows after it keep their numbers (as the server draws a
+  // removed row when the form comes back with a mistake). Focus moves on to "+ Another
+  // referral", not lost with the button.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-remove-referral]");
+    const row = button && button.closest(".referral-row");
+    const removed = row && row.querySelector("input[name$='-DELETE']");
+    if (!removed) return;
+    const form = formOf(row);
+    removed.checked = true;
+    row.replaceChildren(removed);
+    row.hidden = true;
+    const add = form && form.querySelector("#add-referral");
+    if (add) add.focus();
+  });
   // A chip or a referral row swapped in.
   document.addEventListener("htmx:afterSettle", (event) => {
     const form = formOf(event.target) || (event.target.querySelector && event.target.querySelector("form"));

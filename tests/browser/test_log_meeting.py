@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from followups.models import FollowUp, Status
+from referrals.models import Referral
 from tests.browser.helpers import answered, closed, log_in
 from tests.conftest import make_user, wait_for
 
@@ -93,11 +94,59 @@ def test_log_meeting_without_javascript_keeps_what_was_typed(
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_text("Who did you meet?").last).to_be_visible()
     expect(page.get_by_label("Notes")).to_have_value("Talked about the data team")
+    # "+ Another referral" and "Remove" need JavaScript: its one row is emptied instead.
+    expect(page.get_by_role("button", name="Remove this referral")).to_be_hidden()
     page.get_by_text("Someone new", exact=True).click()  # a plain disclosure: no JavaScript needed
     page.get_by_label("New person's name").fill("Alan Ames")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("heading", name="Coffee with Alan Ames")).to_be_visible()
     context.close()
+
+
+def test_a_referral_row_removed_is_gone_and_not_saved(live_server, page: Page, console_errors):
+    """Each referral row has its "Remove", a button big enough for a thumb and reached
+    from the keyboard. The row goes, the form sent back with a mistake does not bring it
+    back, and only the rows left are saved (a removed self-referral is no mistake)."""
+    make_user("jordan")
+    log_in(page, live_server, "jordan")
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    rows = dialog.locator(".referral-row")
+    shown = dialog.locator(".referral-row:visible")
+    rows.nth(0).get_by_label("Who should you talk to?").fill("John Public")
+    dialog.get_by_role("button", name="+ Another referral").click()
+    rows.nth(1).get_by_label("Who should you talk to?").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Another referral").click()
+    rows.nth(2).get_by_label("Who should you talk to?").fill("Alan Ames")
+    remove = rows.nth(1).get_by_role("button", name="Remove this referral")
+    box = remove.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(shown).to_have_count(2)
+    expect(dialog.get_by_role("button", name="+ Another referral")).to_be_focused()
+    expect(dialog.get_by_label("Who should you talk to?")).to_have_count(2)
+
+    dialog.get_by_role("button", name="Save meeting").click()  # nobody chosen: a mistake
+    expect(dialog.get_by_text("Who did you meet? Pick a contact or add a new person.")).to_be_visible()
+    expect(shown).to_have_count(2)
+    expect(shown.nth(0).get_by_label("Who should you talk to?")).to_have_value("John Public")
+    expect(shown.nth(1).get_by_label("Who should you talk to?")).to_have_value("Alan Ames")
+    dialog.get_by_role("button", name="+ Another referral").click()  # the next number
+    expect(shown).to_have_count(3)
+    shown.nth(2).get_by_role("button", name="Remove this referral").click()
+    expect(shown).to_have_count(2)
+
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    expect(dialog).to_contain_text("Referrals: John Public, Alan Ames.")
+    assert sorted(Referral.objects.values_list("referrer__name", "referred__name")) == [
+        ("Sara Smith", "Alan Ames"), ("Sara Smith", "John Public"),
+    ]
+    assert console_errors == []
 
 
 def test_more_says_what_it_holds_as_it_changes(live_server, page: Page, console_errors):

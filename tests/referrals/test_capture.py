@@ -141,3 +141,59 @@ def test_referral_row_needs_login_and_get(client_logged_in):
     url = reverse("meetings:referral-row")
     assert Client().get(url).url.startswith(reverse("login"))
     assert client_logged_in.post(url).status_code == 405
+
+
+def test_a_removed_row_is_neither_checked_nor_saved(client_logged_in, user):
+    """A row taken out with "Remove" comes as its ticked box alone (app.js drops the
+    rest), or with what it held: either way only the rows left are saved, and what it
+    held (here a self-referral, a name twice, a name missing) is no mistake."""
+    data = meeting_with_referrals(
+        {"name": "John Public", "reason": "he knows everyone in town"},
+        {"DELETE": "on"},
+        {"name": "Sara Smith", "reason": "herself", "DELETE": "on"},
+        {"name": "John Public", "DELETE": "on"},
+        {"reason": "no name", "DELETE": "on"},
+        {"name": "Alan Ames"},
+    )
+    del data["referrals-1-intro_status"]  # its box alone
+    response = client_logged_in.post(LOG, data)
+    assert response.status_code == 302
+    assert sorted(Referral.objects.filter(user=user).values_list(
+        "referrer__name", "referred__name", "reason"
+    )) == [
+        ("Sara Smith", "Alan Ames", ""), ("Sara Smith", "John Public", "he knows everyone in town"),
+    ]
+    assert not Contact.objects.filter(user=user, name="").exists()
+
+
+def test_a_removed_row_stays_removed_when_the_form_comes_back(client_logged_in, user):
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "John Public"}, {"name": "Bea Bond", "DELETE": "on"}, {"name": "Alan Ames"},
+        new_contact_name="",
+    ), headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    html = response.text
+    # The row after it keeps its number; the removed one is its ticked box alone, hidden.
+    assert 'name="referrals-0-name" value="John Public"' in html
+    assert 'name="referrals-2-name" value="Alan Ames"' in html
+    assert 'name="referrals-1-name"' not in html and "Bea Bond" not in html
+    assert '<div class="referral-row" hidden><input type="checkbox" name="referrals-1-DELETE"' in html
+    assert 'name="referrals-1-DELETE" hidden id="id_referrals-1-DELETE" checked' in html
+    assert html.count("Remove this referral") == 2
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "John Public"}, {"DELETE": "on"}, {"name": "Alan Ames"},
+    ))
+    assert response.status_code == 302
+    assert sorted(Referral.objects.values_list("referred__name", flat=True)) == [
+        "Alan Ames", "John Public",
+    ]
+
+
+def test_each_row_can_be_removed(client_logged_in):
+    page = client_logged_in.get(LOG).text
+    assert 'name="referrals-0-DELETE" hidden' in page
+    assert page.count("data-remove-referral") == 1
+    added = client_logged_in.get(reverse("meetings:referral-row"), {"index": 1},
+                                 headers={"HX-Request": "true"}).text
+    assert 'name="referrals-1-DELETE" hidden' in added
+    assert ">Remove this referral</button>" in added

@@ -37,6 +37,21 @@
     }
   }, true);
 
+  // A link in the dialog that leaves the page (the person just named, the meeting just
+  // logged) takes the dialog's entry's place instead of adding one after it: one Back
+  // then comes back to the page under the dialog, not to its entry, where Back did
+  // nothing. A new tab, a download, or htmx's own link (it prevents the default) stay.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("#modal a[href]");
+    if (!link || event.defaultPrevented || event.button !== 0 || !onEntry()) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    if ((link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+    const to = new URL(link.href, location.href);
+    if (to.hash && to.href.split("#")[0] === location.href.split("#")[0]) return;
+    event.preventDefault();
+    location.replace(to.href);
+  });
+
   // A form fetched into the modal opens it; "closeModal" closes it.
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "modal-body" && !modal().open) {

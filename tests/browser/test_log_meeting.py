@@ -375,3 +375,40 @@ def test_a_dialog_opened_while_the_last_ones_step_back_is_under_way_leaves_no_st
     page.go_back()  # and then leaves the page, no step left behind
     expect(page).to_have_url(home)
     assert console_errors == []
+
+
+def test_a_link_followed_from_the_dialog_leaves_no_step_behind(
+    live_server, page: Page, console_errors
+):
+    """A link in the dialog (the person just named, the meeting just logged) leaves the
+    page: the dialog's own step in the history goes with it, so one Back comes back to
+    the page under the dialog, and the next leaves it, instead of a Back that did
+    nothing. Back still closes the dialog before that."""
+    home, meetings, dialog = dialog_over_the_meetings_page(live_server, page)
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
+    dialog.locator(".referral-row").nth(0).get_by_label("Who should you talk to?").fill("John Public")
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    dialog.get_by_role("link", name="John Public").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("John Public")
+
+    page.go_back()
+    expect(page).to_have_url(meetings)
+    expect(page.get_by_role("heading", name="Meetings", exact=True)).to_be_visible()
+    expect(dialog).to_be_hidden()
+    page.go_back()
+    expect(page).to_have_url(home)
+    expect(page.get_by_role("heading", name="Today's follow-ups")).to_be_visible()
+
+    page.go_forward()  # the meetings page again: its dialog still answers Back
+    expect(page).to_have_url(meetings)
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="+ Log meeting").click()
+    expect(dialog).to_be_visible()
+    page.go_back()
+    expect(dialog).to_be_hidden()
+    assert page.url == meetings
+    page.go_back()
+    expect(page).to_have_url(home)
+    assert console_errors == []

@@ -19,7 +19,9 @@ from meetings.models import (
     SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, searches_text,
 )
 from meetings.services import restore_suggested_questions
+from referrals import graph as referral_graph
 from referrals.forms import ReferralRowFormSet
+from referrals.views import loop_warning
 from trash.views import delete_owned
 from netcrm.lib.http import form_data, id_from, query_text, wants_fragment, whole_number
 from netcrm.lib.listing import COUNTS, PAST_DATES, Column, Sorting, list_context
@@ -40,15 +42,21 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(form_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
+        referrals = list(meeting.referrals.select_related("referred", "referrer").order_by("pk"))
+        # A referral that closes a loop is saved, and said (it may be the wrong way round).
+        loops = [
+            loop_warning(loop) for loop in referral_graph.loops_closed_by(request.user.pk, referrals)
+        ]
         if wants_fragment(request):
-            referrals = meeting.referrals.select_related("referred", "referrer").order_by("pk")
             # With several people met, each referral says whom it came from.
             several = meeting.contacts.count() > 1
             response = render(
                 request, "meetings/log.html#logged",
-                {"meeting": meeting, "referrals": referrals, "from_whom": several},
+                {"meeting": meeting, "referrals": referrals, "from_whom": several, "loops": loops},
             )
             return trigger_client_event(response, "meetingLogged", {"id": meeting.pk})
+        for loop in loops:
+            messages.warning(request, loop)
         follows = (
             "A reminder to prepare is on its way to your queue."
             if meeting.is_upcoming

@@ -8,7 +8,7 @@ walk carries a depth cap, and the path walk refuses to revisit a contact.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -338,6 +338,46 @@ def _chains(
     for grp, path in rows:
         chains.setdefault(grp, []).append([int(i) for i in reversed(path.strip(",").split(","))])
     return chains
+
+
+def loop_closed_by(user_id: int, referrer_id: int, referred_id: int) -> list[int]:
+    """The loop a referral closes: whom it refers you to led you back, directly or
+    through others, to whoever gave it (Sara named John; John, or someone John led you
+    to, had named Sara). [referrer, referred, …, referrer] along the fewest referrals;
+    [] when it closes none (within the depth cap). One query, `_edges_below` from the
+    person referred, whose walk leaves out the referrals into them (this one too)."""
+    by_referrer: dict[int, list[int]] = {}
+    for _, referrer, referred in _edges_below(user_id, referred_id, MAX_DEPTH):
+        by_referrer.setdefault(referrer, []).append(referred)
+    came_from = {referred_id: referred_id}
+    frontier = [referred_id]
+    while frontier and referrer_id not in came_from:
+        next_frontier = []
+        for person in frontier:
+            for other in by_referrer.get(person, []):
+                if other not in came_from:
+                    came_from[other] = person
+                    next_frontier.append(other)
+        frontier = next_frontier
+    if referrer_id not in came_from:
+        return []
+    back = [referrer_id]  # from the referrer back up to the person referred
+    while back[-1] != referred_id:
+        back.append(came_from[back[-1]])
+    return [referrer_id, *reversed(back)]
+
+
+def loops_closed_by(user_id: int, referrals: Iterable[Referral]) -> list[list[Contact]]:
+    """loop_closed_by for each of these referrals, each loop with its people (one query
+    a referral, and one more for the names when some loop is closed)."""
+    loops = [
+        loop for referral in referrals
+        if (loop := loop_closed_by(user_id, referral.referrer_id, referral.referred_id))
+    ]
+    if not loops:
+        return []
+    people = Contact.objects.filter(user_id=user_id).in_bulk({pk for loop in loops for pk in loop})
+    return [[people[pk] for pk in loop] for loop in loops]
 
 
 # For pages: the same answers with the people filled in, in a fixed number of queries.

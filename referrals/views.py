@@ -228,7 +228,16 @@ def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
         return render(request, template, {"form": form, "contact": contact}, status=422)
     referral = form.save()
     messages.success(request, f"Saved: {referral.referrer.name} → {referral.referred.name}.")
+    for loop in referral_graph.loops_closed_by(request.user.pk, [referral]):
+        messages.warning(request, loop_warning(loop))
     return redirect(contact)
+
+
+def loop_warning(loop: list[Contact]) -> str:
+    """Said once a referral that closes a loop is saved: saved all the same (two people
+    can name each other), but a referral entered the wrong way round shows this way."""
+    people = " → ".join(person.name for person in loop)
+    return f"That closes a loop: {people}. If one of these is the wrong way round, edit it."
 
 
 @login_required

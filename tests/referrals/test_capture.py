@@ -197,3 +197,29 @@ def test_each_row_can_be_removed(client_logged_in):
                                  headers={"HX-Request": "true"}).text
     assert 'name="referrals-1-DELETE" hidden' in added
     assert ">Remove this referral</button>" in added
+
+
+def test_a_referral_given_at_a_meeting_that_closes_a_loop_is_saved_and_said(client_logged_in, user):
+    """John had named Sara; at coffee Sara names John: saved, and the logged meeting
+    says the loop (in the dialog with htmx, as a message on the meeting's page without)."""
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    Referral.objects.create(user=user, referrer=john, referred=sara)
+    said = "That closes a loop: Sara Smith → John Public → Sara Smith."
+    response = client_logged_in.post(
+        LOG, meeting_with_referrals({"name": "John Public"}, {"name": "Alan Ames"},
+                                    new_contact_name="", new_contact_organization="",
+                                    contacts=[sara.pk]),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "Meeting logged" in response.text and said in response.text
+    assert response.text.count("closes a loop") == 1  # not Alan's
+    assert Referral.objects.filter(referrer=sara, referred=john).exists()
+
+    alan = Contact.objects.get(user=user, name="Alan Ames")
+    response = client_logged_in.post(LOG, meeting_with_referrals(
+        {"name": "Sara Smith"}, new_contact_name="", new_contact_organization="", contacts=[alan.pk],
+        starts_at="2026-11-21T10:00",
+    ), follow=True)
+    assert "That closes a loop: Alan Ames → Sara Smith → Alan Ames." in response.text

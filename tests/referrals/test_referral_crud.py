@@ -167,3 +167,44 @@ def test_login_required_and_methods(client_logged_in, user):
     assert_not_allowed(client_logged_in.get(reverse("referrals:add-referral", args=[sara.pk])), "POST")
     assert_not_allowed(client_logged_in.get(reverse("referrals:delete-referral", args=[edge.pk])), "POST")
     assert Referral.objects.filter(pk=edge.pk).exists()
+
+
+def test_a_referral_that_closes_a_loop_is_saved_with_a_warning_naming_it(client_logged_in, user):
+    """Sara named John, John named Alan; Alan naming Sara closes a loop. It is saved
+    (people can name each other), and the page says the loop, shortest way round, in
+    case one of them was entered the wrong way round."""
+    sara = make_contact(user, "Sara Smith")
+    john = make_contact(user, "John Public")
+    alan = make_contact(user, "Alan Ames")
+    bea = make_contact(user, "Bea Bond")
+    Referral.objects.create(user=user, referrer=sara, referred=john)
+    Referral.objects.create(user=user, referrer=john, referred=alan)
+    Referral.objects.create(user=user, referrer=john, referred=bea)
+    Referral.objects.create(user=user, referrer=bea, referred=alan)
+
+    response = add(client_logged_in, alan, direction="gave", name="Sara Smith", intro_status="asked")
+    assert response.status_code == 302
+    assert Referral.objects.filter(referrer=alan, referred=sara).exists()
+    page = client_logged_in.get(response.url).text
+    assert "Saved: Alan Ames → Sara Smith." in page
+    assert (
+        '<p class="message warning">That closes a loop: Alan Ames → Sara Smith → John Public'
+        " → Alan Ames. If one of these is the wrong way round, edit it.</p>"
+    ) in page
+
+    # Two people naming each other is the shortest loop.
+    response = add(client_logged_in, bea, direction="received", name="Alan Ames", intro_status="asked")
+    page = client_logged_in.get(response.url).text
+    assert "That closes a loop: Alan Ames → Bea Bond → Alan Ames." in page
+
+
+def test_a_referral_that_closes_no_loop_says_nothing_more(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    john = make_contact(user, "John Public")
+    Referral.objects.create(user=user, referrer=sara, referred=john)
+    Referral.objects.create(user=user, referrer=john, referred=make_contact(user, "Alan Ames"))
+    # Alan now named by Sara too: two ways to Alan, but no way back to Sara.
+    response = add(client_logged_in, sara, direction="gave", name="Alan Ames", intro_status="asked")
+    page = client_logged_in.get(response.url).text
+    assert "Saved: Sara Smith → Alan Ames." in page
+    assert "loop" not in page

@@ -180,7 +180,7 @@ class Index:
         self.by_key: dict[Key, Person] = {}
         self.by_org: dict[str, list[Person]] = defaultdict(list)
         self.names_by_org: dict[str, list[str]] = defaultdict(list)  # name_key of by_org's people
-        self.at_no_org: dict[str, list[Person]] = defaultdict(list)  # by namesake_key
+        self.namesakes: dict[str, list[Person]] = defaultdict(list)  # by namesake_key
         for person in people:
             self.add(person)
 
@@ -209,8 +209,8 @@ class Index:
         if org := organization_key(person.organization):
             self.by_org[org].append(person)
             self.names_by_org[org].append(name_key(person.name))
-        elif name := namesake_key(person.name):
-            self.at_no_org[name].append(person)
+        if name := namesake_key(person.name):
+            self.namesakes[name].append(person)
 
     def add_keys(self, person: Person, keys: Iterable[Key]) -> None:
         """Keys newly known to be this person's (a file's row that matched them); a key
@@ -227,20 +227,24 @@ class Index:
         return None
 
     def similar(self, name: str, organization: str, limit: int = 3) -> list[tuple[Person, int]]:
-        """People at the same organization whose name is alike; for someone at none,
-        those at none with the very same name (a name-only row of a file imported
-        twice). Each a question for the user: never the name alone merges anyone."""
+        """People at the same organization whose name is alike, and those with the very
+        same name where one of the two is at no organization (nothing tells them apart:
+        a name-only row of a file imported twice, or someone added by name alone), as
+        the duplicates page pairs them (likely_duplicates). Each a question for the
+        user: never the name alone merges anyone."""
         org = organization_key(organization)
-        if not org:
-            return [(person, 100) for person in self.at_no_org.get(namesake_key(name), [])[:limit]]
-        people = self.by_org.get(org, [])
-        if not people or not name_key(name):
-            return []
+        namesakes = [
+            person for person in self.namesakes.get(namesake_key(name), [])
+            if not (org and organization_key(person.organization))
+        ]
+        people = self.by_org.get(org, []) if org else []
         found = process.extract(
             name_key(name), self.names_by_org[org], scorer=fuzz.token_sort_ratio,
             processor=None, score_cutoff=SIMILAR_NAME_SCORE, limit=limit,
-        )
-        return [(people[index], round(score)) for _, score, index in found]
+        ) if people and name_key(name) else []
+        alike = [(people[index], round(score)) for _, score, index in found]
+        ids = {person.id for person, _ in alike}
+        return [*alike, *((p, 100) for p in namesakes if p.id not in ids)][:limit]
 
 
 @dataclass(frozen=True)  # kept and shared by similar_names

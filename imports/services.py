@@ -110,6 +110,13 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
                 {"id": p.id, "name": p.name, "organization": p.organization, "score": score}
                 for p, score in similar
             ]
+            # The very same name as someone at no organization while the other is at one
+            # (Index.similar): each says where it is, not "at the same organization".
+            row["apart"] = any(
+                bool(organization_key(p.organization))
+                != bool(organization_key(record["organization"]))
+                for p, _ in similar
+            )
             chosen = next((p for p, _ in similar if p.id == decisions.get(str(n))), None)
             if chosen is not None:
                 _same(row, seen, chosen, "you said it is the same person")

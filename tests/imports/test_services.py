@@ -565,10 +565,13 @@ def test_a_name_only_row_imported_again_is_a_question_not_a_second_contact(user)
     assert services.confirm(again, {"row-0": "0"})  # "the same person"
     services.run_import(again.pk)
     assert Contact.objects.filter(name="Noemail Person").count() == 1
-    # Someone of that name at an organization is someone else: no question.
-    make_contact(user, "Other Person", organization="Acme")
+    # Someone of that name at an organization may be them too (nothing tells the two
+    # apart, as the duplicates page and the add form ask); at another organization,
+    # someone else (test_views: the same name at two organizations).
+    at_acme = make_contact(user, "Other Person", organization="Acme")
     other = services.preview(user, file.replace(b"Noemail", b"Other"), "google.csv").batch
-    assert other.rows[0]["action"] == CREATE
+    assert other.rows[0]["action"] == SIMILAR
+    assert [c["id"] for c in other.rows[0]["similar"]] == [at_acme.pk]
 
 
 def test_netcrm_s_own_spreadsheet_export_comes_back_as_it_went(user, other_user):

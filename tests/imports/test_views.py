@@ -250,6 +250,35 @@ def test_a_similar_name_without_an_organization_is_not_said_to_share_one(client_
     assert "%), neither with an organization." in body and "at the same organization." not in body
 
 
+@pytest.mark.parametrize("have_at, row_at, said", [
+    ("Acme", "", "Priya Ramen (100%, at Acme)."),
+    ("", "Acme", "Priya Ramen (100%, at no organization)."),
+])
+def test_the_very_same_name_as_someone_at_no_organization_is_a_question(
+    client_logged_in, user, have_at, row_at, said
+):
+    """As the duplicates page and the add form ask: Priya Ramen at Acme and Priya
+    Ramen at none may be one person; the preview says where each is."""
+    have = make_contact(user, "Priya Ramen", organization=have_at or None)
+    data = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+            b"Priya,Ramen,,," + row_at.encode() + b",,01 Dec 2026\r\n")
+    client_logged_in.post(reverse("imports:upload"), {"file": SimpleUploadedFile("Connections.csv", data)})
+    batch = ImportBatch.objects.get()
+    assert batch.counts == {"similar": 1}
+    assert [c["id"] for c in batch.rows[0]["similar"]] == [have.pk]
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert f"Looks like {said}" in body
+    assert "at the same organization." not in body and "neither with an organization" not in body
+
+
+def test_the_same_name_at_two_organizations_is_two_people(client_logged_in, user):
+    make_contact(user, "Priya Ramen", organization="Globex")
+    data = (b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+            b"Priya,Ramen,,,Acme,,01 Dec 2026\r\n")
+    client_logged_in.post(reverse("imports:upload"), {"file": SimpleUploadedFile("Connections.csv", data)})
+    assert ImportBatch.objects.get().counts == {"create": 1}
+
+
 # What the preview offers -------------------------------------------------------------
 
 LINKEDIN_HEADER = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"

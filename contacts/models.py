@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from functools import reduce
 from operator import or_
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import phonenumbers
 from django.conf import settings
@@ -147,6 +147,18 @@ def link_href(text: str) -> str | None:
     if not scheme and "." in text.split("/")[0] and not any(c.isspace() for c in text):
         return f"https://{text}"
     return None
+
+
+def link_address(href: str) -> tuple[str, str]:
+    """("mailto", "ana@x.org") of a link that writes an email, ("tel", "+1 415 555 0123")
+    of one that calls; ("", "") of any other (a web address, or no address after the
+    scheme)."""
+    scheme, _, rest = href.partition(":")
+    scheme = scheme.lower()
+    if scheme not in ("mailto", "tel"):
+        return "", ""
+    address = unquote(rest.split("?")[0]).strip()
+    return (scheme, address) if address else ("", "")
 
 
 def validate_links(value: str) -> None:
@@ -355,6 +367,38 @@ class Contact(OwnedModel):
     def link_list(self) -> list[tuple[str, str | None]]:
         """(text, href) for each line; href is None for one that must not be a link."""
         return [(line.strip(), link_href(line)) for line in self.links.splitlines() if line.strip()]
+
+    def _addresses(self) -> dict[str, list[tuple[str, str | None]]]:
+        """The contact's emails and phone numbers, each (address, href) with the one of
+        its own field first and then those among its links (mailto:, tel:), each once;
+        and the rest of its links as link_list gives them (key "")."""
+        found = {
+            "mailto": [(self.email, f"mailto:{self.email}")] if self.email else [],
+            "tel": [(self.phone, f"tel:{self.phone}")] if self.phone else [],
+            "": [],
+        }
+        for text, href in self.link_list:
+            scheme, address = link_address(href) if href else ("", "")
+            if not scheme:
+                found[""].append((text, href))
+            elif address.casefold() not in {a.casefold() for a, _ in found[scheme]}:
+                found[scheme].append((address, href))
+        return found
+
+    @property
+    def emails(self) -> list[tuple[str, str | None]]:
+        """(address, mailto: href) of each email: its own field's, then its other ones."""
+        return self._addresses()["mailto"]
+
+    @property
+    def phones(self) -> list[tuple[str, str | None]]:
+        """(number, tel: href) of each phone number: its own field's, then its other ones."""
+        return self._addresses()["tel"]
+
+    @property
+    def web_links(self) -> list[tuple[str, str | None]]:
+        """The links that are neither an email nor a phone number, as link_list."""
+        return self._addresses()[""]
 
     def save_with_organization(self) -> Contact:
         """Save a new person; an organization not saved yet is found or created by name

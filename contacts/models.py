@@ -161,6 +161,16 @@ def link_address(href: str) -> tuple[str, str]:
     return (scheme, address) if address else ("", "")
 
 
+def in_links(scheme: str, pattern: str) -> Q:
+    """A filter: a line of a contact's links is a `scheme`: link whose rest matches the
+    regular expression `pattern` (case aside). The plain LIKE goes first, so SQLite (whose
+    REGEXP is a call into Python) runs the expression only on links that name the scheme;
+    on PostgreSQL it is the condition of contact_other_email_idx (Contact.Meta), which
+    holds the contacts with a mailto: link."""
+    line = f"(^|\n)[ \t]*{scheme}:[^\n]*{pattern}"
+    return Q(links__icontains=f"{scheme}:") & Q(links__iregex=line)
+
+
 def validate_links(value: str) -> None:
     bad = [line.strip() for line in value.splitlines() if line.strip() and not link_href(line)]
     if bad:
@@ -192,9 +202,10 @@ EVENT_SOURCES = (Source.EVENT, Source.GROUP, Source.VOLUNTEERING)
 
 class ContactQuerySet(OwnedQuerySet):
     def search(self, query: str) -> ContactQuerySet:
-        """Name, title, organization, email or tag containing `query`, case-insensitively;
-        and for a query that is a phone number or a part of one, the phone numbers that
-        hold it, whatever their punctuation."""
+        """Name, title, organization, an email (theirs or another among their links)
+        or tag containing `query`, case-insensitively; and for a query that is a phone
+        number or a part of one, the phone numbers (theirs or others among their links)
+        that hold it, whatever their punctuation."""
         query = query.strip()
         if not query:
             return self
@@ -208,11 +219,19 @@ class ContactQuerySet(OwnedQuerySet):
         name, *others = [
             Q(folded_contains("name", query)), Q(folded_contains("title", query)),
             Q(email__icontains=query), Q(organization__in=organizations),
+            # Their other addresses (a phone's card gives several: the first is the
+            # email, the rest mailto: links).
+            Q(links__icontains=query) & in_links("mailto", re.escape(query)),
         ]
         if number := phone_digits(query):
             # No index: the user's phones are read to compare their digits (a number
-            # typed is rare beside names; 10,000 contacts, PostgreSQL: see bench/README).
-            others.append(~Q(phone="") & Q(Contains(Digits("phone"), Value(number))))
+            # typed is rare beside names; 10,000 contacts, PostgreSQL: see bench/README);
+            # their other numbers (tel: links) in the same pass, any punctuation between
+            # the digits.
+            others.append(
+                ~Q(phone="") & Q(Contains(Digits("phone"), Value(number)))
+                | in_links("tel", "[^0-9\n]*".join(number))
+            )
         if len(query) < TRIGRAM or connections[self.db].vendor == "sqlite":
             # Too short for a trigram, or SQLite (which has no such index): nothing
             # narrows it, and one pass over the user's contacts tests every condition
@@ -340,6 +359,13 @@ class Contact(OwnedModel):
                 fields=["keep_in_touch_days"], condition=Q(keep_in_touch_days__isnull=False),
                 name="contact_cadence_idx",
             ),
+            # The few with other emails among their links, for search (in_links): the
+            # very condition it writes, so that PostgreSQL reads the user's contacts
+            # that have one, not all of them (10,000: a pass 4-6 ms, a few rows 0.1).
+            models.Index(
+                fields=["user"], condition=Q(links__icontains="mailto:"),
+                name="contact_other_email_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -399,6 +425,14 @@ class Contact(OwnedModel):
     def web_links(self) -> list[tuple[str, str | None]]:
         """The links that are neither an email nor a phone number, as link_list."""
         return self._addresses()[""]
+
+    def email_matching(self, query: str) -> str:
+        """The first of its emails that holds `query` (any case), else its own email:
+        what a search result shows beside the name."""
+        query = query.strip().casefold()
+        return next(
+            (a for a, _ in self.emails if query and query in a.casefold()), self.email
+        )
 
     def save_with_organization(self) -> Contact:
         """Save a new person; an organization not saved yet is found or created by name

@@ -108,6 +108,8 @@ def search_everything(user, query: str) -> list[Group]:
         ),
         _group("leads", "Leads", leads, f"{reverse('jobs:lead-list')}?view=list&{q}"),
     ]
+    for person in groups[0].rows:  # found by another address: that one, not the first
+        person.shown_email = person.email_matching(query)
     if searches_text(query):
         for meeting in groups[2].rows:
             meeting.matched = matched_text(meeting, SEARCHED, query)

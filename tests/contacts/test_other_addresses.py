@@ -1,16 +1,20 @@
 """A contact's other emails and phone numbers (a phone's card gives several: the first of
 each goes in its field, the rest are kept among the links as mailto: and tel: links):
-shown on the contact's page as addresses and numbers."""
+shown on the contact's page as addresses and numbers, found by search like the first,
+on SQLite and PostgreSQL alike."""
 
 import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 
-from contacts.models import Contact
+from contacts.models import Contact, in_links
 from tests.factories import make_contact
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +75,90 @@ def test_an_address_given_twice_is_shown_once_and_an_encoded_one_readably(client
         f'<a href="{escape("mailto:cy%2Bwork@dee.example?subject=Hi")}">cy+work@dee.example</a>'
         in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("query", ["ana@lima.org", "a.lima@work", "LIMA.ORG", "work.example"])
+def test_search_finds_a_contact_by_another_email(user, other_user, ana, query):
+    make_contact(other_user, "Not Yours", links="mailto:ana@lima.org\nmailto:a.lima@work.example")
+    make_contact(user, "Nobody Else", email="nobody@else.example")
+    assert found(user, query) == ["Ana Lima"]
+
+
+@pytest.mark.parametrize("query", ["linkedin", "in/ana-lima", "mailto", "tel:"])
+def test_search_does_not_find_them_by_a_web_address_or_the_schemes(user, ana, query):
+    # Their addresses, not every word of every link ("linkedin" would be everyone).
+    assert found(user, query) == []
+
+
+def test_a_query_is_looked_for_in_one_line_not_across_two(user):
+    make_contact(user, "Di Eck", links="mailto:di@eck.example\nhttps://sara.example")
+    assert found(user, "sara") == []
+    assert found(user, "eck.ex") == ["Di Eck"]
+
+
+@pytest.mark.parametrize("query", ["415-555-0188", "(415) 555 0188", "+1 415 555 0188", "555 0188"])
+def test_search_finds_a_contact_by_another_phone_number(user, other_user, ana, query):
+    make_contact(other_user, "Not Yours", links="tel:+14155550188")
+    make_contact(user, "Eve Fay", links="tel:+1 (415) 555-0199")
+    assert found(user, query) == ["Ana Lima"]
+
+
+def test_a_number_with_punctuation_in_the_link_is_found_too(user):
+    make_contact(user, "Eve Fay", links="https://eve.example/4155\ntel:+1 (415) 555-0199")
+    assert found(user, "4155550199") == ["Eve Fay"]
+    assert found(user, "555 0188") == []
+
+
+def test_the_contacts_list_finds_them_by_another_email(client_logged_in, ana, user):
+    make_contact(user, "Nobody Else")
+    response = client_logged_in.get(CONTACTS, {"q": "a.lima@work"})
+    assert [c.name for c in response.context["page"].object_list] == ["Ana Lima"]
+
+
+def test_the_search_of_everything_shows_the_email_it_found_them_by(client_logged_in, ana):
+    response = client_logged_in.get(SEARCH, {"q": "work.example"})
+    people = response.context["groups"][0]
+    assert [c.name for c in people.rows] == ["Ana Lima"]
+    assert "Ana Lima · a.lima@ work.example" in text(response)  # (marked)
+    assert "ana.lima@home.example" not in text(response)
+    # Found by name: the first email, as before.
+    by_name = text(client_logged_in.get(SEARCH, {"q": "Ana"}))
+    assert "@home.example" in by_name and "work.example" not in by_name
+
+
+def test_other_addresses_cost_the_search_pages_no_query(client_logged_in, user):
+    # (More than a search page shows from the start: its count is a query of its own.)
+    for i in range(12):
+        make_contact(user, f"Person {i}", links=f"mailto:lima{i}@x.example\ntel:+1415555010{i}")
+    client_logged_in.get(SEARCH, {"q": "lima"})  # (what a first request caches)
+    few, _ = count_queries(client_logged_in, SEARCH, data={"q": "lima"})
+    list_few, _ = count_queries(client_logged_in, CONTACTS, data={"q": "lima"})
+    for i in range(12, 40):
+        make_contact(user, f"Person {i}", links=f"mailto:lima{i}@x.example")
+    many, response = count_queries(client_logged_in, SEARCH, data={"q": "lima"})
+    list_many, _ = count_queries(client_logged_in, CONTACTS, data={"q": "lima"})
+    assert response.context["groups"][0].count == 40
+    assert (many, list_many) == (few, list_few)
+
+
+def test_the_contacts_with_another_email_have_an_index_of_their_own(user):
+    index = indexes()["contact_other_email_idx"]
+    assert index["index"] and index["columns"] == ["user_id"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's choice")
+def test_search_reads_only_the_contacts_with_another_email_from_that_index(user, other_user):
+    make_contact(user, "Ana Lima", links="mailto:ana@lima.org")
+    make_contact(user, "Bo Berg", links="https://lima.org/bo")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Contact.objects.for_user(user).order_by().filter(
+        in_links("mailto", "lima\\.org") & Q(links__icontains="lima.org")
+    ).explain()
+    assert "contact_other_email_idx" in plan
+    assert found(user, "lima.org") == ["Ana Lima"]
+
+
+def indexes() -> dict:
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, Contact._meta.db_table)

@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Exists, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Lower
+from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Contains, Exact
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -20,7 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -200,7 +200,28 @@ class Source(models.TextChoices):
 EVENT_SOURCES = (Source.EVENT, Source.GROUP, Source.VOLUNTEERING)
 
 
+class _Rank(Func):
+    """Where a text was found in another (STRPOS, INSTR: 1 at its start, 0 nowhere) as
+    0 at the start, 1 further on, 2 nowhere: one search of the text per row."""
+
+    template = "CASE %(expressions)s WHEN 1 THEN 0 WHEN 0 THEN 2 ELSE 1 END"
+    output_field = IntegerField()
+
+
+def name_match(query: str) -> _Rank:
+    """How well a contact's name matches `query`, to order search results by: 0 for a
+    name that starts with it, 1 for one that holds it further on, 2 for someone found
+    by anything else (title, organization, email…); folded as search folds it
+    ("ines" is at the start of "Inès Durand")."""
+    return _Rank(StrIndex(QuickFolded("name"), Folded(Value(query.strip()))))
+
+
 class ContactQuerySet(OwnedQuerySet):
+    def best_matches_first(self, query: str) -> ContactQuerySet:
+        """Ordered as search results: by name_match, then by name, then by id (a total
+        order: pages never overlap). In the same query: no search of its own."""
+        return self.order_by(name_match(query), Folded("name"), "pk")
+
     def search(self, query: str) -> ContactQuerySet:
         """Name, title, organization, an email (theirs or another among their links)
         or tag containing `query`, case-insensitively; and for a query that is a phone

@@ -49,5 +49,6 @@ def search_contacts(user, query: str, exclude_ids: Iterable[int] = ()) -> list[C
         Contact.objects.for_user(user)
         .search(query)
         .exclude(pk__in=list(exclude_ids))
-        .select_related("organization")[:RECENT_LIMIT]
+        .select_related("organization")
+        .best_matches_first(query)[:RECENT_LIMIT]
     )

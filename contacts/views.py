@@ -17,7 +17,7 @@ from contacts.forms import (
     TargetForm,
     CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
 )
-from contacts.models import KEEP_IN_TOUCH, Contact, Organization
+from contacts.models import KEEP_IN_TOUCH, Contact, Organization, name_match
 from contacts.services import set_cadence
 from contacts.pickers import search_contacts
 from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_fragment
@@ -67,7 +67,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     def columns(queryset):
         return queryset.with_list_columns().select_related("organization").with_tags()
 
-    sorting = Sorting(request.GET.get("sort"), CONTACT_COLUMNS, default="name")
+    by = CONTACT_COLUMNS
+    if query:
+        # Searched, by name: those whose name matches first (whichever way the names
+        # run), as the search of everything shows them.
+        by = by | {"name": Column("Name", [name_match(query).asc(), Folded("name")])}
+    sorting = Sorting(request.GET.get("sort"), by, default="name")
     filters = {
         "q": query, "tag": tag, "organization": organization_id or "",
         "no_meeting": "1" if no_meeting else "",

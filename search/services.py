@@ -82,7 +82,7 @@ def search_everything(user, query: str) -> list[Group]:
     q = urlencode({"q": query})
     people = (
         Contact.objects.for_user(user).search(query).select_related("organization")
-        .order_by(Folded("name"), "pk")
+        .best_matches_first(query)
     )
     organizations = (
         Organization.objects.for_user(user).search(query).with_list_columns()

@@ -20,7 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, digits, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -159,6 +159,20 @@ def link_address(href: str) -> tuple[str, str]:
         return "", ""
     address = unquote(rest.split("?")[0]).strip()
     return (scheme, address) if address else ("", "")
+
+
+def readable_number(number: str) -> str:
+    """A number as an import keeps it (+14155550188), spaced as it is dialled
+    (+1 415-555-0188); any other as it was typed."""
+    if not re.fullmatch(r"\+\d{7,15}", number):
+        return number
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def in_links(scheme: str, pattern: str) -> Q:
@@ -424,12 +438,18 @@ class Contact(OwnedModel):
             "tel": [(self.phone, f"tel:{self.phone}")] if self.phone else [],
             "": [],
         }
+        seen = {self.email.casefold(), digits(self.phone)} - {""}
         for text, href in self.link_list:
             scheme, address = link_address(href) if href else ("", "")
             if not scheme:
                 found[""].append((text, href))
-            elif address.casefold() not in {a.casefold() for a, _ in found[scheme]}:
-                found[scheme].append((address, href))
+                continue
+            key = address.casefold() if scheme == "mailto" else digits(address)
+            if key not in seen:
+                seen.add(key)
+                found[scheme].append(
+                    (readable_number(address) if scheme == "tel" else address, href)
+                )
         return found
 
     @property

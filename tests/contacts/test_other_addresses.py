@@ -45,10 +45,10 @@ def test_the_page_shows_other_emails_and_numbers_as_addresses_not_raw_links(clie
     page = text(response)
     assert response.status_code == 200
     assert "Emails ana.lima@home.example ana@lima.org a.lima@work.example" in page
-    assert "Phones (212) 555-0101 +14155550188" in page
+    assert "Phones (212) 555-0101 +1 415-555-0188" in page  # (kept as +14155550188)
     assert '<a href="mailto:ana@lima.org">ana@lima.org</a>' in html
     assert '<a href="mailto:a.lima@work.example">a.lima@work.example</a>' in html
-    assert '<a href="tel:+14155550188">+14155550188</a>' in html
+    assert '<a href="tel:+14155550188">+1 415-555-0188</a>' in html
     assert ">mailto:" not in html and ">tel:" not in html  # no label is a raw link
     # The web address stays among the links.
     assert "Links https://www.linkedin.com/in/ana-lima" in page
@@ -60,6 +60,15 @@ def test_only_other_addresses_make_no_links_entry_and_a_single_one_is_singular(c
     assert "Email bo@berg.example" in page
     assert "Phone +46 8 123 456 78" in page
     assert "Links" not in page
+
+
+def test_a_number_given_twice_is_shown_once_and_one_typed_as_it_was(client_logged_in, user):
+    di = make_contact(
+        user, "Di Eck", phone="+1 415 555 0188",
+        links="tel:+14155550188\ntel:+1 (212) 555 0101\ntel:12345",
+    )
+    page = text(client_logged_in.get(di.get_absolute_url()))
+    assert "Phones +1 415 555 0188 +1 (212) 555 0101 12345 How you met" in page
 
 
 def test_an_address_given_twice_is_shown_once_and_an_encoded_one_readably(client_logged_in, user):

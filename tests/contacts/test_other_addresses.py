@@ -171,3 +171,12 @@ def test_search_reads_only_the_contacts_with_another_email_from_that_index(user,
 def indexes() -> dict:
     with connection.cursor() as cursor:
         return connection.introspection.get_constraints(cursor, Contact._meta.db_table)
+
+
+@pytest.mark.parametrize("query", ["ana+jobs", "(work)", "a\\b", "[x-", "*?", "^$", "{2}", "%_"])
+def test_what_a_regular_expression_reads_as_an_operator_is_a_character(client_logged_in, user, query):
+    make_contact(user, "Ana Lima", links="mailto:ana+jobs@lima.org\nmailto:(work)a\\b[x-*?^$@x{2}.org")
+    make_contact(user, "Bo Berg", links="mailto:anajobs@lima.org\nmailto:wor@x.org")
+    assert found(user, query) == (["Ana Lima"] if query != "%_" else [])
+    response = client_logged_in.get(CONTACTS, {"q": query})
+    assert response.status_code == 200

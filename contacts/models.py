@@ -15,6 +15,7 @@ from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subqu
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Contains, Exact
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
@@ -429,10 +430,12 @@ class Contact(OwnedModel):
         """(text, href) for each line; href is None for one that must not be a link."""
         return [(line.strip(), link_href(line)) for line in self.links.splitlines() if line.strip()]
 
+    @cached_property
     def _addresses(self) -> dict[str, list[tuple[str, str | None]]]:
         """The contact's emails and phone numbers, each (address, href) with the one of
         its own field first and then those among its links (mailto:, tel:), each once;
-        and the rest of its links as link_list gives them (key "")."""
+        and the rest of its links as link_list gives them (key ""). Worked out once for
+        a page's emails, phones and web links."""
         found = {
             "mailto": [(self.email, f"mailto:{self.email}")] if self.email else [],
             "tel": [(self.phone, f"tel:{self.phone}")] if self.phone else [],
@@ -455,17 +458,17 @@ class Contact(OwnedModel):
     @property
     def emails(self) -> list[tuple[str, str | None]]:
         """(address, mailto: href) of each email: its own field's, then its other ones."""
-        return self._addresses()["mailto"]
+        return self._addresses["mailto"]
 
     @property
     def phones(self) -> list[tuple[str, str | None]]:
         """(number, tel: href) of each phone number: its own field's, then its other ones."""
-        return self._addresses()["tel"]
+        return self._addresses["tel"]
 
     @property
     def web_links(self) -> list[tuple[str, str | None]]:
         """The links that are neither an email nor a phone number, as link_list."""
-        return self._addresses()[""]
+        return self._addresses[""]
 
     def email_matching(self, query: str) -> str:
         """The first of its emails that holds `query` (any case), else its own email:

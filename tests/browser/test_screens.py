@@ -313,7 +313,11 @@ def test_duplicates_and_merging_on_a_phone_and_a_desktop(
         assert_fits_phone(page)
         page.screenshot(path=folder / f"merge{suffix}.png", full_page=True)
     page.get_by_role("button", name="Merge", exact=True).click()
-    expect(page.locator("form.undo")).to_contain_text(f"Merged {twin.name} into {someone.name}.")
+    # The merge page offers the newer one's name (the twin's): the message names the
+    # person as they are after the merge.
+    expect(page.locator("form.undo")).to_contain_text(
+        f"Merged {someone.name} and {twin.name} into {twin.name}."
+    )
     assert not Contact.objects.filter(pk=twin.pk).exists()
     page.get_by_role("button", name="Undo").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(twin.name)

@@ -20,8 +20,9 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from contacts.identity import normal_phone
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, QuickFolded, digits, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -441,13 +442,15 @@ class Contact(OwnedModel):
             "tel": [(self.phone, f"tel:{self.phone}")] if self.phone else [],
             "": [],
         }
-        seen = {self.email.casefold(), digits(self.phone)} - {""}
+        # A number once, however it is written: (503) 555-0142 typed and +15035550142
+        # from a phone's card are one (for the region numbers are read in).
+        seen = {self.email.casefold(), normal_phone(self.phone)} - {""}
         for text, href in self.link_list:
             scheme, address = link_address(href) if href else ("", "")
             if not scheme:
                 found[""].append((text, href))
                 continue
-            key = address.casefold() if scheme == "mailto" else digits(address)
+            key = address.casefold() if scheme == "mailto" else normal_phone(address)
             if key not in seen:
                 seen.add(key)
                 found[scheme].append(

@@ -71,6 +71,16 @@ def test_a_number_given_twice_is_shown_once_and_one_typed_as_it_was(client_logge
     assert "Phones +1 415 555 0188 +1 (212) 555 0101 12345 How you met" in page
 
 
+def test_a_number_without_its_country_code_and_with_it_is_shown_once(client_logged_in, user):
+    # Typed as dialled at home, and the same number from a phone's card (US numbers:
+    # NETCRM_PHONE_REGION's default).
+    ed = make_contact(
+        user, "Ed Fox", phone="(503) 555-0142", links="tel:+15035550142\ntel:+44 20 7946 0018",
+    )
+    page = text(client_logged_in.get(ed.get_absolute_url()))
+    assert "Phones (503) 555-0142 +44 20 7946 0018 How you met" in page
+
+
 def test_an_address_given_twice_is_shown_once_and_an_encoded_one_readably(client_logged_in, user):
     cy = make_contact(
         user, "Cy Dee", email="cy@dee.example",

@@ -43,10 +43,7 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
         referrals = list(meeting.referrals.select_related("referred", "referrer").order_by("pk"))
-        # A referral that closes a loop is saved, and said (it may be the wrong way round).
-        loops = [
-            loop_warning(loop) for loop in referral_graph.loops_closed_by(request.user.pk, referrals)
-        ]
+        loops = _loops_closed(request.user, referrals)
         if wants_fragment(request):
             # With several people met, each referral says whom it came from.
             several = meeting.contacts.count() > 1
@@ -75,13 +72,26 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.get_for_user_or_404(request.user, pk=pk)
     form = MeetingForm(form_data(request), user=request.user, instance=meeting)
     if request.method == "POST" and form.is_valid():
+        # The referrals given before: those added now may close a loop.
+        before = list(meeting.referrals.values_list("pk", flat=True)) if (
+            form.referrals.has_changed()) else None
         meeting = form.save()  # a participant added now still gets a thank-you
         messages.success(request, "Meeting saved.")
+        if before is not None:
+            added = meeting.referrals.exclude(pk__in=before).order_by("pk")
+            for loop in _loops_closed(request.user, added):
+                messages.warning(request, loop)
         return redirect(meeting)
     context = _form_context(form, request.user) | {
         "meeting": meeting, "given": meeting.referrals.with_people().order_by("pk"),
     }
     return render(request, "meetings/edit.html", context, status=422 if form.is_bound else 200)
+
+
+def _loops_closed(user, referrals) -> list[str]:
+    """What to say of the referrals just saved that close a loop: saved all the same,
+    and said (one may be the wrong way round)."""
+    return [loop_warning(loop) for loop in referral_graph.loops_closed_by(user.pk, referrals)]
 
 
 @login_required

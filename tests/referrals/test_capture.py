@@ -223,3 +223,25 @@ def test_a_referral_given_at_a_meeting_that_closes_a_loop_is_saved_and_said(clie
         starts_at="2026-11-21T10:00",
     ), follow=True)
     assert "That closes a loop: Alan Ames → Sara Smith → Alan Ames." in response.text
+
+
+def test_a_referral_added_when_editing_a_meeting_that_closes_a_loop_is_said(client_logged_in, user):
+    """Only what the edit adds: a loop closed when the meeting was logged is not said
+    again each time it is saved."""
+    sara = Contact.objects.create(user=user, name="Sara Smith")
+    john = Contact.objects.create(user=user, name="John Public")
+    alan = Contact.objects.create(user=user, name="Alan Ames")
+    Referral.objects.create(user=user, referrer=john, referred=sara)
+    Referral.objects.create(user=user, referrer=alan, referred=sara)
+    met = {"new_contact_name": "", "new_contact_organization": "", "contacts": [sara.pk]}
+    logged = client_logged_in.post(LOG, meeting_with_referrals({"name": "John Public"}, **met), follow=True)
+    assert "That closes a loop: Sara Smith → John Public → Sara Smith." in logged.text
+    edit = reverse("meetings:edit-meeting", args=[Meeting.objects.get(user=user).pk])
+
+    response = client_logged_in.post(edit, meeting_with_referrals(**met), follow=True)
+    assert "Meeting saved." in response.text and "closes a loop" not in response.text
+
+    response = client_logged_in.post(edit, meeting_with_referrals({"name": "Alan Ames"}, **met), follow=True)
+    assert "That closes a loop: Sara Smith → Alan Ames → Sara Smith." in response.text
+    assert response.text.count("closes a loop") == 1  # not John's again
+    assert Referral.objects.filter(user=user, referrer=sara).count() == 2

@@ -247,8 +247,12 @@ def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(form_data(request), instance=referral)
     back = next_url(request) or referral.referred.get_absolute_url()
     if request.method == "POST" and form.is_valid():
+        # Another of the people met gave it: it may close a loop.
+        turned = "referrer" in form.changed_data
         referral = form.save()
         messages.success(request, f"Saved: {referral}.")
+        for loop in referral_graph.loops_closed_by(request.user.pk, [referral] if turned else []):
+            messages.warning(request, loop_warning(loop))
         return redirect(back)
     return render(
         request, "referrals/edit.html", {"form": form, "referral": referral, "back": back},

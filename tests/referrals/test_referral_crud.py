@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Source
 from followups.models import FollowUp, Status
+from meetings.models import Meeting
 from referrals.models import IntroStatus, Progress, Referral
 from tests.factories import make_contact
 from tests.helpers import HTMX, assert_fragment, assert_full_page, assert_not_allowed
@@ -208,3 +209,27 @@ def test_a_referral_that_closes_no_loop_says_nothing_more(client_logged_in, user
     page = client_logged_in.get(response.url).text
     assert "Saved: Sara Smith → Alan Ames." in page
     assert "loop" not in page
+
+
+def test_a_referral_given_by_another_of_the_people_met_that_closes_a_loop_is_said(
+    client_logged_in, user
+):
+    """At coffee with Sara and John, "Alan" was put down as Sara's; it was John who
+    named him, and Alan had named John: saved, and the loop said."""
+    sara = make_contact(user, "Sara Smith")
+    john = make_contact(user, "John Public")
+    alan = make_contact(user, "Alan Ames")
+    meeting = Meeting.objects.create(user=user, purpose="Coffee")
+    meeting.contacts.set([sara, john])
+    referral = Referral.objects.create(user=user, referrer=sara, referred=alan, meeting=meeting)
+    Referral.objects.create(user=user, referrer=alan, referred=john)
+    url = reverse("referrals:edit-referral", args=[referral.pk])
+    fields = {"reason": "", "intro_status": "not_asked", "progress": "not_contacted",
+              "referred_on": str(timezone.localdate())}
+
+    page = client_logged_in.post(url, fields | {"referrer": sara.pk}, follow=True).text
+    assert "Saved: Sara Smith → Alan Ames." in page and "loop" not in page  # no change of who
+
+    page = client_logged_in.post(url, fields | {"referrer": john.pk}, follow=True).text
+    assert "Saved: John Public → Alan Ames." in page
+    assert "That closes a loop: John Public → Alan Ames → John Public." in page

@@ -19,9 +19,8 @@ from meetings.models import (
     SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, searches_text,
 )
 from meetings.services import restore_suggested_questions
-from referrals import graph as referral_graph
 from referrals.forms import ReferralRowFormSet
-from referrals.views import loop_warning
+from referrals.views import loop_warnings
 from trash.views import delete_owned
 from netcrm.lib.http import form_data, id_from, query_text, wants_fragment, whole_number
 from netcrm.lib.listing import COUNTS, PAST_DATES, Column, Sorting, list_context
@@ -43,7 +42,7 @@ def log_meeting(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         meeting = form.save()
         referrals = list(meeting.referrals.select_related("referred", "referrer").order_by("pk"))
-        loops = _loops_closed(request.user, referrals)
+        loops = loop_warnings(request.user, referrals)
         if wants_fragment(request):
             # With several people met, each referral says whom it came from.
             several = meeting.contacts.count() > 1
@@ -79,19 +78,13 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Meeting saved.")
         if before is not None:
             added = meeting.referrals.exclude(pk__in=before).order_by("pk")
-            for loop in _loops_closed(request.user, added):
+            for loop in loop_warnings(request.user, added):
                 messages.warning(request, loop)
         return redirect(meeting)
     context = _form_context(form, request.user) | {
         "meeting": meeting, "given": meeting.referrals.with_people().order_by("pk"),
     }
     return render(request, "meetings/edit.html", context, status=422 if form.is_bound else 200)
-
-
-def _loops_closed(user, referrals) -> list[str]:
-    """What to say of the referrals just saved that close a loop: saved all the same,
-    and said (one may be the wrong way round)."""
-    return [loop_warning(loop) for loop in referral_graph.loops_closed_by(user.pk, referrals)]
 
 
 @login_required

@@ -228,16 +228,21 @@ def add_referral(request: HttpRequest, contact_id: int) -> HttpResponse:
         return render(request, template, {"form": form, "contact": contact}, status=422)
     referral = form.save()
     messages.success(request, f"Saved: {referral.referrer.name} → {referral.referred.name}.")
-    for loop in referral_graph.loops_closed_by(request.user.pk, [referral]):
-        messages.warning(request, loop_warning(loop))
+    for said in loop_warnings(request.user, [referral]):
+        messages.warning(request, said)
     return redirect(contact)
 
 
-def loop_warning(loop: list[Contact]) -> str:
-    """Said once a referral that closes a loop is saved: saved all the same (two people
-    can name each other), but a referral entered the wrong way round shows this way."""
-    people = " → ".join(person.name for person in loop)
-    return f"That closes a loop: {people}. If one of these is the wrong way round, edit it."
+def loop_warnings(user, referrals) -> list[str]:
+    """What to say of the referrals just saved that close a loop (graph.loops_closed_by):
+    saved all the same (two people can name each other), but one entered the wrong way
+    round shows this way."""
+    return [
+        "That closes a loop: {}. If one of these is the wrong way round, edit it.".format(
+            " → ".join(person.name for person in loop)
+        )
+        for loop in referral_graph.loops_closed_by(user.pk, referrals)
+    ]
 
 
 @login_required
@@ -247,12 +252,11 @@ def edit_referral(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(form_data(request), instance=referral)
     back = next_url(request) or referral.referred.get_absolute_url()
     if request.method == "POST" and form.is_valid():
-        # Another of the people met gave it: it may close a loop.
-        turned = "referrer" in form.changed_data
         referral = form.save()
         messages.success(request, f"Saved: {referral}.")
-        for loop in referral_graph.loops_closed_by(request.user.pk, [referral] if turned else []):
-            messages.warning(request, loop_warning(loop))
+        if "referrer" in form.changed_data:  # another of the people met gave it: a loop?
+            for said in loop_warnings(request.user, [referral]):
+                messages.warning(request, said)
         return redirect(back)
     return render(
         request, "referrals/edit.html", {"form": form, "referral": referral, "back": back},

@@ -156,9 +156,29 @@ def descendants(user_id: int, contact_id: int, max_depth: int = MAX_DEPTH) -> di
     return _reachable(user_id, contact_id, max_depth, upward=False)
 
 
+class Chain(list):
+    """One way you reached a contact, [first link, …, contact] (ids or Contacts), and
+    how it begins (`start`): with someone you knew already (nobody referred them:
+    `YOU`, "You → Sara → John"), or with someone who was referred to you themselves,
+    whose route back was not followed: every referrer of theirs is on the chain
+    already (`LOOP`: Ann referred you to Ben and Ben to Ann) or it goes back further
+    than the depth cap (`FAR`). The last two must not read "You → …": you did not
+    know that first person already. A list still, as the walk's answers always were."""
+
+    YOU, LOOP, FAR = "you", "loop", "far"
+
+    def __init__(self, people: Iterable = (), start: str = YOU) -> None:
+        super().__init__(people)
+        self.start = start
+
+    def named(self, people: dict[int, Contact]) -> Chain:
+        """The same chain with each id replaced by its person from `people`."""
+        return Chain([people[pk] for pk in self], self.start)
+
+
 def chains_to(
     user_id: int, contact_id: int, max_depth: int = MAX_DEPTH, limit: int = MAX_CHAINS
-) -> list[list[int]]:
+) -> list[Chain]:
     """Every way you reached this contact, each as [first link, …, contact].
 
     A chain grows backwards from the contact through its referrers, never
@@ -175,14 +195,21 @@ def chains_to(
     # contact within the depth cap: no chain is longer than the contact has ancestors.
     # Walking only that many steps gives the same chains, and spares PostgreSQL the
     # planning of twelve steps where most contacts need two or three (2.5 ms of it).
-    above, referred = _above(user_id, contact_id, max_depth)
+    # The ancestors' walk goes one step past the cap: whether a chain cut at the cap
+    # begins with someone referred to you is then known too (`Chain.start`).
+    above, referred = _above(user_id, contact_id, max_depth + 1)
     steps = min(max_depth, above)
     if not steps:
         return []
     seed = "SELECT CAST(%s AS BIGINT) AS id, 0 AS grp"
-    return _chains(
+    chains = _chains(
         seed, [contact_id], user_id, steps, limit, cap=max_depth, referred=referred
     ).get(0, [])
+    return [
+        Chain(chain, Chain.YOU if chain[0] not in referred
+              else Chain.FAR if len(chain) > max_depth else Chain.LOOP)
+        for chain in chains
+    ]
 
 
 def _above(user_id: int, contact_id: int, max_depth: int) -> tuple[int, set[int]]:
@@ -403,13 +430,13 @@ class LedTo:
     more: int  # of those, the ones not shown
 
 
-def named_chains(user_id: int, contact: Contact) -> list[list[Contact]]:
+def named_chains(user_id: int, contact: Contact) -> list[Chain]:
     """chains_to with each id replaced by its Contact (one more query)."""
     chains = chains_to(user_id, contact.pk)
     people = Contact.objects.filter(user_id=user_id).select_related("organization").in_bulk(
         {pk for chain in chains for pk in chain}
     )
-    return [[people[pk] for pk in chain] for chain in chains]
+    return [chain.named(people) for chain in chains]
 
 
 LED_TO_CHILDREN = 10  # people shown under each person of the tree

@@ -75,12 +75,12 @@ def network(request: HttpRequest) -> HttpResponse:
     overview = queries.overview(user)
     counts = overview["counts"]
     context = {"query": query, "results": results, "focus": focus, "counts": counts}
-    chains: list[list[int]] = []
+    chains: list[referral_graph.Chain] = []
     if focus:
         chains = referral_graph.chains_to(user.pk, focus.pk)
         # Everyone on every chain, named in one query.
         people = Contact.objects.for_user(user).in_bulk({pk for c in chains for pk in c})
-        context["chains"] = [[people[pk] for pk in chain] for chain in chains]
+        context["chains"] = [chain.named(people) for chain in chains]
     if counts["total"]:
         first_links = {chain[0] for chain in chains}
         page, nodes = queries.first_links_page(

@@ -1,11 +1,14 @@
 """A contact's page traces how you reached them and whom they led you to."""
 
+from itertools import pairwise
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
+from referrals.graph import MAX_DEPTH
 from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +58,39 @@ def test_every_chain_when_several_people_referred_them(client_logged_in, user):
 
 
 def test_a_loop_ends_the_chain_and_the_tree(client_logged_in, user):
+    # Ann referred you to Ben and Ben to Ann: you did not know Ben already, so the
+    # route is not "You → Ben Bold → Ann Able".
     a, b = people(user, "Ann Able", "Ben Bold")
     refer(user, (a, b), (b, a))
-    assert chain_texts(page(client_logged_in, a)) == ["You → Ben Bold → Ann Able"]
+    assert chain_texts(page(client_logged_in, a)) == [
+        "… → Ben Bold → Ann Able"
+        + " (a loop: Ben was referred to you by someone further along this route)"
+    ]
     html = page(client_logged_in, a)
     assert "1 referred directly · 1 in all" in html
+
+
+def test_a_chain_into_a_loop_does_not_start_with_you(client_logged_in, user):
+    # Ann and Ben referred each other; Ben also named Carl.
+    a, b, c = people(user, "Ann Able", "Ben Bold", "Carl Cole")
+    refer(user, (a, b), (b, a), (b, c))
+    assert chain_texts(page(client_logged_in, c)) == [
+        "… → Ann Able → Ben Bold → Carl Cole"
+        + " (a loop: Ann was referred to you by someone further along this route)"
+    ]
+
+
+def test_a_chain_longer_than_the_walk_does_not_start_with_you(client_logged_in, user):
+    line = people(user, *(f"Person {i:02}" for i in range(MAX_DEPTH + 2)))
+    refer(user, *pairwise(line))
+    [text] = chain_texts(page(client_logged_in, line[-1]))
+    assert text.startswith("… → Person 01 → Person 02")
+    assert text.endswith(
+        f"→ Person {MAX_DEPTH + 1} (and further back: someone referred you to Person too;"
+        f" traced {MAX_DEPTH} referrals back)"
+    )
+    # One step shorter, the first link is someone you knew.
+    assert chain_texts(page(client_logged_in, line[-2]))[0].startswith("You → Person 00 →")
 
 
 def test_another_users_referrals_never_show(client_logged_in, user, other_user):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth.models import User
@@ -28,6 +29,7 @@ from referrals.graph import (
     FRONTIER,
     MAX_CHAINS,
     MAX_DEPTH,
+    Chain,
     _edges_below,
     ancestors,
     chains_to,
@@ -356,6 +358,25 @@ def test_a_two_person_loop(user):
     assert chains_to(user.pk, b.pk) == [[a.pk, b.pk]]
     assert ancestors(user.pk, a.pk) == {b.pk: 1}  # a itself left out, though on the loop
     assert descendants(user.pk, a.pk) == {b.pk: 1}
+
+
+def test_a_chain_says_how_it_begins(user):
+    # Sara, whom you knew, named John; John named Alan, and Alan named John; Ann and
+    # Ben named each other; a line of people longer than the walk.
+    sara, john, alan, ann, ben = people(user, "Sara", "John", "Alan", "Ann", "Ben")
+    refer(user, (sara, john), (john, alan), (alan, john), (ann, ben), (ben, ann))
+    line = list(people(user, *(f"Person {i:02}" for i in range(MAX_DEPTH + 2))))
+    refer(user, *pairwise(line))
+
+    def starts(contact, **kwargs) -> list[str]:
+        return [chain.start for chain in chains_to(user.pk, contact.pk, **kwargs)]
+
+    assert starts(alan) == [Chain.YOU]
+    assert starts(ben) == [Chain.LOOP]
+    assert starts(line[-1]) == [Chain.FAR]  # Person 01 … Person 13: Person 00 above
+    assert starts(line[-2]) == [Chain.YOU]  # Person 00 … Person 12
+    assert starts(alan, max_depth=1) == [Chain.FAR]  # John, whom Sara referred
+    assert starts(line[3], max_depth=3) == [Chain.YOU]
 
 
 def test_a_chain_that_runs_into_a_loop_gives_way_to_one_from_someone_you_knew(user):

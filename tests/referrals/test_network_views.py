@@ -324,6 +324,20 @@ def test_focus_shows_every_chain_and_opens_the_tree_along_them(client_logged_in,
     assert not any(n.on_path or n.children for n in others)
 
 
+def test_focus_on_someone_reached_round_a_loop_does_not_start_with_you(client_logged_in, user):
+    # Ann and Ben referred each other: neither is someone you knew already.
+    ann, ben = make_contact(user, "Ann Able"), make_contact(user, "Ben Bold")
+    refer(user, ann, ben)
+    refer(user, ben, ann)
+
+    body = assert_full_page(client_logged_in.get(NETWORK, {"focus": ann.pk}), "How you reached")
+    chains = [words(c) for c in re.findall(r'<p class="net-chain">(.*?)</p>', body, re.DOTALL)]
+    assert chains == [
+        "… → Ben Bold → Ann Able"
+        + " (a loop: Ben was referred to you by someone further along this route)"
+    ]
+
+
 def test_focus_on_a_first_link(client_logged_in, people):
     body = text(client_logged_in.get(NETWORK, {"focus": people["sara"].pk}))
     assert "Nobody referred you to Sara Smith" in body

@@ -84,13 +84,67 @@ def first_links(user, edges: Edges | None = None) -> list[tuple[int, int]]:
     for pk in first:
         walk(pk)
     roots = set(first)
-    loops = below.keys() - reached  # referrers no first link leads to
+    # Referrers no first link leads to: on a closed loop, or led to from one. Only a
+    # loop's own people can lead it (Ann and Ben named each other, and Ben named Carl:
+    # Carl, first by name, is no first link).
+    loops = loops_led_into_by_nobody(below, below.keys() - reached)
     found = []
     for pk in referral_graph.by_name(user.pk, roots | loops):
         if pk in roots or pk not in reached:  # a loop's first by name leads it
             found.append((pk, len(below[pk])))
             walk(pk)
     return found
+
+
+def loops_led_into_by_nobody(below: dict[int, list[int]], among: set[int]) -> set[int]:
+    """The people of the closed loops of referrals among `among` (each of whom was
+    referred by someone in it) that nobody else in it led you into: those that
+    lead the rest. `below`: whom each person referred.
+
+    The loops are the strongly connected parts of the referrals among them, found by
+    Tarjan's walk, written without recursion (a line of thousands of people)."""
+    order: dict[int, int] = {}  # when the walk first met each person
+    low: dict[int, int] = {}  # the earliest met person each one leads back to
+    part: dict[int, int] = {}  # the first met of each one's loop
+    path: list[int] = []
+    on_path: set[int] = set()
+    for start in among:
+        if start in order:
+            continue
+        order[start] = low[start] = len(order)
+        path.append(start)
+        on_path.add(start)
+        todo = [(start, iter(below.get(start, ())))]
+        while todo:
+            person, rest = todo[-1]
+            for other in rest:
+                if other not in among:
+                    continue
+                if other not in order:
+                    order[other] = low[other] = len(order)
+                    path.append(other)
+                    on_path.add(other)
+                    todo.append((other, iter(below.get(other, ()))))
+                    break
+                if other in on_path:
+                    low[person] = min(low[person], order[other])
+            else:
+                todo.pop()
+                if todo:
+                    above = todo[-1][0]
+                    low[above] = min(low[above], low[person])
+                if low[person] == order[person]:
+                    while True:
+                        member = path.pop()
+                        on_path.discard(member)
+                        part[member] = person
+                        if member == person:
+                            break
+    led_into = {
+        part[other] for person in among for other in below.get(person, ())
+        if other in among and part[other] != part[person]
+    }
+    return {person for person in among if part[person] not in led_into}
 
 
 def _edges(user) -> QuerySet[Referral]:

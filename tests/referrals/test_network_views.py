@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from referrals.models import Progress, Referral
-from referrals.network import CHILDREN_LIMIT, best_connectors, meeting_counts
+from referrals.network import (
+    CHILDREN_LIMIT,
+    best_connectors,
+    loops_led_into_by_nobody,
+    meeting_counts,
+)
 from referrals.views import GRAPH_LIMIT
 from tests.factories import bulk_contacts, bulk_organizations, make_contact, make_meeting
 from tests.helpers import (
@@ -239,6 +244,29 @@ def test_a_loop_apart_from_the_tree_gets_a_first_link_and_one_within_it_none(
     refer(user, zed, bob)  # now the tree leads into the loop: Zed's tree holds it
     nodes = client_logged_in.get(NETWORK).context["nodes"]
     assert [(n.contact.name, n.count) for n in nodes] == [("Zed Root", 2)]
+
+
+def test_someone_a_loop_led_you_to_is_no_first_link(client_logged_in, user):
+    # Ann and Bob named each other, and Bob named Carl, who named Dee: Carl and Dee,
+    # though first by name, were referred to you; the loop leads them.
+    ann, bob = make_contact(user, "Zara Loop"), make_contact(user, "Yves Loop")
+    carl, dee = make_contact(user, "Carl Below"), make_contact(user, "Dee Below")
+    refer(user, ann, bob)
+    refer(user, bob, ann)
+    refer(user, bob, carl)
+    refer(user, carl, dee)
+
+    nodes = client_logged_in.get(NETWORK).context["nodes"]
+
+    assert [(n.contact.name, n.count) for n in nodes] == [("Yves Loop", 2)]
+
+
+def test_loops_led_into_by_nobody():
+    # 1 <-> 2 leads into 3 <-> 4, which leads to 5 -> 6; 7 <-> 8 apart; 9 -> 9.
+    below = {1: [2], 2: [1, 3], 3: [4], 4: [3, 5], 5: [6], 7: [8], 8: [7], 9: [9]}
+    assert loops_led_into_by_nobody(below, set(below)) == {1, 2, 7, 8, 9}
+    line = {i: [i + 1] for i in range(5000)} | {5000: [0]}  # one long loop
+    assert loops_led_into_by_nobody(line, set(line)) == set(line)
 
 
 def test_network_pages_its_first_links(client_logged_in, user, settings):

@@ -86,8 +86,8 @@ def test_a_chain_longer_than_the_walk_does_not_start_with_you(client_logged_in, 
     [text] = chain_texts(page(client_logged_in, line[-1]))
     assert text.startswith("… → Person 01 → Person 02")
     assert text.endswith(
-        f"→ Person {MAX_DEPTH + 1} (and further back: someone referred you to Person too;"
-        f" traced {MAX_DEPTH} referrals back)"
+        f"→ Person {MAX_DEPTH + 1} (traced {MAX_DEPTH} referrals back:"
+        " Person was referred to you by someone before that)"
     )
     # One step shorter, the first link is someone you knew.
     assert chain_texts(page(client_logged_in, line[-2]))[0].startswith("You → Person 00 →")

@@ -240,6 +240,17 @@ def test_dashboard_when_nothing_is_due(client_logged_in, user, profile):
     response = client_logged_in.get(DASHBOARD)
     assertContains(response, "Nothing due today.")
     assertContains(response, "Tomorrow note")
+    # Not the first-run hint: what is coming up is said, and shown below.
+    assertContains(response, "Next: 1 in the next 7 days, under Coming up.")
+    assertNotContains(response, "Log a meeting and netcrm will schedule")
+
+
+def test_dashboard_when_nothing_is_due_or_coming_up(client_logged_in, user, profile):
+    make_followup(user, title="Next month", due_at=morning(30))
+    response = client_logged_in.get(DASHBOARD)
+    assertContains(response, "Nothing due today.")
+    assertContains(response, "Log a meeting and netcrm will schedule the thank-you note for you.")
+    assertNotContains(response, "under Coming up")
 
 
 def test_dashboard_shows_upcoming_meetings_and_recent_contacts(

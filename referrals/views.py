@@ -186,7 +186,9 @@ def graph(request: HttpRequest) -> HttpResponse:
         "focus": focus,
         "layout": layout,
         "nodes": [DrawnNode(box, contacts[box.id], box.id == focus_pk) for box in layout.boxes],
-        "bands": [(band, band_label(band.layer, focus)) for band in layout.bands],
+        "bands": [
+            (band, band_label(band.layer, focus, room=layout.width - 4)) for band in layout.bands
+        ],
         "focus_pk": focus_pk,
         "shown": len(layers),
         "total": total,
@@ -199,17 +201,21 @@ def graph(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/graph.html", context)
 
 
-def band_label(layer: int, focus: Contact | None) -> str:
-    """What a layer of a neighbourhood holds (the whole network's trees go unlabelled)."""
+def band_label(layer: int, focus: Contact | None, room: float) -> str:
+    """What a layer of a neighbourhood holds (the whole network's trees go unlabelled),
+    the name in it cut short to fit `room` (a wide one went past the drawing's edge)."""
     if focus is None:
         return ""
-    name = focus.first_name
-    return {
+    label = {
         -2: "Two steps before",
-        -1: f"Referred you to {name}",
-        1: f"{name} referred you to",
+        -1: "Referred you to {}",
+        1: "{} referred you to",
         2: "…who referred you to",
     }.get(layer, "")
+    if "{}" not in label:
+        return label
+    rest = text_width(label.replace("{}", ""), SUB_SIZE)
+    return label.format(fit_text(focus.first_name, SUB_SIZE, room=room - rest))
 
 
 # Adding, editing and removing referrals from a contact's page ----------------------

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact
+from referrals.layout import SUB_SIZE, VIEW_WIDTH, text_width
 from referrals.models import Progress, Referral
 from referrals.network import (
     CHILDREN_LIMIT,
@@ -552,6 +553,20 @@ def test_graph_of_a_contact_shows_two_steps_each_way(client_logged_in, user):
     assert body.count('marker-end="url(#arrow-near)"') == 2  # Parent → Focus → Child
     assert body.count('<path class="edge') == 4
     assert "Referred you to Focus" in body and "Focus referred you to" in body
+
+
+def test_graph_layer_labels_fit_the_drawing_whatever_the_name(client_logged_in, user):
+    wide, plain = make_contact(user, "W" * 200), make_contact(user, "Ann Able")
+    refer(user, plain, wide)
+    refer(user, wide, make_contact(user, "Ben Bold"))
+
+    body = client_logged_in.get(GRAPH, {"contact": wide.pk}).text
+
+    labels = re.findall(r'<text class="band"[^>]*>([^<]+)</text>', body)
+    assert [label.replace("W", "") for label in labels] == [
+        "Referred you to …", "… referred you to"
+    ]
+    assert all(text_width(label, SUB_SIZE) <= VIEW_WIDTH - 4 for label in labels)
 
 
 def test_graph_of_a_contact_without_referrals(client_logged_in, people):

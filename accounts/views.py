@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm, SignupForm
+from accounts.models import Profile
 from accounts.services import sign_up
+from accounts.signals import clock_changed
 from netcrm.lib.http import form_data
 
 
@@ -30,7 +33,14 @@ def signup(request: HttpRequest) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(form_data(request), instance=request.profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            profile = form.save()
+            if {"timezone", "morning_hour"} & set(form.changed_data):
+                # What falls due at 9 on Friday still does, on the new clock.
+                was = Profile(
+                    timezone=form.initial["timezone"], morning_hour=form.initial["morning_hour"]
+                )
+                clock_changed.send(Profile, profile=profile, was=was)
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
     return render(

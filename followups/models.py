@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote, urlencode
 
 from django.db import models, transaction
@@ -62,6 +62,25 @@ class FollowUpQuerySet(OwnedQuerySet):
             today=Count("pk", filter=Q(due_at__gte=today_start, due_at__lt=tomorrow_start)),
             upcoming=Count("pk", filter=Q(due_at__gte=tomorrow_start)),
         )
+
+    def keep_local_times(self, was, now) -> int:
+        """Move each of these to the same day and time of day on the user's new clock
+        (`now`, a Profile: its timezone and morning hour) as they had on the old one
+        (`was`): one due at 9:00 on Friday in Berlin is due at 9:00 on Friday in
+        Auckland, not at 21:00 on Thursday; one due at the old morning hour falls due
+        at the new one. Returns how many moved."""
+        moved = []
+        for followup in self.only("pk", "due_at").iterator(chunk_size=2000):
+            local = followup.due_at.astimezone(was.tzinfo)
+            if local.time() == time(was.morning_hour):
+                due = now.morning_of(local.date())
+            else:
+                due = datetime.combine(local.date(), local.time(), tzinfo=now.tzinfo)
+            if due != followup.due_at:
+                followup.due_at = due
+                moved.append(followup)
+        self.model.objects.bulk_update(moved, ["due_at"], batch_size=500)
+        return len(moved)
 
     def with_subjects(self) -> FollowUpQuerySet:
         return self.select_related(

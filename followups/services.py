@@ -186,3 +186,9 @@ def sweep_source(
     for start in range(0, len(ids), SWEEP_BATCH):
         changed += repair(kind, source, ids[start:start + SWEEP_BATCH], now)
     return changed
+
+
+def follow_the_clock(sender, profile: Profile, was: Profile, **kwargs) -> None:
+    """The user's timezone or morning hour changed (accounts.signals.clock_changed): their
+    open follow-ups keep the day and the time of day they were due at."""
+    FollowUp.objects.for_user(profile.user_id).open().keep_local_times(was, profile)

@@ -52,5 +52,12 @@ def undo(user, value: str) -> FollowUp:
     followup.status = data["status"]  # as the action left it; undo checks it still is
     before = data["before"] | {"due_at": datetime.fromisoformat(data["before"]["due_at"])}
     if not followup.undo(before, datetime.fromisoformat(data["after"])):
-        raise CannotUndo(f"Not undone: {followup.title} has changed since.")
+        # A second tap on the same Undo (without JavaScript nothing stops it) finds it
+        # put back already: said as done, not as a failure.
+        back = FollowUp.objects.filter(
+            pk=followup.pk, status=before["status"], due_at=before["due_at"], completed_at=None
+        ).first()
+        if back is None:
+            raise CannotUndo(f"Not undone: {followup.title} has changed since.")
+        return back
     return followup

@@ -94,6 +94,19 @@ def test_a_second_undo_changes_nothing(client_logged_in, user, item):
     assert item.status == Status.DONE
 
 
+def test_undo_tapped_twice_without_javascript_says_it_is_undone(client_logged_in, item):
+    # Without JavaScript nothing stops a second tap: the page shown is the second
+    # answer, which must not say the undo failed while the item is back in the queue.
+    client_logged_in.post(reverse("followups:mark-done", args=[item.pk]))
+    offered = undo_form(text(client_logged_in.get(DASHBOARD)))
+    client_logged_in.post(UNDO, {"token": offered["token"]})
+    response = client_logged_in.post(UNDO, {"token": offered["token"]}, follow=True)
+    assert "Undone: Send the article is back in your queue." in text(response)
+    assert "Not undone" not in text(response)
+    item.refresh_from_db()
+    assert (item.status, item.completed_at) == (Status.PENDING, None)
+
+
 def test_undo_runs_out_after_a_few_seconds(user, item, settings):
     from followups.undo import GRACE_SECONDS, token
 

@@ -40,6 +40,7 @@ class Node:
     contact: Contact
     count: int
     referral: Referral | None = None  # how you reached them (None for a first link)
+    loop: bool = False  # a first link who leads a loop: referred to you by someone in it
     children: list[Node] | None = None  # shown already (the focused path), else on demand
     on_path: bool = False
     focus: bool = False
@@ -55,11 +56,12 @@ class Node:
         return self.count - len(self.children or ())
 
 
-def first_links(user, edges: Edges | None = None) -> list[tuple[int, int]]:
-    """The tree's first links as (id, how many people they referred you to), by name:
-    those who referred someone and whom nobody referred; and, for each closed loop of
-    referrals that nobody else leads into (Ann referred you to Ben, and Ben to Ann),
-    the first of it by name, without whom its people would be in no tree.
+def first_links(user, edges: Edges | None = None) -> list[tuple[int, int, bool]]:
+    """The tree's first links as (id, how many people they referred you to, whether
+    they lead a loop), by name: those who referred someone and whom nobody referred;
+    and, for each closed loop of referrals that nobody else leads into (Ann referred
+    you to Ben, and Ben to Ann), the first of it by name, without whom its people would
+    be in no tree (someone referred to you, not someone you knew: the page says so).
 
     From every referral's two ends read at once (`edges`, read here when not given: the
     heavy user's 20,000, some 11 ms on PostgreSQL, and 6 to walk them), then one query
@@ -91,7 +93,7 @@ def first_links(user, edges: Edges | None = None) -> list[tuple[int, int]]:
     found = []
     for pk in referral_graph.by_name(user.pk, roots | loops):
         if pk in roots or pk not in reached:  # a loop's first by name leads it
-            found.append((pk, len(below[pk])))
+            found.append((pk, len(below[pk]), pk not in roots))
             walk(pk)
     return found
 
@@ -258,7 +260,7 @@ def meeting_counts(user, now: datetime | None = None) -> dict[str, int]:
 
 
 # Bump when what overview() keeps changes shape (a deploy empties the "pages" cache anyway).
-OVERVIEW_VERSION = 2
+OVERVIEW_VERSION = 3
 
 
 def overview(user) -> dict:
@@ -294,7 +296,9 @@ def _overview(user) -> dict:
     return figures
 
 
-def first_links_page(user, first_links: list[tuple[int, int]], number, first: Collection[int] = ()):
+def first_links_page(
+    user, first_links: list[tuple[int, int, bool]], number, first: Collection[int] = ()
+):
     """A page of Nodes from overview()'s first links: those in `first` (the first
     links of the chains on show) first, then the rest, each part by name; the page's
     people read by id."""
@@ -303,8 +307,8 @@ def first_links_page(user, first_links: list[tuple[int, int]], number, first: Co
     page = Paginator(ordered, settings.NETCRM_PAGE_SIZE).get_page(number)
     people = (
         Contact.objects.for_user(user).select_related("organization")
-        .in_bulk([pk for pk, _ in page])
+        .in_bulk([pk for pk, _, _ in page])
     )
     # One deleted since the first links were read (another tab) is left out.
-    nodes = [Node(people[pk], count) for pk, count in page if pk in people]
+    nodes = [Node(people[pk], count, loop=loop) for pk, count, loop in page if pk in people]
     return page, nodes

@@ -228,8 +228,10 @@ def test_network_when_every_referral_is_in_a_loop(client_logged_in, user):
     body = assert_full_page(response, "Who referred whom")
     assert "No referrals yet" not in body
     assert "gave no referral" not in body  # no meeting held: nothing to count
-    # The loop's first by name leads it in the tree, so neither is hidden.
+    # The loop's first by name leads it in the tree, so neither is hidden; the tree
+    # says Ann is no one you knew already.
     assert [(n.contact.name, n.count) for n in response.context["nodes"]] == [("Ann Loop", 1)]
+    assert "a loop: referred to you by someone Ann led you to" in words(body)
 
 
 def test_a_loop_apart_from_the_tree_gets_a_first_link_and_one_within_it_none(
@@ -241,7 +243,7 @@ def test_a_loop_apart_from_the_tree_gets_a_first_link_and_one_within_it_none(
     zed, yan = make_contact(user, "Zed Root"), make_contact(user, "Yan Leaf")
     refer(user, zed, yan)
     nodes = client_logged_in.get(NETWORK).context["nodes"]
-    assert [n.contact.name for n in nodes] == ["Ann Loop", "Zed Root"]
+    assert [(n.contact.name, n.loop) for n in nodes] == [("Ann Loop", True), ("Zed Root", False)]
     refer(user, zed, bob)  # now the tree leads into the loop: Zed's tree holds it
     nodes = client_logged_in.get(NETWORK).context["nodes"]
     assert [(n.contact.name, n.count) for n in nodes] == [("Zed Root", 2)]

@@ -109,6 +109,25 @@ def test_the_queue_on_a_phone_shows_five_at_once(live_server, page: Page):
     )
 
 
+def test_a_long_name_in_an_item_shows_how_it_begins(live_server, page: Page):
+    # The person's name is last on the item's one-line meta: cut there, a long one
+    # showed as a lone "…" (the link is a block, hidden whole), not "Maximilian Al…".
+    user = make_user("quinn", password="a-long-pass-phrase-42")
+    max_ = Contact.objects.create(user=user, name="Maximilian " + "Alexander-" * 18 + "Long")
+    Heartbeat.objects.create(name="sweep", last_seen_at=timezone.now())
+    FollowUp.objects.create(
+        user=user, kind="thank_you", contact=max_, due_at=timezone.now() - timedelta(hours=1),
+        title="Thank Maximilian for the coffee",
+    )
+    log_in(page, live_server, "quinn", "a-long-pass-phrase-42")
+    meta = page.locator("#queue article.followup .meta")
+    link = meta.get_by_role("link", name=max_.name)
+    expect(link).to_be_visible()
+    line, name = meta.bounding_box(), link.bounding_box()
+    assert name["x"] + name["width"] <= line["x"] + line["width"] + 4  # cut inside the line
+    assert name["width"] >= 60  # and the first letters show: "Maximilian Al…"
+
+
 def test_the_queue_by_keyboard(live_server, page: Page, console_errors):
     page.set_viewport_size({"width": 1280, "height": 900})
     user = make_user("quinn", password="a-long-pass-phrase-42")

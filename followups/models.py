@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote, urlencode
 
 from django.db import models, transaction
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 
 from followups import kinds
@@ -22,6 +23,7 @@ class Status(models.TextChoices):
 
 OPEN = [Status.PENDING, Status.SNOOZED]
 TICK = timedelta(microseconds=1)
+CLOCK_BATCH = 5_000  # ids an UPDATE names when the user's clock moves (SQLite's limit: 32,766)
 
 
 def open_first() -> Case:
@@ -68,19 +70,28 @@ class FollowUpQuerySet(OwnedQuerySet):
         (`now`, a Profile: its timezone and morning hour) as they had on the old one
         (`was`): one due at 9:00 on Friday in Berlin is due at 9:00 on Friday in
         Auckland, not at 21:00 on Thursday; one due at the old morning hour falls due
-        at the new one. Returns how many moved."""
-        moved = []
-        for followup in self.only("pk", "due_at").iterator(chunk_size=2000):
-            local = followup.due_at.astimezone(was.tzinfo)
-            if local.time() == time(was.morning_hour):
+        at the new one. Returns how many moved.
+
+        Each moves by the difference of the two clocks on its day, and they are few
+        (the two zones' daylight saving): one UPDATE a difference (in batches of ids),
+        not one a row (the heavy user's 16,000 open ones: 28 s one by one, bulk_update's
+        CASE in 500s)."""
+        by_shift: dict[timedelta, list[int]] = defaultdict(list)
+        morning = time(was.morning_hour)
+        for pk, due_at in self.values_list("pk", "due_at").iterator(chunk_size=2000):
+            local = due_at.astimezone(was.tzinfo)
+            if local.time() == morning:
                 due = now.morning_of(local.date())
             else:
                 due = datetime.combine(local.date(), local.time(), tzinfo=now.tzinfo)
-            if due != followup.due_at:
-                followup.due_at = due
-                moved.append(followup)
-        self.model.objects.bulk_update(moved, ["due_at"], batch_size=500)
-        return len(moved)
+            if due != due_at:
+                by_shift[due - due_at].append(pk)
+        for shift, ids in by_shift.items():
+            for start in range(0, len(ids), CLOCK_BATCH):
+                self.model.objects.filter(pk__in=ids[start:start + CLOCK_BATCH]).update(
+                    due_at=F("due_at") + shift
+                )
+        return sum(map(len, by_shift.values()))
 
     def with_subjects(self) -> FollowUpQuerySet:
         return self.select_related(

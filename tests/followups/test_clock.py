@@ -83,3 +83,28 @@ def test_tomorrow_morning_stays_out_of_today_after_moving_west(client_logged_in,
     counts = client_logged_in.get(DASHBOARD).context["counts"]
 
     assert counts["today"] == 0 and counts["overdue"] == 0
+
+
+def test_the_follow_ups_move_in_one_update_a_shift_not_one_a_row(
+    user, clock, django_assert_num_queries
+):
+    # 1,200 at the morning hour or at 14:30, on days with the same two offsets (UTC and
+    # Pago Pago keep no daylight saving): one shift, so one read and one UPDATE, however
+    # many there are (they were written 500 at a time, three UPDATEs here).
+    first = make_followup(user, title="Thank 0", due_at=at(FRIDAY, 9))
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            user=user, kind=first.kind, title=f"Thank {n}",
+            due_at=at(date.fromordinal(FRIDAY.toordinal() + n % 300), 9 if n % 2 else 14, 30 * (n % 2 == 0)),
+        )
+        for n in range(1, 1200)
+    )
+    now = Profile(timezone="Pacific/Pago_Pago", morning_hour=9)
+
+    with django_assert_num_queries(2):
+        moved = FollowUp.objects.for_user(user).open().keep_local_times(clock, now)
+
+    assert moved == 1200
+    assert {f.due_at.astimezone(PAGO_PAGO).time() for f in FollowUp.objects.for_user(user)} == {
+        time(9), time(14, 30)
+    }

@@ -12,11 +12,16 @@ class SignupForm(CheckedFormMixin, UserCreationForm):
     saying so would tell anyone who has one (accounts.services.sign_up)."""
 
     first_name = forms.CharField(
-        max_length=150, required=False, help_text="Your drafted notes are signed with your name."
+        max_length=150, required=False, help_text="Your drafted notes are signed with your name.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(
+        max_length=150, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     email = forms.EmailField(
-        required=True, help_text="For password resets and your morning digest."
+        required=True, help_text="For password resets and your morning digest.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     timezone = forms.ChoiceField(
         choices=timezone_choices, required=False, initial=settings.TIME_ZONE,

@@ -64,6 +64,10 @@ def test_the_header_and_its_menu_take_a_thumb_on_every_phone(live_server, page, 
     header = page.locator("header").bounding_box()
     assert header["height"] < 70, "the header wrapped onto a second line"
     assert page.locator("header summary").bounding_box()["x"] + 44 <= width
+    # Where a thumb lands, the tap reaches the button itself (an inline form around a
+    # taller button once took it, and Log out did nothing).
+    page.get_by_role("button", name="Log out jordan").click(timeout=5000)
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def test_a_fields_mistake_hangs_no_bullet_off_its_edge(live_server, page):

@@ -5,6 +5,7 @@ list checkboxes. Links inside a sentence are exempt, as the criterion says."""
 import pytest
 from playwright.sync_api import expect
 
+from contacts.models import Contact
 from tests.browser.helpers import log_in
 from tests.conftest import make_user
 
@@ -76,3 +77,16 @@ def test_a_fields_mistake_hangs_no_bullet_off_its_edge(live_server, page):
     mistake = page.locator(".errorlist li").first
     expect(mistake).to_have_text("This field is required.")
     assert mistake.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+
+
+def test_a_contacts_actions_take_a_thumb(live_server, page):
+    """The row under a contact's name, tapped on every visit ("Log a meeting with Sara",
+    Edit, Delete…), stood 36 px high."""
+    jordan = make_user("jordan")
+    sara = Contact.objects.create(user=jordan, name="Sara Smith")
+    log_in(page, live_server, "jordan")
+    page.goto(live_server.url + f"/contacts/{sara.pk}/")
+    actions = page.locator(".contact-actions a[role=button]")
+    expect(actions.first).to_contain_text("Log a meeting with Sara")
+    heights = [box["height"] for box in (a.bounding_box() for a in actions.all())]
+    assert heights and min(heights) >= 44, heights

@@ -32,6 +32,15 @@ class ModelBackend(auth_backends.ModelBackend):
     them as naming this one, so nobody is signed out by the change. The two are kept
     in Redis from one request to the next (accounts/identity.py)."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Django's, with the username as its owner wrote it whatever the case it is
+        typed in: "jordan" logs in as Jordan (a phone capitalizes the first letter it is
+        given). Sign-up refuses a name that differs from another by case alone; of two
+        made before that rule, the one typed exactly is meant."""
+        if username is not None:
+            username = canonical_username(username)
+        return super().authenticate(request, username, password, **kwargs)
+
     def get_user(self, user_id):
         def fetch():
             try:
@@ -48,3 +57,14 @@ class ModelBackend(auth_backends.ModelBackend):
         except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def canonical_username(typed) -> str:
+    """The username of the account `typed` names, whatever its case (one query); as
+    typed when there is none, or several and none written exactly so."""
+    typed = str(typed)
+    found = list(
+        UserModel._default_manager.filter(**{f"{UserModel.USERNAME_FIELD}__iexact": typed})
+        .values_list(UserModel.USERNAME_FIELD, flat=True)[:10]
+    )
+    return found[0] if len(found) == 1 and typed not in found else typed

@@ -12,11 +12,16 @@ class SignupForm(CheckedFormMixin, UserCreationForm):
     saying so would tell anyone who has one (accounts.services.sign_up)."""
 
     first_name = forms.CharField(
-        max_length=150, required=False, help_text="Your drafted notes are signed with your name."
+        max_length=150, required=False, help_text="Your drafted notes are signed with your name.",
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(
+        max_length=150, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     email = forms.EmailField(
-        required=True, help_text="For password resets and your morning digest."
+        required=True, help_text="For password resets and your morning digest.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     timezone = forms.ChoiceField(
         choices=timezone_choices, required=False, initial=settings.TIME_ZONE,
@@ -40,6 +45,50 @@ class SignupForm(CheckedFormMixin, UserCreationForm):
 
     def clean_timezone(self) -> str:
         return self.cleaned_data["timezone"] or settings.TIME_ZONE
+
+
+class AccountForm(CheckedFormMixin, forms.ModelForm):
+    """Your name (drafted notes are signed with it) and email address (password resets,
+    the digest), as typed at sign-up, put right later. A new email address asks for the
+    password: a reset goes to that address, so a session left open on a shared computer
+    must not be enough to take the account."""
+
+    password = forms.CharField(
+        label="Your password", required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email address.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].help_text = "Your drafted notes are signed with your name."
+        self.fields["email"].required = True
+        self.fields["email"].help_text = "For password resets and your morning digest."
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def email_changed(self) -> bool:
+        return self.cleaned_data.get("email", self.initial["email"]) != self.initial["email"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password = cleaned.get("password", "")
+        if self.email_changed() and not self.instance.check_password(password):
+            self.add_error("password", (
+                "That is not your password: type it again to change your email address."
+                if password else "To change your email address, type your password."
+            ))
+        return cleaned
 
 
 class ProfileForm(CheckedFormMixin, forms.ModelForm):

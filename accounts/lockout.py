@@ -112,7 +112,9 @@ def forgive_own_mistakes(sender, request: HttpRequest | None, user, **kwargs) ->
     count of guesses made from the same address at someone else's."""
     ip_address = client_ip(request) if request is not None else None
     if settings.AXES_ENABLED and ip_address:
-        AccessAttempt.objects.filter(username=user.get_username(), ip_address=ip_address).delete()
+        AccessAttempt.objects.filter(
+            username=counted_as(user.get_username()), ip_address=ip_address
+        ).delete()
 
 
 USERNAME_LENGTH = 150  # the longest username there can be (User.username)
@@ -123,4 +125,11 @@ def client_username(request: HttpRequest, credentials: dict | None = None) -> st
     than a username can be (a 100,000-character guess overflows no column)."""
     source = credentials if credentials else getattr(request, "data", request.POST)
     value = source.get("username")
-    return None if value is None else clean_text(str(value), USERNAME_LENGTH)
+    return None if value is None else counted_as(str(value))
+
+
+def counted_as(username: str) -> str:
+    """A username as its failures are counted: in lower case, as log-in does not mind
+    the case (accounts.backends.ModelBackend), so that "Alice", "alice" and "ALICE" are
+    one account's guesses, not five of each."""
+    return clean_text(username, USERNAME_LENGTH).lower()

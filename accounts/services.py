@@ -53,3 +53,18 @@ def send_signup_email(user: User, template: str, subject: str, owner: User | Non
         send_mail(subject, body, None, [user.email])
     except Exception:
         logger.exception("Failed to send the %s email for a new account", template)
+
+
+def send_email_changed(user: User, old_email: str) -> None:
+    """Tell the address an account leaves that it has left it: the owner who did not
+    change it learns at once (a reset would now go elsewhere)."""
+    if not old_email:
+        return
+    body = render_to_string("accounts/email/email_changed.txt", {
+        "user": user, "old_email": old_email,
+        "reset_url": settings.SITE_URL + reverse("password_reset"),
+    })
+    try:
+        send_mail("Your netcrm email address was changed", body, None, [old_email])
+    except Exception:
+        logger.exception("Failed to send the email-changed notice")

@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("settings/", views.settings_view, name="settings"),
+    path("settings/account/", views.edit_account, name="edit-account"),
 ]

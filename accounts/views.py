@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import AccountForm, ProfileForm, SignupForm
 from accounts.models import Profile
-from accounts.services import sign_up
+from accounts.services import send_email_changed, sign_up
 from accounts.signals import clock_changed
 from netcrm.lib.http import form_data
 
@@ -43,6 +43,24 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                 clock_changed.send(Profile, profile=profile, was=was)
         messages.success(request, "Settings saved.")
         return redirect("accounts:settings")
-    return render(
-        request, "accounts/settings.html", {"form": form}, status=422 if form.is_bound else 200
-    )
+    return render(request, "accounts/settings.html", {
+        "form": form, "account_form": AccountForm(instance=request.user),
+    }, status=422 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def edit_account(request: HttpRequest) -> HttpResponse:
+    """Your name and email address, from the settings page (a form of its own there)."""
+    old_email = request.user.email
+    account_form = AccountForm(request.POST, instance=request.user)
+    if account_form.is_valid():
+        account_form.save()
+        if account_form.email_changed():
+            send_email_changed(request.user, old_email)
+        messages.success(request, "Your name and email address are saved.")
+        return redirect("accounts:settings")
+    request.user.refresh_from_db()  # the page's "goes to …" says the address kept
+    return render(request, "accounts/settings.html", {
+        "form": ProfileForm(instance=request.profile), "account_form": account_form,
+    }, status=422)

@@ -63,6 +63,7 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
     organization_name = forms.CharField(
         label="Organization", required=False, max_length=200,
         help_text="Typed once; netcrm reuses an organization of the same name.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     past_organization_names = forms.CharField(
         label="Used to work at", required=False, max_length=2000,
@@ -75,7 +76,12 @@ class ContactForm(CheckedFormMixin, forms.ModelForm):
             "name", "title", "email", "phone", "links", "source", "met_at", "tags",
             "keep_in_touch_days", "notes",
         ]
+        # Someone else's details: a phone's keypad for the number, and no offer to fill
+        # in the user's own employer, title, address or number.
         widgets = {
+            "title": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "links": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }

@@ -66,9 +66,14 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
     contacts = ContactsField(
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    new_contact_name = forms.CharField(label="New person's name", required=False, max_length=200)
+    # Someone else's name and employer: the phone is not to offer the user's own.
+    new_contact_name = forms.CharField(
+        label="New person's name", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     new_contact_organization = forms.CharField(
-        label="Their organization", required=False, max_length=200
+        label="Their organization", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     add_questions = PickedQuestionsField(
         label="Add from your library",

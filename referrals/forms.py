@@ -12,8 +12,16 @@ from netcrm.lib.forms import CheckedFormMixin
 class ReferralRowForm(CheckedFormMixin, forms.Form):
     """One person they suggested you talk to: someone you know, or someone new."""
 
-    name = forms.CharField(label="Who should you talk to?", max_length=200, required=False)
-    organization = forms.CharField(label="At", max_length=200, required=False)
+    # Someone else's name and employer (fields named "name" and "organization" are the
+    # ones a phone fills with the user's own): nothing offered.
+    name = forms.CharField(
+        label="Who should you talk to?", max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    organization = forms.CharField(
+        label="At", max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     reason = forms.CharField(
         label="Why them?", max_length=300, required=False,
         widget=forms.TextInput(attrs={"placeholder": "he knows everyone in town"}),

@@ -172,18 +172,27 @@
   // first field marked focused. A phone's dialog otherwise stays scrolled down at its
   // Save button, far below the message. Not where the answer chose a field itself.
   // (The event comes from what was swapped in: with outerHTML, detail.target is gone.)
+  const showFirstMistake = (root, scrollTo) => {
+    const first = root.querySelector(scrollTo);
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    const field = root.querySelector("[aria-invalid=true]");
+    if (field) field.focus({ preventScroll: true });
+  };
   document.addEventListener("htmx:afterSwap", (event) => {
     const root = event.target;
     const { xhr } = event.detail;
     if (!xhr || xhr.status !== 422 || !root.querySelector || root.querySelector("[autofocus]")) {
       return;
     }
-    const first = root.querySelector("[role=alert], .errorlist, [aria-invalid=true]");
-    if (!first) return;
-    first.scrollIntoView({ block: "center" });
-    const field = root.querySelector("[aria-invalid=true]");
-    if (field) field.focus({ preventScroll: true });
+    showFirstMistake(root, "[role=alert], .errorlist, [aria-invalid=true]");
   });
+  // The same for a whole page sent back (no HTMX: the settings, sign-up, a password): its
+  // first marked field is focused and in view, its message above it. A long page (the
+  // settings on a phone) would otherwise show its top, unchanged, and the mistake two
+  // screens below. (This script is deferred: the page is parsed.)
+  const main = document.querySelector("main");
+  if (main && !main.querySelector("[autofocus]")) showFirstMistake(main, "[aria-invalid=true]");
 
   // Remove a chosen participant chip.
   document.addEventListener("click", (event) => {

@@ -184,3 +184,51 @@ def test_an_outsize_or_odd_username_is_refused_not_an_error(client, guess, recor
     from axes.models import AccessAttempt
 
     assert [a.username for a in AccessAttempt.objects.all()] == recorded
+
+
+def test_the_username_may_be_typed_in_any_case(client, db):
+    # A phone capitalizes the first letter: "Jordan" signed up, "jordan" logs in, and
+    # the other way round.
+    jordan = make_user("Jordan")
+    assert log_in(client, "jordan", PASSWORD).url == reverse("home:dashboard")
+    assert is_logged_in(client, jordan)
+    client.logout()
+    alice = make_user("alice")
+    assert log_in(client, "ALICE", PASSWORD).url == reverse("home:dashboard")
+    assert is_logged_in(client, alice)
+
+
+def test_of_two_names_apart_by_case_alone_the_one_typed_exactly_is_meant(client, db):
+    # Made before sign-up refused such a pair: each logs in as written, neither as
+    # a third spelling.
+    upper, lower = make_user("Sam"), make_user("sam", password="another-horse-battery")
+    assert log_in(client, "Sam", PASSWORD).url == reverse("home:dashboard")
+    assert is_logged_in(client, upper)
+    client.logout()
+    assert log_in(client, "sam", "another-horse-battery").url == reverse("home:dashboard")
+    assert is_logged_in(client, lower)
+    client.logout()
+    assert log_in(client, "SAM", PASSWORD).status_code == 200  # the form again, refused
+    assert "_auth_user_id" not in client.session
+
+
+def test_guesses_in_every_case_count_against_one_account(client, user):
+    for n, typed in enumerate(["alice", "Alice", "ALICE", "aLiCe", "alicE"][:LIMIT]):
+        log_in(client, typed, f"guess-{n}", ip=f"198.51.100.{n}")
+
+    response = log_in(client, "alice", PASSWORD, ip="203.0.113.9")
+
+    assert response.status_code == 429
+    assert not is_logged_in(client, user)
+
+
+def test_logging_in_forgives_ones_own_mistakes_in_another_case(client, db):
+    jordan = make_user("Jordan")
+    for n in range(LIMIT - 1):
+        log_in(client, "jordan", f"typo-{n}")
+    assert AccessAttempt.objects.filter(ip_address="192.0.2.1").exists()
+
+    log_in(client, "JORDAN", PASSWORD)
+
+    assert is_logged_in(client, jordan)
+    assert not AccessAttempt.objects.filter(ip_address="192.0.2.1").exists()

@@ -338,3 +338,13 @@ def test_appearance_light_or_dark_or_as_the_device(client_logged_in, user, theme
     save_settings(client_logged_in, theme="auto")
     assert "<html lang=\"en\">" in client_logged_in.get(SETTINGS).text
     assert save_settings(client_logged_in, theme="purple").status_code == 422
+
+
+def test_signup_tells_the_phone_which_of_your_details_to_fill_in(client):
+    html = client.get(SIGNUP).content.decode()
+    for name, hint in {
+        "username": "username", "first_name": "given-name", "last_name": "family-name",
+        "email": "email", "password1": "new-password",
+    }.items():
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'autocomplete="{hint}"' in tag, name

@@ -3,6 +3,11 @@
 list checkboxes. Links inside a sentence are exempt, as the criterion says."""
 
 import pytest
+from playwright.sync_api import expect
+
+from contacts.models import Contact
+from tests.browser.helpers import log_in
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,3 +33,60 @@ def test_what_is_tapped_on_a_phone_is_big_enough(live_server, demo_page, path):
     demo_page.goto(live_server.url + path)
     demo_page.wait_for_load_state("load")
     assert demo_page.evaluate(SMALL) == []
+
+
+HEADER = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll(
+    'header a[href], header summary, header button, .account-menu li a, .account-menu button'
+  )) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || getComputedStyle(el).visibility === 'hidden') continue;
+    if (box.width < 44 || box.height < 44) {
+      small.push(`${el.textContent.trim().slice(0, 20)} ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 360, 320])
+def test_the_header_and_its_menu_take_a_thumb_on_every_phone(live_server, page, width):
+    """What every page has on top: the links, the ☰ (32 px wide before), the menu's rows
+    and "Log out" (24 px high before) stand 44 px, and the header still fits on one line
+    without a sideways scroll."""
+    make_user("jordan")
+    page.set_viewport_size({"width": width, "height": 844})
+    log_in(page, live_server, "jordan")
+    page.get_by_label("Account").click()
+    expect(page.get_by_role("button", name="Log out jordan")).to_be_visible()
+    assert page.evaluate(HEADER) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    header = page.locator("header").bounding_box()
+    assert header["height"] < 70, "the header wrapped onto a second line"
+    assert page.locator("header summary").bounding_box()["x"] + 44 <= width
+    # Where a thumb lands, the tap reaches the button itself (an inline form around a
+    # taller button once took it, and Log out did nothing).
+    page.get_by_role("button", name="Log out jordan").click(timeout=5000)
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_a_fields_mistake_hangs_no_bullet_off_its_edge(live_server, page):
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_role("button", name="Create account").click()
+    mistake = page.locator(".errorlist li").first
+    expect(mistake).to_have_text("This field is required.")
+    assert mistake.evaluate("li => getComputedStyle(li).listStyleType") == "none"
+
+
+def test_a_contacts_actions_take_a_thumb(live_server, page):
+    """The row under a contact's name, tapped on every visit ("Log a meeting with Sara",
+    Edit, Delete…), stood 36 px high."""
+    jordan = make_user("jordan")
+    sara = Contact.objects.create(user=jordan, name="Sara Smith")
+    log_in(page, live_server, "jordan")
+    page.goto(live_server.url + f"/contacts/{sara.pk}/")
+    actions = page.locator(".contact-actions a[role=button]")
+    expect(actions.first).to_contain_text("Log a meeting with Sara")
+    heights = [box["height"] for box in (a.bounding_box() for a in actions.all())]
+    assert heights and min(heights) >= 44, heights

@@ -41,6 +41,8 @@ def test_done_then_undo_in_the_queue(live_server, page: Page, quinn, console_err
     expect(page.locator(f"#followup-{item.pk}")).to_have_count(0)
     if SHOTS.exists():
         page.screenshot(path=SHOTS / "undo-phone.png")
+    # Low on the screen, under the thumb: a full 44 px to tap.
+    assert bar.get_by_role("button", name="Undo").bounding_box()["height"] >= 44
     bar.get_by_role("button", name="Undo").click()
     expect(page.locator(f"#followup-{item.pk}")).to_be_visible()
     expect(page.locator(".flash")).to_contain_text("back in your queue")

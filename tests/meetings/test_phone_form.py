@@ -211,3 +211,18 @@ def test_a_second_someone_new_says_it_replaces_the_first(client_logged_in):
         SEARCH, query | {"new_contact_name": "bob newman"}, headers=HTMX
     ).content.decode()
     assert "+ Someone new: “Bob Newman”</button>" in same
+
+
+def test_the_new_person_and_the_referrals_are_not_filled_with_the_users_own_details(
+    client_logged_in, user
+):
+    """Fields named "name" and "organization" are the ones a phone offers to fill with
+    the user's own: here they are someone else's, in the form and in a row added later."""
+    body = client_logged_in.get(LOG).content.decode()
+    row = client_logged_in.get(reverse("meetings:referral-row") + "?index=1", **HTMX)
+    for html, names in ((body, ("new_contact_name", "new_contact_organization",
+                                "referrals-0-name", "referrals-0-organization")),
+                        (row.content.decode(), ("referrals-1-name", "referrals-1-organization"))):
+        for name in names:
+            tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+            assert 'autocomplete="off"' in tag, name

@@ -382,6 +382,23 @@ def test_went_again_double_tap_records_one_visit(client_logged_in, user):
     assert event.visits.count() == 1
 
 
+def test_went_again_on_a_day_logged_already_counts_the_day_once(client_logged_in, user):
+    """Added with "when you went" today, then "I went again" (today, by default): one
+    visit, not two on the same day; the note typed the second time is kept."""
+    client_logged_in.post(NEW_EVENT, event_form(name="Job Club", went_on=str(timezone.localdate())))
+    event = Event.objects.get(user=user, name="Job Club")
+
+    response = client_logged_in.post(url("went-again", event), {"notes": "Met the organizer"})
+
+    assert response.status_code == 302
+    assert list(event.visits.values_list("on", "notes")) == [
+        (timezone.localdate(), "Met the organizer")
+    ]
+    page = client_logged_in.get(response["Location"])
+    assertContains(page, "was logged already: it counts once.")
+    assertContains(page, "1 time, last on")
+
+
 def test_went_again_invalid_is_422_on_the_events_page(client_logged_in, user):
     event = make_event(user, "Job Club")
     response = client_logged_in.post(

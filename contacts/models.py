@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Contains, Exact
@@ -132,6 +132,26 @@ class Organization(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse_pk("home:organization-detail", self.pk)
+
+    def merge_into(self, other: Organization) -> tuple[int, int]:
+        """Make this organization and `other` one ("ACME Inc." typed once, "Acme"
+        another time): its people and its leads move to `other`, which stays a target if
+        either was and takes the website, quiet hours and notes it lacks; this one is
+        deleted. (people, leads) moved. `other` is saved as it is given (its name may
+        be retyped), after this one is gone.
+
+        Leads sit above contacts (jobs/): they are reached through their relation."""
+        with transaction.atomic():
+            people = self.contacts.update(organization=other)
+            leads = self.leads.update(organization=other)
+            other.is_target = other.is_target or self.is_target
+            other.website = other.website or self.website
+            other.quiet_hours = other.quiet_hours or self.quiet_hours
+            if self.notes.strip() and self.notes.strip() not in other.notes:
+                other.notes = f"{other.notes}\n\n{self.notes}".strip()
+            Organization.objects.filter(pk=self.pk).delete()
+            other.save()
+        return people, leads
 
 
 # Links may open a page, write an email or call: nothing that runs code.

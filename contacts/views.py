@@ -25,6 +25,7 @@ from netcrm.lib.listing import (
     COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
 )
 from netcrm.lib.fold import Folded
+from netcrm.lib.text import plural
 
 from trash.views import delete_owned
 
@@ -192,7 +193,14 @@ def _organization_form(request: HttpRequest, organization: Organization) -> Http
     form = OrganizationForm(form_data(request), instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization = form.save()
-        messages.success(request, f"Saved {organization.name}.")
+        if form.moved is not None:
+            people, leads = form.moved
+            messages.success(request, (
+                f"Merged {form.merged_name} into {organization.name}: "
+                f"{plural(people, 'person', 'people')} and {plural(leads, 'lead')} moved."
+            ))
+        else:
+            messages.success(request, f"Saved {organization.name}.")
         return redirect(organization)
     return render(
         request,

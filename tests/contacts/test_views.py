@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from contacts.models import Contact, Organization, Source
 from followups.models import FollowUp, Status
+from jobs.models import Lead
 from referrals.models import Referral
 from tests.factories import (
     bulk_contacts,
@@ -805,17 +806,51 @@ def test_organization_edit_saves(client_logged_in, user):
     assert (acme.name, acme.is_target, acme.website) == ("ACME", False, "https://initech.example")
 
 
-def test_organization_edit_rejects_a_clash(client_logged_in, user):
+def test_organization_edit_to_a_name_in_use_offers_to_merge(client_logged_in, user):
     acme = make_organization(user, "Acme")
     make_organization(user, "Globex")
 
     response = client_logged_in.post(edit_organization_url(acme), organization_form(name="globex"))
 
-    assertContains(
-        response, "You have an organization of this name already.", status_code=422
-    )
+    body = assert_full_page(response, "<h1>Edit Acme</h1>", status=422)
+    assert escape("You have “Globex” already. To make them one, tick “Merge Acme into Globex”") in body
+    assert 'name="merge"' in body and 'name="name" value="globex"' in body
     acme.refresh_from_db()
     assert acme.name == "Acme"
+    assert Organization.objects.filter(user=user).count() == 2
+
+
+def test_organization_edit_merges_the_same_company_typed_two_ways(
+    client_logged_in, user, other_user
+):
+    """"ACME Inc." typed for one lead and "Acme" for another person: renamed to "acme",
+    ticked, they are one, with every person and lead, and still a target."""
+    acme = make_organization(user, "Acme", notes="HQ downtown")
+    acme_inc = make_organization(user, "ACME Inc.", is_target=True, quiet_hours="8-9am")
+    sara = make_contact(user, "Sara Smith", organization=acme)
+    john = make_contact(user, "John Public", organization=acme_inc)
+    lead = Lead(user=user, organization=acme_inc, role="Data Analyst").save_new()
+    make_organization(other_user, "Acme")
+
+    response = client_logged_in.post(
+        edit_organization_url(acme_inc),
+        organization_form(name="acme", merge="on", website="", notes="", is_target="on",
+                          quiet_hours="8-9am"),
+    )
+
+    assert response["Location"] == organization_url(acme)
+    assert list(Organization.objects.filter(user=user).values_list("pk", flat=True)) == [acme.pk]
+    acme.refresh_from_db()
+    assert (acme.name, acme.is_target, acme.quiet_hours, acme.notes) == (
+        "acme", True, "8-9am", "HQ downtown"
+    )
+    assert {c.pk for c in acme.contacts.all()} == {sara.pk, john.pk}
+    lead.refresh_from_db()
+    assert lead.organization_id == acme.pk
+    assert Organization.objects.filter(user=other_user).count() == 1
+    page = client_logged_in.get(response["Location"])
+    assertContains(page, "Merged ACME Inc. into acme: 1 person and 1 lead moved.")
+    assertContains(page, "Data Analyst")
 
 
 def test_organization_edit_of_another_user_is_404(client_logged_in, user, other_user):

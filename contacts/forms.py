@@ -162,6 +162,7 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
                 help_text=f"Its people and leads move to {self.merge_target.name}; "
                           f"{self.merged_name} is then gone.",
             )
+            self.order_fields(["name", "merge"])  # right under the name that asks for it
 
     def _clash(self, name: str) -> Organization | None:
         """Another of the user's organizations called `name`, whatever the case and accents."""

@@ -186,6 +186,7 @@ class Insights:
     progress: Progress_
     asks_waiting: int = 0  # requests for a meeting not answered yet
     asks_unanswered: int = 0  # and those that never will be ("No answer")
+    mixed_meetings: int = 0  # meetings with people met different ways: in several rows
 
     @property
     def empty(self) -> bool:
@@ -401,6 +402,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         progress=weekly_progress(user, profile, now),
         asks_waiting=sum(1 for _, answer in asked if answer == Answer.PENDING),
         asks_unanswered=sum(1 for _, answer in asked if answer == Answer.NO_ANSWER),
+        mixed_meetings=sum(1 for pk, _, _ in meetings if len(sources_of.get(pk, ())) > 1),
     )
 
 

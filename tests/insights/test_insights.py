@@ -360,3 +360,34 @@ def test_a_new_account_is_told_no_share_of_nothing(user, profile):
     steps = insights(user, profile).steps()
     assert not any("—" in step for step in steps)
     assert not any("of leads became applications" in step for step in steps)
+
+
+def test_a_meeting_with_people_met_different_ways_is_said_to_count_in_each_row(
+    client_logged_in, user, profile
+):
+    """Coffee with a friend and someone met at a meetup is in both rows: the page says
+    why the rows add up to more than the meetings held."""
+    friend = make_contact(user, "Old Friend", source=Source.KNEW)
+    member = make_contact(user, "Member", source=Source.GROUP)
+    make_meeting(user, [friend, member], starts_at=at(profile, 2))
+    make_meeting(user, [friend], starts_at=at(profile, 3))
+
+    found = insights(user, profile)
+
+    assert found.met_count == 2 and sum(row.meetings for row in found.sources) == 3
+    assert found.mixed_meetings == 1
+    body = text(client_logged_in.get(PAGE))
+    assert (
+        "1 of your 2 meetings was with people you met different ways: it counts once in "
+        "each of their rows, so the rows add up to more than 2."
+    ) in body
+
+
+def test_no_word_about_rows_adding_up_when_each_meeting_is_in_one_row(
+    client_logged_in, user, profile
+):
+    friend = make_contact(user, "Old Friend", source=Source.KNEW)
+    make_meeting(user, [friend, make_contact(user, "Other Friend", source=Source.KNEW)],
+                 starts_at=at(profile, 2))
+    assert insights(user, profile).mixed_meetings == 0
+    assert "met different ways" not in text(client_logged_in.get(PAGE))

@@ -102,7 +102,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @create_once
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(form_data(request), user=request.user)
+    """`?organization=` fills the organization in (from that organization's page)."""
+    initial = {}
+    if organization_id := id_from(request.GET.get("organization")):
+        initial["organization_name"] = (
+            Organization.objects.for_user(request.user).filter(pk=organization_id)
+            .values_list("name", flat=True).first() or ""
+        )
+    form = ContactForm(form_data(request), user=request.user, initial=initial)
     same: list = []
     if request.method == "POST" and form.is_valid():
         # Someone with the same email or name is asked about once: open them, or save

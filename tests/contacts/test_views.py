@@ -711,6 +711,25 @@ def test_organization_detail_shows_it_and_its_people(client_logged_in, user):
     assert f'href="{edit_organization_url(acme)}"' in body
 
 
+def test_organization_with_nobody_says_so_once_and_offers_to_add_someone(
+    client_logged_in, user, other_user
+):
+    """A company typed for a lead, nobody known there yet: one "Nobody yet" (not two),
+    and a way to add the person met there, the organization filled in."""
+    acme = make_organization(user, "Acme Ünïted")
+
+    body = text(client_logged_in.get(organization_url(acme)))
+
+    assert body.count("Nobody yet") == 1
+    add = f"{NEW_CONTACT}?organization={acme.pk}"
+    assert f'href="{add}"' in body and "+ Add a person at Acme Ünïted" in body
+    form = client_logged_in.get(add)
+    assertContains(form, 'name="organization_name" value="Acme Ünïted"')
+    theirs = make_organization(other_user, "Secret Corp")
+    form = client_logged_in.get(f"{NEW_CONTACT}?organization={theirs.pk}")
+    assertNotContains(form, "Secret Corp")
+
+
 def test_organization_detail_lists_people_alphabetically(client_logged_in, user):
     acme = make_organization(user, "Acme")
     for name in ("Carl Zed", "bob young", "Alice Xu"):

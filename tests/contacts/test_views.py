@@ -632,7 +632,19 @@ def test_organization_list_shows_the_users_organizations(client_logged_in, user,
 
 
 def test_organization_list_empty(client_logged_in):
-    assertContains(client_logged_in.get(ORGANIZATIONS), "No organizations yet.")
+    body = text(client_logged_in.get(ORGANIZATIONS))
+    assert "No organizations yet. They are added as you type them for the people you meet " \
+        "and the leads you find" in body
+    assert f'<a href="{NEW_ORGANIZATION}">add one</a>' in body
+
+
+def test_organization_list_of_targets_when_none_says_how_to_mark_one(client_logged_in, user):
+    make_organization(user, "Acme")
+    body = text(client_logged_in.get(ORGANIZATIONS, {"target": "1"}))
+    assert "None of your organizations is a target yet: open one you would like to work " \
+        "for and tap “Mark as target”." in body
+    body = text(client_logged_in.get(ORGANIZATIONS, {"target": "1", "q": "acme"}))
+    assert "No organization matches “acme” among your targets." in body
 
 
 def test_organization_list_pages(client_logged_in, user):

@@ -742,6 +742,25 @@ def test_organization_with_nobody_says_so_once_and_offers_to_add_someone(
     assertNotContains(form, "Secret Corp")
 
 
+def test_organization_leads_fetch_themselves_again_after_a_lead_added(
+    client_logged_in, user, django_assert_max_num_queries
+):
+    """"+ Add a lead at Acme" opens the dialog; once it is saved ("leadAdded"), the
+    page's leads ask for themselves and HTMX gets them alone, the new one in."""
+    acme = make_organization(user, "Acme")
+    page = text(client_logged_in.get(organization_url(acme)))
+    assert f'hx-get="{organization_url(acme)}" hx-trigger="leadAdded from:body"' in page
+    assert "No lead at Acme yet." in page
+    Lead(user=user, organization=acme, role="Data Analyst").save_new()
+
+    with django_assert_max_num_queries(8):
+        response = client_logged_in.get(organization_url(acme), headers=HTMX)
+
+    body = assert_fragment(response, 'id="organization-leads"')
+    assert "Data Analyst" in body and "No lead at Acme yet." not in body
+    assert "Who you know at" not in body
+
+
 def test_organization_detail_lists_people_alphabetically(client_logged_in, user):
     acme = make_organization(user, "Acme")
     for name in ("Carl Zed", "bob young", "Alice Xu"):

@@ -391,3 +391,20 @@ def test_no_word_about_rows_adding_up_when_each_meeting_is_in_one_row(
                  starts_at=at(profile, 2))
     assert insights(user, profile).mixed_meetings == 0
     assert "met different ways" not in text(client_logged_in.get(PAGE))
+
+
+def test_the_events_table_says_it_counts_since_the_first_visit(client_logged_in, user, profile):
+    """The page is about the last 8 weeks; the events table counts what came of each
+    event since you first went, however long ago: it says so, so the numbers do not
+    seem to disagree with the rest of the page."""
+    from events.models import Event, Kind
+
+    group = Event.objects.create(user=user, name="Tuesday job club", kind=Kind.SUPPORT_GROUP)
+    long_ago = profile.today() - timedelta(weeks=30)
+    group.went(on=long_ago, people=[make_contact(user, "Member", met_at=group)])
+    make_meeting(user, [make_contact(user, "Friend")], starts_at=at(profile, 2))
+
+    body = text(client_logged_in.get(PAGE))
+
+    assert "Tuesday job club" in body
+    assert "Each since you first went to it, not only these 8 weeks" in body

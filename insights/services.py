@@ -135,6 +135,7 @@ class FollowThrough:
 class Reciprocity:
     asked_you: int = 0
     answered: int = 0
+    helped: int = 0  # of those answered, the ones you helped (not only replied to)
     open: int = 0
     helped_back: int = 0
     helped_you: int = 0  # referrals given to you
@@ -376,13 +377,14 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     requests = InboundRequest.objects.for_user(user).filter(received_at__gte=start).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=RequestStatus.OPEN)),
+        helped=Count("pk", filter=Q(status=RequestStatus.HELPED)),
     )
     helped_back = FollowUp.objects.for_user(user).filter(
         kind="help_back", status=FollowUpStatus.DONE, completed_at__gte=start
     ).count()
     reciprocity = Reciprocity(
         asked_you=requests["total"], open=requests["open"],
-        answered=requests["total"] - requests["open"],
+        answered=requests["total"] - requests["open"], helped=requests["helped"],
         helped_back=helped_back, helped_you=len(referrals),
     )
     known_there = Contact.objects.filter(organization=OuterRef("organization"))

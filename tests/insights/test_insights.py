@@ -408,3 +408,25 @@ def test_the_events_table_says_it_counts_since_the_first_visit(client_logged_in,
 
     assert "Tuesday job club" in body
     assert "Each since you first went to it, not only these 8 weeks" in body
+
+
+def test_a_request_you_helped_with_counts_as_help_given(client_logged_in, user, profile):
+    """Marked "I helped them", a request for help shows as help given; "helped back"
+    (the follow-ups that offer help to those who referred you) is labelled as that,
+    so it no longer reads 0 beside a request you helped with."""
+    from reciprocity.models import RequestStatus
+
+    zoe = make_contact(user, "Zoe Carter")
+    InboundRequest.objects.create(user=user, contact=zoe, status=RequestStatus.HELPED)
+    InboundRequest.objects.create(user=user, contact=zoe, status=RequestStatus.REPLIED)
+    InboundRequest.objects.create(user=user, contact=zoe)
+    make_meeting(user, [zoe], starts_at=at(profile, 2))  # something to measure
+
+    found = insights(user, profile)
+    assert (found.reciprocity.asked_you, found.reciprocity.answered, found.reciprocity.helped) == (
+        3, 2, 1
+    )
+    body = text(client_logged_in.get(PAGE))
+    assert "<dt>Answered</dt><dd>2, you helped 1</dd>" in body
+    assert "<dt>Offered help back to referrers</dt><dd>0</dd>" in body
+    assert "Helped back" not in body

@@ -191,7 +191,11 @@ class Insights:
 
     @property
     def empty(self) -> bool:
-        return not any(stage.total for stage in self.stages)
+        """Nothing logged to measure: no stage of the funnel, no request for help, no
+        event (an account that has only been to events has their table to see)."""
+        return not (
+            any(stage.total for stage in self.stages) or self.reciprocity.asked_you or self.events
+        )
 
     def steps(self) -> list[str]:
         """The funnel's conversions, in words."""

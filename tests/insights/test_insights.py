@@ -430,3 +430,18 @@ def test_a_request_you_helped_with_counts_as_help_given(client_logged_in, user, 
     assert "<dt>Answered</dt><dd>2, you helped 1</dd>" in body
     assert "<dt>Offered help back to referrers</dt><dd>0</dd>" in body
     assert "Helped back" not in body
+
+
+def test_an_account_with_only_events_and_requests_sees_them(client_logged_in, user, profile):
+    """Been to a group, asked for help once, no meeting yet: not "nothing to measure",
+    but the events table and the request, and the nudge to meet someone."""
+    from events.models import Event, Kind
+
+    Event.objects.create(user=user, name="Tuesday job club", kind=Kind.SUPPORT_GROUP).went()
+    InboundRequest.objects.create(user=user, contact=make_contact(user, "Zoe Carter"))
+
+    body = text(client_logged_in.get(PAGE))
+
+    assert "Nothing to measure yet." not in body
+    assert "Tuesday job club" in body and "<dt>Asked you for help</dt><dd>1</dd>" in body
+    assert "You have not met anyone in the last 8 weeks" in body

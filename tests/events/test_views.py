@@ -592,3 +592,15 @@ def test_deleting_a_contact_says_the_events_keep_going(client_logged_in, user):
     assertContains(page, "2 times you went to events keep their notes, without Sara Smith")
     client_logged_in.post(reverse("contacts:delete-contact", args=[sara.pk]))
     assert event.visits.count() == 2 and not EventVisit.people.through.objects.exists()
+
+
+@pytest.mark.parametrize(("met", "said"), [
+    (1, "You met 1 person here but have not met them since."),
+    (2, "You met 2 people here but have not met any of them since."),
+])
+def test_the_nudge_to_meet_again_reads_right_for_one_person_or_more(
+    client_logged_in, user, met, said
+):
+    event = make_event(user)
+    visit(event, days_ago=3, people=[make_contact(user, f"Person {i}") for i in range(met)])
+    assertContains(client_logged_in.get(url("event-detail", event)), said)

@@ -135,7 +135,7 @@ class Organization(OwnedModel):
 
     def merge_into(self, other: Organization) -> tuple[int, int]:
         """Make this organization and `other` one ("ACME Inc." typed once, "Acme"
-        another time): its people and its leads move to `other`, which stays a target if
+        another time): its people, its leads and its alumni move to `other`, which stays a target if
         either was and takes the website, quiet hours and notes it lacks; this one is
         deleted. (people, leads) moved. `other` is saved as it is given (its name may
         be retyped), after this one is gone.
@@ -144,6 +144,13 @@ class Organization(OwnedModel):
         with transaction.atomic():
             people = self.contacts.update(organization=other)
             leads = self.leads.update(organization=other)
+            # Those who used to work here used to work there (once each).
+            Alumni = Contact.past_organizations.through
+            Alumni.objects.filter(
+                organization=self, contact__in=Alumni.objects.filter(organization=other)
+                .values("contact")
+            ).delete()
+            Alumni.objects.filter(organization=self).update(organization=other)
             other.is_target = other.is_target or self.is_target
             other.website = other.website or self.website
             other.quiet_hours = other.quiet_hours or self.quiet_hours

@@ -882,6 +882,9 @@ def test_organization_edit_merges_the_same_company_typed_two_ways(
     john = make_contact(user, "John Public", organization=acme_inc)
     lead = Lead(user=user, organization=acme_inc, role="Data Analyst").save_new()
     make_organization(other_user, "Acme")
+    alan, rosa = make_contact(user, "Alan Park"), make_contact(user, "Rosa Alvarez")
+    alan.past_organizations.set([acme_inc])
+    rosa.past_organizations.set([acme, acme_inc])  # typed both ways: once, after
 
     response = client_logged_in.post(
         edit_organization_url(acme_inc),
@@ -898,6 +901,7 @@ def test_organization_edit_merges_the_same_company_typed_two_ways(
     assert {c.pk for c in acme.contacts.all()} == {sara.pk, john.pk}
     lead.refresh_from_db()
     assert lead.organization_id == acme.pk
+    assert sorted(acme.alumni.values_list("name", flat=True)) == ["Alan Park", "Rosa Alvarez"]
     assert Organization.objects.filter(user=other_user).count() == 1
     page = client_logged_in.get(response["Location"])
     assertContains(page, "Merged ACME Inc. into acme: 1 person and 1 lead moved.")

@@ -22,7 +22,7 @@ from taggit.models import Tag, TaggedItem
 
 from contacts.identity import normal_phone
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, fold, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -60,7 +60,38 @@ HONORIFICS = frozenset({
 })
 
 
+# What a company's name may end with that says nothing of which company it is.
+LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
+    "company", "gmbh", "ag", "plc", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa",
+})
+SAME_COMPANY_LIMIT = 50  # names read to compare, of those sharing the first word
+
+
+def company_core(name: str) -> str:
+    """"ACME, Inc." and "Acme" are "acme": the words of a name, folded, without the
+    legal suffixes it ends with."""
+    words = re.findall(r"\w+", fold(name) or "")
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
 class OrganizationQuerySet(OwnedQuerySet):
+    def same_company(self, organization: Organization) -> list[Organization]:
+        """The user's other organizations that are likely `organization` typed another
+        way ("ACME Inc." and "Acme"): the same name but for case, accents, punctuation
+        and a legal suffix. One query, of those whose name has its first word."""
+        core = company_core(organization.name)
+        if not core:
+            return []
+        others = (
+            self.for_user(organization.user_id).exclude(pk=organization.pk)
+            .filter(folded_contains("name", core.split()[0]))
+            .order_by("pk").only("pk", "name")[:SAME_COMPANY_LIMIT]
+        )
+        return [other for other in others if company_core(other.name) == core]
+
     def named(self, user, name: str, create: bool = True) -> Organization | None:
         """The user's organization called `name` (any case); a new one is created,
         or with create=False left unsaved for whoever saves the person at it."""

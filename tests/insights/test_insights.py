@@ -428,7 +428,7 @@ def test_a_request_you_helped_with_counts_as_help_given(client_logged_in, user, 
     )
     body = text(client_logged_in.get(PAGE))
     assert "<dt>Answered</dt><dd>2, you helped 1</dd>" in body
-    assert "<dt>Offered help back to referrers</dt><dd>0</dd>" in body
+    assert "<dt>Helped referrers back</dt><dd>0</dd>" in body
     assert "Helped back" not in body
 
 

@@ -149,13 +149,65 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.instance.user = user
+        # Renamed to the name of another of the user's organizations ("ACME Inc." to
+        # "Acme"): the two are one, and the form offers to merge them.
+        self.merge_target: Organization | None = None
+        self.moved: tuple[int, int] | None = None
+        self.merged_name = self.instance.name  # as it was: the form renames the instance
+        if self.instance.pk:
+            self.fields["name"].help_text = (
+                "The same organization typed two ways (“ACME Inc.” and “Acme”)? "
+                "Rename it to the other's name to merge the two."
+            )
+            if self.is_bound and (name := " ".join(str(self.data.get("name", "")).split())):
+                self.merge_target = self._clash(name)
+        if self.merge_target:
+            self.fields["merge"] = forms.BooleanField(
+                required=False,
+                label=f"Merge {self.merged_name} into {self.merge_target.name}",
+                help_text=f"Its people and leads move to {self.merge_target.name}; "
+                          f"{self.merged_name} is then gone.",
+            )
+            self.order_fields(["name", "merge"])  # right under the name that asks for it
+
+    def _clash(self, name: str) -> Organization | None:
+        """Another of the user's organizations called `name`, whatever the case and accents."""
+        return (
+            Organization.objects.for_user(self.user).same_name(name)
+            .exclude(pk=self.instance.pk).order_by("pk").first()
+        )
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Organization.objects.for_user(self.user).same_name(name)
-        if clash.exclude(pk=self.instance.pk).exists():
+        if not self.instance.pk and self._clash(name):
             raise forms.ValidationError("You have an organization of this name already.")
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.merge_target and "name" in cleaned and not cleaned.get("merge"):
+            self.add_error("name", (
+                f"You have “{self.merge_target.name}” already. To make them one, tick "
+                f"“Merge {self.merged_name} into {self.merge_target.name}” below and save."
+            ))
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # Merging: the name is the other organization's, which keeps it (and this one
+        # is deleted), so it is no clash.
+        exclude = super()._get_validation_exclusions()
+        if self.merge_target:
+            exclude.add("name")
+        return exclude
+
+    def save(self, commit: bool = True) -> Organization:
+        """The organization saved; when merging, the one it was merged into."""
+        if self.merge_target and self.cleaned_data.get("merge"):
+            target = self.merge_target
+            target.name = self.cleaned_data["name"]
+            self.moved = self.instance.merge_into(target)
+            return target
+        return super().save(commit)
 
 
 class CadenceForm(CheckedFormMixin, forms.Form):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Contains, Exact
@@ -22,7 +22,7 @@ from taggit.models import Tag, TaggedItem
 
 from contacts.identity import normal_phone
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, fold, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -60,7 +60,38 @@ HONORIFICS = frozenset({
 })
 
 
+# What a company's name may end with that says nothing of which company it is.
+LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
+    "company", "gmbh", "ag", "plc", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa",
+})
+SAME_COMPANY_LIMIT = 50  # names read to compare, of those sharing the first word
+
+
+def company_core(name: str) -> str:
+    """"ACME, Inc." and "Acme" are "acme": the words of a name, folded, without the
+    legal suffixes it ends with."""
+    words = re.findall(r"\w+", fold(name) or "")
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
 class OrganizationQuerySet(OwnedQuerySet):
+    def same_company(self, organization: Organization) -> list[Organization]:
+        """The user's other organizations that are likely `organization` typed another
+        way ("ACME Inc." and "Acme"): the same name but for case, accents, punctuation
+        and a legal suffix. One query, of those whose name has its first word."""
+        core = company_core(organization.name)
+        if not core:
+            return []
+        others = (
+            self.for_user(organization.user_id).exclude(pk=organization.pk)
+            .filter(folded_contains("name", core.split()[0]))
+            .order_by("pk").only("pk", "name")[:SAME_COMPANY_LIMIT]
+        )
+        return [other for other in others if company_core(other.name) == core]
+
     def named(self, user, name: str, create: bool = True) -> Organization | None:
         """The user's organization called `name` (any case); a new one is created,
         or with create=False left unsaved for whoever saves the person at it."""
@@ -132,6 +163,33 @@ class Organization(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse_pk("home:organization-detail", self.pk)
+
+    def merge_into(self, other: Organization) -> tuple[int, int]:
+        """Make this organization and `other` one ("ACME Inc." typed once, "Acme"
+        another time): its people, its leads and its alumni move to `other`, which stays a target if
+        either was and takes the website, quiet hours and notes it lacks; this one is
+        deleted. (people, leads) moved. `other` is saved as it is given (its name may
+        be retyped), after this one is gone.
+
+        Leads sit above contacts (jobs/): they are reached through their relation."""
+        with transaction.atomic():
+            people = self.contacts.update(organization=other)
+            leads = self.leads.update(organization=other)
+            # Those who used to work here used to work there (once each).
+            Alumni = Contact.past_organizations.through
+            Alumni.objects.filter(
+                organization=self, contact__in=Alumni.objects.filter(organization=other)
+                .values("contact")
+            ).delete()
+            Alumni.objects.filter(organization=self).update(organization=other)
+            other.is_target = other.is_target or self.is_target
+            other.website = other.website or self.website
+            other.quiet_hours = other.quiet_hours or self.quiet_hours
+            if self.notes.strip() and self.notes.strip() not in other.notes:
+                other.notes = f"{other.notes}\n\n{self.notes}".strip()
+            Organization.objects.filter(pk=self.pk).delete()
+            other.save()
+        return people, leads
 
 
 # Links may open a page, write an email or call: nothing that runs code.

@@ -25,6 +25,7 @@ from netcrm.lib.listing import (
     COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
 )
 from netcrm.lib.fold import Folded
+from netcrm.lib.text import plural
 
 from trash.views import delete_owned
 
@@ -101,7 +102,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @create_once
 def contact_create(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(form_data(request), user=request.user)
+    """`?organization=` fills the organization in (from that organization's page)."""
+    initial = {}
+    if organization_id := id_from(request.GET.get("organization")):
+        initial["organization_name"] = (
+            Organization.objects.for_user(request.user).filter(pk=organization_id)
+            .values_list("name", flat=True).first() or ""
+        )
+    form = ContactForm(form_data(request), user=request.user, initial=initial)
     same: list = []
     if request.method == "POST" and form.is_valid():
         # Someone with the same email or name is asked about once: open them, or save
@@ -192,7 +200,14 @@ def _organization_form(request: HttpRequest, organization: Organization) -> Http
     form = OrganizationForm(form_data(request), instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
         organization = form.save()
-        messages.success(request, f"Saved {organization.name}.")
+        if form.moved is not None:
+            people, leads = form.moved
+            messages.success(request, (
+                f"Merged {form.merged_name} into {organization.name}: "
+                f"{plural(people, 'person', 'people')} and {plural(leads, 'lead')} moved."
+            ))
+        else:
+            messages.success(request, f"Saved {organization.name}.")
         return redirect(organization)
     return render(
         request,

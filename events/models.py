@@ -109,13 +109,26 @@ class Event(OwnedModel):
 
     def went(self, on=None, notes: str = "", people=()) -> EventVisit:
         """Record a visit (today by default) and the people met on it."""
+        return self.visit_on(on, notes, people)[0]
+
+    def visit_on(self, on=None, notes: str = "", people=()) -> tuple[EventVisit, bool]:
+        """The visit of day `on` (today by default), and whether it is new: you go to an
+        event once a day, so a second "I went" that day adds its note and its people to
+        the visit logged already rather than counting the day twice."""
+        on = on or timezone.localdate()
         with transaction.atomic():
-            visit = EventVisit.objects.create(
-                user_id=self.user_id, event=self, on=on or timezone.localdate(), notes=notes
-            )
+            visit = self.visits.filter(on=on).order_by("pk").first()
+            created = visit is None
+            if created:
+                visit = EventVisit.objects.create(
+                    user_id=self.user_id, event=self, on=on, notes=notes
+                )
+            elif notes.strip() and notes.strip() not in visit.notes:
+                visit.notes = f"{visit.notes}\n\n{notes}" if visit.notes else notes
+                visit.save(update_fields=["notes"])
             if people:
-                visit.people.set(people)
-        return visit
+                visit.people.add(*people)
+        return visit, created
 
     def meet_new_person(self, name: str, organization_name: str = "") -> Contact:
         """Someone met here for the first time: a new contact, met at this event."""

@@ -113,9 +113,14 @@ def went_again(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST)
     if not form.is_valid():
         return _detail(request, pk, form, status=422)
-    visit = event.went(on=form.cleaned_data["on"], notes=form.cleaned_data["notes"])
+    visit, new = event.visit_on(form.cleaned_data["on"], form.cleaned_data["notes"])
     day = when(visit.on, "D j M")
-    messages.success(request, f"You went to {event.name} on {day}. Whom did you meet there?")
+    if new:
+        messages.success(request, f"You went to {event.name} on {day}. Whom did you meet there?")
+    else:
+        messages.info(
+            request, f"{day} was logged already: it counts once. Whom did you meet there?"
+        )
     return redirect(event)
 
 

@@ -285,12 +285,18 @@ ORGANIZATION_LEADS_LIMIT = 50
 
 
 @login_required
+@vary_on_headers("HX-Request")
 @require_GET
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An organization: its people, your leads there, and who you know there."""
+    """An organization: its people, your leads there, and who you know there. HTMX (a
+    lead just added from the dialog) gets the leads alone."""
     organization = Organization.objects.get_for_user_or_404(request.user, pk=pk)
-    contacts = organization.contacts.order_by(Folded("name"), "pk")[:ORGANIZATION_PEOPLE_LIMIT]
     leads = Lead.objects.for_user(request.user).filter(organization=organization)
+    if wants_fragment(request):
+        return render(request, "contacts/organization_detail.html#organization-leads", {
+            "organization": organization, "leads": leads[:ORGANIZATION_LEADS_LIMIT],
+        })
+    contacts = organization.contacts.order_by(Folded("name"), "pk")[:ORGANIZATION_PEOPLE_LIMIT]
     return render(
         request,
         "contacts/organization_detail.html",

@@ -135,6 +135,7 @@ class FollowThrough:
 class Reciprocity:
     asked_you: int = 0
     answered: int = 0
+    helped: int = 0  # of those answered, the ones you helped (not only replied to)
     open: int = 0
     helped_back: int = 0
     helped_you: int = 0  # referrals given to you
@@ -186,10 +187,15 @@ class Insights:
     progress: Progress_
     asks_waiting: int = 0  # requests for a meeting not answered yet
     asks_unanswered: int = 0  # and those that never will be ("No answer")
+    mixed_meetings: int = 0  # meetings with people met different ways: in several rows
 
     @property
     def empty(self) -> bool:
-        return not any(stage.total for stage in self.stages)
+        """Nothing logged to measure: no stage of the funnel, no request for help, no
+        event (an account that has only been to events has their table to see)."""
+        return not (
+            any(stage.total for stage in self.stages) or self.reciprocity.asked_you or self.events
+        )
 
     def steps(self) -> list[str]:
         """The funnel's conversions, in words."""
@@ -375,13 +381,14 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
     requests = InboundRequest.objects.for_user(user).filter(received_at__gte=start).aggregate(
         total=Count("pk"),
         open=Count("pk", filter=Q(status=RequestStatus.OPEN)),
+        helped=Count("pk", filter=Q(status=RequestStatus.HELPED)),
     )
     helped_back = FollowUp.objects.for_user(user).filter(
         kind="help_back", status=FollowUpStatus.DONE, completed_at__gte=start
     ).count()
     reciprocity = Reciprocity(
         asked_you=requests["total"], open=requests["open"],
-        answered=requests["total"] - requests["open"],
+        answered=requests["total"] - requests["open"], helped=requests["helped"],
         helped_back=helped_back, helped_you=len(referrals),
     )
     known_there = Contact.objects.filter(organization=OuterRef("organization"))
@@ -401,6 +408,7 @@ def insights(user, profile: Profile, now: datetime | None = None, weeks: int = W
         progress=weekly_progress(user, profile, now),
         asks_waiting=sum(1 for _, answer in asked if answer == Answer.PENDING),
         asks_unanswered=sum(1 for _, answer in asked if answer == Answer.NO_ANSWER),
+        mixed_meetings=sum(1 for pk, _, _ in meetings if len(sources_of.get(pk, ())) > 1),
     )
 
 

@@ -177,10 +177,17 @@ def add_lead(request: HttpRequest) -> HttpResponse:
     form = LeadForm(form_data(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         lead = form.save()
+        # "ACME Inc." typed when "Acme" is there already: said, with the way to merge.
+        similar = Organization.objects.same_company(lead.organization)
         if wants_fragment(request):
-            response = render(request, "jobs/add.html#added", {"lead": lead})
+            response = render(request, "jobs/add.html#added", {"lead": lead, "similar": similar})
             return trigger_client_event(response, "leadAdded", {"id": lead.pk})
         messages.success(request, f"Added the lead: {lead}.")
+        if similar:
+            messages.info(request, (
+                f"You also have {', '.join(o.name for o in similar)}: the same company? "
+                f"Rename {lead.organization.name} to that name (Edit, on its page) to merge them."
+            ))
         return redirect(lead)
     template = "jobs/add.html#lead-form" if wants_fragment(request) else "jobs/add.html"
     status = 422 if form.is_bound else 200

@@ -135,3 +135,35 @@ def test_add_another_on_the_form_as_a_page_of_its_own(
     for field in fill:
         expect(page.locator(field)).to_have_value("")
     assert console_errors == []
+
+
+def test_picking_an_organization_or_a_sort_narrows_the_leads_at_once(
+    live_server, page: Page, console_errors
+):
+    """Every choice of the filter applies as it is picked, as the status one does: not
+    only the first (the organization and the sort waited for "Apply")."""
+    user = make_user("jordan", "a-long-pass-phrase-42")
+    for name, role in [("Acme", "Data Analyst"), ("Globex", "Backend Engineer")]:
+        Lead(user=user, organization=Organization.objects.create(user=user, name=name),
+             role=role).save_new()
+    log_in(page, live_server, "jordan", "a-long-pass-phrase-42")
+    page.goto(live_server.url + "/leads/")
+    page.wait_for_load_state("load")
+    board = page.locator("#lead-board")
+    expect(board).to_contain_text("2 leads")
+
+    page.locator("#lead-filters summary").click()
+    page.get_by_label("Organization").select_option(label="Globex")
+    expect(board).to_contain_text("1 lead")
+    expect(board).not_to_contain_text("Data Analyst")
+    assert "organization=" in page.url
+
+    page.goto(live_server.url + "/leads/?view=list")
+    page.wait_for_load_state("load")
+    page.locator("#lead-filters summary").click()
+    # The newest first by default (Backend Engineer); by role, Z to A, Data Analyst.
+    expect(page.locator("#lead-board tbody tr").first).to_contain_text("Backend Engineer")
+    page.get_by_label("Sort by").select_option(value="-role")
+    expect(page.locator("#lead-board tbody tr").first).to_contain_text("Data Analyst")
+    assert "sort=-role" in page.url
+    assert console_errors == []

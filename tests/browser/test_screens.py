@@ -207,9 +207,12 @@ def test_add_an_event_in_the_modal_then_go_again(demo_page: Page, live_server, c
     event = Event.objects.get(name="Women in Data breakfast")
     assert [list(v.people.all()) for v in event.visits.all()] == [[someone]]
     dialog.get_by_role("button", name="See its page").click()
+    # Added as been today, then "I went again" (today by default): the day counts once.
     page.get_by_role("button", name="I went again").click()
-    expect(page.locator(".messages")).to_contain_text("Whom did you meet there?")
-    assert event.visits.count() == 2
+    expect(page.locator(".messages")).to_contain_text(
+        "was logged already: it counts once. Whom did you meet there?"
+    )
+    assert event.visits.count() == 1
     assert console_errors == []
 
 

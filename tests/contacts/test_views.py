@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from contacts.models import Contact, Organization, Source
 from followups.models import FollowUp, Status
+from jobs.models import Lead
 from referrals.models import Referral
 from tests.factories import (
     bulk_contacts,
@@ -631,7 +632,19 @@ def test_organization_list_shows_the_users_organizations(client_logged_in, user,
 
 
 def test_organization_list_empty(client_logged_in):
-    assertContains(client_logged_in.get(ORGANIZATIONS), "No organizations yet.")
+    body = text(client_logged_in.get(ORGANIZATIONS))
+    assert "No organizations yet. They are added as you type them for the people you meet " \
+        "and the leads you find" in body
+    assert f'<a href="{NEW_ORGANIZATION}">add one</a>' in body
+
+
+def test_organization_list_of_targets_when_none_says_how_to_mark_one(client_logged_in, user):
+    make_organization(user, "Acme")
+    body = text(client_logged_in.get(ORGANIZATIONS, {"target": "1"}))
+    assert "None of your organizations is a target yet: open one you would like to work " \
+        "for and tap “Mark as target”." in body
+    body = text(client_logged_in.get(ORGANIZATIONS, {"target": "1", "q": "acme"}))
+    assert "No organization matches “acme” among your targets." in body
 
 
 def test_organization_list_pages(client_logged_in, user):
@@ -708,6 +721,44 @@ def test_organization_detail_shows_it_and_its_people(client_logged_in, user):
     assert "Sara Smith" in body and "Engineer" in body
     assert "John Public" not in body
     assert f'href="{edit_organization_url(acme)}"' in body
+
+
+def test_organization_with_nobody_says_so_once_and_offers_to_add_someone(
+    client_logged_in, user, other_user
+):
+    """A company typed for a lead, nobody known there yet: one "Nobody yet" (not two),
+    and a way to add the person met there, the organization filled in."""
+    acme = make_organization(user, "Acme Ünïted")
+
+    body = text(client_logged_in.get(organization_url(acme)))
+
+    assert body.count("Nobody yet") == 1
+    add = f"{NEW_CONTACT}?organization={acme.pk}"
+    assert f'href="{add}"' in body and "+ Add a person at Acme Ünïted" in body
+    form = client_logged_in.get(add)
+    assertContains(form, 'name="organization_name" value="Acme Ünïted"')
+    theirs = make_organization(other_user, "Secret Corp")
+    form = client_logged_in.get(f"{NEW_CONTACT}?organization={theirs.pk}")
+    assertNotContains(form, "Secret Corp")
+
+
+def test_organization_leads_fetch_themselves_again_after_a_lead_added(
+    client_logged_in, user, django_assert_max_num_queries
+):
+    """"+ Add a lead at Acme" opens the dialog; once it is saved ("leadAdded"), the
+    page's leads ask for themselves and HTMX gets them alone, the new one in."""
+    acme = make_organization(user, "Acme")
+    page = text(client_logged_in.get(organization_url(acme)))
+    assert f'hx-get="{organization_url(acme)}" hx-trigger="leadAdded from:body"' in page
+    assert "No lead at Acme yet." in page
+    Lead(user=user, organization=acme, role="Data Analyst").save_new()
+
+    with django_assert_max_num_queries(8):
+        response = client_logged_in.get(organization_url(acme), headers=HTMX)
+
+    body = assert_fragment(response, 'id="organization-leads"')
+    assert "Data Analyst" in body and "No lead at Acme yet." not in body
+    assert "Who you know at" not in body
 
 
 def test_organization_detail_lists_people_alphabetically(client_logged_in, user):
@@ -805,17 +856,56 @@ def test_organization_edit_saves(client_logged_in, user):
     assert (acme.name, acme.is_target, acme.website) == ("ACME", False, "https://initech.example")
 
 
-def test_organization_edit_rejects_a_clash(client_logged_in, user):
+def test_organization_edit_to_a_name_in_use_offers_to_merge(client_logged_in, user):
     acme = make_organization(user, "Acme")
     make_organization(user, "Globex")
 
     response = client_logged_in.post(edit_organization_url(acme), organization_form(name="globex"))
 
-    assertContains(
-        response, "You have an organization of this name already.", status_code=422
-    )
+    body = assert_full_page(response, "<h1>Edit Acme</h1>", status=422)
+    assert escape("You have “Globex” already. To make them one, tick “Merge Acme into Globex”") in body
+    assert 'name="name" value="globex"' in body
+    assert body.index('name="name"') < body.index('name="merge"') < body.index('name="website"')
     acme.refresh_from_db()
     assert acme.name == "Acme"
+    assert Organization.objects.filter(user=user).count() == 2
+
+
+def test_organization_edit_merges_the_same_company_typed_two_ways(
+    client_logged_in, user, other_user
+):
+    """"ACME Inc." typed for one lead and "Acme" for another person: renamed to "acme",
+    ticked, they are one, with every person and lead, and still a target."""
+    acme = make_organization(user, "Acme", notes="HQ downtown")
+    acme_inc = make_organization(user, "ACME Inc.", is_target=True, quiet_hours="8-9am")
+    sara = make_contact(user, "Sara Smith", organization=acme)
+    john = make_contact(user, "John Public", organization=acme_inc)
+    lead = Lead(user=user, organization=acme_inc, role="Data Analyst").save_new()
+    make_organization(other_user, "Acme")
+    alan, rosa = make_contact(user, "Alan Park"), make_contact(user, "Rosa Alvarez")
+    alan.past_organizations.set([acme_inc])
+    rosa.past_organizations.set([acme, acme_inc])  # typed both ways: once, after
+
+    response = client_logged_in.post(
+        edit_organization_url(acme_inc),
+        organization_form(name="acme", merge="on", website="", notes="", is_target="on",
+                          quiet_hours="8-9am"),
+    )
+
+    assert response["Location"] == organization_url(acme)
+    assert list(Organization.objects.filter(user=user).values_list("pk", flat=True)) == [acme.pk]
+    acme.refresh_from_db()
+    assert (acme.name, acme.is_target, acme.quiet_hours, acme.notes) == (
+        "acme", True, "8-9am", "HQ downtown"
+    )
+    assert {c.pk for c in acme.contacts.all()} == {sara.pk, john.pk}
+    lead.refresh_from_db()
+    assert lead.organization_id == acme.pk
+    assert sorted(acme.alumni.values_list("name", flat=True)) == ["Alan Park", "Rosa Alvarez"]
+    assert Organization.objects.filter(user=other_user).count() == 1
+    page = client_logged_in.get(response["Location"])
+    assertContains(page, "Merged ACME Inc. into acme: 1 person and 1 lead moved.")
+    assertContains(page, "Data Analyst")
 
 
 def test_organization_edit_of_another_user_is_404(client_logged_in, user, other_user):

@@ -382,6 +382,23 @@ def test_went_again_double_tap_records_one_visit(client_logged_in, user):
     assert event.visits.count() == 1
 
 
+def test_went_again_on_a_day_logged_already_counts_the_day_once(client_logged_in, user):
+    """Added with "when you went" today, then "I went again" (today, by default): one
+    visit, not two on the same day; the note typed the second time is kept."""
+    client_logged_in.post(NEW_EVENT, event_form(name="Job Club", went_on=str(timezone.localdate())))
+    event = Event.objects.get(user=user, name="Job Club")
+
+    response = client_logged_in.post(url("went-again", event), {"notes": "Met the organizer"})
+
+    assert response.status_code == 302
+    assert list(event.visits.values_list("on", "notes")) == [
+        (timezone.localdate(), "Met the organizer")
+    ]
+    page = client_logged_in.get(response["Location"])
+    assertContains(page, "was logged already: it counts once.")
+    assertContains(page, "1 time, last on")
+
+
 def test_went_again_invalid_is_422_on_the_events_page(client_logged_in, user):
     event = make_event(user, "Job Club")
     response = client_logged_in.post(
@@ -575,3 +592,15 @@ def test_deleting_a_contact_says_the_events_keep_going(client_logged_in, user):
     assertContains(page, "2 times you went to events keep their notes, without Sara Smith")
     client_logged_in.post(reverse("contacts:delete-contact", args=[sara.pk]))
     assert event.visits.count() == 2 and not EventVisit.people.through.objects.exists()
+
+
+@pytest.mark.parametrize(("met", "said"), [
+    (1, "You met 1 person here but have not met them since."),
+    (2, "You met 2 people here but have not met any of them since."),
+])
+def test_the_nudge_to_meet_again_reads_right_for_one_person_or_more(
+    client_logged_in, user, met, said
+):
+    event = make_event(user)
+    visit(event, days_ago=3, people=[make_contact(user, f"Person {i}") for i in range(met)])
+    assertContains(client_logged_in.get(url("event-detail", event)), said)

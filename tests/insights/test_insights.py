@@ -360,3 +360,88 @@ def test_a_new_account_is_told_no_share_of_nothing(user, profile):
     steps = insights(user, profile).steps()
     assert not any("—" in step for step in steps)
     assert not any("of leads became applications" in step for step in steps)
+
+
+def test_a_meeting_with_people_met_different_ways_is_said_to_count_in_each_row(
+    client_logged_in, user, profile
+):
+    """Coffee with a friend and someone met at a meetup is in both rows: the page says
+    why the rows add up to more than the meetings held."""
+    friend = make_contact(user, "Old Friend", source=Source.KNEW)
+    member = make_contact(user, "Member", source=Source.GROUP)
+    make_meeting(user, [friend, member], starts_at=at(profile, 2))
+    make_meeting(user, [friend], starts_at=at(profile, 3))
+
+    found = insights(user, profile)
+
+    assert found.met_count == 2 and sum(row.meetings for row in found.sources) == 3
+    assert found.mixed_meetings == 1
+    body = text(client_logged_in.get(PAGE))
+    assert (
+        "1 of your 2 meetings was with people you met different ways: it counts once in "
+        "each of their rows, so the rows add up to more than 2."
+    ) in body
+
+
+def test_no_word_about_rows_adding_up_when_each_meeting_is_in_one_row(
+    client_logged_in, user, profile
+):
+    friend = make_contact(user, "Old Friend", source=Source.KNEW)
+    make_meeting(user, [friend, make_contact(user, "Other Friend", source=Source.KNEW)],
+                 starts_at=at(profile, 2))
+    assert insights(user, profile).mixed_meetings == 0
+    assert "met different ways" not in text(client_logged_in.get(PAGE))
+
+
+def test_the_events_table_says_it_counts_since_the_first_visit(client_logged_in, user, profile):
+    """The page is about the last 8 weeks; the events table counts what came of each
+    event since you first went, however long ago: it says so, so the numbers do not
+    seem to disagree with the rest of the page."""
+    from events.models import Event, Kind
+
+    group = Event.objects.create(user=user, name="Tuesday job club", kind=Kind.SUPPORT_GROUP)
+    long_ago = profile.today() - timedelta(weeks=30)
+    group.went(on=long_ago, people=[make_contact(user, "Member", met_at=group)])
+    make_meeting(user, [make_contact(user, "Friend")], starts_at=at(profile, 2))
+
+    body = text(client_logged_in.get(PAGE))
+
+    assert "Tuesday job club" in body
+    assert "Each since you first went to it, not only these 8 weeks" in body
+
+
+def test_a_request_you_helped_with_counts_as_help_given(client_logged_in, user, profile):
+    """Marked "I helped them", a request for help shows as help given; "helped back"
+    (the follow-ups that offer help to those who referred you) is labelled as that,
+    so it no longer reads 0 beside a request you helped with."""
+    from reciprocity.models import RequestStatus
+
+    zoe = make_contact(user, "Zoe Carter")
+    InboundRequest.objects.create(user=user, contact=zoe, status=RequestStatus.HELPED)
+    InboundRequest.objects.create(user=user, contact=zoe, status=RequestStatus.REPLIED)
+    InboundRequest.objects.create(user=user, contact=zoe)
+    make_meeting(user, [zoe], starts_at=at(profile, 2))  # something to measure
+
+    found = insights(user, profile)
+    assert (found.reciprocity.asked_you, found.reciprocity.answered, found.reciprocity.helped) == (
+        3, 2, 1
+    )
+    body = text(client_logged_in.get(PAGE))
+    assert "<dt>Answered</dt><dd>2, you helped 1</dd>" in body
+    assert "<dt>Helped referrers back</dt><dd>0</dd>" in body
+    assert "Helped back" not in body
+
+
+def test_an_account_with_only_events_and_requests_sees_them(client_logged_in, user, profile):
+    """Been to a group, asked for help once, no meeting yet: not "nothing to measure",
+    but the events table and the request, and the nudge to meet someone."""
+    from events.models import Event, Kind
+
+    Event.objects.create(user=user, name="Tuesday job club", kind=Kind.SUPPORT_GROUP).went()
+    InboundRequest.objects.create(user=user, contact=make_contact(user, "Zoe Carter"))
+
+    body = text(client_logged_in.get(PAGE))
+
+    assert "Nothing to measure yet." not in body
+    assert "Tuesday job club" in body and "<dt>Asked you for help</dt><dd>1</dd>" in body
+    assert "You have not met anyone in the last 8 weeks" in body

@@ -266,6 +266,37 @@ def test_add_lead_with_htmx_answers_in_the_modal(client_logged_in, user):
     assert hx_trigger(response) == {"leadAdded": {"id": lead.pk}}
 
 
+def test_add_lead_at_a_company_typed_another_way_says_so_and_how_to_merge(
+    client_logged_in, user, other_user
+):
+    """"ACME, Inc." when "Acme" is there (and "Acme Analytics", another company, and
+    another user's "ACME"): the dialog names Acme and links to renaming the new one."""
+    acme = make_organization(user, "Acme")
+    make_organization(user, "Acme Analytics")
+    make_organization(other_user, "ACME")
+
+    response = client_logged_in.post(
+        NEW_LEAD, lead_form(organization_name="ACME, Inc."), headers=HTMX
+    )
+
+    body = assert_fragment(response, "Lead added")
+    new = Lead.objects.get().organization
+    assert new.name == "ACME, Inc." and new.pk != acme.pk
+    assert f'You also have <a href="{acme.get_absolute_url()}">Acme</a>: the same company?' in body
+    assert reverse("contacts:edit-organization", args=[new.pk]) in body
+    assert "Acme Analytics" not in body
+    # Without JavaScript: said on the lead's page.
+    response = client_logged_in.post(NEW_LEAD, lead_form(organization_name="acme inc"))
+    page = text(client_logged_in.get(response["Location"]))
+    assert "You also have Acme, ACME, Inc.: the same company? Rename acme inc" in page
+
+
+def test_add_lead_at_a_company_alone_of_its_name_says_nothing_more(client_logged_in, user):
+    make_organization(user, "Acme Analytics")
+    response = client_logged_in.post(NEW_LEAD, lead_form(organization_name="Acme"), headers=HTMX)
+    assert "the same company?" not in assert_fragment(response, "Lead added")
+
+
 def test_add_lead_twice_with_one_key_makes_one_lead(client_logged_in):
     data = lead_form(submission_key=str(uuid.uuid4()))
     first = client_logged_in.post(NEW_LEAD, data)

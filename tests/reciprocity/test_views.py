@@ -133,6 +133,19 @@ def test_list_pages_and_htmx_gets_the_rows(client_logged_in, user):
     assert 'hx-target="#request-rows"' in body
 
 
+def test_the_list_fetches_itself_again_after_a_request_logged_in_the_dialog(
+    client_logged_in, user
+):
+    # The dialog's "requestLogged": the list asks for itself again, at its own address
+    # (its page), and gets the rows with the new request, so none is missing behind it.
+    page = client_logged_in.get(REQUESTS)
+    listened = f'hx-get="{REQUESTS}" hx-trigger="requestLogged from:body"'
+    assert listened in text(page) and "No requests yet." in text(page)
+    make_request(user)
+    body = assert_fragment(client_logged_in.get(REQUESTS, headers=HTMX), "Zoe Carter")
+    assert listened in body and "1 request" in body
+
+
 def test_list_login_required(client):
     assert_login_redirect(client.get(REQUESTS), REQUESTS)
     assert_htmx_login_redirect(client.get(REQUESTS, headers=HTMX), REQUESTS)

@@ -152,7 +152,6 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
         # Renamed to the name of another of the user's organizations ("ACME Inc." to
         # "Acme"): the two are one, and the form offers to merge them.
         self.merge_target: Organization | None = None
-        self.moved: tuple[int, int] | None = None
         self.merged_name = self.instance.name  # as it was: the form renames the instance
         if self.instance.pk:
             self.fields["name"].help_text = (
@@ -200,14 +199,11 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
             exclude.add("name")
         return exclude
 
-    def save(self, commit: bool = True) -> Organization:
-        """The organization saved; when merging, the one it was merged into."""
-        if self.merge_target and self.cleaned_data.get("merge"):
-            target = self.merge_target
-            target.name = self.cleaned_data["name"]
-            self.moved = self.instance.merge_into(target)
-            return target
-        return super().save(commit)
+    @property
+    def merging(self) -> bool:
+        """Valid, and to be merged into `merge_target` (contacts.services.merge_organizations)
+        rather than saved."""
+        return bool(self.merge_target and self.cleaned_data.get("merge"))
 
 
 class CadenceForm(CheckedFormMixin, forms.Form):

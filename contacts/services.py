@@ -30,9 +30,11 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import Profile
-from contacts.models import KEEP_IN_TOUCH, Contact
+from contacts.models import KEEP_IN_TOUCH, Contact, Organization
 from followups.models import OPEN, FollowUp, Status
 from followups.services import draft, save_new, signature
+from trash.models import TrashEntry
+from trash.services import move_to_trash_changing
 
 # Contacts handled per round of queries (the sweep and bulk changes loop over rounds).
 BATCH = 200
@@ -206,3 +208,26 @@ def set_cadence(contacts, days: int | None) -> tuple[int, Synced]:
         count = contacts.update(keep_in_touch_days=days, updated_at=timezone.now())
         ids = contacts.order_by().values_list("pk", flat=True) if count else []
         return count, sync_keep_in_touch(ids)
+
+
+def merge_organizations(
+    gone: Organization, kept: Organization, name: str
+) -> tuple[TrashEntry, tuple[int, int]]:
+    """The same company typed two ways made one (Organization.merge_into), `kept` called
+    `name` after, as one Trash entry whose restore undoes it all: both organizations,
+    their people, leads and alumni as they were. (entry, (people, leads) moved)"""
+
+    with transaction.atomic():
+        # As they are saved, not as a form holds them (its instance has the typed name).
+        gone, kept = (
+            Organization.objects.select_for_update().get(pk=pk) for pk in (gone.pk, kept.pk)
+        )
+
+        def change() -> tuple[int, int]:
+            kept.name = name  # (after the Trash has kept it as it was)
+            return gone.merge_into(kept)
+
+        return move_to_trash_changing(
+            gone, keeps=kept, change=change, kind="merge",
+            label=f"{gone.name}, merged into {kept.name}",
+        )

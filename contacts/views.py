@@ -18,7 +18,7 @@ from contacts.forms import (
     CadenceForm, ContactForm, KeepInTouchByTagForm, NoteForm, OrganizationForm,
 )
 from contacts.models import KEEP_IN_TOUCH, Contact, Organization, name_match
-from contacts.services import set_cadence
+from contacts.services import merge_organizations, set_cadence
 from contacts.pickers import search_contacts
 from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_fragment
 from netcrm.lib.listing import (
@@ -26,7 +26,9 @@ from netcrm.lib.listing import (
 )
 from netcrm.lib.fold import Folded
 from netcrm.lib.text import plural
+from netcrm.lib.undo import offer
 
+from trash.models import keep_for
 from trash.views import delete_owned
 
 CONTACT_COLUMNS = {
@@ -196,18 +198,27 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _merge_organization(request: HttpRequest, form: OrganizationForm) -> HttpResponse:
+    """The organization renamed to another's name, and "Merge" ticked: the two made one,
+    with Undo (the Trash keeps the merge, as every merge and removal)."""
+    name = form.cleaned_data["name"]
+    entry, (people, leads) = merge_organizations(form.instance, form.merge_target, name)
+    said = f"Merged {form.merged_name} into {name}."
+    messages.success(request, (
+        f"{said[:-1]}: {plural(people, 'person', 'people')} and {plural(leads, 'lead')} "
+        f"moved. The Trash keeps the merge {keep_for().days} days."
+    ))
+    offer(request, said, entry.get_restore_url())
+    return redirect(form.merge_target)
+
+
 def _organization_form(request: HttpRequest, organization: Organization) -> HttpResponse:
     form = OrganizationForm(form_data(request), instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
+        if form.merging:
+            return _merge_organization(request, form)
         organization = form.save()
-        if form.moved is not None:
-            people, leads = form.moved
-            messages.success(request, (
-                f"Merged {form.merged_name} into {organization.name}: "
-                f"{plural(people, 'person', 'people')} and {plural(leads, 'lead')} moved."
-            ))
-        else:
-            messages.success(request, f"Saved {organization.name}.")
+        messages.success(request, f"Saved {organization.name}.")
         return redirect(organization)
     return render(
         request,

@@ -15,6 +15,7 @@ from contacts.models import Contact, Organization, Source
 from followups.models import FollowUp, Status
 from jobs.models import Lead
 from referrals.models import Referral
+from trash.models import TrashEntry
 from tests.factories import (
     bulk_contacts,
     bulk_followups,
@@ -906,6 +907,39 @@ def test_organization_edit_merges_the_same_company_typed_two_ways(
     page = client_logged_in.get(response["Location"])
     assertContains(page, "Merged ACME Inc. into acme: 1 person and 1 lead moved.")
     assertContains(page, "Data Analyst")
+
+
+def test_an_organizations_merge_is_undone_whole(client_logged_in, user):
+    """The merge comes with Undo, as a contact's does: both organizations come back as
+    they were, each with its own people, leads and alumni."""
+    acme = make_organization(user, "Acme", notes="HQ downtown")
+    acme_inc = make_organization(user, "ACME Inc.", is_target=True, quiet_hours="8-9am")
+    sara = make_contact(user, "Sara Smith", organization=acme)
+    john = make_contact(user, "John Public", organization=acme_inc)
+    lead = Lead(user=user, organization=acme_inc, role="Data Analyst").save_new()
+    alan = make_contact(user, "Alan Park")
+    alan.past_organizations.set([acme_inc])
+    client_logged_in.post(
+        edit_organization_url(acme_inc),
+        organization_form(name="acme", merge="on", is_target="on", quiet_hours="8-9am"),
+    )
+    entry = TrashEntry.objects.get(user=user)
+    page = client_logged_in.get(organization_url(acme)).content.decode()
+    assert entry.get_restore_url() in page  # the Undo
+
+    response = client_logged_in.post(entry.get_restore_url())
+
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert (acme.name, acme.is_target, acme.quiet_hours) == ("Acme", False, "")
+    back = Organization.objects.get(user=user, name="ACME Inc.")
+    assert (back.pk, back.is_target, back.quiet_hours) == (acme_inc.pk, True, "8-9am")
+    assert [c.pk for c in acme.contacts.all()] == [sara.pk]
+    assert [c.pk for c in back.contacts.all()] == [john.pk]
+    lead.refresh_from_db()
+    assert lead.organization_id == back.pk
+    assert list(back.alumni.values_list("pk", flat=True)) == [alan.pk]
+    assert not acme.alumni.exists()
 
 
 def test_organization_edit_of_another_user_is_404(client_logged_in, user, other_user):

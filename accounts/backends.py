@@ -63,6 +63,8 @@ def canonical_username(typed) -> str:
     """The username of the account `typed` names, whatever its case (one query); as
     typed when there is none, or several and none written exactly so."""
     typed = str(typed)
+    if len(typed) > UserModel._meta.get_field(UserModel.USERNAME_FIELD).max_length:
+        return typed  # nobody's (and SQLite refuses a LIKE of 50,000 characters)
     found = list(
         UserModel._default_manager.filter(**{f"{UserModel.USERNAME_FIELD}__iexact": typed})
         .values_list(UserModel.USERNAME_FIELD, flat=True)[:10]

@@ -232,3 +232,12 @@ def test_logging_in_forgives_ones_own_mistakes_in_another_case(client, db):
 
     assert is_logged_in(client, jordan)
     assert not AccessAttempt.objects.filter(ip_address="192.0.2.1").exists()
+
+
+def test_a_username_longer_than_any_is_refused_like_any_wrong_one(client, user):
+    # Django's log-in form sets its length limit after the field is made, so it does not
+    # check it: the lookup whatever the case must not run on 100,000 characters.
+    response = log_in(client, "A" * 100_000, PASSWORD)
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text

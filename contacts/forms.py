@@ -158,7 +158,7 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
                 "The same organization typed two ways (“ACME Inc.” and “Acme”)? "
                 "Rename it to the other's name to merge the two."
             )
-            if self.is_bound and (name := " ".join(str(self.data.get("name", "")).split())):
+            if self.is_bound and (name := self._typed_name()):
                 self.merge_target = self._clash(name)
         if self.merge_target:
             self.fields["merge"] = forms.BooleanField(
@@ -168,6 +168,14 @@ class OrganizationForm(CheckedFormMixin, forms.ModelForm):
                           f"{self.merged_name} is then gone.",
             )
             self.order_fields(["name", "merge"])  # right under the name that asks for it
+
+    def _typed_name(self) -> str:
+        """The name posted, as its field would clean it; "" when the field refuses it (a
+        NUL, too long: no query is made with it, PostgreSQL refuses a NUL)."""
+        try:
+            return " ".join(self.fields["name"].clean(self.data.get("name", "")).split())
+        except forms.ValidationError:
+            return ""
 
     def _clash(self, name: str) -> Organization | None:
         """Another of the user's organizations called `name`, whatever the case and accents."""

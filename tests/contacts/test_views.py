@@ -15,7 +15,6 @@ from contacts.models import Contact, Organization, Source
 from followups.models import FollowUp, Status
 from jobs.models import Lead
 from referrals.models import Referral
-from trash.models import TrashEntry
 from tests.factories import (
     bulk_contacts,
     bulk_followups,
@@ -36,6 +35,7 @@ from tests.helpers import (
     count_queries,
     text,
 )
+from trash.models import TrashEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -855,6 +855,20 @@ def test_organization_edit_saves(client_logged_in, user):
     assert response["Location"] == organization_url(acme)
     acme.refresh_from_db()
     assert (acme.name, acme.is_target, acme.website) == ("ACME", False, "https://initech.example")
+
+
+def test_organization_edit_to_a_name_no_field_takes_asks_nothing_of_the_database(
+    client_logged_in, user
+):
+    # A NUL (which PostgreSQL refuses in a query) or a name longer than the column: the
+    # field's mistake, not a lookup of the organizations of that name.
+    acme_inc = make_organization(user, "ACME Inc.")
+    make_organization(user, "Acme")
+
+    for name in ("Ac\x00me", "A" * 1_000):
+        response = client_logged_in.post(edit_organization_url(acme_inc), organization_form(name=name))
+        assert response.status_code == 422
+        assert "merge" not in response.context["form"].fields
 
 
 def test_organization_edit_to_a_name_in_use_offers_to_merge(client_logged_in, user):

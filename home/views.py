@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db.models import (
     Case,
+    Count,
     Exists,
     OuterRef,
     Prefetch,
     Value,
     When,
+    Window,
     prefetch_related_objects,
 )
 from django.http import HttpRequest, HttpResponse
@@ -54,6 +56,7 @@ from referrals.models import Referral
 
 TIMELINE_LIMIT = 50
 OUTREACH_LIMIT = 10
+LEADS_LIMIT = 5  # a short list on a phone; the rest counted
 SHOWN_FIRST = 5  # of what is due and of the timeline; the rest one tap further
 
 
@@ -166,6 +169,7 @@ _HAS = {
     ),
     "has_notes": Exists(Note.objects.filter(contact_id=OuterRef("pk"))),
     "has_outreach": Exists(Outreach.objects.filter(contact_id=OuterRef("pk"))),
+    "has_leads": Exists(Lead.contacts.through.objects.filter(contact_id=OuterRef("pk"))),
 }
 
 
@@ -231,6 +235,13 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Outreach.objects.for_user(request.user).filter(contact=contact)
         .select_related("meeting")[:OUTREACH_LIMIT]
     ) if contact.has_outreach else []
+    # The leads they are part of, open ones first; how many in all comes with them (a
+    # window count), so the rest are counted without a query of their own.
+    leads = list(
+        Lead.objects.for_user(request.user).filter(contacts=contact)
+        .select_related("organization").open_first()
+        .annotate(in_all=Window(Count("pk")))[:LEADS_LIMIT]
+    ) if contact.has_leads else []
     # Meetings still to come are planned, not interactions: listed apart, first.
     now = timezone.now()
     planned = sorted((m for m in meetings if m.starts_at > now), key=lambda m: m.starts_at)
@@ -276,6 +287,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "keep_in_touch": keep_in_touch_context(contact, open_followups=due),
             "outreach": outreach,
+            "leads": leads,
+            "leads_more": leads[0].in_all - len(leads) if leads else 0,
         },
     )
 

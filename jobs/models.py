@@ -107,6 +107,11 @@ class LeadQuerySet(OwnedQuerySet):
         """Leads still going (not closed)."""
         return self.exclude(status=Status.CLOSED)
 
+    def open_first(self) -> LeadQuerySet:
+        """Leads still going before closed ones, each the latest moved first."""
+        closed_last = Case(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
+        return self.order_by(closed_last, "-moved_at", "-pk")
+
     def with_list_columns(self) -> LeadQuerySet:
         """The leads list's columns, each one subquery (never one query a row):
         next_step and next_step_due (the earliest open follow-up about the lead), and

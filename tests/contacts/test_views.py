@@ -383,14 +383,14 @@ def test_contact_detail_shows_the_tags_by_name_from_one_query(client_logged_in, 
 
 
 def test_contact_detail_reads_what_they_have_none_of_in_their_own_query(client_logged_in, user):
-    """No tags, no past employer, no notes, never asked for a meeting: the contact's
-    query says so (an EXISTS each), and none of them is read on its own."""
+    """No tags, no past employer, no notes, never asked for a meeting, in no lead: the
+    contact's query says so (an EXISTS each), and none of them is read on its own."""
     sara = make_contact(user, "Sara Smith")
     with CaptureQueriesContext(connection) as queries:
         response = client_logged_in.get(contact_url(sara))
     assert response.status_code == 200
     tables = ('"taggit_tag"', '"contacts_contact_past_organizations"', '"contacts_note"',
-              '"outreach_outreach"')
+              '"outreach_outreach"', '"jobs_lead_contacts"')
     alone = [q["sql"] for q in queries.captured_queries[1:] if any(t in q["sql"] for t in tables)]
     assert alone == []
     assert all(t in queries.captured_queries[0]["sql"] for t in tables[1:])  # the contact's

@@ -7,7 +7,8 @@ page), in four queries whatever their number.
 Five queries whatever the size of the network: the people there, the people who used
 to work there (their contact says so), the newest referrals with one end there, the
 chains to anyone there (referrals/graph.py's recursive walk, seeded with the
-organization's people), and the people on those chains and referrals.
+organization's people), and the people on those chains and referrals (with whether
+someone referred each to you: whether a path that starts with them starts with you).
 
 Warmth (a whole number, higher is warmer) is the sum of three plain parts, each
 shown to the user as a reason:
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -129,9 +130,11 @@ class Bridge:
 
 @dataclass
 class IntroPath:
-    """You → first link → … → the person there."""
+    """You → first link → … → the person there; or, when its first link was referred
+    to you too (a loop, or a route longer than the walk), "… → first link → …", as a
+    contact's page says how you reached them (referrals/_chain.html)."""
 
-    people: list[Contact]
+    people: graph.Chain  # of Contacts
     asker: Person  # whom you would ask: the one who referred you to the person there
 
     @property
@@ -151,6 +154,22 @@ class Reach:
     @property
     def is_empty(self) -> bool:
         return not (self.people or self.bridges or self.paths or self.alumni)
+
+
+def _on_paths(contacts, user, now: datetime):
+    """The people on intro paths, with their warmth and whether someone referred them to
+    you (`was_referred`: how a path that starts with them begins), in the one query."""
+    referred = Referral.objects.filter(user=user, referred=OuterRef("pk"))
+    return with_warmth(contacts, user, now).annotate(was_referred=Exists(referred))
+
+
+def _path(chain: list[int], people: dict[int, Contact], now: datetime) -> IntroPath:
+    """An intro path from a chain of ids and its people (read by `_on_paths`)."""
+    asker = people[chain[-2]]
+    return IntroPath(
+        graph.Chain.walked([people[pk] for pk in chain], people[chain[0]].was_referred),
+        Person(asker, warmth(asker, now)),
+    )
 
 
 def _by_warmth(person: Person) -> tuple:
@@ -209,7 +228,7 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
     }
     on_chains = {pk for chain in chains for pk in chain}
     wanted = bridge_ids | on_chains
-    warm = {c.pk: c for c in with_warmth(mine.filter(pk__in=wanted), user, now)} if wanted else {}
+    warm = {c.pk: c for c in _on_paths(mine.filter(pk__in=wanted), user, now)} if wanted else {}
 
     seen: set[tuple[int, int]] = set()
     for edge in edges:
@@ -224,9 +243,7 @@ def who_i_know_at(user, organization: Organization, now: datetime | None = None)
         reach.bridges.append(Bridge(Person(contact, warmth(contact, now)), insider, referred_you))
     reach.bridges.sort(key=lambda b: (_by_warmth(b.person), b.insider.name.lower()))
 
-    for chain in chains:
-        asker = warm[chain[-2]]
-        reach.paths.append(IntroPath([warm[pk] for pk in chain], Person(asker, warmth(asker, now))))
+    reach.paths = [_path(chain, warm, now) for chain in chains]
     reach.paths.sort(key=lambda p: (-p.asker.warmth.score, len(p.people), [c.name.lower() for c in p.people]))
     reach.paths = reach.paths[:PATHS_LIMIT]
     return reach
@@ -299,17 +316,13 @@ def coverage(user, organizations, now: datetime | None = None) -> dict[int, Cove
     chains = graph.chains_to_organizations(user.pk, list(found), limit=graph.MAX_CHAINS)
     on_chains = {pk for group in chains.values() for chain in group for pk in chain}
     warm = (
-        {c.pk: c for c in with_warmth(mine.filter(pk__in=on_chains), user, now)}
+        {c.pk: c for c in _on_paths(mine.filter(pk__in=on_chains), user, now)}
         if on_chains else {}
     )
     for organization_id, group in chains.items():
         cover = found[organization_id]
         cover.path_count = len(group)
-        for chain in group:
-            asker = warm[chain[-2]]
-            cover.paths.append(
-                IntroPath([warm[pk] for pk in chain], Person(asker, warmth(asker, now)))
-            )
+        cover.paths = [_path(chain, warm, now) for chain in group]
         cover.paths.sort(
             key=lambda p: (
                 -p.asker.warmth.score, len(p.people), [c.name.lower() for c in p.people]

@@ -171,6 +171,17 @@ class Chain(list):
         super().__init__(people)
         self.start = start
 
+    @classmethod
+    def walked(cls, people: Iterable, first_referred: bool, max_depth: int = MAX_DEPTH) -> Chain:
+        """A chain as the chain walk found it (chains_to's, chains_to_organization's),
+        and how it begins: the walk ends a chain at someone nobody referred, at someone
+        whose every referrer is on it already, or at the depth cap; which one follows
+        from whether its first person was referred to you, and its length."""
+        people = list(people)
+        if not first_referred:
+            return cls(people, cls.YOU)
+        return cls(people, cls.FAR if len(people) > max_depth else cls.LOOP)
+
     def named(self, people: dict[int, Contact]) -> Chain:
         """The same chain with each id replaced by its person from `people`."""
         return Chain([people[pk] for pk in self], self.start)
@@ -205,11 +216,7 @@ def chains_to(
     chains = _chains(
         seed, [contact_id], user_id, steps, limit, cap=max_depth, referred=referred
     ).get(0, [])
-    return [
-        Chain(chain, Chain.YOU if chain[0] not in referred
-              else Chain.FAR if len(chain) > max_depth else Chain.LOOP)
-        for chain in chains
-    ]
+    return [Chain.walked(chain, chain[0] in referred, max_depth) for chain in chains]
 
 
 def _above(user_id: int, contact_id: int, max_depth: int) -> tuple[int, set[int]]:
@@ -240,7 +247,9 @@ def chains_to_organization(
     user_id: int, organization_id: int, max_depth: int = MAX_DEPTH, limit: int = MAX_CHAINS
 ) -> list[list[int]]:
     """chains_to for everyone at an organization at once (one query): every way you
-    reached someone who works there, shortest first."""
+    reached someone who works there, shortest first, as ids. How each begins
+    (`Chain.walked`) needs whether its first person was referred to you, which the
+    caller reads with the people (jobs/reach.py)."""
     return chains_to_organizations(user_id, [organization_id], max_depth, limit).get(
         organization_id, []
     )

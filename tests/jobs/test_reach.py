@@ -4,6 +4,7 @@ and the warmth that ranks them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone
@@ -76,6 +77,35 @@ def test_an_intro_path_through_a_chain(user):
     ]
     assert reach.paths[0].asker.contact == ethan  # who referred you to the person there
     assert reach.paths[0].target == rachel
+    assert reach.paths[0].people.start == graph.Chain.YOU  # nobody referred Linda
+
+
+def test_an_intro_path_round_a_loop_does_not_start_with_you(user, django_assert_num_queries):
+    # Ann referred you to Ben, and Ben to Ann: you did not know Ann already.
+    acme = make_organization(user, "Acme")
+    ann = make_contact(user, "Ann Able")
+    ben = make_contact(user, "Ben Bold", organization=acme)
+    refer(user, ann, ben)
+    refer(user, ben, ann)
+
+    with django_assert_num_queries(5):  # as many as for any path: read with its people
+        reach = who_i_know_at(user, acme)
+
+    [path] = reach.paths
+    assert path.people == [ann, ben] and path.asker.contact == ann
+    assert path.people.start == graph.Chain.LOOP
+
+
+def test_an_intro_path_longer_than_the_walk_does_not_start_with_you(user):
+    acme = make_organization(user, "Acme")
+    line = [make_contact(user, f"Person {i:02}") for i in range(graph.MAX_DEPTH + 1)]
+    line.append(make_contact(user, "At Acme", organization=acme))
+    for referrer, referred in pairwise(line):
+        refer(user, referrer, referred)
+
+    [path] = who_i_know_at(user, acme).paths
+    assert path.people == line[1:]  # the walk's depth: Person 00 is not on it
+    assert path.people.start == graph.Chain.FAR
 
 
 def test_paths_are_the_referral_chains_of_everyone_there(user):

@@ -161,6 +161,18 @@ def test_the_page_shows_each_target(client_logged_in, user, network):
     assert "Old one" not in body  # closed
 
 
+def test_an_intro_path_round_a_loop_does_not_start_with_you(client_logged_in, user):
+    # Ann referred you to Ben, who works at Acme, and Ben to Ann: you did not know Ann.
+    acme = make_organization(user, "Acme", is_target=True)
+    ann = make_contact(user, "Ann Able")
+    ben = make_contact(user, "Ben Bold", organization=acme)
+    Referral.objects.create(user=user, referrer=ann, referred=ben)
+    Referral.objects.create(user=user, referrer=ben, referred=ann)
+    body = text(client_logged_in.get(TARGETS))
+    assert '<span title="Further back">…</span> → Ann Able → Ben Bold' in body
+    assert "You → Ann Able" not in body
+
+
 def make_targets(user, count: int, start: int = 0) -> None:
     """Targets with people there, intro paths to them, and leads."""
     for i in range(start, start + count):

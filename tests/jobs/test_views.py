@@ -667,6 +667,46 @@ def test_the_organization_page_shows_its_leads_and_who_you_know(client_logged_in
     assert response.context["reach"].paths[0].people == [sara, john]
 
 
+def test_an_intro_path_round_a_loop_says_so_on_the_organization_and_lead_pages(
+    client_logged_in, user
+):
+    # Ann referred you to Ben, who works at Acme, and Ben referred you to Ann: the path
+    # is not "You → Ann Able → Ben Bold" (you did not know Ann already).
+    acme = make_organization(user, "Acme")
+    ann = make_contact(user, "Ann Able")
+    ben = make_contact(user, "Ben Bold", organization=acme)
+    Referral.objects.create(user=user, referrer=ann, referred=ben)
+    Referral.objects.create(user=user, referrer=ben, referred=ann)
+    lead = make_lead(user, "Data Analyst", acme)
+
+    for url in (acme.get_absolute_url(), lead.get_absolute_url()):
+        body = text(client_logged_in.get(url))
+        assert intro_paths(body) == [(
+            "… → Ann Able → Ben Bold, Acme"
+            " (a loop: Ann was referred to you by someone further along this route)"
+            " Ask Ann Able: referred you to 1 person warmth 1"
+        )]
+        assert f'<strong><a href="{ben.get_absolute_url()}">Ben Bold</a></strong>' in body
+
+
+def test_an_intro_path_from_someone_you_knew_starts_with_you(client_logged_in, user):
+    acme = make_organization(user, "Acme")
+    sara = make_contact(user, "Sara Smith")
+    john = make_contact(user, "John Public", organization=acme)
+    Referral.objects.create(user=user, referrer=sara, referred=john)
+    assert intro_paths(text(client_logged_in.get(acme.get_absolute_url()))) == [
+        "You → Sara Smith → John Public, Acme Ask Sara Smith: referred you to 1 person warmth 1"
+    ]
+
+
+def intro_paths(body: str) -> list[str]:
+    import re
+
+    found = re.search(r'<ol class="chains intro-paths">(.*?)</ol>', body, re.DOTALL)
+    items = re.findall(r'<li class="chain">(.*?)</li>', found.group(1), re.DOTALL)
+    return [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items]
+
+
 def test_the_organization_page_query_count_holds(client_logged_in, user, django_assert_num_queries):
     acme = make_organization(user, "Acme")
 

@@ -167,3 +167,39 @@ def test_picking_an_organization_or_a_sort_narrows_the_leads_at_once(
     expect(page.locator("#lead-board tbody tr").first).to_contain_text("Data Analyst")
     assert "sort=-role" in page.url
     assert console_errors == []
+
+
+def test_a_contacts_leads_and_the_leads_people_link_each_other(
+    live_server, page: Page, console_errors
+):
+    """On a phone: Ben's page lists the lead he is part of; its page shows the intro
+    path to Acme round a loop (Ann and Ben referred each other) as one, not as
+    "You → Ann"; and Ben, among its people, leads back to his page."""
+    user = make_user("jordan", "a-long-pass-phrase-42")
+    acme = Organization.objects.create(user=user, name="Acme Analytics")
+    ann = Contact.objects.create(user=user, name="Ann Able")
+    ben = Contact.objects.create(user=user, name="Ben Bold", organization=acme)
+    Referral.objects.create(user=user, referrer=ann, referred=ben)
+    Referral.objects.create(user=user, referrer=ben, referred=ann)
+    Lead(user=user, organization=acme, role="Product Manager", status=Status.APPLIED).save_new([ben])
+
+    log_in(page, live_server, "jordan", "a-long-pass-phrase-42")
+    page.goto(live_server.url + ben.get_absolute_url())
+    leads = page.locator("section[aria-labelledby=leads-title]")
+    expect(leads.get_by_role("heading", name="Leads")).to_be_visible()
+    expect(leads.locator("li")).to_have_text("Product Manager at Acme Analytics Applied")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+    leads.get_by_role("link", name="Product Manager at Acme Analytics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Product Manager")
+    path = page.locator(".intro-paths li")
+    expect(path).to_contain_text(
+        "… → Ann Able → Ben Bold, Acme Analytics (a loop: Ann was referred to you by"
+        " someone further along this route)"
+    )
+    expect(path).not_to_contain_text("You")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+    page.locator(".facts").get_by_role("link", name="Ben Bold").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ben Bold")
+    assert console_errors == []

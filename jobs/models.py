@@ -108,9 +108,14 @@ class LeadQuerySet(OwnedQuerySet):
         return self.exclude(status=Status.CLOSED)
 
     def open_first(self) -> LeadQuerySet:
-        """Leads still going before closed ones, each the latest moved first."""
-        closed_last = Case(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
-        return self.order_by(closed_last, "-moved_at", "-pk")
+        """Leads still going before closed ones, the furthest along first (an offer, then
+        an interview, … then one just found), then the latest moved."""
+        stage = Case(
+            *(When(status=status, then=Value(rank)) for rank, status in enumerate(Status)
+              if status != Status.CLOSED),
+            default=Value(-1),  # closed
+        )
+        return self.order_by(stage.desc(), "-moved_at", "-pk")
 
     def with_list_columns(self) -> LeadQuerySet:
         """The leads list's columns, each one subquery (never one query a row):

@@ -1,5 +1,6 @@
-"""A contact's page lists the leads they are part of, open ones first, each linking to
-its page (whose people link back); nothing at all, and no query, for those in none."""
+"""A contact's page lists the leads they are part of, open ones first (the furthest
+along first), each linking to its page (whose people link back); nothing at all, and no
+query, for those in none."""
 
 import re
 from datetime import timedelta
@@ -48,9 +49,11 @@ def test_the_leads_they_are_part_of_open_ones_first_each_linked(client_logged_in
     body = text(client_logged_in.get(sara.get_absolute_url()))
 
     assert '<h2 id="leads-title">Leads</h2>' in body
+    # Still going before closed, the furthest along first: the application made three
+    # days ago before the lead found yesterday.
     assert rows(body) == [
-        "Data Engineer at Globex Found",
         "Product Manager at Acme Applied",
+        "Data Engineer at Globex Found",
         "Analyst at Globex Closed: won",
     ]
     section = leads_section(body)

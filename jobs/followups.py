@@ -10,6 +10,11 @@ an introduction):
 - an application with no news: `application_checkin_days` (the user's setting) after
   you applied, check in with the person who introduced you.
 
+A lead whose organization is not named yet (a recruiter's client) calls for no ask:
+there is nobody to ask about a place nobody named. Its ask comes when the user names
+the organization (saving the lead asks for what it calls for). It is checked in on
+like any other application.
+
 One of each per lead (constraint followup_one_per_lead_kind), created after a lead is
 saved or moved (jobs.services) and by the sweep. `settle` closes, as done, the open
 ones a move made moot: a lead that has left "found" needs no ask, an application with
@@ -38,8 +43,12 @@ CONNECTORS = 3  # named in the "ask your connectors" follow-up
 
 def knows_someone() -> Exists:
     """You know someone at the lead's organization: one hop, and so every intro path
-    and every person one referral away (each ends at someone there)."""
+    and every person one referral away (each ends at someone there). Never true of a
+    lead with no organization."""
     return Exists(Contact.objects.filter(organization=OuterRef("organization")))
+
+
+NAMED = Q(organization__isnull=False)  # a lead whose organization is named
 
 
 def names(people: list[Contact]) -> str:
@@ -57,10 +66,12 @@ def by_user(leads: list[Lead]) -> dict[int, list[Lead]]:
 
 def coverages(leads: list[Lead], now: datetime) -> dict[int, Coverage]:
     """Coverage of every lead's organization, by organization id (a fixed number of
-    queries per user)."""
+    queries per user); a lead with no organization has none."""
     found: dict[int, Coverage] = {}
     for group in by_user(leads).values():
-        organizations = {lead.organization_id: lead.organization for lead in group}
+        organizations = {
+            lead.organization_id: lead.organization for lead in group if lead.organization_id
+        }
         found |= coverage(group[0].user, organizations.values(), now)
     return found
 
@@ -143,7 +154,7 @@ class AskAboutLead(AskKind):
     label = "Ask about a role"
 
     def calls_for(self) -> list:
-        return [Q(status=Status.FOUND), knows_someone()]
+        return [Q(status=Status.FOUND), NAMED, knows_someone()]
 
     def rows(self, leads: list[Lead], profiles: dict[int, Profile], now: datetime) -> list[FollowUp]:
         covered = coverages(leads, now)
@@ -168,7 +179,10 @@ class AskAboutLead(AskKind):
         return rows
 
     def subject_line(self, followup: FollowUp) -> str:
-        return f"A question about {followup.lead.organization.name}"
+        lead = followup.lead
+        if lead.organization_id is None:  # named when it was asked, since taken off
+            return f"A question about the {lead.role} role"
+        return f"A question about {lead.organization.name}"
 
 
 @register
@@ -180,7 +194,7 @@ class AskConnectors(AskKind):
     email_subject = "Do you know anyone there?"
 
     def calls_for(self) -> list:
-        return [Q(status=Status.FOUND), ~knows_someone()]
+        return [Q(status=Status.FOUND), NAMED, ~knows_someone()]
 
     def rows(self, leads: list[Lead], profiles: dict[int, Profile], now: datetime) -> list[FollowUp]:
         rows = []
@@ -220,14 +234,18 @@ class ApplicationCheckin(LeadKind):
         covered = coverages(leads, now)
         rows = []
         for lead in leads:
-            person = introducer(lead, covered[lead.organization_id])
+            person = introducer(lead, covered.get(lead.organization_id))
             profile = profiles[lead.user_id]
-            about = f"your {lead.organization.name} application"
+            if lead.organization_id:
+                about = f"your {lead.organization.name} application"
+                title = f"Check in on {about} ({lead.role})"
+            else:  # nobody has named it yet: the role says which application
+                about = f"your {lead.role} application"
+                title = f"Check in on {about}"
             rows.append(FollowUp(
                 user_id=lead.user_id, kind=self.name, lead=lead, contact=person,
                 due_at=profile.morning_after(lead.moved_at, profile.application_checkin_days),
-                title=f"Check in with {person.name} about {about}" if person
-                else f"Check in on {about} ({lead.role})",
+                title=f"Check in with {person.name} about {about}" if person else title,
                 draft=draft(
                     "jobs/drafts/application_checkin.txt", profile,
                     lead=lead, person=person, signature=signature(lead.user),
@@ -236,11 +254,15 @@ class ApplicationCheckin(LeadKind):
         return rows
 
 
-def introducer(lead: Lead, cover: Coverage) -> Contact | None:
+def introducer(lead: Lead, cover: Coverage | None) -> Contact | None:
     """Who introduced you for this lead: one of its people (someone outside the
     organization first: they made the introduction; else the warmest of them there),
-    else the one who referred you to someone there on the warmest intro path."""
+    else the one who referred you to someone there on the warmest intro path. A lead
+    with no organization (no `cover`): the first of its people, the recruiter who
+    brought it, say."""
     people = list(lead.contacts.all())
+    if cover is None:
+        return people[0] if people else None
     outside = [p for p in people if p.organization_id != lead.organization_id]
     if outside:
         return outside[0]

@@ -18,12 +18,12 @@ ORGANIZATION_CHOICES_LIMIT = 200
 
 class LeadForm(CheckedFormMixin, forms.ModelForm):
     """Add or edit a lead: the organization typed (an existing one is reused, whatever
-    its case) and the people involved picked from your contacts."""
+    its case), or left empty while nobody will name it (a recruiter's client), and the
+    people involved picked from your contacts."""
 
     organization_name = forms.CharField(
-        label="Organization", max_length=200,
-        help_text="Typed once; netcrm reuses an organization of the same name.",
-        error_messages={"required": "Which organization is it at?"},
+        label="Organization", max_length=200, required=False,
+        help_text="Not named yet (a recruiter's client)? Leave it empty and name it later.",
     )
     contacts = ContactsField(
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -59,7 +59,8 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         if self.instance.pk:
             # Editing: the status moves with the lead's buttons, each move recorded.
             del self.fields["status"]
-            self.fields["organization_name"].initial = self.instance.organization.name
+            organization = self.instance.organization
+            self.fields["organization_name"].initial = organization.name if organization else ""
         else:
             self.fields["status"].choices = [
                 (value, label) for value, label in Status.choices if value != Status.CLOSED
@@ -90,10 +91,9 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
         return [found[i] for i in ids if i in found]
 
     def clean_organization_name(self) -> str:
-        name = " ".join(self.cleaned_data["organization_name"].split())
-        if not name:
-            raise forms.ValidationError("Which organization is it at?", code="required")
-        return name
+        """The name with its spaces tidied; empty (no organization yet) when only
+        spaces were typed."""
+        return " ".join(self.cleaned_data["organization_name"].split())
 
     def clean_role(self) -> str:
         return " ".join(self.cleaned_data["role"].split())
@@ -107,6 +107,7 @@ class LeadForm(CheckedFormMixin, forms.ModelForm):
     def save(self, commit: bool = True) -> Lead:
         lead = super().save(commit=False)
         lead.user = self.user
+        # Empty: no organization yet (named() gives None for an empty name).
         lead.organization = Organization.objects.named(
             self.user, self.cleaned_data["organization_name"]
         )

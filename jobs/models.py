@@ -148,10 +148,20 @@ class LeadQuerySet(OwnedQuerySet):
         return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 
-class Lead(OwnedModel):
-    """A job you could get: a role at an organization, and the people involved in it."""
+# What a lead shows where its organization would be, when nobody has named it yet (a
+# recruiter's "a Series B fintech in Berlin"): one phrase, on every page that shows leads.
+UNNAMED_ORGANIZATION = "organization not named yet"
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="leads")
+
+class Lead(OwnedModel):
+    """A job you could get: a role at an organization, and the people involved in it.
+
+    The organization may be unknown for a while (a recruiter who will not name the
+    client yet): then the lead is its role alone until the user names it."""
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="leads"
+    )
     role = models.CharField(max_length=200)
     posting_url = models.URLField(
         "link to the posting", max_length=500, blank=True, validators=[validate_web_link]
@@ -192,7 +202,15 @@ class Lead(OwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.role} at {self.organization.name}" if self.organization_id else self.role
+        """"Data Analyst at Acme"; "Data Analyst (organization not named yet)"."""
+        if self.organization_id:
+            return f"{self.role} at {self.organization.name}"
+        return f"{self.role} ({UNNAMED_ORGANIZATION})"
+
+    @property
+    def organization_name(self) -> str:
+        """The organization's name, or the words that say it is not named yet."""
+        return self.organization.name if self.organization_id else UNNAMED_ORGANIZATION
 
     def get_absolute_url(self) -> str:
         return reverse_pk("jobs:lead-detail", self.pk)

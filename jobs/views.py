@@ -178,7 +178,7 @@ def add_lead(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         lead = form.save()
         # "ACME Inc." typed when "Acme" is there already: said, with the way to merge.
-        similar = Organization.objects.same_company(lead.organization)
+        similar = Organization.objects.same_company(lead.organization) if lead.organization else []
         if wants_fragment(request):
             response = render(request, "jobs/add.html#added", {"lead": lead, "similar": similar})
             return trigger_client_event(response, "leadAdded", {"id": lead.pk})
@@ -209,7 +209,8 @@ def detail_context(request: HttpRequest, lead: Lead, **extra) -> dict:
     return {
         "lead": lead,
         "moves": list(lead.moves.all()[:HISTORY_LIMIT]),
-        "reach": who_i_know_at(request.user, lead.organization),
+        # Nobody to know at an organization nobody has named yet: the page says so.
+        "reach": who_i_know_at(request.user, lead.organization) if lead.organization else None,
         "followups": list(
             FollowUp.objects.for_user(request.user).filter(lead=lead)
             .select_related("contact").order_by(open_first(), "due_at", "pk")
@@ -283,7 +284,7 @@ def move_lead(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_lead(request: HttpRequest, pk: int) -> HttpResponse:
     return delete_owned(
         request, Lead.objects.select_related("organization"), pk, kind="lead",
-        label=lambda lead: f"{lead.role} at {lead.organization.name}",
+        label=str,
         phrases={"jobs.leadmove": (
             "its history (1 status move) goes with it",
             "its history ({count} status moves) goes with it",

@@ -23,7 +23,7 @@ VERSION = 1  # bump when the card changes shape in a way its inputs don't show
 def shown(lead, next_url: str) -> tuple:
     return (
         VERSION, lead.pk, lead.role, lead.status, lead.outcome, lead.moved_at.isoformat(),
-        lead.organization_id, lead.organization.name,
+        lead.organization_id, lead.organization_name,
         tuple(person.name for person in lead.contacts.all()), next_url,
     )
 

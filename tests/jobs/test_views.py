@@ -309,7 +309,6 @@ def test_add_lead_twice_with_one_key_makes_one_lead(client_logged_in):
     "bad, error",
     [
         ({"role": ""}, "Which role?"),
-        ({"organization_name": "   "}, "Which organization is it at?"),
         ({"posting_url": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"posting_url": "ftp://acme.example/job"}, "http:// or https://"),
         ({"found_on": "1850-01-01"}, "Pick a date from 1900 to today."),

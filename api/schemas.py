@@ -271,7 +271,7 @@ class SnoozeIn(Schema):
 class LeadOut(Schema):
     id: int
     role: str
-    organization: OrganizationRef
+    organization: OrganizationRef | None = Field(..., description="null: not named yet")
     posting_url: str
     source: str
     event_id: int | None
@@ -289,7 +289,10 @@ class LeadOut(Schema):
 
 
 class LeadIn(Schema):
-    organization_name: str = Field(..., max_length=200)
+    organization_name: str | None = Field(
+        "", max_length=200,
+        description="Empty or null while nobody has named it (a recruiter's client)",
+    )
     role: str = Field(..., max_length=200)
     posting_url: str = Field("", max_length=200)
     source: LeadSourceChoice = LeadSource.JOB_BOARD.value

@@ -71,7 +71,7 @@ def test_adding_a_lead_with_its_people(api, user):
     ("body", "loc"),
     [
         ({"organization_name": "Acme"}, ("role",)),
-        ({"organization_name": " ", "role": "Analyst"}, ("organization_name",)),
+        ({"organization_name": "x" * 201, "role": "Analyst"}, ("organization_name",)),
         ({"organization_name": "Acme", "role": "A", "posting_url": "javascript:x"},
          ("posting_url",)),
         ({"organization_name": "Acme", "role": "A", "status": "closed"}, ("status",)),
@@ -82,6 +82,31 @@ def test_adding_a_lead_with_its_people(api, user):
 def test_lead_mistakes_are_a_422(api, body, loc):
     assert_422_at(api.post("/api/leads", body), *loc)
     assert not Lead.objects.exists()
+
+
+@pytest.mark.parametrize("unnamed", [{}, {"organization_name": ""}, {"organization_name": " "},
+                                     {"organization_name": None}])
+def test_a_lead_whose_organization_is_not_named_yet(api, user, unnamed):
+    """A recruiter's client: the lead is its role alone, its organization null."""
+    response = api.post("/api/leads", {"role": "Product Manager"} | unnamed)
+    assert response.status_code == 201, response.content
+    assert response.json()["organization"] is None
+    lead = Lead.objects.get()
+    assert (lead.role, lead.organization) == ("Product Manager", None)
+    make_leads(user, 1)  # and one at an organization beside it
+    listed = {item["role"]: item["organization"] for item in api.get("/api/leads").json()["items"]}
+    assert listed == {"Product Manager": None, "Role 000": {"id": listed["Role 000"]["id"],
+                                                            "name": "Org 0"}}
+    assert api.get(f"/api/leads/{lead.pk}").json()["organization"] is None
+    assert api.get("/api/leads", {"q": "product"}).json()["count"] == 1
+    moved = api.post(f"/api/leads/{lead.pk}/move", {"to": "applied"}).json()
+    assert moved["moved"] and moved["lead"]["organization"] is None
+
+
+def test_the_schema_says_a_leads_organization_may_be_null(api):
+    schemas = api.get("/api/openapi.json").json()["components"]["schemas"]
+    assert "organization_name" not in schemas["LeadIn"].get("required", [])
+    assert {"type": "null"} in schemas["LeadOut"]["properties"]["organization"]["anyOf"]
 
 
 def test_moving_a_lead_once_from_the_stage_seen(api, user):

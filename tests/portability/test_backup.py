@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -234,6 +235,32 @@ def test_a_self_link_and_forward_link_come_back(user, other_user):
     restored = Referral.objects.for_user(user).get()
     assert restored.met_meeting.user == user
     assert list(restored.met_meeting.contacts.values_list("name", flat=True)) == ["John"]
+
+
+def test_a_lead_whose_organization_is_not_named_yet_comes_back_without_one(
+    client, user, other_user
+):
+    """Downloaded as the Data page gives it, restored elsewhere: the lead with no
+    organization is still the role alone, with its person, beside one at Acme."""
+    jane = make_contact(other_user, "Jane Doe", title="Recruiter")
+    Lead(user=other_user, organization=None, role="Product Manager").save_new([jane])
+    Lead(user=other_user, organization=Organization.objects.named(other_user, "Acme"),
+         role="Data Analyst").save_new()
+    client.force_login(other_user)
+    response = client.get(reverse("portability:export-backup"))
+    file = b"".join(response.streaming_content)
+    rows = {row["fields"]["role"]: row["fields"] for row in json.loads(file)["data"]["jobs.lead"]}
+    assert rows["Product Manager"]["organization"] is None
+
+    restored = backup.restore_backup(user, file)
+
+    assert restored["jobs.lead"] == 2
+    leads = {lead.role: lead for lead in Lead.objects.for_user(user)}
+    assert leads["Product Manager"].organization is None
+    assert [c.name for c in leads["Product Manager"].contacts.all()] == ["Jane Doe"]
+    assert leads["Product Manager"].contacts.get().user == user
+    assert leads["Data Analyst"].organization.user == user
+    assert leads["Data Analyst"].organization.name == "Acme"
 
 
 def good_dump(user) -> dict:

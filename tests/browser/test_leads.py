@@ -203,3 +203,31 @@ def test_a_contacts_leads_and_the_leads_people_link_each_other(
     page.locator(".facts").get_by_role("link", name="Ben Bold").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ben Bold")
     assert console_errors == []
+
+
+def test_a_lead_whose_organization_is_not_named_yet(live_server, page: Page, console_errors):
+    """A recruiter's client: the lead is saved with the organization left empty, shows
+    "Organization not named yet" on the board and on its page, and once named, its
+    page shows who you know there."""
+    make_user("jordan", "a-long-pass-phrase-42")
+    log_in(page, live_server, "jordan", "a-long-pass-phrase-42")
+    page.goto(live_server.url + "/leads/")
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="+ Add a lead").click()
+    dialog = page.locator("dialog#modal")
+    expect(dialog.get_by_text("Leave it empty and name it later.")).to_be_visible()
+    dialog.get_by_label("Role").fill("Product Manager")
+    dialog.get_by_role("button", name="Save lead").click()
+    expect(dialog).to_contain_text("Product Manager (organization not named yet): found.")
+    expect(page.locator("section:has(#column-found) .lead-card .org")).to_have_text(
+        "Organization not named yet"
+    )
+    dialog.get_by_role("button", name="See the lead").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Product Manager")
+    expect(page.locator(".who-i-know")).to_contain_text("The organization is not named yet.")
+    page.locator(".who-i-know").get_by_role("link", name="name it").click()
+    page.get_by_label("Organization").fill("Northwind")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", name="Who you know at Northwind")).to_be_visible()
+    assert console_errors == []

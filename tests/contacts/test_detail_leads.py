@@ -108,3 +108,11 @@ def test_another_users_leads_never_show(client_logged_in, user, other_user):
     body = text(client_logged_in.get(sara.get_absolute_url()))
     assert rows(body) == ["Mine at Acme Found"]
     assert "Secret" not in body
+
+
+def test_a_lead_whose_organization_is_not_named_yet_says_so(client_logged_in, user):
+    sara = make_contact(user, "Jane Doe")  # the recruiter who brought it
+    lead = make_lead(user, "Product Manager", None, [sara], Status.REACHED_OUT)
+    section = leads_section(text(client_logged_in.get(sara.get_absolute_url())))
+    assert rows(section) == ["Product Manager (organization not named yet) Reached out"]
+    assert f'<a href="{lead.get_absolute_url()}">Product Manager</a>' in section

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.submissions import create_once
-from contacts.models import Organization
+from contacts.models import Contact, Organization
 from contacts.pickers import recent_contacts
 from followups.models import FollowUp, open_first
 from jobs import services
@@ -33,6 +33,7 @@ from netcrm.lib.fold import Folded
 COLUMN_LIMIT = 12  # a board of seven columns stays light on a phone; "N more" shows a column whole
 ORGANIZATION_FILTER_LIMIT = 200
 HISTORY_LIMIT = 50
+UNNAMED = "none"  # the organization filter's value for leads whose organization nobody named
 
 
 def _form_context(form: LeadForm, user) -> dict:
@@ -81,13 +82,32 @@ def _filtered(request: HttpRequest, params) -> tuple:
     query = query_text(request, params=params)
     status = params.get("status", "")
     status = status if status in STATUS_ORDER else ""
-    organization_id = id_from(params.get("organization"))
+    # An organization's id, or "none": the leads whose organization nobody has named yet.
+    unnamed = params.get("organization") == UNNAMED
+    organization_id = UNNAMED if unnamed else id_from(params.get("organization"))
     leads = Lead.objects.for_user(request.user).search(query)
-    if organization_id:
+    if unnamed:
+        leads = leads.filter(organization__isnull=True)
+    elif organization_id:
         leads = leads.filter(organization_id=organization_id)
-    context = {"query": query, "status": status, "organization_id": organization_id}
-    filters = {"q": query, "status": status, "organization": organization_id or ""}
+    # The leads someone is part of (a contact's page links here for the rest of theirs);
+    # another user's contact, or one deleted since, filters nothing.
+    with_contact = Contact.objects.for_user(request.user).filter(
+        pk=id_from(params.get("contact")) or 0
+    ).only("pk", "name").first() if params.get("contact") else None
+    if with_contact:
+        leads = leads.filter(contacts=with_contact)
+    context = {
+        "query": query, "status": status, "organization_id": organization_id,
+        "with_contact": with_contact,
+    }
+    filters = {
+        "q": query, "status": status, "organization": organization_id or "",
+        "contact": with_contact.pk if with_contact else "",
+    }
     context["filters_kept"] = listing.query_string(filters)
+    # The same but the status and the view: the board's "more" links and pages add theirs.
+    context["kept_but_status"] = listing.query_string({**filters, "status": ""})
     return leads, filters, context
 
 
@@ -124,6 +144,9 @@ def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
         .values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
     )
     context["statuses"] = Status.choices
+    context["any_unnamed"] = Lead.objects.for_user(request.user).filter(
+        organization__isnull=True
+    ).exists()
     context["any_leads"] = bool(context["total"]) or Lead.objects.for_user(request.user).exists()
     return render(request, "jobs/list.html", context)
 

@@ -60,7 +60,7 @@ def test_the_leads_they_are_part_of_open_ones_first_each_linked(client_logged_in
     for lead in (found, applied, won):
         assert f'href="{lead.get_absolute_url()}"' in section
     assert '<span class="badge outcome-won">Closed: won</span>' in section
-    assert "more lead" not in section
+    assert "every lead with" not in section
     # The lead's page lists Sara among its people, linked back to her page.
     lead_page = text(client_logged_in.get(applied.get_absolute_url()))
     assert f'<a href="{sara.get_absolute_url()}">Sara Smith</a>' in lead_page
@@ -96,7 +96,12 @@ def test_only_the_first_few_show_and_the_rest_are_counted_in_one_query(
     with django_assert_num_queries(one):
         body = text(client_logged_in.get(url))
     assert rows(body) == [f"Role {i:02} at Acme Found" for i in range(LEADS_LIMIT)]
-    assert f"And {25 - LEADS_LIMIT} more leads." in leads_section(body)
+    section = leads_section(body)
+    assert f"And {25 - LEADS_LIMIT} more: " in section
+    rest = f"/leads/?view=list&amp;contact={sara.pk}"
+    assert f'<a href="{rest}">every lead with Sara</a>' in section
+    listed = client_logged_in.get(rest.replace("&amp;", "&"))
+    assert listed.context["page"].paginator.count == 25
 
 
 def test_another_users_leads_never_show(client_logged_in, user, other_user):

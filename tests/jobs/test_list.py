@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import Lead, Status
-from tests.factories import make_followup, make_organization
+from tests.factories import make_contact, make_followup, make_organization
 from tests.helpers import HTMX, assert_fragment, count_queries, text
 from tests.jobs.test_views import bulk_leads, make_lead
 
@@ -157,3 +157,46 @@ def test_lead_list_query_count_holds_from_5_to_50_rows(
         response = client_logged_in.get(LEADS, params)
     assert len(roles(response)) == PAGE_SIZE
     assert text(response).count("Ask about Role") == PAGE_SIZE * 2  # the cell and the phone line
+
+
+def test_the_leads_someone_is_part_of(client_logged_in, user, other_user, three):
+    """A contact's page links here for the rest of their leads: the list and the board
+    narrowed to them, saying whose, the filter kept through the switch and a column's
+    "more"; someone else's contact, or a deleted one, narrows nothing."""
+    sara = make_contact(user, "Sara Smith")
+    analyst, boss, _ = three
+    analyst.contacts.add(sara)
+    boss.contacts.add(sara)
+    extra = bulk_leads(user, 15, [make_organization(user, "Acme")], statuses=(Status.FOUND,))
+    for lead in extra:
+        lead.contacts.add(sara)
+
+    listed = client_logged_in.get(LEADS, {"view": "list", "contact": sara.pk, "sort": "role"})
+    assert listed.context["page"].paginator.count == 17
+    assert "Coder" not in roles(listed)
+    body = text(listed)
+    assert f'17 leads with <a href="{sara.get_absolute_url()}">Sara Smith</a>' in body
+    assert f'<input type="hidden" name="contact" value="{sara.pk}">' in body
+    assert f'href="{LEADS}?contact={sara.pk}">Board</a>' in body
+
+    board = client_logged_in.get(LEADS, {"contact": sara.pk})
+    found = {c.status: c for c in board.context["columns"]}[Status.FOUND]
+    assert found.count == 16 and "Coder" not in text(board)
+    more = f'?status=found&amp;contact={sara.pk}"'
+    assert more in text(board)  # the found column's "N more" keeps her
+
+    theirs = make_contact(other_user, "Their Sara")
+    for contact in (theirs.pk, 99999, "x"):
+        everything = client_logged_in.get(LEADS, {"view": "list", "contact": contact})
+        assert everything.context["page"].paginator.count == 18
+        assert "Their Sara" not in text(everything)
+
+
+def test_the_leads_whose_organization_is_not_named_yet(client_logged_in, user, three):
+    assert 'value="none"' not in text(client_logged_in.get(LEADS, {"view": "list"}))
+    make_lead(user, "Product Manager", organization=None)
+    listed = client_logged_in.get(LEADS, {"view": "list", "organization": "none"})
+    assert roles(listed) == ["Product Manager"]
+    assert '<option value="none" selected>Not named yet</option>' in text(listed)
+    board = client_logged_in.get(LEADS, {"organization": "none"})
+    assert [lead.role for c in board.context["columns"] for lead in c.leads] == ["Product Manager"]

@@ -224,7 +224,7 @@ def create_meeting(
         }
         for index, row in enumerate(rows):
             values |= {f"referrals-{index}-{name}": value for name, value in row.dict().items()}
-        form = MeetingForm(form_data(values), user=request.user)
+        form = MeetingForm(form_data(values), user=request.user, ask_same_name=False)
         if not form.is_valid():  # the meeting's mistakes and each referral row's, at once
             raise ValidationError(errors_of(form, BODY) + [
                 error

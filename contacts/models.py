@@ -344,6 +344,11 @@ class ContactQuerySet(OwnedQuerySet):
         found = self.filter(name).values("pk").union(*ways, tagged, all=True)
         return self.filter(pk__in=found)
 
+    def same_name(self, name: str) -> ContactQuerySet:
+        """Those called `name` whatever its case and accents ("zoe lopez" is Zoë López)
+        and the spaces typed around and between its words, as search compares names."""
+        return self.filter(Exact(Folded("name"), Folded(Value(" ".join(name.split())))))
+
     def already_there(self, name: str, email: str, limit: int = 3) -> list[tuple[Contact, str]]:
         """Contacts who may be the one about to be added: the same email, or the same
         name whatever its case and accents; each with why. One query."""

@@ -24,7 +24,7 @@ from netcrm.lib.http import form_data, id_from, ids_from, query_text, wants_frag
 from netcrm.lib.listing import (
     COMING_DATES, COUNTS, PAST_DATES, Column, Sorting, list_context,
 )
-from netcrm.lib.fold import Folded
+from netcrm.lib.fold import Folded, fold
 from netcrm.lib.text import plural
 from netcrm.lib.undo import offer
 
@@ -349,9 +349,13 @@ def contact_search(request: HttpRequest) -> HttpResponse:
     chosen = ids_from(request.GET.getlist("contacts")) if many else []
     results = search_contacts(request.user, query, exclude_ids=chosen)
     partial = "pick-many-results" if many else "pick-one-results"
-    context = {"results": results, "query": query, "offer_new": request.GET.get("new") == "1",
+    offer_new = request.GET.get("new") == "1"
+    context = {"results": results, "query": query, "offer_new": offer_new,
                # The new person already named (a form takes one): said to be replaced.
-               "new_already": " ".join(query_text(request, "new_contact_name").split())}
+               "new_already": " ".join(query_text(request, "new_contact_name").split()),
+               # Those called what was typed: "+ Someone new" asks first whether it is them.
+               "same_named": [c for c in results if fold(c.name) == fold(" ".join(query.split()))]
+               if offer_new else []}
     return render(request, f"contacts/_picker.html#{partial}", context)
 
 

@@ -6,11 +6,17 @@ from django.utils import timezone
 from contacts.models import Contact, Organization, Source
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
+from netcrm.lib.fold import fold
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
 from referrals.forms import MeetingReferralRowForm, ReferralRowFormSet, check_referral_rows
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# The answer to "Sara Smith is already in your contacts": her id (the same person), or
+# the name itself (another Sara Smith: someone new). The people picker's "Add another"
+# sends it too (static/js/app.js).
+SAME_NAME = "same_name"
+SAME_NAME_LIMIT = 3
 
 
 class ContactsField(forms.ModelMultipleChoiceField):
@@ -97,9 +103,15 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, ask_same_name: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Someone new with the name of a contact already there is asked about once
+        # (the API names new people on purpose, and is not asked).
+        self.ask_same_name = ask_same_name
+        self.same_named: list[Contact] = []
+        if self.is_bound and ask_same_name:
+            self.data = self._with_same_person(self.data)
         # A post without the referral rows (an older page, a script) simply has none.
         has_rows = "referrals-TOTAL_FORMS" in self.data
         self.referrals = ReferralRowFormSet(self.data if has_rows else None, prefix="referrals")
@@ -116,6 +128,40 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         for name in ("kind", "length_minutes", "invited_by", "paid_by"):
             if self.is_bound and name not in self.data:
                 self.fields[name].required = False
+
+    def typed_new_name(self) -> str:
+        """The new person's name as typed, in single spaces ("" before a post)."""
+        return " ".join((self.data.get("new_contact_name") or "").split()) if self.is_bound else ""
+
+    def _with_same_person(self, data):
+        """The post, with "the same person" answered taken at its word: the contact
+        chosen is among those met, in place of the new person of that name (and a
+        referral said to come from the new person comes from them). An answer about
+        another name than the one now typed is no answer."""
+        name = self.typed_new_name()
+        picked = ids_from(data.getlist(SAME_NAME))
+        if not name or not picked:
+            return data
+        same = Contact.objects.for_user(self.user).same_name(name).filter(pk__in=picked)
+        person = same.values_list("pk", flat=True).first()
+        if person is None:
+            return data
+        data = data.copy()
+        data.setlist("contacts", [*data.getlist("contacts"), str(person)])
+        for field in ("new_contact_name", "new_contact_organization", SAME_NAME):
+            data.pop(field, None)
+        for key in [k for k in data if k.endswith("-suggested_by")]:
+            if data[key] == MeetingReferralRowForm.NEW:
+                data[key] = str(person)
+        return data
+
+    def another_of_that_name(self) -> str:
+        """The new person's name, when the user said they are not the contact of that
+        name ("Add another Sara Smith"): kept in the form, so that it is asked once."""
+        name = self.typed_new_name()
+        answers = self.data.getlist(SAME_NAME) if self.is_bound else []
+        said = any(fold(" ".join(answer.split())) == fold(name) for answer in answers)
+        return name if name and said else ""
 
     def selected_contacts(self) -> list[Contact]:
         """The contacts ticked so far, in the order given, to redraw the chips."""
@@ -190,6 +236,16 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
                 )
         if cleaned.get("new_contact_organization") and not cleaned.get("new_contact_name"):
             self.add_error("new_contact_name", "Give the new person's name too.")
+        name = " ".join(cleaned.get("new_contact_name", "").split())
+        if name and self.ask_same_name and not self.another_of_that_name():
+            # Typed by reflex after a coffee, the name of someone already there would
+            # split their notes, referrals and follow-ups between two people.
+            self.same_named = list(
+                Contact.objects.for_user(self.user).same_name(name)
+                .select_related("organization").order_by("pk")[:SAME_NAME_LIMIT]
+            )
+            if self.same_named:
+                self.add_error("new_contact_name", f"{name} is already in your contacts.")
         return cleaned
 
     def is_valid(self) -> bool:

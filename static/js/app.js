@@ -217,11 +217,23 @@
   };
 
   // "+ Someone new: “Sara Smith”": the new person's name is what was typed; a picker of
-  // one person also chooses its "someone new" answer.
+  // one person also chooses its "someone new" answer. With a Sara Smith among the
+  // matches it asks first, in its place: use her, or add another Sara Smith (which the
+  // form then sends as its answer, not to be asked again when it is saved).
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-pick-new]");
     const picker = button && pickerOf(button);
     if (!picker || !button.form) return;
+    const question = button.hasAttribute("data-ask-first")
+      && picker.querySelector(".results [data-same-question]");
+    if (question) {
+      button.closest("li").hidden = true;
+      question.hidden = false;
+      question.querySelector("button, input").focus();
+      return;
+    }
+    const answer = button.form.querySelector("[data-same-name]");
+    if (answer && button.hasAttribute("data-another")) answer.value = button.dataset.pickNew;
     const name = button.form.elements.namedItem("new_contact_name");
     const organization = button.form.elements.namedItem("new_contact_organization");
     if (!name) return;

@@ -202,3 +202,12 @@ def test_mistakes_are_a_422_at_the_field_and_log_nothing(api, user, body, loc, m
     assert msg in error["msg"], error
     assert not Meeting.objects.exists() and not Referral.objects.exists()
     assert not Contact.objects.exists()
+
+
+def test_a_new_person_named_like_a_contact_is_added_as_asked(api, user):
+    """The log form asks whether Sara Smith typed anew is the Sara already there; a
+    script names its new people on purpose, and is not asked (nor refused)."""
+    make_contact(user, "Sara Smith")
+    response = api.post("/api/meetings", MEETING | {"new_contact_name": "Sara Smith"})
+    assert response.status_code == 201, response.content
+    assert Contact.objects.filter(user=user, name="Sara Smith").count() == 2

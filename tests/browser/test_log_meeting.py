@@ -412,3 +412,42 @@ def test_a_link_followed_from_the_dialog_leaves_no_step_behind(
     page.go_back()
     expect(page).to_have_url(home)
     assert console_errors == []
+
+
+def test_someone_new_with_the_name_of_a_match_asks_first(live_server, page: Page, console_errors):
+    """Right after a coffee, "+ Someone new" tapped by reflex while Sara Smith is the
+    match: it asks instead of making a second Sara; either answer is one tap, and
+    "Add another" is not asked again on saving."""
+    from contacts.models import Contact
+    from meetings.models import Meeting
+    from tests.factories import make_contact
+
+    user = make_user("kim", password="a-long-pass-phrase-42")
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    log_in(page, live_server, "kim", "a-long-pass-phrase-42")
+    page.get_by_role("button", name="+ Log meeting").click()
+    dialog = page.locator("dialog#modal")
+    search = dialog.get_by_placeholder("Type a name, organization or email…")
+
+    search.fill("sara smith")
+    dialog.get_by_role("button", name="+ Someone new: “sara smith”").click()
+    expect(dialog.get_by_text("sara smith is already in your contacts.")).to_be_visible()
+    use = dialog.get_by_role("button", name="Use Sara Smith · Acme")
+    expect(use).to_be_focused()
+    expect(dialog.get_by_label("New person's name")).to_have_value("")  # nobody new yet
+    use.click()
+    expect(dialog.locator("#chosen .chip")).to_have_text(["Sara Smith✕"])
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    assert list(Meeting.objects.get().contacts.all()) == [sara]
+
+    # A genuine namesake: "Add another Sara Smith", saved without a second question.
+    dialog.get_by_role("button", name="Log another").click()
+    search.fill("Sara Smith")
+    dialog.get_by_role("button", name="+ Someone new: “Sara Smith”").click()
+    dialog.get_by_role("button", name="Add another Sara Smith").click()
+    expect(dialog.get_by_label("New person's name")).to_have_value("Sara Smith")
+    dialog.get_by_role("button", name="Save meeting").click()
+    expect(dialog.get_by_role("heading", name="Meeting logged")).to_be_visible()
+    assert Contact.objects.filter(name="Sara Smith").count() == 2
+    assert console_errors == []

@@ -226,3 +226,138 @@ def test_the_new_person_and_the_referrals_are_not_filled_with_the_users_own_deta
         for name in names:
             tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
             assert 'autocomplete="off"' in tag, name
+
+
+# --- someone new of a name already there: asked once, never made twice by reflex ----------
+
+
+def logged_with(name: str, **more) -> dict:
+    return {"new_contact_name": name, "starts_at": "2026-03-04T10:00", "notes": "Coffee notes",
+            **more}
+
+
+@pytest.mark.parametrize("typed", ["Sara Smith", " sara  SMITH ", "Sára Smith"])
+def test_someone_new_with_a_contacts_name_is_asked_about_not_created(
+    client_logged_in, user, typed
+):
+    """Case, spaces and accents aside, as search and the duplicates page compare names."""
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+
+    response = client_logged_in.post(LOG, logged_with(typed), headers=HTMX)
+
+    body = assert_fragment(response, "data-new-person open", status=422)
+    said = " ".join(typed.split())
+    assert f"{said} is already in your contacts." in body
+    assert f'<input type="radio" name="same_name" value="{sara.pk}"> Yes: Sara Smith · Acme' in body
+    assert f'<input type="radio" name="same_name" value="{said}"> No: add another {said}' in body
+    assert "Coffee notes" in body  # nothing typed is lost
+    assert not Meeting.objects.exists()
+    assert Contact.objects.count() == 1
+
+
+def test_the_same_person_answered_logs_the_meeting_with_them(client_logged_in, user):
+    """Their referral too, and what was typed for the new person is not a second Sara."""
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    rows = {"referrals-TOTAL_FORMS": "1", "referrals-INITIAL_FORMS": "0",
+            "referrals-0-name": "John Public", "referrals-0-suggested_by": "new",
+            "referrals-0-intro_status": "asked"}
+
+    response = client_logged_in.post(
+        LOG, logged_with("sara smith", same_name=str(sara.pk), **rows), headers=HTMX
+    )
+
+    assert response.status_code == 200, text(response)
+    meeting = Meeting.objects.get()
+    assert list(meeting.contacts.all()) == [sara]
+    assert Contact.objects.filter(name__iexact="Sara Smith").count() == 1
+    assert [(r.referrer, r.referred.name) for r in meeting.referrals.all()] == [
+        (sara, "John Public")
+    ]
+
+
+def test_another_of_that_name_answered_adds_them(client_logged_in, user):
+    """The type-ahead's "Add another Sara Smith" sends the same answer, and a namesake
+    is added: two people can share a name."""
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+
+    response = client_logged_in.post(LOG, logged_with("Sara Smith", same_name="sara smith"))
+
+    assert response.status_code == 302
+    other = Contact.objects.exclude(pk=sara.pk).get(name="Sara Smith")
+    assert list(Meeting.objects.get().contacts.all()) == [other]
+
+
+def test_another_of_that_name_is_asked_once_whatever_else_is_wrong(client_logged_in, user):
+    make_contact(user, "Sara Smith")
+    response = client_logged_in.post(
+        LOG, logged_with("Sara Smith", same_name="Sara Smith", starts_at="not a date"), headers=HTMX
+    )
+    body = assert_fragment(response, 'name="same_name" value="Sara Smith" data-same-name', status=422)
+    assert "already in your contacts" not in body
+
+
+def test_an_answer_about_another_name_is_no_answer(client_logged_in, user):
+    """The name changed after the question: the answer given about Sara is not taken
+    for Bob (nor Sara met in his place)."""
+    sara = make_contact(user, "Sara Smith")
+    make_contact(user, "Bob Newman")
+
+    response = client_logged_in.post(
+        LOG, logged_with("Bob Newman", same_name=str(sara.pk)), headers=HTMX
+    )
+    assert "Bob Newman is already in your contacts." in assert_fragment(response, "", status=422)
+
+    client_logged_in.post(LOG, logged_with("Ann Newcomb", same_name=str(sara.pk)))
+    assert [c.name for c in Meeting.objects.get().contacts.all()] == ["Ann Newcomb"]
+
+
+def test_without_javascript_the_page_asks_and_the_answer_saves_it(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith")
+    body = assert_full_page(
+        client_logged_in.post(LOG, logged_with("Sara Smith")), 'name="same_name"', status=422
+    )
+    assert "Sara Smith is already in your contacts." in body
+
+    response = client_logged_in.post(LOG, logged_with("Sara Smith", same_name=str(sara.pk)))
+    assert response.status_code == 302
+    assert list(Meeting.objects.get().contacts.all()) == [sara]
+
+
+def test_a_meeting_kept_offline_is_asked_about_then_sent_once(client_logged_in, user):
+    """The phone's outbox sends a kept meeting with its submission key: the question
+    comes back as a mistake to fix (its "open to fix"), and the answer, sent with the
+    same key, logs it once."""
+    sara = make_contact(user, "Sara Smith")
+    form_page = client_logged_in.get(LOG).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', form_page).group(1)
+    kept = logged_with("Sara Smith", submission_key=key)
+
+    refused = client_logged_in.post(LOG, kept, headers=HTMX)
+    assert_fragment(refused, 'name="same_name"', status=422)
+    fixed = client_logged_in.post(LOG, kept | {"same_name": str(sara.pk)}, headers=HTMX)
+    again = client_logged_in.post(LOG, kept | {"same_name": str(sara.pk)}, headers=HTMX)
+
+    assert fixed.status_code == again.status_code == 200
+    assert list(Meeting.objects.get().contacts.all()) == [sara]
+    assert Contact.objects.count() == 1
+
+
+def test_the_type_ahead_asks_before_someone_new_of_a_matchs_name(client_logged_in, user):
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    make_contact(user, "Sara Smithson")
+
+    query = {"pick": "many", "new": "1", "q": "sara smith"}
+    body = text(client_logged_in.get(SEARCH, query, headers=HTMX))
+    assert 'data-pick-new="sara smith" data-ask-first>+ Someone new: “sara smith”' in body
+    question = body[body.index("data-same-question"):]
+    assert "sara smith is already in your contacts." in question
+    assert reverse("meetings:participant-chip", args=[sara.pk]) in question
+    assert "Use Sara Smith · Acme" in question and "Sara Smithson" not in question
+    assert 'data-another>Add another sara smith</button>' in question
+
+    one = text(client_logged_in.get(SEARCH, {"new": "1", "q": "Sara Smith"}, headers=HTMX))
+    assert f'<input type="radio" name="contact" value="{sara.pk}"> Use Sara Smith · Acme' in one
+
+    for partly in ("Sara", "Sara Smiths"):
+        body = text(client_logged_in.get(SEARCH, query | {"q": partly}, headers=HTMX))
+        assert "data-ask-first" not in body and "data-same-question" not in body

@@ -90,3 +90,32 @@ def test_a_contacts_actions_take_a_thumb(live_server, page):
     expect(actions.first).to_contain_text("Log a meeting with Sara")
     heights = [box["height"] for box in (a.bounding_box() for a in actions.all())]
     assert heights and min(heights) >= 44, heights
+
+
+THUMB = """(selector) => Array.from(document.querySelectorAll(selector), (el) => {
+  const box = el.getBoundingClientRect();
+  return [el.textContent.trim() || el.getAttribute('aria-label'), Math.round(box.width), Math.round(box.height), Math.round(box.top)];
+})"""
+
+
+def test_the_queues_done_snooze_and_skip_take_a_thumb(live_server, demo_page):
+    """Done, Skip and ⋯ on each item of the queue, tapped every morning, stood 30 px
+    high; the snoozes behind ⋯ too. 44 px, and still on one row under the title."""
+    items = demo_page.locator("#queue .followup")
+    expect(items.first).to_be_visible()
+    quick = demo_page.evaluate(THUMB, "#queue .followup .quick > *")
+    assert len(quick) >= 9
+    assert [q for q in quick if q[1] < 44 or q[2] < 44] == [], quick
+    first = [q for q in quick[:3]]
+    assert [q[0] for q in first] == ["Done", "Skip", "⋯"]
+    assert len({q[3] for q in first}) == 1  # one row
+    assert items.first.bounding_box()["height"] < 130  # five or six to a phone's screen
+
+    items.first.get_by_role("button", name="More: snooze, edit").click()
+    snoozes = demo_page.locator("dialog#modal .snooze [role=group] button")
+    expect(snoozes.first).to_be_visible()
+    card = demo_page.evaluate(
+        THUMB, "dialog#modal .actions button, dialog#modal .actions a, dialog#modal .snooze button"
+    )
+    assert [c[0] for c in card][:2] == ["Done", "Skip"] and len(card) >= 6
+    assert [c for c in card if c[2] < 44] == [], card

@@ -64,15 +64,16 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         rows.with_people().waiting_first(), settings.NETCRM_PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    # The counts of each answer go with the rows: a request logged from the dialog, and
+    # the rows fetched again, count it at once.
+    counts = mine.answer_counts()
     context = {
         "page": page, "answer": answer, "filters": urlencode({"answer": answer}) if answer else "",
+        "answers": [(value, label, counts[value]) for value, label in Answer.choices],
+        "total": sum(counts.values()),
     }
-    if wants_fragment(request):
-        return render(request, "outreach/list.html#outreach-rows", context)
-    counts = mine.answer_counts()
-    context["answers"] = [(value, label, counts[value]) for value, label in Answer.choices]
-    context["total"] = sum(counts.values())
-    return render(request, "outreach/list.html", context)
+    template = "outreach/list.html" + ("#outreach-rows" if wants_fragment(request) else "")
+    return render(request, template, context)
 
 
 def _form_context(form: OutreachForm, user, contact) -> dict:

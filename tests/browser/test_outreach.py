@@ -69,3 +69,30 @@ def test_when_may_go_up_to_now_while_the_form_stays_open(live_server, page: Page
     moved = datetime.strptime(when.get_attribute("max"), "%Y-%m-%dT%H:%M")
     assert timedelta(minutes=89) <= moved - sent <= timedelta(minutes=91)
     assert console_errors == []
+
+
+def test_a_request_logged_in_the_dialog_is_counted_at_once(live_server, page: Page, console_errors):
+    """Behind the dialog, the rows and the counts of each answer both say it (the counts
+    lagged one behind until a reload)."""
+    from tests.factories import make_contact
+    from tests.outreach.factories import make_outreach
+
+    user = make_user("casey")
+    make_outreach(user, make_contact(user, "Sara Smith"), days_ago=2)
+    make_outreach(user, make_contact(user, "Jo Lee"), answer=Answer.DECLINED)
+    log_in(page, live_server, "casey")
+    page.goto(live_server.url + "/outreach/")
+    counts = page.get_by_role("navigation", name="Filter by answer")
+    expect(counts).to_have_text("All 2 Waiting 1 Declined 1")
+
+    page.locator("main").get_by_role("button", name="+ Ask for a meeting").click()
+    dialog = page.locator("dialog#modal")
+    dialog.get_by_placeholder("Type a name, organization or email…").fill("Priya Natarajan")
+    dialog.get_by_role("button", name="+ Someone new: “Priya Natarajan”").click()
+    dialog.get_by_label("Purpose").fill("how the city's open-data team works")
+    dialog.get_by_role("button", name="Save and draft my request").click()
+    expect(dialog.get_by_role("heading", name="Request logged")).to_be_visible()
+
+    expect(page.locator("#outreach-rows .rows")).to_contain_text("Priya Natarajan")
+    expect(counts).to_have_text("All 3 Waiting 2 Declined 1")
+    assert console_errors == []

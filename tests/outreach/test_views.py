@@ -4,6 +4,7 @@ draft and one-tap answers, editing, planning the meeting, and deleting to the Tr
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from datetime import timedelta
 
@@ -169,6 +170,47 @@ def test_the_list_query_count_holds(client_logged_in, user, django_assert_num_qu
     with django_assert_num_queries(one):
         response = client_logged_in.get(LIST, query)
     assert response.context["page"].paginator.count >= 90
+
+
+def test_a_request_logged_in_the_dialog_is_counted_with_the_rows(client_logged_in, user, ask):
+    """The dialog's "outreachLogged" makes the rows fetch themselves again: the counts
+    of each answer come with them (they lagged one behind until a reload)."""
+    make_outreach(user, make_contact(user, "Jo Lee"), answer=Answer.DECLINED)
+    page = client_logged_in.get(LIST)
+    assert_full_page(page, "Waiting <small>1</small>")
+    refresh = re.search(r'<div id="outreach-rows" hx-get="([^"]+)" hx-trigger="outreachLogged', text(page))
+
+    added = client_logged_in.post(NEW, ask_form(user), headers=HTMX)
+    assert "outreachLogged" in hx_trigger(added)
+    body = assert_fragment(
+        client_logged_in.get(html.unescape(refresh.group(1)), headers=HTMX), 'id="outreach-rows"'
+    )
+
+    assert "All <small>3</small>" in body
+    assert "Waiting <small>2</small>" in body and "Declined <small>1</small>" in body
+    assert "Alan Park" in body and "3 requests" in body
+
+
+def test_the_first_request_logged_brings_its_filters_with_it(client_logged_in, user):
+    assert "Filter by answer" not in text(client_logged_in.get(LIST))
+    client_logged_in.post(NEW, ask_form(user), headers=HTMX)
+    body = assert_fragment(client_logged_in.get(LIST, headers=HTMX), 'id="outreach-rows"')
+    assert 'aria-label="Filter by answer"' in body and "Waiting <small>1</small>" in body
+
+
+@pytest.mark.parametrize("query", [{}, {"answer": "pending", "page": "2"}])
+def test_the_rows_fragment_query_count_holds(
+    client_logged_in, user, django_assert_num_queries, query, settings
+):
+    """One more than before, the counts; however many requests there are."""
+    settings.NETCRM_PAGE_SIZE = 5
+    sara = make_contact(user, "Sara Smith", organization="Acme")
+    bulk_outreach(user, [sara], 12)
+    one, _ = count_queries(client_logged_in, LIST, data=query, headers=HTMX)
+    bulk_outreach(user, [sara], 60, answer=Answer.DECLINED)
+    with django_assert_num_queries(one):
+        response = client_logged_in.get(LIST, query, headers=HTMX)
+    assert "Declined <small>60</small>" in text(response)
 
 
 # --- asking ---------------------------------------------------------------------------

@@ -189,6 +189,7 @@ def test_a_request_logged_in_the_dialog_is_counted_with_the_rows(client_logged_i
     assert "All <small>3</small>" in body
     assert "Waiting <small>2</small>" in body and "Declined <small>1</small>" in body
     assert "Alan Park" in body and "3 requests" in body
+    assert "{#" not in body and "{#" not in text(page)  # no template comment shows
 
 
 def test_the_first_request_logged_brings_its_filters_with_it(client_logged_in, user):

@@ -9,6 +9,7 @@ from meetings.services import ReferralGiven, log_meeting, normalize_question, qu
 from netcrm.lib.fold import fold
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
+from netcrm.lib.text import CONTROL_CHARACTERS
 from referrals.forms import MeetingReferralRowForm, ReferralRowFormSet, check_referral_rows
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -140,7 +141,10 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         another name than the one now typed is no answer."""
         name = self.typed_new_name()
         picked = ids_from(data.getlist(SAME_NAME))
-        if not name or not picked:
+        # Before the fields are checked: a name no field would take (a NUL, which
+        # PostgreSQL refuses in a query) is looked up by nobody, and refused by its field.
+        too_long = len(name) > self.fields["new_contact_name"].max_length
+        if not name or not picked or too_long or CONTROL_CHARACTERS.search(name):
             return data
         same = Contact.objects.for_user(self.user).same_name(name).filter(pk__in=picked)
         person = same.values_list("pk", flat=True).first()

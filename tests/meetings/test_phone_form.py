@@ -6,6 +6,8 @@ was typed (and works without JavaScript)."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -361,3 +363,17 @@ def test_the_type_ahead_asks_before_someone_new_of_a_matchs_name(client_logged_i
     for partly in ("Sara", "Sara Smiths"):
         body = text(client_logged_in.get(SEARCH, query | {"q": partly}, headers=HTMX))
         assert "data-ask-first" not in body and "data-same-question" not in body
+
+
+def test_a_name_no_field_takes_is_refused_with_an_answer_too(client_logged_in, user):
+    """The answer is read before the fields are checked: a name with a NUL (PostgreSQL
+    refuses it in a query: a 500) is refused by its field, not looked up."""
+    typed = "Sara\x00Smith"
+    sara = make_contact(user, "Sara Smith")
+    with CaptureQueriesContext(connection) as queries:
+        response = client_logged_in.post(
+            LOG, logged_with(typed, same_name=str(sara.pk)), headers=HTMX
+        )
+    assert_fragment(response, "data-new-person open", status=422)
+    assert not Meeting.objects.exists()
+    assert not [q["sql"] for q in queries if typed in q["sql"]]  # (SQLite shows the values)

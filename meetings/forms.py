@@ -20,6 +20,12 @@ SAME_NAME = "same_name"
 SAME_NAME_LIMIT = 3
 
 
+def answers_in(data) -> list[str]:
+    """The answers to "already in your contacts" a post holds. A form bound to a plain
+    dict (by code, not a browser) holds none: only the page's box sends them."""
+    return data.getlist(SAME_NAME) if hasattr(data, "getlist") else []
+
+
 class ContactsField(forms.ModelMultipleChoiceField):
     """Contact ids; a value that is no id at all is a choice error, not a database error."""
 
@@ -140,7 +146,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         referral said to come from the new person comes from them). An answer about
         another name than the one now typed is no answer."""
         name = self.typed_new_name()
-        picked = ids_from(data.getlist(SAME_NAME))
+        picked = ids_from(answers_in(data))
         # Before the fields are checked: a name no field would take (a NUL, which
         # PostgreSQL refuses in a query) is looked up by nobody, and refused by its field.
         too_long = len(name) > self.fields["new_contact_name"].max_length
@@ -150,7 +156,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         person = same.values_list("pk", flat=True).first()
         if person is None:
             return data
-        data = data.copy()
+        data = data.copy()  # a QueryDict: answers_in found one
         data.setlist("contacts", [*data.getlist("contacts"), str(person)])
         for field in ("new_contact_name", "new_contact_organization", SAME_NAME):
             data.pop(field, None)
@@ -163,7 +169,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
         """The new person's name, when the user said they are not the contact of that
         name ("Add another Sara Smith"): kept in the form, so that it is asked once."""
         name = self.typed_new_name()
-        answers = self.data.getlist(SAME_NAME) if self.is_bound else []
+        answers = answers_in(self.data) if self.is_bound else []
         said = any(fold(" ".join(answer.split())) == fold(name) for answer in answers)
         return name if name and said else ""
 

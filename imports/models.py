@@ -167,6 +167,12 @@ class ImportBatch(OwnedModel):
         (services.foresee)."""
         return sum(1 for row in self.rows if row["action"] == MATCH and row.get("nothing_new"))
 
+    @cached_property
+    def kept(self) -> int:
+        """After Undo: the contacts it had added that stayed, as the user had changed or
+        met them since (services.undo_import)."""
+        return sum(1 for row in self.rows if row.get("kept"))
+
     @property
     def to_write(self) -> int:
         """Rows that create or change someone."""

@@ -478,15 +478,26 @@ def resume_stalled(now=None) -> int:
 # --- Undo -----------------------------------------------------------------------------
 
 
+KEPT_NAMED = 5  # the names Undo's message lists of those it left; the rest are counted
+
+
 @dataclass
 class Undone:
     removed: int
     cleared: int
     organizations: int
+    kept: list[str] = field(default_factory=list)  # the names of those it left
 
     def __str__(self) -> str:
-        return (f"{went(self.removed, self.organizations)} moved to the Trash, "
+        said = (f"{went(self.removed, self.organizations)} moved to the Trash, "
                 f"{plural(self.cleared, 'filled-in field')} cleared")
+        if self.kept:
+            names = ", ".join(self.kept[:KEPT_NAMED])
+            if len(self.kept) > KEPT_NAMED:
+                names += f" and {len(self.kept) - KEPT_NAMED} more"
+            said += (f"; {plural(len(self.kept), 'contact')} you have changed or met since "
+                     f"the import {'stays' if len(self.kept) == 1 else 'stay'}: {names}")
+        return said
 
 
 def went(contacts: int, organizations: int) -> str:
@@ -501,7 +512,10 @@ def undo_import(batch: ImportBatch) -> Undone | None:
     """Take the import back: the contacts it created, and the organizations it made
     that nothing else has come to use, go to the Trash (one entry, so one tap brings
     them back); the fields it filled are emptied where nobody has changed them since.
-    None if it was undone already (a double tap)."""
+    Those it created that the user has worked on since (edited, met, noted, referred)
+    stay, with what the user wrote, as a filled field changed since does: their rows
+    say so ("kept"), and they are no longer counted among what it created, which is
+    now what went to the Trash. None if it was undone already (a double tap)."""
     with transaction.atomic():
         if not ImportBatch.objects.filter(
             pk=batch.pk, status__in=[Status.DONE, Status.FAILED]
@@ -509,8 +523,18 @@ def undo_import(batch: ImportBatch) -> Undone | None:
             return None
         fresh = ImportBatch.objects.get(pk=batch.pk)
         cleared = clear_filled(fresh)  # first: an organization it filled in is then unused
-        contacts = list(Contact.objects.for_user(batch.user).filter(pk__in=fresh.created_ids)
-                        .order_by("pk"))
+        created = list(Contact.objects.for_user(batch.user).filter(pk__in=fresh.created_ids)
+                       .order_by("pk"))
+        worked_on = worked_on_since(created)
+        contacts = [c for c in created if c.pk not in worked_on]
+        kept = [c for c in created if c.pk in worked_on]
+        if kept:
+            for row in fresh.rows:
+                if row.get("contact") in worked_on and row["action"] in (CREATE, SIMILAR):
+                    row["kept"] = True
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                rows=fresh.rows, created_ids=[c.pk for c in contacts]
+            )
         organizations = unused_organizations(fresh, {c.pk for c in contacts})
         gone = [*contacts, *organizations]
         if gone:
@@ -520,7 +544,34 @@ def undo_import(batch: ImportBatch) -> Undone | None:
                 summary=[f"Undo of the import of {fresh.filename}"],
             )
             ImportBatch.objects.filter(pk=batch.pk).update(trash_entry_id=entry.pk)
-    return Undone(len(contacts), cleared, len(organizations))
+    return Undone(len(contacts), cleared, len(organizations), [c.name for c in kept])
+
+
+# Longer after being added than bulk_create takes between setting the two: an edit.
+EDITED_AFTER = timedelta(seconds=1)
+
+
+def worked_on_since(contacts: list[Contact]) -> set[int]:
+    """Those of `contacts` (an import's) the user has done something with since it
+    added them: edited (the import writes their `updated_at` with their `created_at`,
+    and nothing else of its own ever again), given a cadence, or named in any row of
+    the user's own (a meeting, a note, a referral, a follow-up, a lead...: every
+    relation to a contact, none of which an import makes). A query a relation."""
+    found = {
+        c.pk for c in contacts
+        if c.updated_at - c.created_at > EDITED_AFTER or c.keep_in_touch_days
+        or c.last_interaction_at
+    }
+    rest = [c.pk for c in contacts if c.pk not in found]
+    for relation in Contact._meta.related_objects:
+        if not rest:
+            break
+        rows = relation.related_model._base_manager.filter(
+            **{f"{relation.field.name}__in": rest}
+        )
+        found |= set(rows.values_list(relation.field.name, flat=True).distinct())
+        rest = [pk for pk in rest if pk not in found]
+    return found
 
 
 def in_the_trash(batch: ImportBatch) -> TrashEntry | None | bool:

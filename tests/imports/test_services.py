@@ -17,7 +17,7 @@ from imports.models import (
     CREATE, DUPLICATE, MATCH, NOT_IMPORTED, SIMILAR, SKIP, ImportBatch, Status,
 )
 from jobs.models import Lead
-from tests.factories import make_contact, make_organization
+from tests.factories import make_contact, make_meeting, make_organization
 from tests.imports.helpers import import_now, sample
 from trash.models import TrashEntry
 from trash.services import restore
@@ -188,6 +188,40 @@ def test_undo_takes_back_what_it_created_and_filled_unless_changed_since(user):
     assert entry.label.startswith("2 contacts")
     restore(entry)
     assert Contact.objects.filter(name__in=["Wei Zhang 张", "Ingrid Søndergaard"]).count() == 2
+
+
+def test_undo_leaves_the_people_you_have_worked_on_since_and_says_who(user):
+    """Undo takes back what the import did, not what the user did since: someone they
+    edited, met or wrote a note about stays, with what they wrote, and is named."""
+    batch = import_now(user, "google.csv")
+    an_hour_ago = timezone.now() - timedelta(hours=1)  # the import, an hour ago
+    Contact.objects.filter(pk__in=batch.created_ids).update(
+        created_at=an_hour_ago, updated_at=an_hour_ago
+    )
+    amara = Contact.objects.get(name="Amara Okafor")
+    amara.title = "VP Product"  # edited since
+    amara.save()
+    dana = Contact.objects.get(name="Dana Whitfield")
+    make_meeting(user, [dana], notes="Coffee: she will introduce me to her CTO.")
+
+    undone = services.undo_import(batch)
+
+    assert str(undone) == (
+        "1 contact and 1 organization moved to the Trash, 0 filled-in fields cleared; "
+        "2 contacts you have changed or met since the import stay: Amara Okafor, Dana Whitfield"
+    )
+    left = Contact.objects.for_user(user).order_by("name")
+    assert [(c.name, c.title) for c in left] == [
+        ("Amara Okafor", "VP Product"), ("Dana Whitfield", ""),
+    ]
+    assert Contact.objects.get(name="Amara Okafor").organization.name == "Tailspin Toys"
+    assert dana.meetings.get().notes == "Coffee: she will introduce me to her CTO."
+    entry = TrashEntry.objects.get()
+    assert entry.label == "1 contact and 1 organization imported from google.csv"
+    batch.refresh_from_db()
+    kept = [row["record"]["name"] for row in batch.rows if row.get("kept")]
+    assert kept == ["Amara Okafor", "Dana Whitfield"]
+    assert services.in_the_trash(batch) == entry  # (Amara, the first it added, is not in it)
 
 
 def test_undo_takes_back_the_organizations_it_made_that_nothing_else_uses(user, other_user):

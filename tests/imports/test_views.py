@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -181,6 +182,20 @@ def test_an_undone_import_is_restored_from_its_own_page(client_logged_in, user):
     TrashEntry.objects.all().delete()  # emptied, as after TRASH_KEEP_DAYS
     body = client_logged_in.get(again.get_absolute_url()).content.decode()
     assert "emptied from the Trash" in body
+
+
+def test_undo_says_who_stays_and_links_them(client_logged_in, user):
+    batch = import_now(user, "google.csv")
+    amara = Contact.objects.get(name="Amara Okafor")
+    Contact.objects.filter(pk=amara.pk).update(created_at=amara.created_at - timedelta(hours=1))
+    amara.log_note("Called her: she is hiring.")
+    response = client_logged_in.post(reverse("imports:undo", args=[batch.pk]), follow=True)
+    body = response.content.decode()
+    assert ("1 contact you have changed or met since the import stays: Amara Okafor") in body
+    assert f'<a href="{amara.get_absolute_url()}">Amara Okafor</a>' in body
+    assert "Kept: you have changed or met them since the import." in body
+    assert "but for the 1 you had changed or met since (marked “Kept” below)" in body
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Amara Okafor"]
 
 
 def test_the_rows_paginate_and_filter_with_an_htmx_fragment(client_logged_in, user):

@@ -147,10 +147,28 @@ def namesake_key(name: str) -> str:
     return " ".join(name_key(fold(name)).split())
 
 
+# What a company's name may end with that says nothing of which company it is.
+LEGAL_SUFFIXES = frozenset({
+    "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
+    "company", "gmbh", "ag", "plc", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa",
+})
+
+
+def company_core(name: str) -> str:
+    """"ACME, Inc." and "Acme" are "acme": the words of a name, folded, without the
+    legal suffixes it ends with."""
+    words = re.findall(r"\w+", fold(name) or "")
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
 @lru_cache(maxsize=10_000)
 def organization_key(name: str) -> str:
-    """An organization's name as compared: a user's contacts share a few hundred."""
-    return re.sub(r"\s+", " ", (name or "").strip().lower())
+    """An organization's name as compared: one company however it is written ("Acme"
+    typed by the user, "ACME, Inc." by LinkedIn: company_core), a name of no words as
+    itself. Kept per process: a user's contacts share a few hundred."""
+    return company_core(name) or re.sub(r"\s+", " ", (name or "").strip().lower())
 
 
 @lru_cache(maxsize=50_000)

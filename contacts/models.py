@@ -20,9 +20,9 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from contacts.identity import normal_phone
+from contacts.identity import company_core, normal_phone
 from followups.models import FollowUp
-from netcrm.lib.fold import Digits, Folded, QuickFolded, fold, folded_contains
+from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
 from netcrm.lib.urls import reverse_pk
 
@@ -60,21 +60,7 @@ HONORIFICS = frozenset({
 })
 
 
-# What a company's name may end with that says nothing of which company it is.
-LEGAL_SUFFIXES = frozenset({
-    "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation", "co",
-    "company", "gmbh", "ag", "plc", "sa", "sas", "sarl", "bv", "nv", "pty", "srl", "spa",
-})
 SAME_COMPANY_LIMIT = 50  # names read to compare, of those sharing the first word
-
-
-def company_core(name: str) -> str:
-    """"ACME, Inc." and "Acme" are "acme": the words of a name, folded, without the
-    legal suffixes it ends with."""
-    words = re.findall(r"\w+", fold(name) or "")
-    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
 
 
 class OrganizationQuerySet(OwnedQuerySet):

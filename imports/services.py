@@ -372,14 +372,19 @@ def import_chunk(batch: ImportBatch, rows: list[dict], start: int, end: int,
 
 
 def organization(user, name: str, cache: dict, made: list[int]) -> Organization | None:
-    """The user's organization of that name, made if they have none (its id then goes
-    on `made`: Undo takes it back if nothing else has come to use it)."""
+    """The user's organization of that name, or of that name but for its legal suffix
+    ("Juniper Software, Inc." when they have "Juniper Software": same_company), made if
+    they have neither (its id then goes on `made`: Undo takes it back if nothing else
+    has come to use it)."""
     key = organization_key(name)
     if key and key not in cache:
         found = Organization.objects.named(user, name, create=False)
         if found is not None and found.pk is None:
-            found.save()
-            made.append(found.pk)
+            if twins := Organization.objects.same_company(found):
+                found = twins[0]
+            else:
+                found.save()
+                made.append(found.pk)
         cache[key] = found
     return cache.get(key)
 

@@ -129,6 +129,18 @@ def test_only_the_organization_someone_changed_at_is_compared_again(user):
     assert similar() == {(sara.pk, sarah.pk)} | globex
 
 
+@pytest.mark.django_db
+def test_one_company_written_two_ways_is_one_organization_to_compare_at(user):
+    """"Juniper Software" and "JUNIPER SOFTWARE, Inc." (an import from LinkedIn) are
+    one company: the same name at both is a question, as at one."""
+    tom = make_contact(user, "Tom Becker", organization="Juniper Software")
+    again = make_contact(user, "Tom Becker", organization="JUNIPER SOFTWARE, Inc.")
+    make_contact(user, "Tom Becker", organization="Juniper Networks")  # another company
+    pairs = likely_duplicates(user)
+    assert [(p.first, p.second, p.sure) for p in pairs] == [(tom.pk, again.pk, False)]
+    assert pairs[0].reason.startswith("similar name at Juniper Software")
+
+
 def test_the_very_same_name_at_no_organization_is_a_question(user):
     first = make_contact(user, "Noemail Person")
     second = make_contact(user, "noemail  person")

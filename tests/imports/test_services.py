@@ -299,6 +299,32 @@ def test_organizations_are_matched_by_name_in_any_case(user):
     assert Organization.objects.filter(name__iexact="northwind traders").count() == 1
 
 
+def test_a_company_written_with_its_legal_suffix_is_the_organization_you_have(user):
+    """LinkedIn writes a company as its page names it ("Juniper Software, Inc."), the
+    user as they say it ("Juniper Software"): the import's people join the one you
+    have, and someone of the same name there is a question, not a second person."""
+    juniper = make_organization(user, "Juniper Software")
+    tom = make_contact(user, "Tom Becker", organization=juniper)
+    csv = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Tom,Becker,https://www.linkedin.com/in/tom-becker-42,,Juniper Software Inc.,"
+        b"Engineering Manager,10 Oct 2018\n"
+        b"Rosa,Alvarez,https://www.linkedin.com/in/rosa-alvarez,,\"JUNIPER SOFTWARE, INC\","
+        b"Designer,01 Feb 2020\n"
+    )
+    preview = services.preview(user, csv, "Connections.csv").batch
+    assert actions(preview) == [("Tom Becker", SIMILAR), ("Rosa Alvarez", CREATE)]
+    assert preview.rows[0]["similar"][0]["id"] == tom.pk
+
+    batch = import_now(user, csv, decisions={"0": tom.pk}, filename="Connections.csv")
+    assert actions(batch) == [("Tom Becker", MATCH), ("Rosa Alvarez", CREATE)]
+    assert list(Organization.objects.for_user(user)) == [juniper]
+    assert Contact.objects.get(name="Rosa Alvarez").organization == juniper
+    assert batch.created_organization_ids == []
+    tom.refresh_from_db()
+    assert tom.title == "Engineering Manager" and Contact.objects.count() == 2
+
+
 def test_netcrms_own_vcard_export_imported_back_creates_nothing(user):
     """The shape of netcrm's own export: vCard 4.0, UID netcrm-…, the contact's email,
     phone and links."""

@@ -139,6 +139,29 @@ def name_key(name: str) -> str:
     return default_process(name or "")
 
 
+# Titles before a name, which a note does not greet them by ("Hi Dr.,") and which say
+# nothing of who is who.
+HONORIFICS = frozenset({
+    "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev", "fr", "hon",
+    "mme", "mlle", "herr", "frau", "sr", "sra", "srta", "dott",
+})
+
+
+def names_agree(one: str, other: str) -> bool:
+    """Whether two names may be one person's: a word in common ("A. Berg" and "Anna
+    Berg", "Dana W" and "Dana Whitfield"; not an initial or a title), or alike
+    throughout. A missing name contradicts nothing."""
+    words = [
+        [w for w in namesake_key(name).split() if w not in HONORIFICS]
+        for name in (one, other)
+    ]
+    if not all(words):
+        return True
+    if {w for w in words[0] if len(w) > 1} & {w for w in words[1] if len(w) > 1}:
+        return True
+    return fuzz.token_sort_ratio(" ".join(words[0]), " ".join(words[1])) >= SIMILAR_NAME_SCORE
+
+
 @lru_cache(maxsize=50_000)
 def namesake_key(name: str) -> str:
     """A name as the very same name: its words, whatever their case and accents (as

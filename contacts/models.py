@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from contacts.identity import company_core, normal_phone
+from contacts.identity import HONORIFICS, company_core, normal_phone
 from followups.models import FollowUp
 from netcrm.lib.fold import Digits, Folded, QuickFolded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
@@ -52,12 +52,6 @@ def phone_digits(query: str) -> str:
             return str(number.national_number)
     return found
 
-
-# Titles before a name, which a note does not greet them by ("Hi Dr.,").
-HONORIFICS = frozenset({
-    "dr", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame", "rev", "fr", "hon",
-    "mme", "mlle", "herr", "frau", "sr", "sra", "srta", "dott",
-})
 
 
 SAME_COMPANY_LIMIT = 50  # names read to compare, of those sharing the first word

@@ -27,12 +27,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from rapidfuzz import fuzz
 from taggit.models import Tag, TaggedItem
 
 from netcrm.lib.http import whole_number
 from contacts.identity import (
-    Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
-    name_key, organization_key,
+    PHONE, Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
+    name_key, names_agree, organization_key,
 )
 from contacts.models import Contact, Organization, link_href
 from imports.models import (
@@ -99,15 +100,26 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
             _same(row, seen, own, "the same contact, exported from netcrm")
             index.add_keys(own, keys)
             continue
+        shared: list[tuple[Person, int]] = []
         if found := index.same(keys):
             person, key = found
-            _same(row, seen, person, key.reason)
-            index.add_keys(person, keys)
-            continue
-        similar = index.similar(record["name"], record["organization"])
+            # A phone is shared (a switchboard, a family's landline): under two names
+            # with nothing in common it is a question, as a similar name is.
+            if key.kind != PHONE or names_agree(person.name, record["name"]):
+                _same(row, seen, person, key.reason)
+                index.add_keys(person, keys)
+                continue
+            shared = [(person, round(fuzz.token_sort_ratio(
+                name_key(person.name), name_key(record["name"]))))]
+            row["shared"] = key.reason
+        similar = shared + [
+            (p, score) for p, score in index.similar(record["name"], record["organization"])
+            if not shared or p.id != shared[0][0].id
+        ]
         if similar:
             row["similar"] = [
                 {"id": p.id, "name": p.name, "organization": p.organization, "score": score}
+                | ({"reason": row["shared"]} if (p, score) in shared else {})
                 for p, score in similar
             ]
             # The very same name as someone at no organization while the other is at one

@@ -109,6 +109,42 @@ def test_the_same_person_across_files_is_one_contact(user):
     assert Contact.objects.filter(name__startswith="Amara").count() == 1
 
 
+def test_people_of_other_names_sharing_a_phone_are_a_question_not_one_person(user):
+    """A company's switchboard, a family's landline: Outlook and Google write the same
+    number on everyone who answers it. Two names that have nothing in common are not
+    merged on it (the second was lost into the first, its email with it): each asks,
+    and is someone of their own unless the user says otherwise."""
+    anna = make_contact(user, "Anna Berg", phone="+1 503 555 0100", title="Recruiter")
+    csv = (
+        b"First Name,Last Name,E-mail Address,Business Phone,Company,Job Title\r\n"
+        b"Carl,Dahl,carl.dahl@fabrikam.example,(503) 555-0100,Fabrikam,Engineering Manager\r\n"
+        b"Eva,Fors,,+1 503 555 0100,Fabrikam,Office Manager\r\n"
+        b"A.,Berg,anna.berg@fabrikam.example,+1 503 555 0100,Fabrikam,\r\n"
+    )
+    preview = services.preview(user, csv, "outlook.csv").batch
+    assert actions(preview) == [
+        ("Carl Dahl", SIMILAR), ("Eva Fors", SIMILAR), ("A. Berg", MATCH),  # "Berg": her
+    ]
+    assert preview.rows[0]["similar"][0] | {"score": 0} == {
+        "id": anna.pk, "name": "Anna Berg", "organization": "", "score": 0,
+        "reason": "same phone",
+    }
+
+    batch = import_now(user, csv, filename="outlook.csv")
+    assert actions(batch) == [("Carl Dahl", SIMILAR), ("Eva Fors", SIMILAR), ("A. Berg", MATCH)]
+    carl = Contact.objects.get(name="Carl Dahl")
+    assert carl.email == "carl.dahl@fabrikam.example" and carl.title == "Engineering Manager"
+    assert Contact.objects.get(name="Eva Fors").phone == "+1 503 555 0100"
+    anna.refresh_from_db()
+    assert anna.title == "Recruiter" and anna.email == "anna.berg@fabrikam.example"
+    assert "carl" not in anna.links
+
+    # Told it is the same person, it is.
+    Contact.objects.exclude(pk=anna.pk).delete()
+    batch = import_now(user, csv, decisions={"0": anna.pk}, filename="outlook.csv")
+    assert actions(batch)[0] == ("Carl Dahl", MATCH)
+
+
 def test_a_file_fills_empty_fields_and_never_overwrites(user):
     acme = Organization.objects.create(user=user, name="My Own Org")
     astrid = make_contact(

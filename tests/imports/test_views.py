@@ -184,6 +184,18 @@ def test_an_undone_import_is_restored_from_its_own_page(client_logged_in, user):
     assert "emptied from the Trash" in body
 
 
+def test_a_phone_shared_under_another_name_is_asked_about_on_the_preview(client_logged_in, user):
+    make_contact(user, "Anna Berg", phone="+1 503 555 0100")
+    csv = (b"First Name,Last Name,E-mail Address,Business Phone,Company\r\n"
+           b"Carl,Dahl,carl@fabrikam.example,(503) 555-0100,Fabrikam\r\n")
+    upload(client_logged_in, "outlook.csv", csv)
+    body = client_logged_in.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "Line 2: <strong>Carl Dahl</strong> at Fabrikam" in body
+    assert "The same person as Anna Berg, at no organization <span class=\"meta\">(same phone)</span>" in body
+    assert "Same phone as Anna Berg, under another name: a switchboard or a shared line?" in body
+    assert "Import 1 contact" in body
+
+
 def test_undo_says_who_stays_and_links_them(client_logged_in, user):
     batch = import_now(user, "google.csv")
     amara = Contact.objects.get(name="Amara Okafor")

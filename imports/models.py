@@ -24,9 +24,10 @@ ACTIONS = {
     CREATE: "New", MATCH: "Already in netcrm", DUPLICATE: "Twice in this file",
     SIMILAR: "Needs a decision", SKIP: "Problem",
 }
-# Once imported, the same rows in the past tense.
+# Once imported, the same rows in the past tense (a question the user left as "a
+# different person" was a similar name, or a phone shared under another name).
 DONE_ACTIONS = ACTIONS | {CREATE: "Added", MATCH: "Matched", DUPLICATE: "Merged",
-                          SIMILAR: "Similar name, added", SKIP: "Skipped",
+                          SIMILAR: "Added, not merged", SKIP: "Skipped",
                           NOT_IMPORTED: "Not imported"}
 
 

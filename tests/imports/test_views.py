@@ -194,6 +194,12 @@ def test_a_phone_shared_under_another_name_is_asked_about_on_the_preview(client_
     assert "The same person as Anna Berg, at no organization <span class=\"meta\">(same phone)</span>" in body
     assert "Same phone as Anna Berg, under another name: a switchboard or a shared line?" in body
     assert "Import 1 contact" in body
+    batch = ImportBatch.objects.get()
+    client_logged_in.post(reverse("imports:confirm", args=[batch.pk]))
+    services.run_import(batch.pk)
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "Added, not merged</span>" in body and "Similar name" not in body
+    assert "a switchboard or a shared line? Added as a different person." in body
 
 
 def test_undo_says_who_stays_and_links_them(client_logged_in, user):

@@ -42,9 +42,16 @@ class Unreadable(Exception):
     """Not a file netcrm can read; the message says why, for the person who sent it."""
 
 
-class NoPeople(Unreadable):
-    """A file netcrm can read with nobody in it (a CSV of its header row alone); the
-    message is a whole sentence."""
+class Refused(Unreadable):
+    """A file netcrm can read and does not import; the message is a whole sentence."""
+
+
+class NoPeople(Refused):
+    """A file with nobody in it (a CSV of its header row alone)."""
+
+
+class TooManyRows(Refused):
+    """More people than one import takes (settings.IMPORT_MAX_ROWS)."""
 
 
 @dataclass

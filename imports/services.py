@@ -39,7 +39,7 @@ from contacts.models import Contact, Organization, link_href
 from imports.models import (
     CREATE, DUPLICATE, MATCH, NOT_IMPORTED, SIMILAR, SKIP, ImportBatch, Status,
 )
-from imports.parsers import Parsed, Unreadable, read
+from imports.parsers import Parsed, TooManyRows, read
 from netcrm.lib.tasks import enqueue_on_commit
 from netcrm.lib.text import plural
 from trash.models import TrashEntry
@@ -180,8 +180,8 @@ def preview(user, data: bytes, filename: str, *, save: bool = True, index: Index
     written but the batch (with save=False, not even that). Unreadable says why not."""
     parsed = read(data)
     if len(parsed.records) > settings.IMPORT_MAX_ROWS:
-        raise Unreadable(
-            f"it has {len(parsed.records):,} rows; netcrm imports up to "
+        raise TooManyRows(
+            f"This file has {len(parsed.records):,} rows; netcrm imports up to "
             f"{settings.IMPORT_MAX_ROWS:,} at a time. Split it and import each part."
         )
     index = index if index is not None else Index.for_user(user, region())

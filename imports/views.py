@@ -15,7 +15,7 @@ from accounts.submissions import create_once
 from imports import services
 from imports.forms import UploadForm
 from imports.models import ACTIONS, DONE_ACTIONS, SIMILAR, ImportBatch, Status
-from imports.parsers import NoPeople, Unreadable, one_line
+from imports.parsers import Refused, Unreadable, one_line
 from netcrm.lib.http import form_data, wants_fragment
 
 ROWS_PER_PAGE = 50
@@ -48,7 +48,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             found = services.preview(request.user, upload.read(), one_line(upload.name))
-        except NoPeople as error:
+        except Refused as error:
             form.add_error("file", str(error))
         except Unreadable as error:
             form.add_error("file", f"This is not a file netcrm can read: {error}")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from contacts.identity import Index
 from imports import services
 from imports.models import ImportBatch, Status
-from imports.parsers import NoPeople, Unreadable
+from imports.parsers import Refused, Unreadable
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 # A dry run plans every file against one index: the second file sees the first's people.
                 found = services.preview(owner, data, path.name, save=not dry_run, index=index,
                                          seen=seen)
-            except NoPeople as error:
+            except Refused as error:
                 self.stderr.write(f"{name}: {error}")
                 failed = True
                 continue

@@ -96,8 +96,6 @@ def many_lines(value: str | None, limit: int = TEXT_LENGTH) -> str:
 
 def decode(data: bytes) -> str:
     """The file's text, whatever of the usual encodings it is in."""
-    if not data.strip():
-        raise Unreadable("the file is empty.")
     text = None
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
@@ -119,6 +117,8 @@ def decode(data: bytes) -> str:
                 break
             except UnicodeDecodeError:
                 continue
+    if not text.strip():  # (a byte-order mark alone too)
+        raise NoPeople("The file is empty.")  # as the form says of a file of no bytes
     controls = len(CONTROL_CHARACTERS.findall(text[:20_000]))
     if "\x00" in text or controls > max(2, len(text[:20_000]) // 200):
         raise Unreadable(

@@ -130,8 +130,9 @@ def test_lf_and_crlf_read_alike():
 
 @pytest.mark.parametrize("data, reason", [
     (sample("garbage.bin"), "it is not text"),
-    (b"", "the file is empty"),
-    (b"   \n", "the file is empty"),
+    (b"", "The file is empty."),
+    (b"   \n", "The file is empty."),
+    (codecs.BOM_UTF16_LE + "\r\n".encode("utf-16-le"), "The file is empty."),
     (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200), "it is not text"),
     (b"name,colour\nSara,blue\n", "a CSV without the columns"),
     ("Hello, I am a letter.".encode(), "a CSV without the columns"),

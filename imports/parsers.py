@@ -243,7 +243,11 @@ class LinkedIn(CsvFormat):
 
 
 def connected_on(value: str) -> date | None:
-    for pattern in ("%d %b %Y", "%d-%b-%y", "%d %B %Y", "%Y-%m-%d", "%m/%d/%Y"):
+    """LinkedIn's "04 Dec 2026", or the date a spreadsheet wrote in its place once the
+    file was saved again: month first in the United States, day first where no month
+    comes first ("25/12/2026") and in Germany's "25.12.2026"."""
+    for pattern in ("%d %b %Y", "%d-%b-%y", "%d %B %Y", "%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y",
+                    "%d.%m.%Y"):
         try:
             return datetime.strptime(value.strip(), pattern).date()
         except ValueError:

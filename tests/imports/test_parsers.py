@@ -164,3 +164,17 @@ def test_a_record_with_line_breaks_in_its_cells_is_numbered_by_the_line_it_start
     ).encode()
     multi, ann = read(text).records
     assert (multi.line, ann.line) == (2, 6)  # three line breaks inside the first
+
+
+@pytest.mark.parametrize("written, day", [
+    ("04 Dec 2026", "2026-12-04"),  # as LinkedIn writes it
+    ("12/04/2026", "2026-12-04"),  # re-saved by Excel in the United States
+    ("25/12/2026", "2026-12-25"),  # … in Britain or France: no 25th month
+    ("25.12.2026", "2026-12-25"),  # … in Germany
+    ("2026-12-25", "2026-12-25"),
+])
+def test_linkedin_connected_on_as_a_spreadsheet_rewrites_it(written, day):
+    text = ("First Name;Last Name;URL;Email Address;Company;Position;Connected On\r\n"
+            f"Ana;Lima;;;Acme;;{written}\r\n")
+    (ana,) = read(text.encode("cp1252")).records
+    assert ana.connected_on == day

@@ -219,6 +219,8 @@ class Index:
         self.people: list[Person] = []
         self.by_id: dict[int, Person] = {}
         self.by_key: dict[Key, Person] = {}
+        # The few keys more than one person has (a switchboard's phone): all of them.
+        self.owners: dict[Key, list[Person]] = {}
         self.by_org: dict[str, list[Person]] = defaultdict(list)
         self.names_by_org: dict[str, list[str]] = defaultdict(list)  # name_key of by_org's people
         self.namesakes: dict[str, list[Person]] = defaultdict(list)  # by namesake_key
@@ -246,7 +248,7 @@ class Index:
     def add(self, person: Person) -> None:
         self.people.append(person)
         for key in person.keys:
-            self.by_key.setdefault(key, person)
+            self._own(key, person)
         if org := organization_key(person.organization):
             self.by_org[org].append(person)
             self.names_by_org[org].append(name_key(person.name))
@@ -257,7 +259,20 @@ class Index:
         """Keys newly known to be this person's (a file's row that matched them); a key
         someone else has already stays theirs."""
         for key in keys:
-            self.by_key.setdefault(key, person)
+            self._own(key, person)
+
+    def _own(self, key: Key, person: Person) -> None:
+        if (first := self.by_key.setdefault(key, person)) is not person:
+            owners = self.owners.setdefault(key, [first])
+            if all(owner is not person for owner in owners):
+                owners.append(person)
+
+    def same_named(self, key: Key, name: str) -> Person | None:
+        """Of those with `key`, the first whose name may be `name` (names_agree)."""
+        for person in self.owners.get(key, [self.by_key[key]] if key in self.by_key else []):
+            if names_agree(person.name, name):
+                return person
+        return None
 
     def same(self, keys: Iterable[Key]) -> tuple[Person, Key] | None:
         """The person with one of these keys, and the key: email first, then profile, then phone."""

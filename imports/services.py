@@ -103,8 +103,11 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
         shared: list[tuple[Person, int]] = []
         if found := index.same(keys):
             person, key = found
-            # A phone is shared (a switchboard, a family's landline): under two names
-            # with nothing in common it is a question, as a similar name is.
+            # A phone is shared (a switchboard, a family's landline): the one of its
+            # people whose name may be this one's, and under two names with nothing in
+            # common a question, as a similar name is.
+            if key.kind == PHONE:
+                person = index.same_named(key, record["name"]) or person
             if key.kind != PHONE or names_agree(person.name, record["name"]):
                 _same(row, seen, person, key.reason)
                 index.add_keys(person, keys)

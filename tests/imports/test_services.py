@@ -139,6 +139,14 @@ def test_people_of_other_names_sharing_a_phone_are_a_question_not_one_person(use
     assert anna.title == "Recruiter" and anna.email == "anna.berg@fabrikam.example"
     assert "carl" not in anna.links
 
+    # The file again: each is the one of their name on that line, nobody is asked about.
+    again = services.preview(user, csv, "outlook.csv").batch
+    assert [(name, action, row["target_name"]) for (name, action), row in zip(
+        actions(again), again.rows)] == [
+        ("Carl Dahl", MATCH, "Carl Dahl"), ("Eva Fors", MATCH, "Eva Fors"),
+        ("A. Berg", MATCH, "Anna Berg"),
+    ]
+
     # Told it is the same person, it is.
     Contact.objects.exclude(pk=anna.pk).delete()
     batch = import_now(user, csv, decisions={"0": anna.pk}, filename="outlook.csv")

@@ -248,6 +248,9 @@ def test_the_list_of_past_imports_and_links_to_it(client_logged_in, user):
     import_now(user, "google.csv")
     body = client_logged_in.get(reverse("imports:import-list")).content.decode()
     assert "google.csv" in body and "Imported" in body and "Past imports" in body
+    # What it promises is what it does: a phone shared under another name is asked about.
+    assert ("(the same email or profile address, or the same phone under a name like "
+            "theirs) is never added twice") in body
     contacts = client_logged_in.get(reverse("contacts:contact-list")).content.decode()
     assert reverse("imports:import-list") in contacts
 

@@ -147,6 +147,23 @@ HONORIFICS = frozenset({
 })
 
 
+# The mailboxes of a team, not a person: whoever answers them has them.
+TEAM_MAILBOXES = frozenset({
+    "info", "hello", "hi", "contact", "office", "admin", "team", "jobs", "job", "careers",
+    "career", "hr", "people", "recruiting", "recruitment", "recruiter", "talent", "hiring",
+    "sales", "support", "help", "enquiries", "inquiries", "mail", "post", "reception",
+    "frontdesk", "general", "press", "media", "noreply", "no-reply",
+})
+
+
+def shared_by_many(key: Key) -> bool:
+    """A phone (a switchboard, a family's landline) or a team's address (jobs@, info@):
+    a key whose owner may be any of several people, told apart by their names."""
+    return key.kind == PHONE or (
+        key.kind == EMAIL and key.value.partition("@")[0] in TEAM_MAILBOXES
+    )
+
+
 def names_agree(one: str, other: str) -> bool:
     """Whether two names may be one person's: a word in common ("A. Berg" and "Anna
     Berg", "Dana W" and "Dana Whitfield"; not an initial or a title), or alike

@@ -32,8 +32,8 @@ from taggit.models import Tag, TaggedItem
 
 from netcrm.lib.http import whole_number
 from contacts.identity import (
-    PHONE, Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
-    name_key, names_agree, organization_key,
+    Index, Key, Person, contact_keys, keys_of, normal_email, normal_phone, normal_url,
+    name_key, names_agree, organization_key, shared_by_many,
 )
 from contacts.models import Contact, Organization, link_href
 from imports.models import (
@@ -103,12 +103,13 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
         shared: list[tuple[Person, int]] = []
         if found := index.same(keys):
             person, key = found
-            # A phone is shared (a switchboard, a family's landline): the one of its
-            # people whose name may be this one's, and under two names with nothing in
-            # common a question, as a similar name is.
-            if key.kind == PHONE:
+            # A phone or a team's address is shared (a switchboard, jobs@): the one of
+            # its people whose name may be this one's, and under two names with nothing
+            # in common a question, as a similar name is.
+            shared_key = shared_by_many(key)
+            if shared_key:
                 person = index.same_named(key, record["name"]) or person
-            if key.kind != PHONE or names_agree(person.name, record["name"]):
+            if not shared_key or names_agree(person.name, record["name"]):
                 _same(row, seen, person, key.reason)
                 index.add_keys(person, keys)
                 continue

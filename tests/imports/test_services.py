@@ -153,6 +153,25 @@ def test_people_of_other_names_sharing_a_phone_are_a_question_not_one_person(use
     assert actions(batch)[0] == ("Carl Dahl", MATCH)
 
 
+def test_a_team_address_shared_under_other_names_is_a_question_too(user):
+    """jobs@, info@, hr@: everyone who answers it has it. Two names with nothing in
+    common are not merged on it; a personal address still is, whatever the name."""
+    csv = (
+        b"First Name,Last Name,E-mail Address,Company\r\n"
+        b"Anna,Berg,jobs@fabrikam.example,Fabrikam\r\n"
+        b"Carl,Dahl,Jobs@Fabrikam.example,Fabrikam\r\n"
+        b"Anna,Berg-Lund,jobs@fabrikam.example,Fabrikam\r\n"
+        b"Misaki,Sato,misaki@example.jp,\r\n"
+        b"Sato,M.,misaki@example.jp,\r\n"
+    )
+    batch = services.preview(user, csv, "outlook.csv").batch
+    assert actions(batch) == [
+        ("Anna Berg", CREATE), ("Carl Dahl", SIMILAR), ("Anna Berg-Lund", DUPLICATE),
+        ("Misaki Sato", CREATE), ("Sato M.", DUPLICATE),
+    ]
+    assert batch.rows[1]["similar"][0]["reason"] == "same email"
+
+
 def test_a_file_fills_empty_fields_and_never_overwrites(user):
     acme = Organization.objects.create(user=user, name="My Own Org")
     astrid = make_contact(

@@ -206,6 +206,15 @@ def test_a_phone_shared_under_another_name_is_asked_about_on_the_preview(client_
     assert "a switchboard or a shared line? Added as a different person." in body
 
 
+def test_a_team_address_shared_under_another_name_says_so(client_logged_in, user):
+    make_contact(user, "Anna Berg", email="jobs@fabrikam.example")
+    upload(client_logged_in, "outlook.csv", b"First Name,Last Name,E-mail Address\r\n"
+                                            b"Carl,Dahl,jobs@fabrikam.example\r\n")
+    body = client_logged_in.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "Same email as Anna Berg, under another name: a team's address?" in body
+    assert "(same email)</span>" in body
+
+
 def test_undo_says_who_stays_and_links_them(client_logged_in, user):
     batch = import_now(user, "google.csv")
     amara = Contact.objects.get(name="Amara Okafor")

@@ -34,6 +34,10 @@ NAME_LENGTH = 200
 TEXT_LENGTH = 10_000
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = (",", "\t", ";")
+# A cell as long as the file (Outlook keeps a pasted email thread in Notes): the csv
+# module's own limit, 128 KB, stopped the file at such a cell. Process-wide; the cells
+# are cut to their fields' lengths once read.
+csv.field_size_limit(2**31 - 1)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 

@@ -178,3 +178,16 @@ def test_linkedin_connected_on_as_a_spreadsheet_rewrites_it(written, day):
             f"Ana;Lima;;;Acme;;{written}\r\n")
     (ana,) = read(text.encode("cp1252")).records
     assert ana.connected_on == day
+
+
+def test_a_note_longer_than_the_csv_modules_cell_limit_loses_nobody():
+    """Outlook keeps a pasted email thread in Notes: a cell over the csv module's
+    128 KB stopped the file there, every row after it unread."""
+    text = (
+        "First Name,Last Name,E-mail Address,Notes\r\n"
+        f'Ana,Lima,ana@example.com,"{"Thread. " * 40_000}"\r\n'
+        "Ben,Okoro,ben@example.com,short\r\n"
+    )
+    ana, ben = read(text.encode()).records
+    assert not ana.problem and len(ana.notes) == 10_000  # the notes' limit, as any
+    assert (ben.name, ben.notes) == ("Ben Okoro", "short")

@@ -39,6 +39,7 @@ EMAIL = "email"
 PHONE = "phone"
 URL = "profile"
 REASONS = {EMAIL: "same email", PHONE: "same phone", URL: "same profile URL"}
+KEY_ORDER = {EMAIL: 0, URL: 1, PHONE: 2}  # the surest first
 
 
 def normal_email(value: str) -> str:
@@ -227,6 +228,13 @@ class Person:
     organization: str = ""
     keys: AbstractSet[Key] = field(default_factory=set)
 
+    @property
+    def known_by(self) -> str:
+        """What tells them from another of their name: their email, else their profile
+        address, else their phone; "" if none."""
+        key = min(self.keys, key=lambda k: (KEY_ORDER[k.kind], k.value), default=None)
+        return key.value if key else ""
+
 
 class Index:
     """A user's people, looked up by key and by name within an organization; rows met
@@ -293,8 +301,7 @@ class Index:
 
     def same(self, keys: Iterable[Key]) -> tuple[Person, Key] | None:
         """The person with one of these keys, and the key: email first, then profile, then phone."""
-        order = {EMAIL: 0, URL: 1, PHONE: 2}
-        for key in sorted(keys, key=lambda k: (order[k.kind], k.value)):
+        for key in sorted(keys, key=lambda k: (KEY_ORDER[k.kind], k.value)):
             if key in self.by_key:
                 return self.by_key[key], key
         return None

@@ -123,7 +123,9 @@ def plan(records: list[dict], index: Index, decisions: dict | None = None,
         if similar:
             row["similar"] = [
                 {"id": p.id, "name": p.name, "organization": p.organization, "score": score}
-                | ({"reason": row["shared"]} if (p, score) in shared else {})
+                # How to tell two of one name apart; the one sharing a key, by the key.
+                | ({"reason": row["shared"]} if (p, score) in shared
+                   else {"known_by": p.known_by} if p.known_by else {})
                 for p, score in similar
             ]
             # The very same name as someone at no organization while the other is at one

@@ -215,6 +215,21 @@ def test_a_team_address_shared_under_another_name_says_so(client_logged_in, user
     assert "(same email)</span>" in body
 
 
+def test_two_people_of_one_name_to_choose_from_are_told_apart(client_logged_in, user):
+    """Two Jordan Ellises at Lantern Labs (a file imported before, one said to be someone
+    else): each choice says how netcrm knows them, or the user picks blind."""
+    make_contact(user, "Jordan Ellis", organization="Lantern Labs", email="Jordan@Lantern.example")
+    make_contact(user, "Jordan Ellis", organization="Lantern Labs",
+                 links="https://www.linkedin.com/in/jordan-ellis-2")
+    make_contact(user, "Jordan Ellis", organization="Lantern Labs")  # nothing to tell
+    upload(client_logged_in, "outlook.csv", b"First Name,Last Name,E-mail Address,Company\r\n"
+                                            b"Jordan,Ellis,,Lantern Labs\r\n")
+    body = client_logged_in.get(ImportBatch.objects.get().get_absolute_url()).content.decode()
+    assert "The same person as Jordan Ellis · jordan@lantern.example <span" in body
+    assert "The same person as Jordan Ellis · linkedin.com/in/jordan-ellis-2 <span" in body
+    assert "The same person as Jordan Ellis <span" in body
+
+
 def test_undo_says_who_stays_and_links_them(client_logged_in, user):
     batch = import_now(user, "google.csv")
     amara = Contact.objects.get(name="Amara Okafor")

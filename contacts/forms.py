@@ -4,8 +4,10 @@ from django.utils.functional import cached_property
 
 from contacts.models import EVENT_SOURCES, Contact, Note, Organization
 from contacts.services import sync_keep_in_touch
-from netcrm.lib.fold import Folded
+from netcrm.lib.fold import Folded, fold
 from netcrm.lib.forms import DATETIME_LOCAL, CheckedFormMixin
+from netcrm.lib.http import ids_from
+from netcrm.lib.text import CONTROL_CHARACTERS
 
 CADENCES = [
     (30, "Every 30 days (monthly)"),
@@ -292,9 +294,99 @@ class TargetForm(CheckedFormMixin, forms.Form):
     )
 
 
-class ContactOrNewPersonMixin:
+# The answer to "Sara Smith is already in your contacts": her id (the same person), or
+# the name itself (another Sara Smith: someone new). The people pickers' "Add another"
+# sends it too (static/js/app.js).
+SAME_NAME = "same_name"
+SAME_NAME_LIMIT = 3
+
+
+def answers_in(data) -> list[str]:
+    """The answers to "already in your contacts" a post holds. A form bound to a plain
+    dict (by code, not a browser) holds none: only the page's box sends them."""
+    return data.getlist(SAME_NAME) if hasattr(data, "getlist") else []
+
+
+class SameNameMixin:
+    """A form that adds someone new by the name typed (`new_contact_name`, with
+    `new_contact_organization`) asks once when a contact has that name already: typed
+    by reflex after a coffee, a second Sara Smith would split her notes, referrals and
+    follow-ups between two people. The question is templates/contacts/_picker.html,
+    "#same-name".
+
+    It goes first among the form's bases and takes the form's `user`. The answer is
+    read before the fields are checked: "the same person" puts her among those picked
+    (`pick_same_person`) instead of the new person; "another" adds a namesake. The form's
+    `clean()` calls `ask_if_same_name(name)` once the name is otherwise fine.
+    `ask_same_name=False` never asks (the API names its new people on purpose)."""
+
+    def __init__(self, *args, user, ask_same_name: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.ask_same_name = ask_same_name
+        self.same_named: list[Contact] = []
+        if self.is_bound and ask_same_name:
+            self.data = self._with_same_person(self.data)
+
+    def typed_new_name(self) -> str:
+        """The new person's name as typed, in single spaces ("" before a post)."""
+        return " ".join((self.data.get("new_contact_name") or "").split()) if self.is_bound else ""
+
+    def _with_same_person(self, data):
+        """The post, with "the same person" answered taken at its word. An answer about
+        another name than the one now typed is no answer."""
+        name = self.typed_new_name()
+        picked = ids_from(answers_in(data))
+        # Before the fields are checked: a name no field would take (a NUL, which
+        # PostgreSQL refuses in a query) is looked up by nobody, and refused by its field.
+        too_long = len(name) > self.fields["new_contact_name"].max_length
+        if not name or not picked or too_long or CONTROL_CHARACTERS.search(name):
+            return data
+        same = Contact.objects.for_user(self.user).same_name(name).filter(pk__in=picked)
+        person = same.values_list("pk", flat=True).first()
+        if person is None:
+            return data
+        data = data.copy()
+        for field in ("new_contact_name", "new_contact_organization", SAME_NAME):
+            data.pop(field, None)
+        self.pick_same_person(data, str(person))
+        return data
+
+    def pick_same_person(self, data, person: str) -> None:
+        """Put the contact answered to be the new person among those picked in `data`
+        (a copy of the post): one more of `contacts`, or the one `contact`."""
+        if "contacts" in self.fields:
+            data.setlist("contacts", [*data.getlist("contacts"), person])
+        else:
+            data["contact"] = person
+
+    def another_of_that_name(self) -> str:
+        """The new person's name, when the user said they are not the contact of that
+        name ("Add another Sara Smith"): kept in the form, so that it is asked once."""
+        name = self.typed_new_name()
+        answers = answers_in(self.data) if self.is_bound else []
+        said = any(fold(" ".join(answer.split())) == fold(name) for answer in answers)
+        return name if name and said else ""
+
+    def ask_if_same_name(self, name: str) -> None:
+        """Refuse someone new called `name` (in single spaces) while a contact has that
+        name and the user has not said it is another: `same_named` holds whom to offer."""
+        if not name or not self.ask_same_name or "new_contact_name" in self.errors:
+            return
+        if self.another_of_that_name():
+            return
+        self.same_named = list(
+            Contact.objects.for_user(self.user).same_name(name)
+            .select_related("organization").order_by("pk")[:SAME_NAME_LIMIT]
+        )
+        if self.same_named:
+            self.add_error("new_contact_name", f"{name} is already in your contacts.")
+
+
+class ContactOrNewPersonMixin(SameNameMixin):
     """A form that takes a contact you know (`contact`) or a new person typed once
-    (`new_contact_name`, `new_contact_organization`): one of them, never both."""
+    (`new_contact_name`, `new_contact_organization`): one of them, never both, and
+    never a second person of a contact's name unless the user says so."""
 
     missing_contact = "Pick a contact or add a new person."
 
@@ -312,6 +404,7 @@ class ContactOrNewPersonMixin:
             self.add_error("contact", self.missing_contact)
         if cleaned.get("new_contact_organization") and not name and not contact:
             self.add_error("new_contact_name", "Give the new person's name too.")
+        self.ask_if_same_name(name)
         return cleaned
 
     def new_person(self, source: str) -> Contact:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import dateformat, timezone
 
+from contacts.forms import SameNameMixin
 from contacts.models import Contact
 from events.models import Event, EventVisit
 from meetings.forms import ContactsField
@@ -102,9 +103,10 @@ class VisitForm(CheckedFormMixin, forms.ModelForm):
         return self.cleaned_data["on"] or timezone.localdate()
 
 
-class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):
-    """Whom you met there: people you know (chips), or one new person typed once, on
-    one of the visits (the latest by default; today's, made now, when there is none)."""
+class PeopleForm(SameNameMixin, PeopleMixin, CheckedFormMixin, forms.Form):
+    """Whom you met there: people you know (chips), or one new person typed once (asked
+    about when a contact has that name), on one of the visits (the latest by default;
+    today's, made now, when there is none)."""
 
     contacts = ContactsField(
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
@@ -116,10 +118,10 @@ class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):
     )
     visit = forms.TypedChoiceField(label="On", coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, user, event: Event, visits: list[EventVisit], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user, self.event = user, event
-        self.fields["contacts"].queryset = Contact.objects.for_user(user)
+    def __init__(self, *args, event: Event, visits: list[EventVisit], **kwargs):
+        super().__init__(*args, **kwargs)  # the user, and "the same person" answered
+        self.event = event
+        self.fields["contacts"].queryset = Contact.objects.for_user(self.user)
         choices = [(v.pk, dateformat.format(v.on, "D j M Y")) for v in visits]
         self.fields["visit"].choices = choices or [("", "Today (a new visit)")]
         self.fields["visit"].initial = visits[0].pk if visits else ""
@@ -135,6 +137,7 @@ class PeopleForm(PeopleMixin, CheckedFormMixin, forms.Form):
             raise forms.ValidationError(
                 "Pick someone you know, or type the name of someone new.", code="nobody"
             )
+        self.ask_if_same_name(name)
         return cleaned
 
     def save(self) -> list[Contact]:

@@ -3,27 +3,15 @@ import json
 from django import forms
 from django.utils import timezone
 
+from contacts.forms import SameNameMixin
 from contacts.models import Contact, Organization, Source
 from meetings.models import Invited, Kind, Meeting, Paid, QuestionTemplate
 from meetings.services import ReferralGiven, log_meeting, normalize_question, question_key
-from netcrm.lib.fold import fold
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import ids_from
-from netcrm.lib.text import CONTROL_CHARACTERS
 from referrals.forms import MeetingReferralRowForm, ReferralRowFormSet, check_referral_rows
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-# The answer to "Sara Smith is already in your contacts": her id (the same person), or
-# the name itself (another Sara Smith: someone new). The people picker's "Add another"
-# sends it too (static/js/app.js).
-SAME_NAME = "same_name"
-SAME_NAME_LIMIT = 3
-
-
-def answers_in(data) -> list[str]:
-    """The answers to "already in your contacts" a post holds. A form bound to a plain
-    dict (by code, not a browser) holds none: only the page's box sends them."""
-    return data.getlist(SAME_NAME) if hasattr(data, "getlist") else []
 
 
 class ContactsField(forms.ModelMultipleChoiceField):
@@ -73,7 +61,7 @@ def summary_words(kind: str, minutes: str, invited: str, paid: str, location: st
     return " · ".join(word for word in words if word)
 
 
-class MeetingForm(CheckedFormMixin, forms.ModelForm):
+class MeetingForm(SameNameMixin, CheckedFormMixin, forms.ModelForm):
     """Log a meeting: who (existing contacts and/or one new person), when, notes, who paid."""
 
     contacts = ContactsField(
@@ -110,22 +98,15 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user, ask_same_name: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        # Someone new with the name of a contact already there is asked about once
-        # (the API names new people on purpose, and is not asked).
-        self.ask_same_name = ask_same_name
-        self.same_named: list[Contact] = []
-        if self.is_bound and ask_same_name:
-            self.data = self._with_same_person(self.data)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)  # the user, and "the same person" answered
         # A post without the referral rows (an older page, a script) simply has none.
         has_rows = "referrals-TOTAL_FORMS" in self.data
         self.referrals = ReferralRowFormSet(self.data if has_rows else None, prefix="referrals")
         self.referrals.people = self.people_choices
-        self.fields["contacts"].queryset = Contact.objects.for_user(user)
+        self.fields["contacts"].queryset = Contact.objects.for_user(self.user)
         # The question library, in one query: the picker's choices and their texts.
-        self.question_templates = list(QuestionTemplate.objects.for_user(user))
+        self.question_templates = list(QuestionTemplate.objects.for_user(self.user))
         self.fields["add_questions"].choices = [(t.text, t.text) for t in self.question_templates]
         self.fields["starts_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if not self.is_bound and not self.instance.pk:
@@ -136,42 +117,13 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
             if self.is_bound and name not in self.data:
                 self.fields[name].required = False
 
-    def typed_new_name(self) -> str:
-        """The new person's name as typed, in single spaces ("" before a post)."""
-        return " ".join((self.data.get("new_contact_name") or "").split()) if self.is_bound else ""
-
-    def _with_same_person(self, data):
-        """The post, with "the same person" answered taken at its word: the contact
-        chosen is among those met, in place of the new person of that name (and a
-        referral said to come from the new person comes from them). An answer about
-        another name than the one now typed is no answer."""
-        name = self.typed_new_name()
-        picked = ids_from(answers_in(data))
-        # Before the fields are checked: a name no field would take (a NUL, which
-        # PostgreSQL refuses in a query) is looked up by nobody, and refused by its field.
-        too_long = len(name) > self.fields["new_contact_name"].max_length
-        if not name or not picked or too_long or CONTROL_CHARACTERS.search(name):
-            return data
-        same = Contact.objects.for_user(self.user).same_name(name).filter(pk__in=picked)
-        person = same.values_list("pk", flat=True).first()
-        if person is None:
-            return data
-        data = data.copy()  # a QueryDict: answers_in found one
-        data.setlist("contacts", [*data.getlist("contacts"), str(person)])
-        for field in ("new_contact_name", "new_contact_organization", SAME_NAME):
-            data.pop(field, None)
+    def pick_same_person(self, data, person: str) -> None:
+        """Met: the contact answered to be the new person; and a referral said to come
+        from the new person comes from them."""
+        super().pick_same_person(data, person)
         for key in [k for k in data if k.endswith("-suggested_by")]:
             if data[key] == MeetingReferralRowForm.NEW:
-                data[key] = str(person)
-        return data
-
-    def another_of_that_name(self) -> str:
-        """The new person's name, when the user said they are not the contact of that
-        name ("Add another Sara Smith"): kept in the form, so that it is asked once."""
-        name = self.typed_new_name()
-        answers = answers_in(self.data) if self.is_bound else []
-        said = any(fold(" ".join(answer.split())) == fold(name) for answer in answers)
-        return name if name and said else ""
+                data[key] = person
 
     def selected_contacts(self) -> list[Contact]:
         """The contacts ticked so far, in the order given, to redraw the chips."""
@@ -246,16 +198,7 @@ class MeetingForm(CheckedFormMixin, forms.ModelForm):
                 )
         if cleaned.get("new_contact_organization") and not cleaned.get("new_contact_name"):
             self.add_error("new_contact_name", "Give the new person's name too.")
-        name = " ".join(cleaned.get("new_contact_name", "").split())
-        if name and self.ask_same_name and not self.another_of_that_name():
-            # Typed by reflex after a coffee, the name of someone already there would
-            # split their notes, referrals and follow-ups between two people.
-            self.same_named = list(
-                Contact.objects.for_user(self.user).same_name(name)
-                .select_related("organization").order_by("pk")[:SAME_NAME_LIMIT]
-            )
-            if self.same_named:
-                self.add_error("new_contact_name", f"{name} is already in your contacts.")
+        self.ask_if_same_name(" ".join(cleaned.get("new_contact_name", "").split()))
         return cleaned
 
     def is_valid(self) -> bool:

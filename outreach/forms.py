@@ -51,16 +51,15 @@ class OutreachForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, user, contact: Contact | None = None, **kwargs):
+    def __init__(self, *args, contact: Contact | None = None, **kwargs):
         kwargs.setdefault("auto_id", "outreach_%s")  # unique ids in a modal over any page
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, **kwargs)  # the user, and "the same person" answered
         self.contact = contact
-        self.fields["contact"].queryset = Contact.objects.for_user(user)
+        self.fields["contact"].queryset = Contact.objects.for_user(self.user)
         self.fields["asked_at"].input_formats = DATETIME_FORMATS
         # The referrals that name this person: the names the request can drop.
         self.fields["referral"].queryset = (
-            Referral.objects.for_user(user).filter(referred=contact).select_related("referrer")
+            Referral.objects.for_user(self.user).filter(referred=contact).select_related("referrer")
             if contact else Referral.objects.none()
         )
         if not self.is_bound and not self.instance.pk:

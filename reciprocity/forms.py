@@ -37,11 +37,10 @@ class InboundRequestForm(ContactOrNewPersonMixin, CheckedFormMixin, forms.ModelF
             ),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "request_%s")  # unique ids in a modal over any page
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["contact"].queryset = Contact.objects.for_user(user)
+        super().__init__(*args, **kwargs)  # the user, and "the same person" answered
+        self.fields["contact"].queryset = Contact.objects.for_user(self.user)
         self.fields["received_at"].input_formats = DATETIME_FORMATS
         if not self.is_bound:
             self.initial.setdefault(

@@ -4,7 +4,8 @@ It shows every feature, made the way the app makes it: referral chains, every ki
 of follow-up in the queue, keep-in-touch cadences and notes, requests for help,
 the question library, the morning digest."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 from io import StringIO
 
 import pytest
@@ -69,6 +70,11 @@ def content(user: User) -> dict[str, list]:
         "notes": list(Note.objects.for_user(user).values_list("contact__name", "body")),
         "follow-ups": sorted(
             FollowUp.objects.for_user(user).values_list("kind", "title", "status")
+        ),
+        "outreach": sorted(
+            (o.contact.name, o.channel, o.answer, o.purpose, o.referral_id is not None,
+             o.meeting_id is not None, o.nudged_at is not None)
+            for o in Outreach.objects.for_user(user).select_related("contact")
         ),
     }
 
@@ -269,9 +275,9 @@ def test_keep_in_touch_notes_and_requests_for_help():
     requests = InboundRequest.objects.for_user(demo)
     zoe = requests.get(contact__name="Zoe Carter")
     assert (zoe.ask, zoe.status) == (Ask.TIME, RequestStatus.OPEN)
-    assert timedelta(hours=2) < timezone.now() - zoe.received_at < timedelta(hours=4)
+    assert profile.local_date(zoe.received_at) == today - timedelta(days=1)  # last night
     reply = zoe.followups.get(kind="reply")
-    assert reply.is_open
+    assert reply.is_open and profile.local_date(reply.due_at) == today  # in today's queue
     assert reply.due_at == reply_due(zoe, profile)  # within the window, in waking hours
     helped = requests.get(ask=Ask.INTRODUCTION)
     declined = requests.get(ask=Ask.ADVICE)
@@ -379,6 +385,34 @@ def test_reset_deletes_the_demo_user_and_seeds_it_again(user):
     assert content(new) == was  # the same demo every time
     assert Contact.objects.filter(user=new, name="Sara Smith").exists()
     assert User.objects.filter(pk=user.pk).exists()  # another user is untouched
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Los_Angeles"])
+def test_the_demo_is_the_same_whatever_the_day_and_time_it_is_seeded(monkeypatch, settings, zone):
+    """A new user sees the same demo, seeded just after midnight or late at night where
+    they are, on a Monday or a Sunday: its requests for a meeting (two waiting), and its
+    queue, each open follow-up due the same day from today at the same hour (seeded at
+    23:55, the reply to a request "3 hours ago" fell due tomorrow, not today)."""
+    settings.TIME_ZONE = zone
+    seen = []
+    for moment in ["2026-12-07 00:05", "2026-12-07 23:55", "2026-12-13 11:30"]:
+        local = datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo(zone))
+        monkeypatch.setattr(timezone, "now", lambda local=local: local.astimezone(UTC))
+        seed("--reset")
+        demo = demo_user()
+        profile = Profile.for_user(demo)
+        due = sorted(
+            (f.kind, f.title, (profile.local_date(f.due_at) - local.date()).days,
+             f"{f.due_at.astimezone(profile.tzinfo):%H:%M}")
+            for f in FollowUp.objects.for_user(demo).open()
+        )
+        waiting = Outreach.objects.for_user(demo).answer_counts()
+        seen.append(content(demo) | {"waiting": waiting, "queue": queue(demo), "due": due})
+    first, *others = seen
+    assert first["waiting"][Answer.PENDING] == 2
+    assert ("reply", "Reply to Zoe Carter: 15 minutes of your time", 0, "09:00") in first["due"]
+    for other in others:
+        assert other == first
 
 
 def test_reset_without_a_demo_user_just_seeds():

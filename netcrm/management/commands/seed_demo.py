@@ -314,21 +314,24 @@ NOTES: tuple[tuple[str, int, int, str], ...] = (
 
 @dataclass(frozen=True)
 class RequestRow:
-    """Someone asked the user for help: received `hours_ago`, or on (days, hour); answered
-    (helped, declined…) on (days, hour), or still open."""
+    """Someone asked the user for help: received on (days, hour); answered (helped,
+    declined…) on (days, hour), or still open."""
 
     contact: str
     ask: Ask
     details: str
-    hours_ago: int = 0
-    received: tuple[int, int] | None = None
+    received: tuple[int, int]
     answer: tuple[RequestStatus, int, int] | None = None
 
 
 REQUESTS: tuple[RequestRow, ...] = (
     RequestRow("Zoe Carter", Ask.TIME,
                "Statistics student at State U. Asked for 15 minutes about breaking into "
-               "analytics; sounded nervous.", hours_ago=3),
+               "analytics; sounded nervous.",
+               # Last night, whatever the hour of seeding: the priority reply is due this
+               # morning, in today's queue (asked "3 hours ago", a demo seeded after
+               # 21:00 had it due tomorrow, and today's queue without it).
+               received=(-1, 21)),
     RequestRow("Maya Johnson", Ask.INTRODUCTION,
                "Asked to be introduced to someone on Juniper's product team.",
                received=(-10, 19), answer=(RequestStatus.HELPED, -9, 10)),
@@ -485,7 +488,12 @@ class DemoSeeder:
             )
             if tags:
                 contact.tags.add(*tags.split(","))
-            joined = self.now - timedelta(minutes=self.rng.randrange(HISTORY_DAYS * 24 * 60))
+            # Counted back from the start of today, not from now: the same days whatever
+            # the hour of seeding (from now, a contact seeded at 23:55 joined a day later
+            # than at 00:05, and their reminders fell due a day later).
+            joined = self.at(0, 0) - timedelta(
+                minutes=self.rng.randrange(HISTORY_DAYS * 24 * 60)
+            )
             if name in KNOWN_SINCE:
                 joined = self.at(KNOWN_SINCE[name], 10)
             Contact.objects.filter(pk=contact.pk).update(created_at=joined)
@@ -644,10 +652,7 @@ class DemoSeeder:
     def seed_requests(self) -> None:
         """Logged when they came in (the priority reply drafted at once), then answered."""
         for row in REQUESTS:
-            received = (
-                self.at(*row.received) if row.received
-                else self.now - timedelta(hours=row.hours_ago)
-            )
+            received = self.at(*row.received)
             contact = self.contacts[row.contact]
             inbound = log_request(
                 InboundRequest(

@@ -228,6 +228,8 @@
       && picker.querySelector(".results [data-same-question]");
     if (question) {
       button.closest("li").hidden = true;
+      // The matches it asks about are offered in the question: listed once.
+      picker.querySelectorAll(".results [data-same-match]").forEach((row) => { row.hidden = true; });
       question.hidden = false;
       question.querySelector("button, input").focus();
       return;

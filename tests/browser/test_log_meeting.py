@@ -432,6 +432,8 @@ def test_someone_new_with_the_name_of_a_match_asks_first(live_server, page: Page
     search.fill("sara smith")
     dialog.get_by_role("button", name="+ Someone new: “sara smith”").click()
     expect(dialog.get_by_text("sara smith is already in your contacts.")).to_be_visible()
+    # Sara is offered once, in the question, not again as the plain match above it.
+    expect(dialog.get_by_role("button", name="Sara Smith · Acme", exact=True)).to_be_hidden()
     use = dialog.get_by_role("button", name="Use Sara Smith · Acme")
     expect(use).to_be_focused()
     expect(dialog.get_by_label("New person's name")).to_have_value("")  # nobody new yet

@@ -32,7 +32,11 @@ def twice(client, url: str, data: dict, **kwargs):
 
 
 CREATE_FORMS = {
-    "meeting": (lambda c: reverse("meetings:log-meeting"), lambda c: meeting_form(), Meeting),
+    # Someone new, not of Sara's name (the form would ask whether it is her).
+    "meeting": (
+        lambda c: reverse("meetings:log-meeting"),
+        lambda c: meeting_form(new_contact_name="Alan Park"), Meeting,
+    ),
     "contact": (
         lambda c: reverse("contacts:create-contact"),
         lambda c: contact_form(name="Priya Raman", email="priya@acme.example"), Contact,

@@ -169,15 +169,21 @@ def names_agree(one: str, other: str) -> bool:
     """Whether two names may be one person's: a word in common ("A. Berg" and "Anna
     Berg", "Dana W" and "Dana Whitfield"; not an initial or a title), or alike
     throughout. A missing name contradicts nothing."""
-    words = [
-        [w for w in namesake_key(name).split() if w not in HONORIFICS]
-        for name in (one, other)
-    ]
-    if not all(words):
+    (words, long_words), (other_words, other_long) = name_words(one), name_words(other)
+    if not words or not other_words:
         return True
-    if {w for w in words[0] if len(w) > 1} & {w for w in words[1] if len(w) > 1}:
-        return True
-    return fuzz.token_sort_ratio(" ".join(words[0]), " ".join(words[1])) >= SIMILAR_NAME_SCORE
+    return bool(long_words & other_long) or (
+        fuzz.token_sort_ratio(words, other_words) >= SIMILAR_NAME_SCORE
+    )
+
+
+@lru_cache(maxsize=50_000)
+def name_words(name: str) -> tuple[str, frozenset[str]]:
+    """A name as names_agree compares it: its words but titles, and those of them not
+    an initial. Kept per process: the duplicates page compares each of a switchboard's
+    people with every other (300 of them: 45,000 comparisons)."""
+    words = [w for w in namesake_key(name).split() if w not in HONORIFICS]
+    return " ".join(words), frozenset(w for w in words if len(w) > 1)
 
 
 @lru_cache(maxsize=50_000)
@@ -334,7 +340,7 @@ class Pair(NamedTuple):
     first: int
     second: int
     reason: str  # "same email", "similar name at Acme (92%)"
-    sure: bool  # a shared key: the same person; a similar name: a question
+    sure: bool  # a shared key: the same person; a similar name, a phone under another: a question
 
 
 @lru_cache(maxsize=4_096)
@@ -364,9 +370,9 @@ def similar_names(group: tuple[tuple[int, str, str], ...]) -> tuple[Pair, ...]:
 def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     """Pairs of a user's contacts that are, or may be, one person: a shared email,
     phone or profile URL (sure), or a similar name at one organization, or the very
-    same name where one or both are at none (a question; the same name at two
-    organizations is two people). Two queries; the name comparison is within each
-    organization.
+    same name where one or both are at none, or a phone or a team's address under two
+    names with nothing in common (a question; the same name at two organizations is
+    two people). Two queries; the name comparison is within each organization.
 
     The rows are read once, in order of id, into what the pairs need alone (who has
     each key, who is at each organization), not into an Index, which an import needs
@@ -389,11 +395,14 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
     }
     first_owner: dict[Key, int] = {}
     shared: dict[Key, list[int]] = {}  # the keys of more than one, owners in order of id
+    names: dict[int, str] = {}  # (of those with keys: whether a shared phone's names agree)
     groups: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     # Everyone by name: (those at no organization, those at one), each in order of id.
     namesakes: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for pk, name, organization_id, email, phone, links in rows:
-        for key in saved_keys(email, phone, links, region):
+        if keys := saved_keys(email, phone, links, region):
+            names[pk] = name
+        for key in keys:
             if (owner := first_owner.setdefault(key, pk)) != pk:
                 shared.setdefault(key, [owner]).append(pk)
         if organization_id in at:
@@ -403,9 +412,16 @@ def likely_duplicates(user, region: str | None = None) -> list[Pair]:
             namesakes[key][organization_id in at].append(pk)
     pairs: dict[tuple[int, int], Pair] = {}
     for key, ids in shared.items():
+        # A phone or a team's address (a switchboard, jobs@) under two names with nothing
+        # in common is a question, as the import asks it (imports.services.plan); a key
+        # that says sure, of two keys the two share, is the pair's reason.
+        many = shared_by_many(key)
         for i, first in enumerate(ids[:-1]):
             for second in ids[i + 1:]:
-                pairs.setdefault((first, second), Pair(first, second, key.reason, True))
+                sure = not many or names_agree(names[first], names[second])
+                found = pairs.get((first, second))
+                if found is None or (sure and not found.sure):
+                    pairs[first, second] = Pair(first, second, key.reason, sure)
     for group in groups.values():
         if len(group) > 1:
             for pair in similar_names(tuple(group)):

@@ -92,17 +92,48 @@ def test_likely_duplicates_in_two_queries(user, other_user, django_assert_num_qu
 @pytest.mark.django_db
 def test_a_key_three_people_share_makes_each_pair_once(user):
     """Owners listed only for a key someone else has too: the third owner pairs with
-    both before, and two keys shared by the same two make one pair, the first found."""
-    a = make_contact(user, "Ann One", email="team@example.com", phone="+1 415 555 0100")
-    b = make_contact(user, "Bea Two", email="TEAM@example.com", phone="(415) 555-0100")
-    c = make_contact(user, "Cy Three", links="mailto:team@example.com")
+    both before, and two keys shared by the same two make one pair, by the key that
+    says sure (a phone under another name is only a question)."""
+    a = make_contact(user, "Ann One", email="ann@example.com", phone="+1 415 555 0100")
+    b = make_contact(user, "Bea Two", email="ANN@example.com", phone="(415) 555-0100")
+    c = make_contact(user, "Cy Three", links="mailto:ann@example.com")
     make_contact(user, "Dee Four", email="dee@example.com")
     pairs = likely_duplicates(user, region="US")
     assert [(p.first, p.second, p.sure) for p in pairs] == [
         (a.pk, b.pk, True), (a.pk, c.pk, True), (b.pk, c.pk, True),
     ]
-    assert {p.reason for p in pairs[1:]} == {"same email"}
-    assert pairs[0].reason in {"same email", "same phone"}
+    assert {p.reason for p in pairs} == {"same email"}
+
+
+@pytest.mark.django_db
+def test_a_phone_or_a_team_address_under_two_unrelated_names_is_a_question(user):
+    """As the import asks it (imports.services.plan): a switchboard's phone or jobs@
+    under "Anna Berg" and "Carl Holm" may be two people; under "A. Berg" and "Anna
+    Berg", one. A key that is one person's alone (their own email) is sure whatever
+    the names."""
+    anna = make_contact(user, "Anna Berg", phone="+1 415 555 0100")
+    carl = make_contact(user, "Carl Holm", phone="(415) 555-0100")
+    initial = make_contact(user, "A. Berg", phone="415.555.0100")
+    jobs = make_contact(user, "Dana Whitfield", email="jobs@acme.example")
+    eli = make_contact(user, "Eli Park", email="JOBS@acme.example")
+    own = make_contact(user, "Fay Lund", email="fay@example.com")
+    nick = make_contact(user, "Gus Moe", email="fay@example.com")
+    # A team's address and a person's own email, both shared: the own email says sure.
+    both = make_contact(user, "Hal Ives", email="info@globex.example",
+                        links="mailto:hal@globex.example")
+    again = make_contact(user, "Ina Jay", email="info@globex.example",
+                         links="mailto:hal@globex.example")
+    pairs = {(p.first, p.second): (p.reason, p.sure) for p in likely_duplicates(user, region="US")}
+    assert pairs == {
+        (anna.pk, carl.pk): ("same phone", False),
+        (anna.pk, initial.pk): ("same phone", True),
+        (carl.pk, initial.pk): ("same phone", False),
+        (jobs.pk, eli.pk): ("same email", False),
+        (own.pk, nick.pk): ("same email", True),
+        (both.pk, again.pk): ("same email", True),
+    }
+    ordered = likely_duplicates(user, region="US")
+    assert [p.sure for p in ordered] == [True] * 3 + [False] * 3  # the sure first
 
 
 @pytest.mark.django_db

@@ -104,6 +104,41 @@ def test_the_same_name_at_an_organization_and_at_none_is_asked_as_the_add_form_a
     assert f'name="first" value="{acme.pk}"' in page and f'name="second" value="{none.pk}"' in page
 
 
+def test_a_switchboard_or_a_team_address_under_unrelated_names_is_a_question(
+    client_logged_in, user, settings
+):
+    """As the import asks it: Anna Berg and Carl Holm on one switchboard, or Dana and
+    Eli at jobs@, may be two people; A. Berg and Anna Berg on it are one, sure."""
+    settings.NETCRM_PHONE_REGION = "US"
+    anna = make_contact(user, "Anna Berg", phone="+1 415 555 0100", organization="Acme")
+    carl = make_contact(user, "Carl Holm", phone="(415) 555-0100", organization="Acme")
+    dana = make_contact(user, "Dana Whitfield", email="jobs@acme.example")
+    eli = make_contact(user, "Eli Park", email="jobs@acme.example")
+    initial = make_contact(user, "A. Berg", phone="415 555 0100")
+    response = client_logged_in.get(URL)
+    page = text(response)
+    assert "4 pairs to look at" in page
+    items = page.split('<li class="duplicate-pair">')[1:]
+
+    def item(a, b):
+        found = [i for i in items if f'name="first" value="{a.pk}"' in i
+                 and f'name="second" value="{b.pk}"' in i]
+        assert len(found) == 1, (a, b)
+        return found[0]
+
+    sure = item(anna, initial)
+    assert '<span class="badge sure">same phone</span>' in sure and "a question" not in sure
+    for first, second in ((anna, carl), (carl, initial)):
+        asked = item(first, second)
+        assert '<span class="badge">same phone</span>' in asked
+        assert "a question: a switchboard or a shared line, under two names?" in asked
+    asked = item(dana, eli)
+    assert '<span class="badge">same email</span>' in asked
+    assert "a question: a team's address, under two names?" in asked
+    # The sure pair first, then the questions.
+    assert items.index(sure) == 0
+
+
 def test_the_contact_list_links_to_it(client_logged_in):
     assert f'href="{URL}"' in text(client_logged_in.get(reverse("contacts:contact-list")))
 

@@ -418,6 +418,8 @@ def check(record: Record) -> Record:
 
 SKIPPED_PROPERTIES = {"PHOTO", "LOGO", "SOUND", "KEY"}
 GOOGLE_SYSTEM_GROUPS = {"mycontacts", "starred"}
+# What marks a company's card, not a person's: the iPhone's and the Mac's, and vCard 4's.
+COMPANY_MARKS = {"X-ABSHOWAS": "company", "KIND": "org"}
 
 
 def parameters(params: list[list[str]]) -> dict[str, list[str]]:
@@ -484,9 +486,12 @@ def card_record(properties, line: int) -> Record:
     record = Record(line=line)
     emails, phones, urls, notes, tags = [], [], [], [], []
     full_name, structured, birthday = "", "", ""
+    company = False
     for name, params, raw, _group in properties:
         value = value_of(raw, params)
-        if name == "FN":
+        if name in COMPANY_MARKS and value.strip().lower() == COMPANY_MARKS[name]:
+            company = True
+        elif name == "FN":
             full_name = unescape(value)
         elif name == "N":
             parts = split_unescaped(value, ";") + [""] * 5
@@ -510,7 +515,13 @@ def card_record(properties, line: int) -> Record:
             birthday = birthday_line(unescape(value), "X-APPLE-OMIT-YEAR" in params)
         elif name == "UID" and not record.uid:
             record.uid = one_line(unescape(value), 200)
-    record.name = one_line(full_name) or one_line(structured)
+    if company:
+        # FN is the company's name; a person's own name, if any, is in N.
+        record.name = one_line(structured)
+        if not record.name:
+            record.problem = "a company's card, not a person"
+    else:
+        record.name = one_line(full_name) or one_line(structured)
     record.emails, record.phones, record.urls = emails_in(emails), phones_in(phones), urls_in(urls)
     record.notes = join_notes(*notes, birthday)
     record.tags = [one_line(t, 90) for t in tags if t.lower() not in GOOGLE_SYSTEM_GROUPS]

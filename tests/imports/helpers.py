@@ -9,6 +9,15 @@ from imports.models import ImportBatch, Status
 
 SAMPLES = Path(__file__).parent / "samples"
 
+# A company's card as the iPhone exports it: its name as FN, no N, X-ABShowAs:COMPANY.
+IPHONE_COMPANY = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.4//EN\r\n"
+    "N:;;;;\r\nFN:Acme Corp\r\nORG:Acme Corp;\r\n"
+    "item1.TEL;type=pref:+1 (415) 555-0100\r\nitem1.X-ABLabel:_$!<Main>!$_\r\n"
+    "item2.URL;type=pref:https://acme.example\r\nitem2.X-ABLabel:_$!<HomePage>!$_\r\n"
+    "X-ABShowAs:COMPANY\r\nEND:VCARD\r\n"
+)
+
 
 def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()

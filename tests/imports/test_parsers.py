@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from imports.parsers import Unreadable, decode, read
-from tests.imports.helpers import sample
+from tests.imports.helpers import IPHONE_COMPANY, sample
 
 
 def by_name(name: str) -> dict:
@@ -191,3 +191,19 @@ def test_a_note_longer_than_the_csv_modules_cell_limit_loses_nobody():
     ana, ben = read(text.encode()).records
     assert not ana.problem and len(ana.notes) == 10_000  # the notes' limit, as any
     assert (ben.name, ben.notes) == ("Ben Okoro", "short")
+
+
+
+def test_a_companys_card_is_not_a_person():
+    """The iPhone writes a company's card with its name as FN and no N, marked
+    X-ABShowAs:COMPANY (vCard 4: KIND:org): skipped, as a card of no name is, and
+    saying why. A person's card shown as their company keeps the person."""
+    shown_as_company = IPHONE_COMPANY.replace("N:;;;;", "N:Berg;Anna;;;").replace(
+        "X-ABShowAs:COMPANY", "TITLE:Engineering manager\r\nX-ABShowAs:COMPANY"
+    )
+    v4 = "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Globex\r\nORG:Globex\r\nEND:VCARD\r\n"
+    acme, anna, globex = read((IPHONE_COMPANY + shown_as_company + v4).encode()).records
+    assert acme.problem == "a company's card, not a person" and acme.line == 1
+    assert globex.problem == "a company's card, not a person"
+    assert (anna.name, anna.organization, anna.problem) == ("Anna Berg", "Acme Corp", "")
+    assert anna.title == "Engineering manager"

@@ -14,7 +14,7 @@ from imports import services
 from imports.models import ImportBatch, Status
 from tests.factories import make_contact
 from trash.models import TrashEntry
-from tests.imports.helpers import import_now, sample
+from tests.imports.helpers import IPHONE_COMPANY, import_now, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,20 @@ def test_upload_shows_a_preview_and_writes_no_contact(client_logged_in, user):
     assert "Check the import" in body and "Import 3 new contacts" in body
     assert "Skipped: no name." in body and "same profile URL as line 5" in body
     assert page.context["page"].paginator.count == 5
+
+
+def test_a_companys_card_is_skipped_on_the_preview_saying_why(client_logged_in, user):
+    """An iPhone's contacts hold companies too (Acme Corp, its switchboard): not
+    people, so not contacts, as a card of no name is not."""
+    person = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Berg;Anna;;;\r\nFN:Anna Berg\r\nEND:VCARD\r\n"
+    upload(client_logged_in, "iphone.vcf", (IPHONE_COMPANY + person).encode())
+    batch = ImportBatch.objects.get()
+    body = client_logged_in.get(batch.get_absolute_url()).content.decode()
+    assert "Skipped: a company&#x27;s card, not a person." in body
+    assert "Import 1 new contact" in body
+    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.QUEUED)
+    services.run_import(batch.pk)
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Anna Berg"]
 
 
 @pytest.mark.parametrize("name, data, message", [

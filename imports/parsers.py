@@ -463,7 +463,10 @@ def read_vcards(text: str) -> Iterator[Record]:
     (vobject's own decoding cuts a 2.1 note at its first comma)."""
     card: list[tuple[str, dict[str, list[str]], str, str | None]] | None = None
     start = 0
-    for line, number in getLogicalLines(io.StringIO(text), allowQP=True):
+    for index, (line, number) in enumerate(getLogicalLines(io.StringIO(text), allowQP=True)):
+        # vobject numbers the first logical line from 0 and every later one from 1: the
+        # line a card begins on, as the preview says it, counts from 1 throughout.
+        number += index == 0
         if not line.strip():
             continue
         try:
@@ -472,7 +475,7 @@ def read_vcards(text: str) -> Iterator[Record]:
             continue  # a line no vCard reader understands: the rest of the card still is
         name = name.upper()
         if name == "BEGIN" and value.strip().upper() == "VCARD":
-            card, start = [], number + 1
+            card, start = [], number
         elif name == "END" and value.strip().upper() == "VCARD" and card is not None:
             yield card_record(card, start)
             card = None

@@ -166,6 +166,21 @@ def test_a_record_with_line_breaks_in_its_cells_is_numbered_by_the_line_it_start
     assert (multi.line, ann.line) == (2, 6)  # three line breaks inside the first
 
 
+@pytest.mark.parametrize("before", ["", "\n\n", "\r\n"])
+def test_each_card_is_numbered_by_the_line_its_begin_is_on(before):
+    """As the preview says where a card is: line 1 is the first, whatever comes before
+    it and however many lines the cards before it were folded over."""
+    text = before + (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Bay\r\nNOTE:a note folded\r\n  over a line\r\n"
+        "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Carr\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Dunn\r\nEND:VCARD\r\n"
+    )
+    offset = before.count("\n")
+    ann, bo, cy = read(text.encode()).records
+    assert (ann.name, bo.name, cy.name) == ("Ann Bay", "Bo Carr", "Cy Dunn")
+    assert (ann.line, bo.line, cy.line) == (1 + offset, 7 + offset, 11 + offset)
+
+
 @pytest.mark.parametrize("written, day", [
     ("04 Dec 2026", "2026-12-04"),  # as LinkedIn writes it
     ("12/04/2026", "2026-12-04"),  # re-saved by Excel in the United States

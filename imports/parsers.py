@@ -177,19 +177,25 @@ def unique(values: list[str], normal) -> list[str]:
     return kept
 
 
-def birthday_line(value: str, omit_year: bool = False) -> str:
-    """"Birthday: 15 March" or "Birthday: 21 July 1990"; "" if it is no date."""
+def birthday_line(value: str, omit_year: bool = False, day_first: bool = False) -> str:
+    """"Birthday: 15 March" or "Birthday: 21 July 1990"; "" if it is no date.
+
+    Outlook writes the date as Windows does where it runs: month first in English
+    ("7/21/1990"), day first in French and Spanish ("21/07/1990", `day_first`) and in
+    German ("21.07.1990", always day first)."""
     value = (value or "").strip()
     found = (
         re.fullmatch(r"--(\d\d)-?(\d\d)", value)
         or re.fullmatch(r"(\d{4})-?(\d\d)-?(\d\d)(?:T.*)?", value)
-        or re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)  # Outlook: month/day/year
+        or re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)  # Outlook's
     )
     if not found:
         return ""
     parts = [int(p) for p in found.groups()]
     if len(parts) == 2:
         year, month, day = None, *parts
+    elif "." in value or ("/" in value and day_first):
+        day, month, year = parts
     elif "/" in value:
         month, day, year = parts
     else:
@@ -287,14 +293,26 @@ class GoogleCsv(CsvFormat):
 
 
 class OutlookCsv(CsvFormat):
+    """Outlook's CSV, in English or as a localized Outlook writes it: the same columns
+    under translated names (`headers`: each one's name in English, lower case)."""
+
     label = "Outlook CSV"
 
+    def __init__(self, headers: dict[str, str] | None = None, day_first: bool = False):
+        self.headers = {name.lower(): english for name, english in (headers or {}).items()}
+        self.day_first = day_first
+
+    def in_english(self, name: str) -> str:
+        return self.headers.get(name, name)
+
     def matches(self, header):
+        header = {self.in_english(name) for name in header}
         return {"first name", "last name"} <= header and bool(
             {"e-mail address", "business phone", "mobile phone"} & header
         )
 
     def record(self, row, line):
+        row = {self.in_english(name): value for name, value in row.items()}
         name = " ".join(row.get(c, "") for c in ("first name", "middle name", "last name", "suffix"))
         return Record(
             line=line, name=one_line(name), organization=one_line(row.get("company")),
@@ -303,9 +321,61 @@ class OutlookCsv(CsvFormat):
             phones=phones_in(columns(row, r"(mobile|business|home|primary|other|car) phone( \d)?"
                                           r"|company main telephone")),
             urls=urls_in(columns(row, r"(personal )?web page")),
-            notes=join_notes(row.get("notes", ""), birthday_line(row.get("birthday", ""))),
+            notes=join_notes(row.get("notes", ""),
+                             birthday_line(row.get("birthday", ""), day_first=self.day_first)),
             tags=[one_line(t, 90) for t in split_values(row.get("categories"), ";")],
         )
+
+
+# The columns a localized Outlook writes, by their English names; only those netcrm
+# reads. Each list is as other importers of Outlook's files read them, and only
+# languages for which such a list was found are here (none was for Dutch).
+#
+# German: Roundcube's program/localization/de_DE/csv2vcard.inc (roundcube/roundcubemail)
+# and lookout.el's lookout-bbdb-mapping-table-outlook-german (Ulf Jasper, for Emacs).
+OUTLOOK_GERMAN = {
+    "Vorname": "first name", "Weitere Vornamen": "middle name", "Nachname": "last name",
+    "Firma": "company", "Position": "job title",
+    "E-Mail-Adresse": "e-mail address", "E-Mail 2: Adresse": "e-mail 2 address",
+    "E-Mail 3: Adresse": "e-mail 3 address",
+    "Telefon geschäftlich": "business phone", "Telefon geschäftlich 2": "business phone 2",
+    "Telefon privat": "home phone", "Telefon privat 2": "home phone 2",
+    "Mobiltelefon": "mobile phone", "Mobiltelefon 2": "mobile phone 2",
+    "Autotelefon": "car phone", "Weiteres Telefon": "other phone",
+    "Haupttelefon": "primary phone", "Telefon Firma": "company main telephone",
+    "Webseite": "web page", "Notizen": "notes", "Geburtstag": "birthday",
+    "Kategorien": "categories",
+}
+# French: Open-Xchange's FrenchOutlookMapper (com.openexchange.groupware.contact.mappers,
+# "generated automatically from i18n files"), Roundcube's fr_FR/csv2vcard.inc, and the
+# header row Polytechnique-org/platal writes for French Outlook. French Outlook names
+# both Title (M., Mme) and Job Title "Titre", in that order: a row's "titre" is the
+# later column's, the job. Its "Société " and "Service " end in a space, which the
+# header's cells lose when read.
+OUTLOOK_FRENCH = {
+    "Prénom": "first name", "Deuxième prénom": "middle name", "Nom": "last name",
+    "Suffixe": "suffix", "Société": "company", "Titre": "job title",
+    "Adresse de messagerie": "e-mail address", "Adresse de messagerie 2": "e-mail 2 address",
+    "Adresse de messagerie 3": "e-mail 3 address",
+    "Téléphone (bureau)": "business phone", "Téléphone 2 (bureau)": "business phone 2",
+    "Téléphone (domicile)": "home phone", "Téléphone 2 (domicile)": "home phone 2",
+    "Tél. mobile": "mobile phone", "Téléphone (voiture)": "car phone",
+    "Téléphone (autre)": "other phone", "Téléphone principal": "primary phone",
+    "Téléphone société": "company main telephone",
+    "Page Web": "web page", "Notes": "notes", "Anniversaire": "birthday",
+    "Catégories": "categories",
+}
+# Spanish: Roundcube's es_ES/csv2vcard.inc. Spanish Outlook leaves some columns in
+# English ("E-mail Address", "Mobile Phone", "Notes"), which the English names read.
+OUTLOOK_SPANISH = {
+    "Nombre": "first name", "Segundo nombre": "middle name", "Apellidos": "last name",
+    "Organización": "company", "Puesto": "job title",
+    "Dirección de correo electrónico 2": "e-mail 2 address",
+    "Dirección del correo electrónico 3": "e-mail 3 address",
+    "Teléfono del trabajo": "business phone", "Particular": "home phone",
+    "Otro teléfono": "other phone", "Teléfono principal": "primary phone",
+    "Página web": "web page", "Categorías": "categories",
+}
 
 
 class NetcrmCsv(CsvFormat):
@@ -342,7 +412,11 @@ def as_typed(value: str | None) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
-CSV_FORMATS: list[CsvFormat] = [LinkedIn(), GoogleCsv(), OutlookCsv(), NetcrmCsv()]
+CSV_FORMATS: list[CsvFormat] = [
+    LinkedIn(), GoogleCsv(), OutlookCsv(), OutlookCsv(OUTLOOK_GERMAN),
+    OutlookCsv(OUTLOOK_FRENCH, day_first=True), OutlookCsv(OUTLOOK_SPANISH, day_first=True),
+    NetcrmCsv(),
+]
 
 
 def find_header(text: str) -> tuple[CsvFormat, str, int] | None:

@@ -222,3 +222,103 @@ def test_a_companys_card_is_not_a_person():
     assert globex.problem == "a company's card, not a person"
     assert (anna.name, anna.organization, anna.problem) == ("Anna Berg", "Acme Corp", "")
     assert anna.title == "Engineering manager"
+
+
+# A localized Outlook's CSV: its header row translated, in Windows-1252 (Outlook's
+# "Comma Separated Values (Windows)"), with ";" between the cells where Windows' list
+# separator is one (Germany, France, Spain). Column names as the sources in
+# imports/parsers.py give them, in Outlook's own order.
+GERMAN_OUTLOOK = (
+    '"Anrede";"Vorname";"Weitere Vornamen";"Nachname";"Suffix";"Firma";"Abteilung";"Position";'
+    '"Straße geschäftlich";"Ort geschäftlich";"Postleitzahl geschäftlich";"Telefon geschäftlich";'
+    '"Telefon geschäftlich 2";"Autotelefon";"Telefon Firma";"Telefon privat";"Mobiltelefon";'
+    '"Weiteres Telefon";"Haupttelefon";"E-Mail-Adresse";"E-Mail-Typ";"E-Mail: Angezeigter Name";'
+    '"E-Mail 2: Adresse";"E-Mail 3: Adresse";"Geburtstag";"Kategorien";"Notizen";"Webseite"\r\n'
+    '"Herr";"Jürgen";"";"Müller";"";"Fabrikam Köln GmbH";"Vertrieb";"Leiter Einkauf";'
+    '"Domstraße 1";"Köln";"50667";"+49 221 1234567";"";"";"";"";"+49 151 23456789";"";"";'
+    '"juergen.mueller@example.de";"SMTP";"Jürgen Müller (juergen.mueller@example.de)";'
+    '"j.mueller@example.com";"";"21.07.1990";"Kunden;Köln";"Über die Messe – zweimal.";'
+    '"https://fabrikam.example.de/jm"\r\n'
+    '"Frau";"Änne";"";"Groß";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";"";'
+    '"0.0.00";"";"";""\r\n'
+)
+FRENCH_OUTLOOK = (
+    '"Titre";"Prénom";"Deuxième prénom";"Nom";"Suffixe";"Société ";"Service ";"Titre";'
+    '"Rue (bureau)";"Ville (bureau)";"Téléphone (bureau)";"Téléphone 2 (bureau)";'
+    '"Téléphone (voiture)";"Téléphone société";"Téléphone (domicile)";"Tél. mobile";'
+    '"Téléphone (autre)";"Adresse de messagerie";"Type de messagerie";'
+    '"Nom complet de l\'adresse de messagerie";"Adresse de messagerie 2";"Anniversaire";'
+    '"Catégories";"Notes";"Page Web"\r\n'
+    '"Mme";"Léa";"Hélène";"Martin";"";"Société Générale d\'Études";"Achats";"Directrice des achats";'
+    '"12 rue de la Paix";"Paris";"+33 1 42 68 53 00";"";"";"";"";"+33 6 12 34 56 78";"";'
+    '"lea.martin@example.fr";"SMTP";"Léa Martin (lea.martin@example.fr)";"lea@example.com";'
+    '"05/07/1990";"Clients";"Café à Noël, très gentille.";"https://example.fr/lea"\r\n'
+    '"M.";"François";"";"Lefèvre";"";"";"";"";"";"";"";"";"";"";"";"";"";'
+    '"francois@example.fr";"SMTP";"";"";"";"";"";""\r\n'
+)
+# Spanish Outlook leaves some columns in English ("E-mail Address", "Mobile Phone",
+# "Notes"), as Roundcube's list of them has it.
+SPANISH_OUTLOOK = (
+    '"Title";"Nombre";"Segundo nombre";"Apellidos";"Suffix";"Organización";"Department";"Puesto";'
+    '"Calle del trabajo";"Ciudad de trabajo";"Teléfono del trabajo";"Particular";"Mobile Phone";'
+    '"Otro teléfono";"Teléfono principal";"E-mail Address";"Dirección de correo electrónico 2";'
+    '"Dirección del correo electrónico 3";"Birthday";"Categorías";"Notes";"Página web"\r\n'
+    '"Sr.";"José";"";"Núñez";"";"Señales Ibéricas";"";"Director de Ventas";"Calle Mayor 1";'
+    '"Madrid";"+34 912 345 678";"";"+34 612 345 678";"";"";"jose.nunez@example.es";"";"";'
+    '"15/03/1985";"Clientes";"Café los martes – prefiere mañanas.";"https://senales.example.es/jose"\r\n'
+)
+
+
+def test_german_outlook_csv():
+    data = GERMAN_OUTLOOK.encode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    parsed = read(data)
+    assert parsed.format == "Outlook CSV"
+    juergen, aenne = parsed.records
+    assert juergen.name == "Jürgen Müller"  # not "Herr", the title
+    assert (juergen.organization, juergen.title) == ("Fabrikam Köln GmbH", "Leiter Einkauf")
+    assert juergen.emails == ["juergen.mueller@example.de", "j.mueller@example.com"]
+    assert juergen.phones == ["+49 221 1234567", "+49 151 23456789"]
+    assert juergen.urls == ["https://fabrikam.example.de/jm"]
+    assert juergen.tags == ["Kunden", "Köln"]
+    assert juergen.notes.splitlines() == ["Über die Messe – zweimal.", "Birthday: 21 July 1990"]
+    assert (aenne.name, aenne.notes, aenne.problem) == ("Änne Groß", "", "")  # 0.0.00 is no date
+
+
+def test_french_outlook_csv_names_title_and_job_title_alike():
+    """French Outlook calls both Mr./Mrs. and the job "Titre": the job is the later."""
+    lea, francois = read(FRENCH_OUTLOOK.encode("cp1252")).records
+    assert lea.name == "Léa Hélène Martin"
+    assert (lea.organization, lea.title) == ("Société Générale d'Études", "Directrice des achats")
+    assert lea.emails == ["lea.martin@example.fr", "lea@example.com"]
+    assert lea.phones == ["+33 1 42 68 53 00", "+33 6 12 34 56 78"]
+    assert lea.urls == ["https://example.fr/lea"] and lea.tags == ["Clients"]
+    assert lea.notes.splitlines() == ["Café à Noël, très gentille.", "Birthday: 5 July 1990"]
+    assert (francois.name, francois.title) == ("François Lefèvre", "")  # not "M."
+    assert francois.emails == ["francois@example.fr"]
+
+
+def test_french_outlook_csv_with_commas():
+    text = FRENCH_OUTLOOK.replace('";"', '","')
+    assert [r.as_dict() for r in read(text.encode("cp1252")).records] == [
+        r.as_dict() for r in read(FRENCH_OUTLOOK.encode("cp1252")).records
+    ]
+
+
+def test_spanish_outlook_csv():
+    (jose,) = read(SPANISH_OUTLOOK.encode("cp1252")).records
+    assert (jose.name, jose.organization, jose.title) == (
+        "José Núñez", "Señales Ibéricas", "Director de Ventas")
+    assert jose.emails == ["jose.nunez@example.es"]
+    assert jose.phones == ["+34 912 345 678", "+34 612 345 678"]
+    assert jose.urls == ["https://senales.example.es/jose"] and jose.tags == ["Clientes"]
+    assert jose.notes.splitlines() == ["Café los martes – prefiere mañanas.", "Birthday: 15 March 1985"]
+
+
+def test_a_localized_outlook_in_utf16():
+    """Outlook's "Unicode" CSV: the same columns, tab-separated sometimes."""
+    text = GERMAN_OUTLOOK.replace('";"', '"\t"')
+    juergen, _ = read(codecs.BOM_UTF16_LE + text.encode("utf-16-le")).records
+    assert (juergen.name, juergen.organization) == ("Jürgen Müller", "Fabrikam Köln GmbH")
+

@@ -439,8 +439,10 @@ def read_csv(text: str) -> Parsed:
     if found is None:
         first = one_line(next((line for line in text.splitlines() if line.strip()), ""), 80)
         raise Unreadable(
-            "a CSV without the columns of a LinkedIn, Google, Outlook or netcrm export "
-            f"(its first line: “{first}”)."
+            "a CSV without the columns of a LinkedIn, Google, Outlook or netcrm export. "
+            "netcrm looks for a header row such as LinkedIn's “First Name, Last Name, URL, "
+            "Connected On” or Outlook's “First Name, Last Name, E-mail Address” (Outlook in "
+            f"English, German, French or Spanish); this file's first line is “{first}”."
         )
     fmt, delimiter, skipped = found
     return Parsed(fmt.label, list(csv_records(text, fmt, delimiter, skipped)))

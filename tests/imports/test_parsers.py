@@ -322,3 +322,11 @@ def test_a_localized_outlook_in_utf16():
     juergen, _ = read(codecs.BOM_UTF16_LE + text.encode("utf-16-le")).records
     assert (juergen.name, juergen.organization) == ("Jürgen Müller", "Fabrikam Köln GmbH")
 
+
+def test_an_unknown_csv_says_what_netcrm_looks_for():
+    with pytest.raises(Unreadable) as error:
+        read("Nom;Couleur\r\nSara;bleu\r\n".encode("cp1252"))
+    message = str(error.value)
+    assert "First Name, Last Name, E-mail Address" in message
+    assert "Outlook in English, German, French or Spanish" in message
+    assert message.endswith("this file's first line is “Nom;Couleur”.")

@@ -18,7 +18,7 @@ from imports.models import (
 )
 from jobs.models import Lead
 from tests.factories import make_contact, make_meeting, make_organization
-from tests.imports.helpers import import_now, sample
+from tests.imports.helpers import GERMAN_OUTLOOK, import_now, sample
 from trash.models import TrashEntry
 from trash.services import restore
 
@@ -724,3 +724,16 @@ def test_netcrm_s_own_spreadsheet_export_comes_back_as_it_went(user, other_user)
     # The same file again, into the account it came from: nobody twice.
     again = import_now(user, exported, filename="contacts.csv")
     assert again.created_count == 0 and Contact.objects.for_user(user).count() == 2
+
+
+def test_a_german_outlooks_file_is_imported_as_an_english_one_is(user):
+    """Its translated columns, in Windows-1252 with ";" between them, stored as the
+    English ones are: the file was refused as not a file netcrm can read."""
+    batch = import_now(user, GERMAN_OUTLOOK.encode("cp1252"), filename="Kontakte.CSV")
+    assert batch.status == Status.DONE and batch.format == "Outlook CSV"
+    juergen = Contact.objects.get(name="Jürgen Müller")
+    assert juergen.organization.name == "Fabrikam Köln GmbH" and juergen.title == "Leiter Einkauf"
+    assert juergen.email == "juergen.mueller@example.de" and juergen.phone == "+49 221 1234567"
+    assert "Birthday: 21 July 1990" in juergen.notes
+    assert sorted(t.name for t in juergen.tags.all()) == ["Kunden", "Köln"]
+    assert Contact.objects.filter(name="Änne Groß").exists()

@@ -92,9 +92,11 @@ def _filtered(request: HttpRequest, params) -> tuple:
         leads = leads.filter(organization_id=organization_id)
     # The leads someone is part of (a contact's page links here for the rest of theirs);
     # another user's contact, or one deleted since, filters nothing.
-    with_contact = Contact.objects.for_user(request.user).filter(
-        pk=id_from(params.get("contact")) or 0
-    ).only("pk", "name").first() if params.get("contact") else None
+    contact_id = id_from(params.get("contact"))
+    with_contact = (
+        Contact.objects.for_user(request.user).filter(pk=contact_id).only("pk", "name").first()
+        if contact_id else None
+    )
     if with_contact:
         leads = leads.filter(contacts=with_contact)
     context = {

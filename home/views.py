@@ -20,7 +20,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -48,6 +48,7 @@ from netcrm.lib import generations
 from netcrm.lib.fold import Folded
 from netcrm.lib.fragments import TOKEN_PLACEHOLDER
 from netcrm.lib.http import current_path, form_data, wants_fragment, whole_number
+from netcrm.lib.prepared import Prepared
 from outreach.models import Outreach
 from reciprocity.services import ledger_for
 from referrals import graph
@@ -186,41 +187,47 @@ def _read_what_they_have(contact: Contact) -> None:
         contact._prefetched_objects_cache = {"past_organizations": Organization.objects.none()}
 
 
+# The contact page's own queries, built and compiled once a connection (issue 11).
+_CONTACT = Prepared(lambda user_id, pk: (
+    Contact.objects.select_related("organization", "met_at").annotate(**_HAS)
+    .filter(user_id=user_id, pk=pk)
+), "contact page: the contact")
+_MEETINGS = Prepared(lambda user_id, contact_id: (
+    Meeting.objects.filter(user_id=user_id, contacts=contact_id)
+    .with_contacts().order_by("-starts_at")[:TIMELINE_LIMIT]
+), "contact page: meetings")
+# Open ones first, so what is due is never cut off by a long history; and the open
+# keep-in-touch reminder (never two at once) first of all: the section below is
+# told of it from here, however many others are open.
+_FOLLOWUPS = Prepared(lambda user_id, contact_id: (
+    FollowUp.objects.filter(user_id=user_id, contact=contact_id)
+    .select_related("meeting")
+    .order_by(
+        open_first(),
+        Case(When(kind=KEEP_IN_TOUCH, status__in=OPEN, then=Value(0)), default=Value(1)),
+        "-due_at",
+    )[:TIMELINE_LIMIT]
+), "contact page: follow-ups")
+# Who referred them, and where: contacts/_referral.html shows the referrer's name
+# and the meeting. Joined with those two alone (not with the contact, known here,
+# nor with organizations): PostgreSQL plans each join every time it runs it.
+_REFERRED_BY = Prepared(lambda user_id, contact_id: (
+    Referral.objects.filter(user_id=user_id, referred=contact_id)
+    .select_related("referrer", "meeting")
+), "contact page: referred by")
+
+
 @login_required
 @require_GET
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = (
-        Contact.objects.select_related("organization", "met_at")
-        .annotate(**_HAS)
-        .get_for_user_or_404(request.user, pk=pk)
-    )
+    contact = _CONTACT.first(request.user.pk, pk)
+    if contact is None:  # another user's id is a 404, exactly like a missing one
+        raise Http404
     _read_what_they_have(contact)
-    meetings = list(
-        Meeting.objects.for_user(request.user)
-        .filter(contacts=contact)
-        .with_contacts()
-        .order_by("-starts_at")[:TIMELINE_LIMIT]
-    )
-    # Open ones first, so what is due is never cut off by a long history; and the open
-    # keep-in-touch reminder (never two at once) first of all: the section below is
-    # told of it from here, however many others are open.
-    reminder_first = Case(
-        When(kind=KEEP_IN_TOUCH, status__in=OPEN, then=Value(0)), default=Value(1)
-    )
-    followups = list(
-        FollowUp.objects.for_user(request.user)
-        .filter(contact=contact)
-        .select_related("meeting")
-        .order_by(open_first(), reminder_first, "-due_at")[:TIMELINE_LIMIT]
-    )
+    meetings = _MEETINGS(request.user.pk, contact.pk)
+    followups = _FOLLOWUPS(request.user.pk, contact.pk)
     due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
-    # Who referred them, and where: contacts/_referral.html shows the referrer's name
-    # and the meeting. Joined with those two alone (not with the contact, known here,
-    # nor with organizations): PostgreSQL plans each join every time it runs it.
-    referred_by = list(
-        Referral.objects.for_user(request.user).filter(referred=contact)
-        .select_related("referrer", "meeting")
-    )
+    referred_by = _REFERRED_BY(request.user.pk, contact.pk)
     for referral in referred_by:
         referral.referred = contact
     ledger = ledger_for(request.user, contact)

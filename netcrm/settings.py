@@ -433,6 +433,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# netcrm/lib/prepared.py: each prepared query also built afresh and compared with the
+# kept one (and a shape that can't be prepared raises). On under DEBUG and in the tests.
+NETCRM_PREPARED_VERIFY = DEBUG
+
 # Product defaults a user can change on their settings page.
 NETCRM_DEFAULT_MORNING_HOUR = 9
 NETCRM_PAGE_SIZE = 25

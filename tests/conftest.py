@@ -33,6 +33,9 @@ from netcrm.lib.redis import EmbeddedRedis, celery_broker_url
 override_settings(STORAGES=settings.STORAGES | {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }).enable()
+# Every prepared query (netcrm/lib/prepared.py) is checked against Django's own build of
+# it, in every test that asks it.
+override_settings(NETCRM_PREPARED_VERIFY=True).enable()
 
 
 @pytest.fixture(scope="session", autouse=True)

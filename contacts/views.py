@@ -27,6 +27,7 @@ from netcrm.lib.listing import (
 from netcrm.lib.fold import Folded, fold
 from netcrm.lib.text import plural
 from netcrm.lib.undo import offer
+from netcrm.lib.prepared import Prepared
 
 from trash.models import keep_for
 from trash.views import delete_owned
@@ -44,6 +45,14 @@ CONTACT_HEADERS = [
     ("next_followup", "Next follow-up"), ("tags", "Tags", "wide roomy"),
 ]
 ORGANIZATION_FILTER_LIMIT = 200
+
+
+# A page of the contacts list, by id, with its columns: built and compiled once a
+# connection (netcrm/lib/prepared.py, issue 11).
+_CONTACT_ROWS = Prepared(lambda user_id, now, ids: (
+    Contact.objects.filter(user_id=user_id, pk__in=ids).order_by()
+    .with_list_columns(now).select_related("organization").with_tags()
+), "contacts list: a page's rows")
 
 
 @login_required
@@ -80,8 +89,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "q": query, "tag": tag, "organization": organization_id or "",
         "no_meeting": "1" if no_meeting else "",
     }
+    now = timezone.now()
     context = list_context(
-        request, columns(contacts), sorting, filters, CONTACT_HEADERS, rows=columns(mine),
+        request, columns(contacts), sorting, filters, CONTACT_HEADERS,
+        rows=lambda ids: _CONTACT_ROWS(request.user.pk, now, ids),
         searched=bool(query),
     ) | {
         "query": query, "tag": tag, "organization_id": organization_id,

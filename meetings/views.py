@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.shortcuts import redirect, render
@@ -20,10 +20,12 @@ from meetings.models import (
 )
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
+from referrals.models import Referral
 from referrals.views import loop_warnings
 from trash.views import delete_owned
 from netcrm.lib.http import form_data, id_from, query_text, wants_fragment, whole_number
 from netcrm.lib.listing import COUNTS, PAST_DATES, Column, Sorting, list_context
+from netcrm.lib.prepared import Prepared
 
 def _form_context(form: MeetingForm, user) -> dict:
     chosen = form.selected_contacts()
@@ -87,16 +89,37 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/edit.html", context, status=422 if form.is_bound else 200)
 
 
+# A meeting's page's queries, built and compiled once a connection (issue 11).
+_MEETING = Prepared(lambda user_id, pk: (
+    Meeting.objects.with_contacts().filter(user_id=user_id, pk=pk)
+), "meeting page: the meeting")
+_MEETING_FOLLOWUPS = Prepared(lambda user_id, meeting_id: (
+    FollowUp.objects.filter(user_id=user_id, meeting=meeting_id).with_subjects()
+), "meeting page: follow-ups")
+_GIVEN = Prepared(lambda meeting_id: (
+    Referral.objects.filter(meeting=meeting_id).with_people().order_by("pk")
+), "meeting page: referrals given")
+
+
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = Meeting.objects.with_contacts().get_for_user_or_404(request.user, pk=pk)
-    followups = FollowUp.objects.for_user(request.user).filter(meeting=meeting).with_subjects()
-    given = meeting.referrals.with_people().order_by("pk")
+    meeting = _MEETING.first(request.user.pk, pk)
+    if meeting is None:  # another user's id is a 404, exactly like a missing one
+        raise Http404
+    followups = _MEETING_FOLLOWUPS(request.user.pk, meeting.pk)
+    given = _GIVEN(meeting.pk)
     return render(
         request, "meetings/detail.html",
         {"meeting": meeting, "followups": followups, "given": given},
     )
+
+
+# A page of the meetings list, by id, with its columns (netcrm/lib/prepared.py).
+_MEETING_ROWS = Prepared(lambda user_id, ids: (
+    Meeting.objects.filter(user_id=user_id, pk__in=ids).order_by()
+    .with_list_columns().with_contacts()
+), "meetings list: a page's rows")
 
 
 MEETING_COLUMNS = {
@@ -127,7 +150,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     filters = {"q": query, "period": period, "kind": kind}
     context = list_context(
         request, meetings.with_list_columns().with_contacts(), sorting, filters,
-        rows=Meeting.objects.for_user(request.user).with_list_columns().with_contacts(),
+        rows=lambda ids: _MEETING_ROWS(request.user.pk, ids),
         searched=searches_text(query),  # one query for the count and the ids
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),

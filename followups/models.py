@@ -46,12 +46,14 @@ class FollowUpQuerySet(OwnedQuerySet):
         """The day's queue: open and due by the end of `day` in the user's timezone
         (overdue included); priorities (a reply to someone who asked for help) first,
         then earliest first."""
+        return self.queue_by(profile.day_start(day + timedelta(days=1)) - TICK)
+
+    def queue_by(self, until: datetime) -> FollowUpQuerySet:
+        """The queue of the day that ends at `until` (see queue)."""
         priority_first = Case(
             When(kind__in=kinds.priority_kinds(), then=Value(0)), default=Value(1)
         )
-        return self.due_by(profile.day_start(day + timedelta(days=1)) - TICK).order_by(
-            priority_first, "due_at", "pk"
-        )
+        return self.due_by(until).order_by(priority_first, "due_at", "pk")
 
     def queue_counts(self, profile, day: date, days_ahead: int = 0) -> dict[str, int]:
         """How many of the open follow-ups are overdue, due on `day`, and due in the

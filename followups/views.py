@@ -22,6 +22,7 @@ from followups.undo import CannotUndo, token, undo
 from netcrm.lib.dates import when
 from netcrm.lib.forms import CheckedFormMixin
 from netcrm.lib.http import form_data, wants_fragment, whole_number
+from netcrm.lib.prepared import Prepared
 from netcrm.lib.text import clean_text
 from netcrm.lib.undo import offer
 from trash.views import delete_owned
@@ -36,6 +37,19 @@ ONE_DAY = timedelta(days=1)
 SNOOZE_CHOICES = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]
 
 
+# The queue's rows, built and compiled once a connection (netcrm/lib/prepared.py).
+_QUEUE_IDS = Prepared(lambda user_id, until, *, limit: (
+    FollowUp.objects.filter(user_id=user_id).queue_by(until).values_list("pk", flat=True)[:limit]
+), "queue: the ids due")
+_QUEUE_ROWS = Prepared(lambda ids: (
+    FollowUp.objects.select_related("contact").filter(pk__in=ids).order_by()
+), "queue: their rows")
+_UPCOMING = Prepared(lambda user_id, after, until: (
+    FollowUp.objects.filter(user_id=user_id).upcoming(after, until)
+    .select_related("contact")[:UPCOMING_LIMIT]
+), "queue: the week ahead")
+
+
 def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     """Today's queue: overdue first, then due today (the first `limit`: "Show more"
     asks for more), then the week ahead."""
@@ -44,12 +58,11 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     followups = FollowUp.objects.for_user(user)
     counts = followups.queue_counts(profile, today, days_ahead=UPCOMING_DAYS)
     limit = min(max(limit, QUEUE_LIMIT), QUEUE_MAX)
-    queue = followups.queue(profile, today)
     # The first `limit` chosen before the joins, then fetched with their subjects (in
     # one query the planner, misled by how few past follow-ups are still open, joins
     # every open one first).
-    ids = list(queue.values_list("pk", flat=True)[:limit])
-    chosen = FollowUp.objects.select_related("contact").in_bulk(ids)  # all an item shows
+    ids = _QUEUE_IDS(user.pk, tomorrow_start - TICK, limit=limit)
+    chosen = {f.pk: f for f in _QUEUE_ROWS(ids)} if ids else {}  # all an item shows
     items = [chosen[pk] for pk in ids]
     shown = len(items)
     overdue = [f for f in items if f.due_at < today_start]
@@ -69,10 +82,9 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
         "shown": shown,
         "more": max(0, counts["overdue"] + counts["today"] - shown),
         "next_limit": min(limit + QUEUE_LIMIT, QUEUE_MAX),
-        "upcoming": list(
-            followups.upcoming(
-                tomorrow_start - TICK, profile.day_start(today + ONE_DAY * (1 + UPCOMING_DAYS))
-            ).select_related("contact")[:UPCOMING_LIMIT]
+        "upcoming": _UPCOMING(
+            user.pk, tomorrow_start - TICK,
+            profile.day_start(today + ONE_DAY * (1 + UPCOMING_DAYS)),
         ),
         "snooze_choices": SNOOZE_CHOICES,
         "upcoming_days": UPCOMING_DAYS,

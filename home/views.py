@@ -211,6 +211,17 @@ _FOLLOWUPS = Prepared(lambda user_id, contact_id: (
 # Who referred them, and where: contacts/_referral.html shows the referrer's name
 # and the meeting. Joined with those two alone (not with the contact, known here,
 # nor with organizations): PostgreSQL plans each join every time it runs it.
+_OUTREACH = Prepared(lambda user_id, contact_id: (
+    Outreach.objects.filter(user_id=user_id, contact=contact_id)
+    .select_related("meeting")[:OUTREACH_LIMIT]
+), "contact page: outreach")
+# The leads they are part of, open ones first; how many in all comes with them (a
+# window count), so the rest are counted without a query of their own.
+_LEADS = Prepared(lambda user_id, contact_id: (
+    Lead.objects.filter(user_id=user_id, contacts=contact_id)
+    .select_related("organization").open_first()
+    .annotate(in_all=Window(Count("pk")))[:LEADS_LIMIT]
+), "contact page: leads")
 _REFERRED_BY = Prepared(lambda user_id, contact_id: (
     Referral.objects.filter(user_id=user_id, referred=contact_id)
     .select_related("referrer", "meeting")
@@ -238,17 +249,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         graph.led_to(request.user.pk, contact)
         if ledger.referrals["total"] else graph.LedTo([], 0, 0, 0)
     )
-    outreach = list(
-        Outreach.objects.for_user(request.user).filter(contact=contact)
-        .select_related("meeting")[:OUTREACH_LIMIT]
-    ) if contact.has_outreach else []
-    # The leads they are part of, open ones first; how many in all comes with them (a
-    # window count), so the rest are counted without a query of their own.
-    leads = list(
-        Lead.objects.for_user(request.user).filter(contacts=contact)
-        .select_related("organization").open_first()
-        .annotate(in_all=Window(Count("pk")))[:LEADS_LIMIT]
-    ) if contact.has_leads else []
+    outreach = _OUTREACH(request.user.pk, contact.pk) if contact.has_outreach else []
+    leads = _LEADS(request.user.pk, contact.pk) if contact.has_leads else []
     # Meetings still to come are planned, not interactions: listed apart, first.
     now = timezone.now()
     planned = sorted((m for m in meetings if m.starts_at > now), key=lambda m: m.starts_at)

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Value
+from django.db.models import Count, QuerySet, Value
 from django.utils import timezone
 
 from contacts.models import Contact
 from followups.models import FollowUp, Status
 from followups.tasks import followups_after_save
 from meetings.models import Invited, Meeting, Paid
+from netcrm.lib.prepared import Prepared
 from reciprocity.models import Ask, InboundRequest, RequestStatus
 from referrals.models import IntroStatus, Progress, Referral
 
@@ -81,18 +82,38 @@ class Ledger:
         return "even" if self.they_helped == self.you_helped else "behind"
 
 
-def _groups(**questions) -> dict[str, list[tuple]]:
+def _grouped(**questions) -> QuerySet:
     """For each name=(queryset, field, field): how many rows have each pair of values,
-    as (value, value, count) rows. One small GROUP BY each (cheaper to build than a
-    count per question), all sent as one query (UNION ALL), each row saying whose it is."""
+    as (value, value, count, name) rows. One small GROUP BY each (cheaper to build than
+    a count per question), all sent as one query (UNION ALL), each row saying whose it
+    is."""
     grouped = [
         queryset.order_by().values_list(*fields).annotate(n=Count("pk"), whose=Value(name))
         for name, (queryset, *fields) in questions.items()
     ]
-    found: dict[str, list[tuple]] = {name: [] for name in questions}
-    for *row, whose in grouped[0].union(*grouped[1:], all=True).order_by():
+    return grouped[0].union(*grouped[1:], all=True).order_by()
+
+
+def _groups(rows, *names: str) -> dict[str, list[tuple]]:
+    """_grouped's rows by the question they answer."""
+    found: dict[str, list[tuple]] = {name: [] for name in names}
+    for *row, whose in rows:
         found[whose].append(tuple(row))
     return found
+
+
+# A contact's ledger: the meetings held with them, the names they gave and what they
+# asked of you, built and compiled once a connection (netcrm/lib/prepared.py).
+_LEDGER = Prepared(lambda user_id, contact_id, now: _grouped(
+    held=(
+        Meeting.objects.filter(user_id=user_id, contacts=contact_id, starts_at__lte=now),
+        "invited_by", "paid_by",
+    ),
+    named=(Referral.objects.filter(user_id=user_id, referrer=contact_id), "progress",
+           "intro_status"),
+    answered=(InboundRequest.objects.filter(user_id=user_id, contact=contact_id), "ask",
+              "status"),
+), "a contact's ledger")
 
 
 def _count(groups: list[tuple], test=lambda *values: True) -> int:
@@ -104,15 +125,7 @@ def ledger_for(user, contact: Contact, now: datetime | None = None) -> Ledger:
     history."""
     now = now or timezone.now()
     asked = InboundRequest.objects.for_user(user).filter(contact=contact)
-    groups = _groups(
-        held=(
-            Meeting.objects.for_user(user).filter(contacts=contact, starts_at__lte=now),
-            "invited_by", "paid_by",
-        ),
-        named=(Referral.objects.for_user(user).filter(referrer=contact), "progress",
-               "intro_status"),
-        answered=(asked, "ask", "status"),
-    )
+    groups = _groups(_LEDGER(user.pk, contact.pk, now), "held", "named", "answered")
     held, named, answered = groups["held"], groups["named"], groups["answered"]
     meetings = {
         "total": _count(held),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from contacts.models import Contact
+from netcrm.lib.prepared import Prepared
 from referrals.models import Progress, Referral
 
 MAX_DEPTH = 12
@@ -442,10 +443,20 @@ class LedTo:
 def named_chains(user_id: int, contact: Contact) -> list[Chain]:
     """chains_to with each id replaced by its Contact (one more query)."""
     chains = chains_to(user_id, contact.pk)
-    people = Contact.objects.filter(user_id=user_id).select_related("organization").in_bulk(
-        {pk for chain in chains for pk in chain}
-    )
+    ids = sorted({pk for chain in chains for pk in chain})
+    people = {person.pk: person for person in _PEOPLE(user_id, ids)} if ids else {}
     return [chain.named(people) for chain in chains]
+
+
+# The people of chains and trees by id, built and compiled once a connection for each
+# number of ids (netcrm/lib/prepared.py).
+_PEOPLE = Prepared(lambda user_id, ids: (
+    Contact.objects.filter(user_id=user_id, pk__in=ids).select_related("organization").order_by()
+), "chains: their people")
+_REFERRED = Prepared(lambda ids: (
+    Referral.objects.select_related("referred", "referred__organization")
+    .filter(pk__in=ids).order_by()
+), "a tree: its referrals")
 
 
 LED_TO_CHILDREN = 10  # people shown under each person of the tree
@@ -498,9 +509,7 @@ def led_to(
             if not budget:
                 break
         frontier = next_frontier
-    referrals = Referral.objects.select_related("referred", "referred__organization").in_bulk(
-        [pk for _, pk, _ in chosen]
-    )
+    referrals = {referral.pk: referral for referral in _REFERRED([pk for _, pk, _ in chosen])}
     nodes: dict[int, TreeNode] = {}
     top = TreeNode(contact, None)  # type: ignore[arg-type]
     nodes[contact.pk] = top

@@ -20,7 +20,8 @@ own iterables, as model instances with their `select_related` and annotations, a
   with the values and with two others made from them, and reading which parameters
   moved. A value the query uses transformed (`icontains` wraps it in `%`; SQLite stores
   datetimes as text) is not found: that shape is then built each time, as Django does,
-  and so is a call whose values can't be used (None, an int beyond 32 bits).
+  and so is a call whose values can't be used (None, an int beyond 32 bits, an empty
+  list).
 - `build` must make its query from its arguments alone: a `timezone.now()` inside it
   would be frozen in the kept SQL. With `NETCRM_PREPARED_VERIFY` (on in the test
   suite) every call is also built and compiled afresh and must give the same SQL and
@@ -192,7 +193,9 @@ class Prepared:
     def queryset(self, *values, **shape) -> QuerySet:
         """The rows, unevaluated: iterate, test or take its length; never refine."""
         verify = getattr(settings, "NETCRM_PREPARED_VERIFY", False)
-        if not all(map(_usable, _flat(values))):
+        if not all(map(_usable, _flat(values))) or any(
+            isinstance(value, (list, tuple)) and not value for value in values
+        ):  # None, an int beyond 32 bits, an empty list (Django asks nothing for it)
             return self.build(*values, **shape)
         kept = self._kept(values, shape, verify)
         if kept.queryset is None:

@@ -11,7 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
-from django.db.models import Exists, Func, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Exists, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value,
+)
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Contains, Exact
 from django.utils import timezone
@@ -378,12 +380,16 @@ class ContactQuerySet(OwnedQuerySet):
         Each tag asks whether one of these contacts carries it (a semi-join that stops
         at the first), rather than every tagging of these contacts being joined and
         made distinct: 5.4 → 0.7 ms for 10,000 contacts, 1,700 of their taggings."""
+        return list(self.tag_names_query())
+
+    def tag_names_query(self) -> QuerySet:
+        """tag_names, unevaluated."""
         used = TaggedItem.objects.filter(
             tag=OuterRef("pk"),
             content_type=ContentType.objects.get_for_model(Contact),
             object_id__in=self.values("pk"),
         )
-        return list(
+        return (
             Tag.objects.filter(Exists(used))
             .order_by(Folded("name"), "name")  # "alumni" before "Work"
             .values_list("name", flat=True)

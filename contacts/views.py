@@ -49,6 +49,15 @@ ORGANIZATION_FILTER_LIMIT = 200
 
 # A page of the contacts list, by id, with its columns: built and compiled once a
 # connection (netcrm/lib/prepared.py, issue 11).
+_TAG_NAMES = Prepared(lambda user_id: (
+    Contact.objects.filter(user_id=user_id).tag_names_query()
+), "contacts list: the tags used")
+# Those with someone in them: a semi-join, not a join of every contact made distinct.
+_ORGANIZATIONS_WITH_PEOPLE = Prepared(lambda user_id: (
+    Organization.objects.filter(user_id=user_id)
+    .filter(Exists(Contact.objects.filter(organization=OuterRef("pk"))))
+    .order_by(Folded("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
+), "contacts list: the organizations filter")
 _CONTACT_ROWS = Prepared(lambda user_id, now, ids: (
     Contact.objects.filter(user_id=user_id, pk__in=ids).order_by()
     .with_list_columns(now).select_related("organization").with_tags()
@@ -63,7 +72,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     organization or to those never met, sorted by any column."""
     query = query_text(request)
     mine = Contact.objects.for_user(request.user)
-    tags = mine.tag_names()
+    tags = _TAG_NAMES(request.user.pk)
     tag = request.GET.get("tag", "")
     tag = tag if tag in tags else ""
     organization_id = id_from(request.GET.get("organization"))
@@ -102,10 +111,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         return render(request, "contacts/list.html#contact-results", context)
     context |= {
         "tags": tags,
-        # Those with someone in them: a semi-join, not a join of every contact made distinct.
-        "organizations": Organization.objects.for_user(request.user)
-        .filter(Exists(Contact.objects.filter(organization=OuterRef("pk"))))
-        .order_by(Folded("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT],
+        "organizations": _ORGANIZATIONS_WITH_PEOPLE(request.user.pk),
         "bulk_form": KeepInTouchByTagForm(user=request.user, tag_names=tags),
     }
     return render(request, "contacts/list.html", context)

@@ -26,6 +26,13 @@ TICK = timedelta(microseconds=1)
 CLOCK_BATCH = 5_000  # ids an UPDATE names when the user's clock moves (SQLite's limit: 32,766)
 
 
+def counted(rows) -> dict[str, int]:
+    """queue_counted's one row (or none) as {"overdue": n, "today": n, "upcoming": n}."""
+    found = list(rows)
+    return dict(zip(("overdue", "today", "upcoming"), found[0] if found else (0, 0, 0),
+                    strict=True))
+
+
 def open_first() -> Case:
     """An ordering that puts open follow-ups before closed ones."""
     return Case(When(status__in=OPEN, then=Value(0)), default=Value(1))
@@ -61,11 +68,18 @@ class FollowUpQuerySet(OwnedQuerySet):
         today_start = profile.day_start(day)
         tomorrow_start = profile.day_start(day + timedelta(days=1))
         until = profile.day_start(day + timedelta(days=1 + days_ahead)) - TICK
-        return self.due_by(until).aggregate(
+        return counted(self.queue_counted(today_start, tomorrow_start, until))
+
+    def queue_counted(self, today_start: datetime, tomorrow_start: datetime,
+                      until: datetime) -> FollowUpQuerySet:
+        """queue_counts as a query of one user's follow-ups: one row (none when none
+        is open), counted by `counted`. Grouped by the user rather than aggregated, so
+        that it is a queryset like any other (a prepared one, netcrm/lib/prepared.py)."""
+        return self.due_by(until).order_by().values("user").annotate(
             overdue=Count("pk", filter=Q(due_at__lt=today_start)),
             today=Count("pk", filter=Q(due_at__gte=today_start, due_at__lt=tomorrow_start)),
             upcoming=Count("pk", filter=Q(due_at__gte=tomorrow_start)),
-        )
+        ).values_list("overdue", "today", "upcoming")
 
     def keep_local_times(self, was, now) -> int:
         """Move each of these to the same day and time of day on the user's new clock

@@ -7,6 +7,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.models import Profile
 from followups import kinds
-from followups.models import TICK, FollowUp, Problem
+from followups.models import TICK, FollowUp, Problem, counted
 from followups.undo import CannotUndo, token, undo
 from netcrm.lib.dates import when
 from netcrm.lib.forms import CheckedFormMixin
@@ -38,6 +39,13 @@ SNOOZE_CHOICES = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (14, "2 weeks")]
 
 
 # The queue's rows, built and compiled once a connection (netcrm/lib/prepared.py).
+_QUEUE_COUNTS = Prepared(lambda user_id, today_start, tomorrow_start, until: (
+    FollowUp.objects.filter(user_id=user_id).queue_counted(today_start, tomorrow_start, until)
+), "queue: how many overdue, today and ahead")
+_PROBLEMS = Prepared(lambda user_id: (
+    Problem.objects.filter(user_id=user_id).order_by().values("user")
+    .annotate(n=Count("pk")).values_list("n", flat=True)
+), "queue: how many problems")
 _QUEUE_IDS = Prepared(lambda user_id, until, *, limit: (
     FollowUp.objects.filter(user_id=user_id).queue_by(until).values_list("pk", flat=True)[:limit]
 ), "queue: the ids due")
@@ -56,7 +64,10 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
     today = profile.today()
     today_start, tomorrow_start = profile.day_start(today), profile.day_start(today + ONE_DAY)
     followups = FollowUp.objects.for_user(user)
-    counts = followups.queue_counts(profile, today, days_ahead=UPCOMING_DAYS)
+    counts = counted(_QUEUE_COUNTS(
+        user.pk, today_start, tomorrow_start,
+        profile.day_start(today + ONE_DAY * (1 + UPCOMING_DAYS)) - TICK,
+    ))
     limit = min(max(limit, QUEUE_LIMIT), QUEUE_MAX)
     # The first `limit` chosen before the joins, then fetched with their subjects (in
     # one query the planner, misled by how few past follow-ups are still open, joins
@@ -88,7 +99,7 @@ def queue_context(user, profile: Profile, limit: int = QUEUE_LIMIT) -> dict:
         ),
         "snooze_choices": SNOOZE_CHOICES,
         "upcoming_days": UPCOMING_DAYS,
-        "problems": Problem.objects.for_user(user).count(),
+        "problems": sum(_PROBLEMS(user.pk)),
         "today": today,
     }
     context["upcoming_more"] = max(0, counts["upcoming"] - len(context["upcoming"]))

@@ -43,7 +43,7 @@ from followups.views import QUEUE_LIMIT, queue_context
 from insights.services import weekly_progress
 from jobs.models import Lead
 from jobs.reach import who_i_know_at
-from meetings.models import Meeting
+from meetings.models import MEETING_PEOPLE, Meeting
 from netcrm.lib import generations
 from netcrm.lib.fold import Folded
 from netcrm.lib.fragments import TOKEN_PLACEHOLDER
@@ -89,6 +89,16 @@ def _kept(key: str | None) -> tuple[str, datetime | None, str] | None:
     return None
 
 
+# The panel's meetings ahead and people added last (netcrm/lib/prepared.py).
+_PANEL_UPCOMING = Prepared(lambda user_id, now: (
+    Meeting.objects.filter(user_id=user_id).upcoming(now)[:5]
+), "dashboard: the meetings ahead")
+_PANEL_RECENT = Prepared(lambda user_id: (
+    Contact.objects.filter(user_id=user_id).select_related("organization")
+    .order_by("-created_at", "-pk")[:6]
+), "dashboard: the people added last")
+
+
 def _panel(request: HttpRequest) -> tuple[str, datetime | None]:
     """The panel beside the queue (this week against the goal, the meetings ahead, the
     people added last) and when it stops holding (the next meeting starts: it then
@@ -99,12 +109,13 @@ def _panel(request: HttpRequest) -> tuple[str, datetime | None]:
     kept = _kept(key)
     if kept:
         return kept[0], kept[1]
-    upcoming = list(Meeting.objects.for_user(request.user).upcoming().with_contacts()[:5])
+    now = timezone.now()
+    upcoming = _PANEL_UPCOMING(request.user.pk, now)
+    MEETING_PEOPLE(upcoming)
     context = {
         "upcoming_meetings": upcoming,
-        "progress": weekly_progress(request.user, request.profile),
-        "recent_contacts": Contact.objects.for_user(request.user)
-        .select_related("organization").order_by("-created_at", "-pk")[:6],
+        "progress": weekly_progress(request.user, request.profile, now),
+        "recent_contacts": _PANEL_RECENT(request.user.pk),
     }
     html = render_to_string("followups/dashboard.html#panel", context)
     until = upcoming[0].starts_at if upcoming else None
@@ -194,7 +205,7 @@ _CONTACT = Prepared(lambda user_id, pk: (
 ), "contact page: the contact")
 _MEETINGS = Prepared(lambda user_id, contact_id: (
     Meeting.objects.filter(user_id=user_id, contacts=contact_id)
-    .with_contacts().order_by("-starts_at")[:TIMELINE_LIMIT]
+    .order_by("-starts_at")[:TIMELINE_LIMIT]
 ), "contact page: meetings")
 # Open ones first, so what is due is never cut off by a long history; and the open
 # keep-in-touch reminder (never two at once) first of all: the section below is
@@ -236,6 +247,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     _read_what_they_have(contact)
     meetings = _MEETINGS(request.user.pk, contact.pk)
+    MEETING_PEOPLE(meetings)
     followups = _FOLLOWUPS(request.user.pk, contact.pk)
     due = sorted((f for f in followups if f.is_open), key=lambda f: (f.due_at, f.pk))
     referred_by = _REFERRED_BY(request.user.pk, contact.pk)

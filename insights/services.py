@@ -26,6 +26,7 @@ from insights.models import WeeklyGoal
 from jobs.models import Lead, LeadMove, Outcome as LeadOutcome, Status as LeadStatus
 from meetings.followups import ThankYou
 from meetings.models import Meeting
+from netcrm.lib.prepared import Prepared
 from netcrm.lib.text import plural
 from outreach.models import Answer, Outreach
 from reciprocity.models import InboundRequest, RequestStatus
@@ -241,16 +242,31 @@ def weekly_progress(user, profile: Profile, now: datetime | None = None) -> Prog
     """This week (Monday to Sunday, the user's days): meetings held and planned,
     referrals received, against the goal. Three queries."""
     now = now or timezone.now()
-    monday = week_start(profile.today())
+    today = profile.today()
+    monday = week_start(today)
     start, end = profile.day_start(monday), profile.day_start(monday + timedelta(days=7))
-    counts = Meeting.objects.for_user(user).filter(starts_at__gte=start, starts_at__lt=end).aggregate(
+    held, planned = next(iter(_WEEKS_MEETINGS(user.pk, start, end, now)), (0, 0))
+    referrals = sum(_WEEKS_REFERRALS(user.pk, monday, today))
+    goal = _GOAL.first(user.pk) or WeeklyGoal(user=user)
+    return Progress_(goal, held, planned, referrals)
+
+
+# The week's progress, built and compiled once a connection (netcrm/lib/prepared.py):
+# each count grouped by the user (one row, or none), so that it is a queryset.
+_WEEKS_MEETINGS = Prepared(lambda user_id, start, end, now: (
+    Meeting.objects.filter(user_id=user_id, starts_at__gte=start, starts_at__lt=end)
+    .order_by().values("user").annotate(
         held=Count("pk", filter=Q(starts_at__lte=now)),
         planned=Count("pk", filter=Q(starts_at__gt=now)),
-    )
-    referrals = Referral.objects.for_user(user).filter(
-        referred_on__gte=monday, referred_on__lte=profile.today()
-    ).count()
-    return Progress_(WeeklyGoal.for_user(user), counts["held"], counts["planned"], referrals)
+    ).values_list("held", "planned")
+), "the week: meetings held and planned")
+_WEEKS_REFERRALS = Prepared(lambda user_id, monday, today: (
+    Referral.objects.filter(user_id=user_id, referred_on__gte=monday, referred_on__lte=today)
+    .order_by().values("user").annotate(n=Count("pk")).values_list("n", flat=True)
+), "the week: referrals received")
+_GOAL = Prepared(lambda user_id: (
+    WeeklyGoal.objects.filter(user_id=user_id).order_by("pk")[:1]
+), "the week: the goal")
 
 
 # A lead's stages after it is found, in order: reaching one means having passed those

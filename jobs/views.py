@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from netcrm.lib.http import (
 )
 from netcrm.lib import listing
 from netcrm.lib.fold import Folded
+from netcrm.lib.prepared import Prepared
 
 COLUMN_LIMIT = 12  # a board of seven columns stays light on a phone; "N more" shows a column whole
 ORGANIZATION_FILTER_LIMIT = 200
@@ -113,6 +115,27 @@ def _filtered(request: HttpRequest, params) -> tuple:
     return leads, filters, context
 
 
+# The board unfiltered and the page's filters, built and compiled once a connection
+# (netcrm/lib/prepared.py, issue 11).
+_BOARD_COUNTS = Prepared(lambda user_id: (
+    Lead.objects.filter(user_id=user_id).order_by().values_list("status").annotate(n=Count("pk"))
+), "leads board: how many of each status")
+_BOARD_CARDS = Prepared(lambda user_id: (
+    Lead.objects.filter(user_id=user_id).select_related("organization")
+    .prefetch_related("contacts").on_board(COLUMN_LIMIT)
+), "leads board: its cards")
+_ORGANIZATIONS_WITH_LEADS = Prepared(lambda user_id: (
+    Organization.objects.filter(user_id=user_id, leads__isnull=False).distinct()
+    .order_by(Folded("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
+), "leads: the organizations filter")
+_ANY_UNNAMED = Prepared(lambda user_id: (
+    Lead.objects.filter(user_id=user_id, organization__isnull=True).values_list("pk")[:1]
+), "leads: any not named yet")
+_ANY_LEAD = Prepared(lambda user_id: (
+    Lead.objects.filter(user_id=user_id).values_list("pk")[:1]
+), "leads: any at all")
+
+
 def _board_context(request: HttpRequest, params, path: str) -> dict:
     """The board at `path` (its filters in `params`): its columns, or one status a page
     at a time. A card's move comes back to `path`."""
@@ -126,9 +149,17 @@ def _board_context(request: HttpRequest, params, path: str) -> dict:
         context["page"] = page
         context["columns"] = [Column(status, list(page), page.paginator.count)]
     else:
-        counts = leads.status_counts()
+        unfiltered = not (context["query"] or context["organization_id"]
+                          or context["with_contact"])
+        if unfiltered:  # the board as most open it: prepared (netcrm/lib/prepared.py)
+            found = dict(_BOARD_COUNTS(request.user.pk))
+            counts = {status: found.get(status, 0) for status in STATUS_ORDER}
+            on_board = _BOARD_CARDS(request.user.pk)
+        else:
+            counts = leads.status_counts()
+            on_board = cards.on_board(COLUMN_LIMIT)
         by_status: dict[str, list[Lead]] = {s: [] for s in STATUS_ORDER}
-        for lead in cards.on_board(COLUMN_LIMIT):
+        for lead in on_board:
             by_status[lead.status].append(lead)
         context["columns"] = [Column(s, by_status[s], counts[s]) for s in STATUS_ORDER]
     context["total"] = sum(c.count for c in context["columns"])
@@ -138,18 +169,10 @@ def _board_context(request: HttpRequest, params, path: str) -> dict:
 
 def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
     """The whole leads page around the board or the table: the filters' choices."""
-    context["organizations"] = (
-        Organization.objects.for_user(request.user)
-        .filter(leads__isnull=False)
-        .distinct()
-        .order_by(Folded("name"), "pk")
-        .values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
-    )
+    context["organizations"] = _ORGANIZATIONS_WITH_LEADS(request.user.pk)
     context["statuses"] = Status.choices
-    context["any_unnamed"] = Lead.objects.for_user(request.user).filter(
-        organization__isnull=True
-    ).exists()
-    context["any_leads"] = bool(context["total"]) or Lead.objects.for_user(request.user).exists()
+    context["any_unnamed"] = bool(_ANY_UNNAMED(request.user.pk))
+    context["any_leads"] = bool(context["total"]) or bool(_ANY_LEAD(request.user.pk))
     return render(request, "jobs/list.html", context)
 
 

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from contacts.models import TRIGRAM, Contact
 from netcrm.lib.fold import Folded, folded_contains
 from netcrm.lib.models import OwnedModel, OwnedQuerySet, count_of
+from netcrm.lib.prepared import Prepared, PreparedMany
 from netcrm.lib.urls import reverse_pk
 from referrals.models import Referral
 
@@ -151,6 +152,14 @@ class MeetingQuerySet(OwnedQuerySet):
         return self.prefetch_related(
             models.Prefetch("contacts", queryset=Contact.objects.select_related("organization"))
         )
+
+
+# A page's meetings' people in one prepared query (netcrm/lib/prepared.py), kept as
+# with_contacts keeps them: each with their organization, in the order of names.
+MEETING_PEOPLE = PreparedMany("contacts", Prepared(lambda ids: (
+    Contact.objects.select_related("organization").filter(meetings__in=ids)
+    .annotate(_owner=F("meetings"))
+), "meetings: their people"))
 
 
 class Meeting(OwnedModel):

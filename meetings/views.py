@@ -16,7 +16,7 @@ from contacts.pickers import recent_contacts
 from followups.models import FollowUp
 from meetings.forms import MeetingForm, QuestionTemplateForm
 from meetings.models import (
-    SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, searches_text,
+    MEETING_PEOPLE, SHORT_NOTE, Kind, Meeting, Period, QuestionTemplate, searches_text,
 )
 from meetings.services import restore_suggested_questions
 from referrals.forms import ReferralRowFormSet
@@ -91,7 +91,7 @@ def edit_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 # A meeting's page's queries, built and compiled once a connection (issue 11).
 _MEETING = Prepared(lambda user_id, pk: (
-    Meeting.objects.with_contacts().filter(user_id=user_id, pk=pk)
+    Meeting.objects.filter(user_id=user_id, pk=pk)
 ), "meeting page: the meeting")
 _MEETING_FOLLOWUPS = Prepared(lambda user_id, meeting_id: (
     FollowUp.objects.filter(user_id=user_id, meeting=meeting_id).with_subjects()
@@ -107,6 +107,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _MEETING.first(request.user.pk, pk)
     if meeting is None:  # another user's id is a 404, exactly like a missing one
         raise Http404
+    MEETING_PEOPLE([meeting])
     followups = _MEETING_FOLLOWUPS(request.user.pk, meeting.pk)
     given = _GIVEN(meeting.pk)
     return render(
@@ -117,9 +118,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # A page of the meetings list, by id, with its columns (netcrm/lib/prepared.py).
 _MEETING_ROWS = Prepared(lambda user_id, ids: (
-    Meeting.objects.filter(user_id=user_id, pk__in=ids).order_by()
-    .with_list_columns().with_contacts()
+    Meeting.objects.filter(user_id=user_id, pk__in=ids).order_by().with_list_columns()
 ), "meetings list: a page's rows")
+
+
+def _meeting_rows(user_id: int, ids: list[int]) -> list[Meeting]:
+    """A page of the meetings list with their people."""
+    rows = _MEETING_ROWS(user_id, ids)
+    MEETING_PEOPLE(rows)
+    return rows
 
 
 MEETING_COLUMNS = {
@@ -150,7 +157,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     filters = {"q": query, "period": period, "kind": kind}
     context = list_context(
         request, meetings.with_list_columns().with_contacts(), sorting, filters,
-        rows=lambda ids: _MEETING_ROWS(request.user.pk, ids),
+        rows=lambda ids: _meeting_rows(request.user.pk, ids),
         searched=searches_text(query),  # one query for the count and the ids
     ) | {
         "query": query, "period": period, "kind": kind, "filtered": bool(period or kind),

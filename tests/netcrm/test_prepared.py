@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts.models import Contact
 from meetings.models import Meeting
-from netcrm.lib.prepared import Prepared, PreparedMismatch, Unpreparable
+from netcrm.lib.prepared import Prepared, PreparedMany, PreparedMismatch, Unpreparable
 from tests.conftest import make_user
 from tests.factories import make_contact, make_meeting
 
@@ -207,3 +207,56 @@ def test_each_connection_keeps_its_own(no_verify):
     thread.join()
     assert found == [[sara]]
     assert build.calls == 6  # prepared once on each connection
+
+
+def test_dates_are_values_too(two_users):
+    """A DateField's value (SQLite writes dates as text, PostgreSQL takes them as they
+    are)."""
+    from referrals.models import Referral
+    alice, bob, sara, john, ann = two_users
+    today = timezone.localdate()
+    Referral.objects.create(user=alice, referrer=sara, referred=john,
+                            referred_on=today - timedelta(days=3))
+    Referral.objects.create(user=bob, referrer=ann, referred=make_contact(bob, "Ben Bold"),
+                            referred_on=today)
+    since = Prepared(lambda user_id, day: Referral.objects.filter(
+        user_id=user_id, referred_on__gte=day,
+    ))
+    assert len(since(alice.pk, today - timedelta(days=7))) == 1
+    assert since(alice.pk, today) == []
+    assert len(since(bob.pk, today)) == 1
+
+
+def test_a_many_to_many_kept_where_prefetch_related_keeps_it(two_users):
+    alice, bob, sara, john, ann = two_users
+    zoe = make_contact(alice, "zoë Zimmer")
+    both = make_meeting(alice, [zoe, sara, john])
+    alone = make_meeting(alice, [sara])
+    nobody = make_meeting(alice, [])
+    theirs = make_meeting(bob, [ann])
+    people = PreparedMany("contacts", Prepared(lambda ids: (
+        Contact.objects.select_related("organization").filter(meetings__in=ids)
+        .annotate(_owner=F("meetings"))
+    )))
+    meetings = list(Meeting.objects.filter(pk__in=[both.pk, alone.pk, nobody.pk, theirs.pk])
+                    .order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        people(meetings)
+        # In the order of names (as Contact's ordering), each with their organization,
+        # counted and tested without a query.
+        assert [c.name for c in meetings[0].contacts.all()] == [
+            "John Public", "Sara Smith", "zoë Zimmer",
+        ]
+        assert meetings[0].contacts.all()[1].organization.name == "Acme"
+        assert meetings[0].contacts.count() == 3
+        assert [c.name for c in meetings[1].contacts.all()] == ["Sara Smith"]
+        assert list(meetings[2].contacts.all()) == [] and not meetings[2].contacts.exists()
+        assert [c.name for c in meetings[3].contacts.all()] == ["Ann Able"]
+    assert len(queries) == 1
+    # As prefetch_related gives them.
+    django = Meeting.objects.filter(pk__in=[m.pk for m in meetings]).order_by("pk") \
+        .prefetch_related("contacts")
+    assert [[c.pk for c in m.contacts.all()] for m in django] == \
+        [[c.pk for c in m.contacts.all()] for m in meetings]
+    with pytest.raises(TypeError, match="read as it is"):
+        meetings[0].contacts.filter(name="Sara Smith")

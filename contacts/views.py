@@ -111,7 +111,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         return render(request, "contacts/list.html#contact-results", context)
     context |= {
         "tags": tags,
-        "organizations": _ORGANIZATIONS_WITH_PEOPLE(request.user.pk),
+        "organizations": _ORGANIZATIONS_WITH_PEOPLE.queryset(request.user.pk),  # read if shown
         "bulk_form": KeepInTouchByTagForm(user=request.user, tag_names=tags),
     }
     return render(request, "contacts/list.html", context)

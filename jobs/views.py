@@ -169,7 +169,8 @@ def _board_context(request: HttpRequest, params, path: str) -> dict:
 
 def _lead_page(request: HttpRequest, context: dict) -> HttpResponse:
     """The whole leads page around the board or the table: the filters' choices."""
-    context["organizations"] = _ORGANIZATIONS_WITH_LEADS(request.user.pk)
+    # Read by the template only when there are leads to filter.
+    context["organizations"] = _ORGANIZATIONS_WITH_LEADS.queryset(request.user.pk)
     context["statuses"] = Status.choices
     context["any_unnamed"] = bool(_ANY_UNNAMED(request.user.pk))
     context["any_leads"] = bool(context["total"]) or bool(_ANY_LEAD(request.user.pk))

@@ -6,6 +6,8 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -214,6 +216,16 @@ def test_the_board_query_count_holds(client_logged_in, user, django_assert_num_q
         response = client_logged_in.get(LEADS, query)
     assert response.context["total"] > 10
     assert "Person 2" in text(response)
+
+
+def test_an_empty_board_reads_no_organizations_for_its_filter(client_logged_in, user):
+    """With no lead, the page shows no filters: their organizations are not read."""
+    make_organization(user, "Acme")
+    with CaptureQueriesContext(connection) as queries:
+        response = client_logged_in.get(LEADS)
+    assert response.status_code == 200
+    assert not response.context["any_leads"]
+    assert not [q for q in queries if 'FROM "contacts_organization"' in q["sql"]]
 
 
 # --- adding a lead --------------------------------------------------------------------

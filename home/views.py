@@ -219,9 +219,6 @@ _FOLLOWUPS = Prepared(lambda user_id, contact_id: (
         "-due_at",
     )[:TIMELINE_LIMIT]
 ), "contact page: follow-ups")
-# Who referred them, and where: contacts/_referral.html shows the referrer's name
-# and the meeting. Joined with those two alone (not with the contact, known here,
-# nor with organizations): PostgreSQL plans each join every time it runs it.
 _OUTREACH = Prepared(lambda user_id, contact_id: (
     Outreach.objects.filter(user_id=user_id, contact=contact_id)
     .select_related("meeting")[:OUTREACH_LIMIT]
@@ -233,6 +230,9 @@ _LEADS = Prepared(lambda user_id, contact_id: (
     .select_related("organization").open_first()
     .annotate(in_all=Window(Count("pk")))[:LEADS_LIMIT]
 ), "contact page: leads")
+# Who referred them, and where: contacts/_referral.html shows the referrer's name
+# and the meeting. Joined with those two alone (not with the contact, known here,
+# nor with organizations): PostgreSQL plans each join every time it runs it.
 _REFERRED_BY = Prepared(lambda user_id, contact_id: (
     Referral.objects.filter(user_id=user_id, referred=contact_id)
     .select_related("referrer", "meeting")

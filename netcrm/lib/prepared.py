@@ -235,35 +235,40 @@ class Prepared:
         if fresh._known_related_objects:
             # A related manager's queryset carries the instance it came from, which
             # would be set on every later call's rows.
-            raise Unpreparable(f"{self.name}: build from the model's manager, not a related one")
+            raise Unpreparable(
+                f"{self.name}: build from the model's manager, not a related one"
+            )
         try:
             compiler, sql, params = _compiled(fresh, self.using)
         except EmptyResultSet as empty:
             raise Unpreparable(f"{self.name}: these values give no query") from empty
         flat = _flat(values)
-        trials = [flat]
+        trials = []  # (the values moved, the parameters they gave), twice
         for attempt in (1, 2):
             moved = [_moved(value, attempt, slot) for slot, value in enumerate(flat)]
             try:
-                _, other_sql, other_params = _compiled(self.build(*_refill(values, moved), **shape), self.using)
+                _, other_sql, other_params = _compiled(
+                    self.build(*_refill(values, moved), **shape), self.using
+                )
             except EmptyResultSet as empty:
                 raise Unpreparable(f"{self.name}: other values give no query") from empty
             if other_sql != sql or len(other_params) != len(params):
-                raise Unpreparable(f"{self.name}: the values change the SQL itself: make them shape")
+                raise Unpreparable(
+                    f"{self.name}: the values change the SQL itself: make them shape"
+                )
             trials.append((moved, other_params))
-        (_, first), (second_values, second), (third_values, third) = (
-            (flat, params), trials[1], trials[2]
-        )
+        (second_values, second), (third_values, third) = trials
         # As the backend writes a value in its parameters: SQLite's datetimes are text.
         ops = connections[self.using].ops
         as_written = (None, ops.adapt_datetimefield_value, ops.adapt_datefield_value)
         slots = []
-        for position, (a, b, c) in enumerate(zip(first, second, third, strict=True)):
+        for position, (a, b, c) in enumerate(zip(params, second, third, strict=True)):
             if a == b == c and type(a) is type(b) is type(c):
                 continue  # a constant of the query
             found = [
                 (slot, adapt) for slot in range(len(flat)) for adapt in as_written
-                if _written(flat[slot], adapt) == a and type(_written(flat[slot], adapt)) is type(a)
+                if _written(flat[slot], adapt) == a
+                and type(_written(flat[slot], adapt)) is type(a)
                 and _written(second_values[slot], adapt) == b
                 and _written(third_values[slot], adapt) == c
             ]

@@ -19,6 +19,8 @@ One of each per lead (constraint followup_one_per_lead_kind), created after a le
 saved or moved (jobs.services) and by the sweep. `settle` closes, as done, the open
 ones a move made moot: a lead that has left "found" needs no ask, an application with
 news needs no check-in. Doing an ask moves a lead still "found" to "reached out".
+`withdraw_asks` deletes the open asks of a lead whose organization was changed or taken
+off: they named someone there; the lead is asked for afresh.
 """
 
 from __future__ import annotations
@@ -284,6 +286,18 @@ def moot(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
         | Q(kind=AskConnectors.name, lead__organization__contacts__isnull=False)
         | Q(kind=ApplicationCheckin.name) & ~Q(lead__status=Status.APPLIED)
     )
+
+
+def withdraw_asks(lead_ids: Iterable[int]) -> int:
+    """Delete the open asks of these leads, made for the organization each named before
+    it was changed or taken off ("Ask Sara about the role at Acme" for a lead now at
+    Northwind, or at an organization not named yet). Saving the lead then asks for what
+    it calls for now: nothing while its organization is not named. An ask already done
+    or skipped stays, as it was said then."""
+    asks = FollowUp.objects.filter(
+        lead_id__in=list(lead_ids), kind__in=[AskAboutLead.name, AskConnectors.name]
+    ).open()
+    return asks.delete()[0]
 
 
 def settle(lead_ids: Iterable[int], now: datetime | None = None) -> int:

@@ -300,6 +300,74 @@ def test_an_ask_made_before_its_organization_was_taken_off_still_opens(client_lo
     assert client_logged_in.get(ask.get_absolute_url()).status_code == 200
 
 
+def edit_lead(client, lead: Lead, organization_name: str, capture) -> int:
+    """The lead's edit form saved with this organization, and its follow-ups made."""
+    with capture() as enqueued:
+        client.post(
+            reverse("jobs:edit-lead", args=[lead.pk]),
+            lead_form(organization_name=organization_name, role=lead.role),
+        )
+    return run_enqueued(enqueued)
+
+
+@pytest.fixture
+def asked_at_acme(user):
+    """A lead at Acme, where Sara works, and its open ask about the role."""
+    acme = make_organization(user, "Acme")
+    make_contact(user, "Sara Smith", organization=acme)
+    lead = make_lead(user, "Data Analyst", acme)
+    assert run_kind("ask_about_lead", [lead.pk]) == 1
+    assert FollowUp.objects.get(lead=lead).title == "Ask Sara Smith about the Data Analyst role at Acme"
+    return lead
+
+
+def test_taking_the_organization_off_withdraws_its_open_ask(
+    client_logged_in, asked_at_acme, django_capture_on_commit_callbacks
+):
+    edit_lead(client_logged_in, asked_at_acme, "", django_capture_on_commit_callbacks)
+    asked_at_acme.refresh_from_db()
+    assert asked_at_acme.organization is None
+    # Sara, at Acme, is nobody to ask about a role at an organization not named yet.
+    assert not FollowUp.objects.filter(lead=asked_at_acme).exists()
+    assert sweep_kinds(*KINDS) == 0
+    assert "Ask Sara Smith" not in text(client_logged_in.get(reverse("home:dashboard")))
+
+
+def test_naming_another_organization_asks_about_that_one(
+    client_logged_in, user, asked_at_acme, django_capture_on_commit_callbacks
+):
+    northwind = make_organization(user, "Northwind")
+    make_contact(user, "Ben Bold", organization=northwind)
+    assert edit_lead(
+        client_logged_in, asked_at_acme, "Northwind", django_capture_on_commit_callbacks
+    ) == 1
+    ask = FollowUp.objects.get(lead=asked_at_acme)
+    assert ask.title == "Ask Ben Bold about the Data Analyst role at Northwind"
+    assert ask.is_open
+
+
+def test_an_ask_already_done_stays_when_the_organization_changes(
+    client_logged_in, user, asked_at_acme, django_capture_on_commit_callbacks
+):
+    ask = FollowUp.objects.get(lead=asked_at_acme)
+    client_logged_in.post(reverse("followups:mark-done", args=[ask.pk]))
+    ask.refresh_from_db()
+    assert not ask.is_open
+    make_contact(user, "Ben Bold", organization=make_organization(user, "Northwind"))
+    edit_lead(client_logged_in, asked_at_acme, "Northwind", django_capture_on_commit_callbacks)
+    assert list(FollowUp.objects.filter(lead=asked_at_acme)) == [ask]  # asked, as it was said
+    assert FollowUp.objects.get(pk=ask.pk).title.endswith("role at Acme")
+
+
+def test_an_edit_that_keeps_the_organization_keeps_its_ask(
+    client_logged_in, asked_at_acme, django_capture_on_commit_callbacks
+):
+    ask = FollowUp.objects.get(lead=asked_at_acme)
+    edit_lead(client_logged_in, asked_at_acme, "Acme", django_capture_on_commit_callbacks)
+    assert list(FollowUp.objects.filter(lead=asked_at_acme)) == [ask]
+    assert FollowUp.objects.get(pk=ask.pk).is_open
+
+
 # The Trash and merging -------------------------------------------------------------------
 
 

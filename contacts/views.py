@@ -47,8 +47,8 @@ CONTACT_HEADERS = [
 ORGANIZATION_FILTER_LIMIT = 200
 
 
-# A page of the contacts list, by id, with its columns: built and compiled once a
-# connection (netcrm/lib/prepared.py, issue 11).
+# The contacts list's queries, built and compiled once a connection
+# (netcrm/lib/prepared.py, issue 11).
 _TAG_NAMES = Prepared(lambda user_id: (
     Contact.objects.filter(user_id=user_id).tag_names_query()
 ), "contacts list: the tags used")
@@ -58,6 +58,7 @@ _ORGANIZATIONS_WITH_PEOPLE = Prepared(lambda user_id: (
     .filter(Exists(Contact.objects.filter(organization=OuterRef("pk"))))
     .order_by(Folded("name"), "pk").values_list("pk", "name")[:ORGANIZATION_FILTER_LIMIT]
 ), "contacts list: the organizations filter")
+# A page of the list, by id, with its columns.
 _CONTACT_ROWS = Prepared(lambda user_id, now, ids: (
     Contact.objects.filter(user_id=user_id, pk__in=ids).order_by()
     .with_list_columns(now).select_related("organization").with_tags()

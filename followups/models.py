@@ -62,18 +62,11 @@ class FollowUpQuerySet(OwnedQuerySet):
         )
         return self.due_by(until).order_by(priority_first, "due_at", "pk")
 
-    def queue_counts(self, profile, day: date, days_ahead: int = 0) -> dict[str, int]:
-        """How many of the open follow-ups are overdue, due on `day`, and due in the
-        `days_ahead` days after it: one query."""
-        today_start = profile.day_start(day)
-        tomorrow_start = profile.day_start(day + timedelta(days=1))
-        until = profile.day_start(day + timedelta(days=1 + days_ahead)) - TICK
-        return counted(self.queue_counted(today_start, tomorrow_start, until))
-
     def queue_counted(self, today_start: datetime, tomorrow_start: datetime,
                       until: datetime) -> FollowUpQuerySet:
-        """queue_counts as a query of one user's follow-ups: one row (none when none
-        is open), counted by `counted`. Grouped by the user rather than aggregated, so
+        """How many of one user's open follow-ups are overdue (due before
+        `today_start`), due today and due after it until `until`: one row (none when
+        none is open), read by `counted`. Grouped by the user rather than aggregated, so
         that it is a queryset like any other (a prepared one, netcrm/lib/prepared.py)."""
         return self.due_by(until).order_by().values("user").annotate(
             overdue=Count("pk", filter=Q(due_at__lt=today_start)),

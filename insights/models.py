@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from netcrm.lib.prepared import Prepared
+
 
 class WeeklyGoal(models.Model):
     """One row per user, saved the first time the user changes the defaults."""
@@ -32,4 +34,10 @@ class WeeklyGoal(models.Model):
     def for_user(cls, user) -> WeeklyGoal:
         """The user's goals; the defaults (unsaved) until they set their own: a page
         that shows them writes nothing."""
-        return cls.objects.filter(user=user).first() or cls(user=user)
+        return _GOAL.first(user.pk) or cls(user=user)
+
+
+# Read on every dashboard's panel (netcrm/lib/prepared.py).
+_GOAL = Prepared(lambda user_id: (
+    WeeklyGoal.objects.filter(user_id=user_id).order_by("pk")[:1]
+), "the week: the goal")

@@ -247,8 +247,7 @@ def weekly_progress(user, profile: Profile, now: datetime | None = None) -> Prog
     start, end = profile.day_start(monday), profile.day_start(monday + timedelta(days=7))
     held, planned = next(iter(_WEEKS_MEETINGS(user.pk, start, end, now)), (0, 0))
     referrals = sum(_WEEKS_REFERRALS(user.pk, monday, today))
-    goal = _GOAL.first(user.pk) or WeeklyGoal(user=user)
-    return Progress_(goal, held, planned, referrals)
+    return Progress_(WeeklyGoal.for_user(user), held, planned, referrals)
 
 
 # The week's progress, built and compiled once a connection (netcrm/lib/prepared.py):
@@ -264,9 +263,6 @@ _WEEKS_REFERRALS = Prepared(lambda user_id, monday, today: (
     Referral.objects.filter(user_id=user_id, referred_on__gte=monday, referred_on__lte=today)
     .order_by().values("user").annotate(n=Count("pk")).values_list("n", flat=True)
 ), "the week: referrals received")
-_GOAL = Prepared(lambda user_id: (
-    WeeklyGoal.objects.filter(user_id=user_id).order_by("pk")[:1]
-), "the week: the goal")
 
 
 # A lead's stages after it is found, in order: reaching one means having passed those

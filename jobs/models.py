@@ -142,10 +142,15 @@ class LeadQuerySet(OwnedQuerySet):
             .order_by(*newest)
         )
 
-    def status_counts(self) -> dict[str, int]:
-        """{status: how many leads}, every status present (one query)."""
-        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")))
-        return {status: counts.get(status, 0) for status in STATUS_ORDER}
+    def status_counted(self) -> LeadQuerySet:
+        """(status, how many leads) rows, one query; read by `counted_by_status`."""
+        return self.order_by().values_list("status").annotate(n=Count("pk"))
+
+
+def counted_by_status(rows) -> dict[str, int]:
+    """status_counted's rows as {status: how many leads}, every status present."""
+    counts = dict(rows)
+    return {status: counts.get(status, 0) for status in STATUS_ORDER}
 
 
 # What a lead shows where its organization would be, when nobody has named it yet (a

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from contacts.pickers import recent_contacts
 from followups.models import FollowUp, open_first
 from jobs import services
 from jobs.forms import LeadForm, MoveForm
-from jobs.models import STATUS_ORDER, Lead, Status
+from jobs.models import STATUS_ORDER, Lead, Status, counted_by_status
 from jobs.reach import who_i_know_at
 from jobs.targets import targets_for
 from trash.views import delete_owned
@@ -118,7 +117,7 @@ def _filtered(request: HttpRequest, params) -> tuple:
 # The board unfiltered and the page's filters, built and compiled once a connection
 # (netcrm/lib/prepared.py, issue 11).
 _BOARD_COUNTS = Prepared(lambda user_id: (
-    Lead.objects.filter(user_id=user_id).order_by().values_list("status").annotate(n=Count("pk"))
+    Lead.objects.filter(user_id=user_id).status_counted()
 ), "leads board: how many of each status")
 _BOARD_CARDS = Prepared(lambda user_id: (
     Lead.objects.filter(user_id=user_id).select_related("organization")
@@ -152,11 +151,10 @@ def _board_context(request: HttpRequest, params, path: str) -> dict:
         unfiltered = not (context["query"] or context["organization_id"]
                           or context["with_contact"])
         if unfiltered:  # the board as most open it: prepared (netcrm/lib/prepared.py)
-            found = dict(_BOARD_COUNTS(request.user.pk))
-            counts = {status: found.get(status, 0) for status in STATUS_ORDER}
+            counts = counted_by_status(_BOARD_COUNTS(request.user.pk))
             on_board = _BOARD_CARDS(request.user.pk)
         else:
-            counts = leads.status_counts()
+            counts = counted_by_status(leads.status_counted())
             on_board = cards.on_board(COLUMN_LIMIT)
         by_status: dict[str, list[Lead]] = {s: [] for s in STATUS_ORDER}
         for lead in on_board:
